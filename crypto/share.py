@@ -1,0 +1,140 @@
+"""Share links (FORMAT.md §6): the secret lives in the URL fragment, the server
+keeps only a hash of the access token, and the worker's keys come from the
+secret and the PIN spoken aloud."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from crypto.encoding import b64u_decode, b64u_encode
+from crypto.errors import DecryptionError, InvalidEncoding
+from crypto.keys import normalize_secret_text
+from crypto.metadata import open_padded_json, seal_padded_json
+from crypto.primitives import associated_data, hkdf, open_box, random_bytes, seal_box
+
+SHARE_SECRET_BYTES = 16
+ID_BYTES = 16
+
+
+@dataclass(frozen=True)
+class ShareKeys:
+    """`share_key` stays with whoever holds the link; `access_token` is shown to the server."""
+
+    share_key: bytes
+    access_token: bytes
+
+
+def new_id() -> str:
+    """A fresh 128-bit identifier as 22 base64url characters (accounts, documents, shares)."""
+    return b64u_encode(random_bytes(ID_BYTES))
+
+
+def is_valid_id(text: str) -> bool:
+    """True for a 22-character base64url text that decodes to 16 bytes."""
+    try:
+        return len(text) == 22 and len(b64u_decode(text)) == ID_BYTES
+    except InvalidEncoding:
+        return False
+
+
+def derive_share_keys(share_secret: bytes, share_id: str, pin: str = "") -> ShareKeys:
+    """share_root = HKDF(secret ‖ NFKC(pin)); share key and access token from it."""
+    if len(share_secret) != SHARE_SECRET_BYTES:
+        raise ValueError("a share secret has 16 bytes")
+    root = hkdf(share_secret + normalize_secret_text(pin), "pde/v1/share-root")
+    salt = share_id.encode()
+    return ShareKeys(
+        share_key=hkdf(root, "pde/v1/share-key", salt=salt),
+        access_token=hkdf(root, "pde/v1/share-access", salt=salt),
+    )
+
+
+def access_token_hash(access_token: bytes) -> bytes:
+    """What the server stores and compares: SHA-256 of the 256-bit access token."""
+    return hashlib.sha256(access_token).digest()
+
+
+def access_token_matches(stored_hash: bytes, presented_token: bytes) -> bool:
+    """Constant-time comparison of a presented token with the stored hash."""
+    return hmac.compare_digest(stored_hash, access_token_hash(presented_token))
+
+
+def format_share_link(base_url: str, share_id: str, share_secret: bytes) -> str:
+    """https://host/s/<share_id>#<b64u(secret)>."""
+    return f"{base_url.rstrip('/')}/s/{share_id}#{b64u_encode(share_secret)}"
+
+
+def parse_share_link(link: str) -> tuple[str, str, bytes]:
+    """(base URL, share id, secret) from a share link; InvalidEncoding if it is not one."""
+    parts = urlsplit(link.strip())
+    path = parts.path.rstrip("/")
+    head, _, share_id = path.rpartition("/s/")
+    if not parts.scheme or not parts.netloc or not is_valid_id(share_id) or "/" in share_id:
+        raise InvalidEncoding("not a PDE share link")
+    secret = b64u_decode(parts.fragment)
+    if len(secret) != SHARE_SECRET_BYTES:
+        raise InvalidEncoding("not a PDE share link")
+    return f"{parts.scheme}://{parts.netloc}{head}", share_id, secret
+
+
+def wrap_document_key_for_share(
+    share_key: bytes,
+    document_key: bytes,
+    share_id: str,
+    document_id: str,
+    nonce: bytes | None = None,
+) -> bytes:
+    """A document key sealed for the holder of the share link."""
+    ad = associated_data("pde/v1/ad/share-document-key", share_id, document_id)
+    return seal_box(share_key, document_key, ad, nonce)
+
+
+def unwrap_document_key_from_share(
+    share_key: bytes, wrapped: bytes, share_id: str, document_id: str
+) -> bytes:
+    """Inverse of `wrap_document_key_for_share`."""
+    ad = associated_data("pde/v1/ad/share-document-key", share_id, document_id)
+    key = open_box(share_key, wrapped, ad)
+    if len(key) != 32:
+        raise DecryptionError("ciphertext does not authenticate")
+    return key
+
+
+def encrypt_share_metadata(
+    share_key: bytes,
+    fields: dict[str, Any],
+    share_id: str,
+    document_id: str,
+    nonce: bytes | None = None,
+) -> bytes:
+    """Only the metadata fields the owner chose, sealed for the share."""
+    key = hkdf(share_key, "pde/v1/share-metadata")
+    ad = associated_data("pde/v1/ad/share-metadata", share_id, document_id)
+    return seal_padded_json(key, fields, ad, nonce)
+
+
+def decrypt_share_metadata(
+    share_key: bytes, box: bytes, share_id: str, document_id: str
+) -> dict[str, Any]:
+    """Inverse of `encrypt_share_metadata`."""
+    key = hkdf(share_key, "pde/v1/share-metadata")
+    ad = associated_data("pde/v1/ad/share-metadata", share_id, document_id)
+    return open_padded_json(key, box, ad)
+
+
+def encrypt_share_info(
+    share_key: bytes, info: dict[str, Any], share_id: str, nonce: bytes | None = None
+) -> bytes:
+    """The share's description (recipient, purpose, expiry) as the worker sees it."""
+    key = hkdf(share_key, "pde/v1/share-info")
+    return seal_padded_json(key, info, associated_data("pde/v1/ad/share-info", share_id), nonce)
+
+
+def decrypt_share_info(share_key: bytes, box: bytes, share_id: str) -> dict[str, Any]:
+    """Inverse of `encrypt_share_info`."""
+    key = hkdf(share_key, "pde/v1/share-info")
+    return open_padded_json(key, box, associated_data("pde/v1/ad/share-info", share_id))

@@ -1,0 +1,1 @@
+"""Share links: creation, opening, limits, revocation and the recipient's viewer."""

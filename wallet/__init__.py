@@ -1,0 +1,1 @@
+"""PDE's server core: settings, database, blob storage, services and the JSON API."""
