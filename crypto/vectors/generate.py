@@ -1,0 +1,360 @@
+"""Write crypto/vectors/*.json: known answers for every construction of FORMAT.md.
+
+Run once (`python -m crypto.vectors.generate`) when the format changes; the
+files are checked in, and the Python and browser implementations are tested
+against them. Inputs are fixed bytes so that the outputs are reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from crypto import encoding, keys, metadata, seal, share, stream
+from crypto.verifier import fake_salt
+
+HERE = Path(__file__).parent
+ACCOUNT_ID = "YWNjb3VudC1pZC0wMDAwMQ"  # b64u(b"account-id-00001")
+DOCUMENT_ID = "ZG9jdW1lbnQtaWQtMDAwMQ"  # b64u(b"document-id-0001")
+SHARE_ID = "c2hhcmUtaWQtMDAwMDAwMQ"  # b64u(b"share-id-0000001")
+DEPOSIT_ID = "ZGVwb3NpdC1pZC0wMDAwMQ"  # b64u(b"deposit-id-00001")
+
+
+def fixed(label: str, n: int) -> bytes:
+    """Deterministic test bytes: SHA-256 chain of a label, truncated to n."""
+    out = b""
+    block = label.encode()
+    while len(out) < n:
+        block = hashlib.sha256(block).digest()
+        out += block
+    return out[:n]
+
+
+def pattern(length: int) -> bytes:
+    """The plaintext of large stream vectors: byte i is i mod 251."""
+    return bytes(i % 251 for i in range(251)) * (length // 251) + bytes(range(length % 251))
+
+
+def _login_vectors() -> list[dict[str, Any]]:
+    cases = [
+        ("correct horse battery staple", b""),
+        ("Ｐａｓｓ café ١٢٣", b""),  # noqa: RUF001 (full-width: NFKC matters)
+        (unicodedata.normalize("NFD", "Mot de passe très sûr"), fixed("card", 16)),
+    ]
+    out = []
+    for i, (passphrase, card) in enumerate(cases):
+        salt = fixed(f"salt-{i}", 16)
+        derived = keys.derive_login_keys(passphrase, salt, card)
+        out.append(
+            {
+                "passphrase": passphrase,
+                "account_salt": salt.hex(),
+                "card_secret": card.hex(),
+                "iterations": 600_000,
+                "auth_key": derived.auth_key.hex(),
+                "kek": derived.kek.hex(),
+            }
+        )
+    return out
+
+
+def kdf_vectors() -> dict[str, Any]:
+    recovery_key, salt = fixed("recovery", 16), fixed("salt-0", 16)
+    rec = keys.derive_recovery_keys(recovery_key, salt)
+    return {
+        "login": _login_vectors(),
+        "recovery": [
+            {
+                "recovery_key": recovery_key.hex(),
+                "account_salt": salt.hex(),
+                "auth": rec.auth.hex(),
+                "kek": rec.kek.hex(),
+            }
+        ],
+        "associated_data": [
+            {
+                "label": "pde/v1/ad/document-key",
+                "fields": [ACCOUNT_ID, DOCUMENT_ID],
+                "bytes": keys.associated_data(
+                    "pde/v1/ad/document-key", ACCOUNT_ID, DOCUMENT_ID
+                ).hex(),
+            },
+        ],
+    }
+
+
+def wrap_vectors() -> dict[str, Any]:
+    kek, master, doc_key = fixed("kek", 32), fixed("master", 32), fixed("document", 32)
+    rec_kek, deposit_priv = fixed("recovery-kek", 32), fixed("deposit-private", 32)
+    n = [fixed(f"nonce-{i}", 12) for i in range(4)]
+    pair = keys.new_deposit_key_pair(deposit_priv)
+    return {
+        "master_key": {
+            "kek": kek.hex(),
+            "master_key": master.hex(),
+            "account_id": ACCOUNT_ID,
+            "nonce": n[0].hex(),
+            "box": keys.wrap_master_key(kek, master, ACCOUNT_ID, n[0]).hex(),
+        },
+        "master_key_recovery": {
+            "recovery_kek": rec_kek.hex(),
+            "master_key": master.hex(),
+            "account_id": ACCOUNT_ID,
+            "nonce": n[1].hex(),
+            "box": keys.wrap_master_key_for_recovery(rec_kek, master, ACCOUNT_ID, n[1]).hex(),
+        },
+        "document_key": {
+            "master_key": master.hex(),
+            "document_key": doc_key.hex(),
+            "account_id": ACCOUNT_ID,
+            "document_id": DOCUMENT_ID,
+            "nonce": n[2].hex(),
+            "box": keys.wrap_document_key(master, doc_key, ACCOUNT_ID, DOCUMENT_ID, n[2]).hex(),
+        },
+        "deposit_private_key": {
+            "master_key": master.hex(),
+            "private_key": deposit_priv.hex(),
+            "public_key": pair.public_key.hex(),
+            "account_id": ACCOUNT_ID,
+            "nonce": n[3].hex(),
+            "box": keys.wrap_deposit_private_key(master, deposit_priv, ACCOUNT_ID, n[3]).hex(),
+        },
+    }
+
+
+def metadata_vectors() -> dict[str, Any]:
+    doc_key, nonce = fixed("document", 32), fixed("nonce-meta", 12)
+    value = {
+        "title": "Carte d'identité",
+        "type": "identity",
+        "date": "2026-03-01",
+        "issuer": "Commune d'Ixelles",
+        "file_name": "carte.pdf",
+        "media_type": "application/pdf",
+        "size": 48213,
+        "tags": ["بطاقة", "ID"],
+    }
+    pads = []  # message = pattern(length): byte i is i mod 251
+    for length in (0, 1, 252, 253, 1000, 65532):
+        message = pattern(length)
+        pads.append(
+            {
+                "message_length": length,
+                "padded_sha256": hashlib.sha256(metadata.pad(message)).hexdigest(),
+                "padded_length": len(metadata.pad(message)),
+            }
+        )
+    return {
+        "pad": pads,
+        "pad_too_large": 65533,
+        "metadata": {
+            "document_key": doc_key.hex(),
+            "account_id": ACCOUNT_ID,
+            "document_id": DOCUMENT_ID,
+            "json": metadata.dump_json(value).decode(),
+            "nonce": nonce.hex(),
+            "box": metadata.encrypt_metadata(doc_key, value, ACCOUNT_ID, DOCUMENT_ID, nonce).hex(),
+        },
+        "deposit_metadata": {
+            "document_key": doc_key.hex(),
+            "deposit_id": DEPOSIT_ID,
+            "document_id": DOCUMENT_ID,
+            "json": metadata.dump_json({"title": "Attestation"}).decode(),
+            "nonce": nonce.hex(),
+            "box": metadata.encrypt_deposit_metadata(
+                doc_key, {"title": "Attestation"}, DEPOSIT_ID, DOCUMENT_ID, nonce
+            ).hex(),
+        },
+    }
+
+
+def _stream_case(name: str, plaintext: bytes, inline: bool) -> dict[str, Any]:
+    doc_key, salt, prefix = fixed("document", 32), fixed(f"salt-{name}", 32), fixed(name, 7)
+    out = io.BytesIO()
+    stream.encrypt_stream(
+        io.BytesIO(plaintext), out, doc_key, DOCUMENT_ID, salt=salt, nonce_prefix=prefix
+    )
+    ciphertext = out.getvalue()
+    case: dict[str, Any] = {
+        "name": name,
+        "document_key": doc_key.hex(),
+        "document_id": DOCUMENT_ID,
+        "salt": salt.hex(),
+        "nonce_prefix": prefix.hex(),
+        "plaintext_length": len(plaintext),
+        "ciphertext_length": len(ciphertext),
+        "ciphertext_sha256": hashlib.sha256(ciphertext).hexdigest(),
+    }
+    if inline:
+        case |= {"plaintext": plaintext.hex(), "ciphertext": ciphertext.hex()}
+    else:
+        case |= {
+            "plaintext_pattern": "byte i is i mod 251",
+            "ciphertext_head": ciphertext[:128].hex(),
+            "ciphertext_tail": ciphertext[-64:].hex(),
+        }
+    return case
+
+
+def stream_vectors() -> dict[str, Any]:
+    mib = stream.SEGMENT_BYTES
+    return {
+        "segment_bytes": mib,
+        "header_bytes": stream.HEADER_BYTES,
+        "cases": [
+            _stream_case("empty", b"", inline=True),
+            _stream_case("short", "Mon histoire. قصتي.".encode(), inline=True),
+            _stream_case("one-full-segment", pattern(mib), inline=False),
+            _stream_case("two-segments-exact-boundary", pattern(2 * mib), inline=False),
+            _stream_case("three-segments", pattern(2 * mib + 1000), inline=False),
+        ],
+    }
+
+
+def share_vectors() -> dict[str, Any]:
+    secret, doc_key = fixed("share-secret", 16), fixed("document", 32)
+    out: dict[str, Any] = {
+        "keys": [],
+        "link": {
+            "base_url": "https://pde.example",
+            "share_id": SHARE_ID,
+            "secret": secret.hex(),
+            "link": share.format_share_link("https://pde.example", SHARE_ID, secret),
+        },
+    }
+    for pin in ("", "4821", "４８２１"):  # noqa: RUF001
+        derived = share.derive_share_keys(secret, SHARE_ID, pin)
+        out["keys"].append(
+            {
+                "share_secret": secret.hex(),
+                "share_id": SHARE_ID,
+                "pin": pin,
+                "share_key": derived.share_key.hex(),
+                "access_token": derived.access_token.hex(),
+                "access_token_sha256": share.access_token_hash(derived.access_token).hex(),
+            }
+        )
+    share_key = share.derive_share_keys(secret, SHARE_ID, "4821").share_key
+    n = [fixed(f"share-nonce-{i}", 12) for i in range(3)]
+    fields = {"title": "Carte d'identité", "type": "identity"}
+    info = {
+        "recipient": "CPAS Ixelles, Mme X",
+        "purpose": "Demande de RIS",
+        "expires_at": "2026-12-02T10:00:00Z",
+    }
+    out["document_key"] = {
+        "share_key": share_key.hex(),
+        "document_key": doc_key.hex(),
+        "share_id": SHARE_ID,
+        "document_id": DOCUMENT_ID,
+        "nonce": n[0].hex(),
+        "box": share.wrap_document_key_for_share(
+            share_key, doc_key, SHARE_ID, DOCUMENT_ID, n[0]
+        ).hex(),
+    }
+    out["metadata"] = {
+        "share_key": share_key.hex(),
+        "share_id": SHARE_ID,
+        "document_id": DOCUMENT_ID,
+        "json": metadata.dump_json(fields).decode(),
+        "nonce": n[1].hex(),
+        "box": share.encrypt_share_metadata(share_key, fields, SHARE_ID, DOCUMENT_ID, n[1]).hex(),
+    }
+    out["info"] = {
+        "share_key": share_key.hex(),
+        "share_id": SHARE_ID,
+        "json": metadata.dump_json(info).decode(),
+        "nonce": n[2].hex(),
+        "box": share.encrypt_share_info(share_key, info, SHARE_ID, n[2]).hex(),
+    }
+    return out
+
+
+def seal_vectors() -> dict[str, Any]:
+    wallet = keys.new_deposit_key_pair(fixed("deposit-private", 32))
+    eph, nonce, doc_key = fixed("ephemeral", 32), fixed("seal-nonce", 12), fixed("document", 32)
+    sealed = seal.seal_deposit_document_key(
+        wallet.public_key, doc_key, DEPOSIT_ID, DOCUMENT_ID, ephemeral_private=eph, nonce=nonce
+    )
+    return {
+        "deposit_document_key": {
+            "wallet_private_key": wallet.private_key.hex(),
+            "wallet_public_key": wallet.public_key.hex(),
+            "ephemeral_private_key": eph.hex(),
+            "ephemeral_public_key": keys.new_deposit_key_pair(eph).public_key.hex(),
+            "nonce": nonce.hex(),
+            "document_key": doc_key.hex(),
+            "deposit_id": DEPOSIT_ID,
+            "document_id": DOCUMENT_ID,
+            "sealed": sealed.hex(),
+        }
+    }
+
+
+def encoding_vectors() -> dict[str, Any]:
+    b64 = [
+        {"bytes": fixed(f"b64-{n}", n).hex(), "text": encoding.b64u_encode(fixed(f"b64-{n}", n))}
+        for n in (0, 1, 2, 3, 16, 32)
+    ]
+    codes = [
+        {
+            "secret": fixed(f"code-{i}", 16).hex(),
+            "code": encoding.encode_code(fixed(f"code-{i}", 16)),
+        }
+        for i in range(3)
+    ]
+    typed = codes[0]["code"].lower().replace("-", " ").replace("0", "o").replace("1", "l")
+    return {
+        "b64u": b64,
+        "b64u_invalid": ["AA==", "A", "A A", "AB+/", "AB$", "AR"],
+        "codes": codes,
+        "code_typed_forms": [{"typed": typed, "secret": codes[0]["secret"]}],
+        "codes_invalid": [
+            codes[0]["code"][:-1] + ("0" if codes[0]["code"][-1] != "0" else "1"),
+            codes[0]["code"][:-2],
+            codes[0]["code"].replace("-", "U", 1),
+        ],
+        "ids": {
+            "account_id": ACCOUNT_ID,
+            "document_id": DOCUMENT_ID,
+            "share_id": SHARE_ID,
+            "deposit_id": DEPOSIT_ID,
+        },
+    }
+
+
+def server_vectors() -> dict[str, Any]:
+    secret = fixed("server-secret", 32)
+    return {
+        "fake_salt": [
+            {"server_secret": secret.hex(), "handle": h, "salt": fake_salt(secret, h).hex()}
+            for h in ("nadia-42", "Ω-ωmega")
+        ]
+    }
+
+
+GENERATORS = {
+    "kdf": kdf_vectors,
+    "wrap": wrap_vectors,
+    "metadata": metadata_vectors,
+    "stream": stream_vectors,
+    "share": share_vectors,
+    "seal": seal_vectors,
+    "encoding": encoding_vectors,
+    "server": server_vectors,
+}
+
+
+def main() -> None:
+    for name, generate in GENERATORS.items():
+        text = json.dumps(generate(), ensure_ascii=False, indent=1) + "\n"
+        (HERE / f"{name}.json").write_text(text, encoding="utf-8")
+        print(f"wrote crypto/vectors/{name}.json")
+
+
+if __name__ == "__main__":
+    main()
