@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
 
 import crypto
+from wallet.api.security_headers import SecurityHeadersMiddleware
 from wallet.settings import Settings
 
+HERE = Path(__file__).parent
 CRYPTO_WEB_DIR = Path(crypto.__file__).parent / "web"
+TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -18,11 +23,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(title="PDE", version="1", docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, str]:
         """Liveness: answers as long as the process serves requests."""
         return {"status": "ok"}
 
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request) -> HTMLResponse:
+        return TEMPLATES.TemplateResponse(request, "index.html")
+
     app.mount("/static/crypto", StaticFiles(directory=CRYPTO_WEB_DIR), name="crypto-web")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -1,0 +1,44 @@
+# PDE: the two commands the README starts with are `make run` and `make test`.
+# Everything they need is installed by these targets on a fresh Debian machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+S3_VENV := .venv-s3
+MINISTACK_VERSION := 1.5.33
+
+.PHONY: run test setup system-deps lint bench screenshots clean
+
+run: setup ## set up and serve PDE on its embedded defaults at http://127.0.0.1:8000
+	$(BIN)/pde serve
+
+test: setup system-deps $(S3_VENV)/bin/ministack ## set up and run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+setup: $(BIN)/pde
+
+$(BIN)/pde: pyproject.toml
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	uv venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@touch $@
+
+# The S3-compatible test server pins its own botocore, so it lives in its own venv.
+$(S3_VENV)/bin/ministack:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	uv venv --quiet --allow-existing --python $(PYTHON) $(S3_VENV)
+	uv pip install --quiet --python $(S3_VENV)/bin/python ministack==$(MINISTACK_VERSION)
+
+system-deps: ## Debian's Chromium for the browser tests, zbarimg to read QR codes
+	@bash scripts/install-system-deps.sh
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/python -m mypy --strict crypto
+
+bench: setup $(S3_VENV)/bin/ministack
+	$(BIN)/python bench/crypto_throughput.py
+
+clean:
+	rm -rf $(VENV) $(S3_VENV) var

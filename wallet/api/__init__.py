@@ -1,0 +1,1 @@
+"""PDE's JSON API under /api/v1 (FastAPI routers)."""
