@@ -10,6 +10,7 @@ MINISTACK_VERSION := 1.5.33
 .PHONY: run test setup system-deps lint bench screenshots clean
 
 run: setup ## set up and serve PDE on its embedded defaults at http://127.0.0.1:8000
+	$(BIN)/pde migrate
 	$(BIN)/pde serve
 
 test: setup system-deps $(S3_VENV)/bin/ministack ## set up and run the whole test suite

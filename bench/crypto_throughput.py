@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from crypto import stream  # noqa: E402
+from crypto import stream
 
 MIB = 1 << 20
 
@@ -92,6 +92,7 @@ def main() -> None:
     rss_before = peak_rss_mib()
     with tempfile.TemporaryFile() as sealed:
         t_raw = timed("raw AES-GCM (baseline)", lambda: raw_aes_gcm(size))
+
         def encrypt() -> None:
             sealed.seek(0)
             stream.encrypt_stream(io.BufferedReader(PatternReader(size)), sealed, key, doc)
@@ -119,8 +120,11 @@ def main() -> None:
         figures = browser_throughput(args.browser_mib)
         print(f"Browser module in headless Chromium, {args.browser_mib} MiB")
         for name, value in figures.items():
-            print(f"  {name}: {value:.0f} MB/s  (goal >= 100)" if "mb_s" in name else
-                  f"  {name}: {value}")
+            print(
+                f"  {name}: {value:.0f} MB/s  (goal >= 100)"
+                if "mb_s" in name
+                else f"  {name}: {value}"
+            )
 
 
 if __name__ == "__main__":

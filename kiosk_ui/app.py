@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -10,7 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import crypto
+from wallet.api import accounts, documents
+from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
+from wallet.maintenance import housekeeping
+from wallet.runtime import Runtime
 from wallet.settings import Settings
 
 HERE = Path(__file__).parent
@@ -18,17 +24,36 @@ CRYPTO_WEB_DIR = Path(crypto.__file__).parent / "web"
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the whole PDE web application for `settings` (defaults from the environment)."""
-    settings = settings or Settings()
-    app = FastAPI(title="PDE", version="1", docs_url=None, redoc_url=None)
-    app.state.settings = settings
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the whole PDE web application for `settings` (defaults from the environment).
+
+    Refuses to start on unsafe production settings or an unmigrated database."""
+    runtime = runtime or Runtime.start(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async with housekeeping(runtime):
+            yield
+
+    app = FastAPI(
+        title="PDE",
+        version="1",
+        summary="End-to-end encrypted document wallet: the server stores only ciphertext.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
     app.add_middleware(SecurityHeadersMiddleware)
+    install_error_handlers(app)
 
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, str]:
         """Liveness: answers as long as the process serves requests."""
         return {"status": "ok"}
+
+    app.include_router(accounts.router)
+    app.include_router(documents.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:

@@ -1,9 +1,14 @@
-"""The `pde` command: serve, migrate, and a client that does its own encryption."""
+"""The `pde` command: serve, migrate, housekeeping, and a client that does its
+own encryption. The interface is kept stable for operators and scripts."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
+from pathlib import Path
+
+from wallet.categories import CATEGORIES
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -23,21 +28,183 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(_: argparse.Namespace) -> int:
+    from wallet.db import migrate
+    from wallet.settings import Settings
+
+    migrate(Settings().sqlalchemy_url)
+    print("database is up to date")
+    return 0
+
+
+def _housekeeping(_: argparse.Namespace) -> int:
+    from wallet.maintenance import run_once
+    from wallet.runtime import Runtime
+    from wallet.settings import Settings
+
+    run_once(Runtime.start(Settings()))
+    return 0
+
+
+def _passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
+    from wallet.client import environment_passphrase
+
+    given = environment_passphrase()
+    if given is not None:
+        return given
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Same passphrase again: ") != first:
+        raise SystemExit("The two passphrases differ.")
+    return first
+
+
+def _client(args: argparse.Namespace) -> int:
+    from wallet.client import ClientError, PdeClient
+
+    try:
+        with PdeClient(args.server) as client:
+            return int(CLIENT_COMMANDS[args.action](client, args))
+    except ClientError as error:
+        print(f"error: {error.message} [{error.code}]", file=sys.stderr)
+        return 1
+
+
+def _require_handle(args: argparse.Namespace) -> str:
+    if not args.handle:
+        raise SystemExit("--handle is required for this command")
+    return str(args.handle)
+
+
+def _login(client: object, args: argparse.Namespace) -> None:
+    client.login(_require_handle(args), _passphrase())  # type: ignore[attr-defined]
+
+
+def _register(client: object, args: argparse.Namespace) -> int:
+    handle = args.handle or client.suggest_handle()  # type: ignore[attr-defined]
+    registration = client.register(handle, _passphrase(confirm=True))  # type: ignore[attr-defined]
+    print(f"handle: {registration.handle}")
+    print(f"recovery code: {registration.recovery_code}")
+    print(
+        "Keep the recovery code on paper. Nobody, not even the operators, can open", file=sys.stderr
+    )
+    print("this wallet without the passphrase or this code.", file=sys.stderr)
+    return 0
+
+
+def _add(client: object, args: argparse.Namespace) -> int:
+    _login(client, args)
+    document_id = client.add(  # type: ignore[attr-defined]
+        Path(args.file), title=args.title, category=args.type
+    )
+    print(document_id)
+    return 0
+
+
+def _list(client: object, args: argparse.Namespace) -> int:
+    _login(client, args)
+    for info in client.list():  # type: ignore[attr-defined]
+        meta = info.metadata
+        print(
+            f"{info.document_id}\t{meta.get('type', '')}\t{meta.get('size', '')}\t"
+            f"{meta.get('title', '')}"
+        )
+    return 0
+
+
+def _get(client: object, args: argparse.Namespace) -> int:
+    _login(client, args)
+    target = Path(args.output)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with partial.open("wb") as out:
+            client.get(args.document_id, out)  # type: ignore[attr-defined]
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    print(target)
+    return 0
+
+
+def _delete(client: object, args: argparse.Namespace) -> int:
+    _login(client, args)
+    client.delete(args.document_id)  # type: ignore[attr-defined]
+    return 0
+
+
+def _export(client: object, args: argparse.Namespace) -> int:
+    _login(client, args)
+    for path in client.export(Path(args.output)):  # type: ignore[attr-defined]
+        print(path)
+    return 0
+
+
+def _erase(client: object, args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise SystemExit("Erasing deletes every document for good: add --yes to confirm.")
+    _login(client, args)
+    client.erase()  # type: ignore[attr-defined]
+    print("wallet erased")
+    return 0
+
+
+CLIENT_COMMANDS = {
+    "register": _register,
+    "add": _add,
+    "list": _list,
+    "get": _get,
+    "delete": _delete,
+    "export": _export,
+    "erase": _erase,
+}
+
+
+def _add_client_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    client = commands.add_parser("client", help="use a wallet (encryption happens here)")
+    client.add_argument("--server", required=True, help="e.g. https://pde.example")
+    client.add_argument("--handle", help="the wallet's name (pseudonym)")
+    actions = client.add_subparsers(dest="action", required=True)
+    actions.add_parser("register", help="create a wallet; prints handle and recovery code")
+    add = actions.add_parser("add", help="encrypt and upload a file; prints its id")
+    add.add_argument("file")
+    add.add_argument("--title")
+    add.add_argument("--type", default="other", choices=CATEGORIES)
+    actions.add_parser("list", help="list documents: id, type, size, title")
+    get = actions.add_parser("get", help="download and decrypt a document")
+    get.add_argument("document_id")
+    get.add_argument("-o", "--output", required=True)
+    delete = actions.add_parser("delete", help="delete a document")
+    delete.add_argument("document_id")
+    export = actions.add_parser("export", help="decrypt every document into a folder")
+    export.add_argument("-o", "--output", required=True)
+    erase = actions.add_parser("erase", help="erase the wallet for good")
+    erase.add_argument("--yes", action="store_true")
+    client.set_defaults(run=_client)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The command-line interface; kept stable for operators' scripts."""
+    """The command-line interface."""
     parser = argparse.ArgumentParser(prog="pde", description="PDE encrypted document wallet")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the web application and the API")
     serve.add_argument("--host", default=None, help="listen address (PDE_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (PDE_PORT, 8000)")
     serve.set_defaults(run=_serve)
+    commands.add_parser("migrate", help="create or upgrade the database").set_defaults(run=_migrate)
+    commands.add_parser(
+        "housekeeping", help="discard abandoned uploads and ended sessions now"
+    ).set_defaults(run=_housekeeping)
+    _add_client_parser(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pde` command."""
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except BrokenPipeError:  # `pde client list | head`: the reader left, not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

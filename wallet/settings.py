@@ -1,22 +1,98 @@
 """One typed settings object, read from `PDE_*` environment variables.
 
 Embedded defaults run PDE on one machine with nothing else installed: SQLite
-and a local blob folder under `PDE_DATA_DIR`. Production settings are checked
-by `Settings.check_production`, which refuses values that would be unsafe.
+and a local blob folder under `PDE_DATA_DIR`. With `PDE_ENVIRONMENT=production`
+`Settings.check_production` refuses values that would be unsafe there.
 """
 
 from __future__ import annotations
 
+import functools
+import secrets
 from pathlib import Path
+from typing import Literal
 
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIB = 1 << 20
+
+
+class UnsafeSettings(RuntimeError):
+    """A production deployment was configured with a value that would put wallets at risk."""
 
 
 class Settings(BaseSettings):
-    """Everything PDE can be configured with; see docs/deployment.md."""
+    """Everything PDE can be configured with; docs/deployment.md explains each."""
 
     model_config = SettingsConfigDict(env_prefix="PDE_", extra="ignore")
 
+    environment: Literal["development", "production"] = "development"
     data_dir: Path = Path("var")
     host: str = "127.0.0.1"
     port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+
+    # Empty: SQLite at <data_dir>/pde.sqlite3. Production: postgresql+psycopg://…
+    database_url: str = ""
+
+    blob_backend: Literal["local", "s3"] = "local"
+    blob_dir: Path | None = None  # default <data_dir>/blobs
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_bucket: str = "pde"
+    s3_secure: bool = False
+    s3_region: str | None = None
+
+    # Keys the server's own answers: fake salts for unknown handles. Random per
+    # process by default (fine for development); production must set it.
+    server_secret: SecretStr = SecretStr("")
+
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+
+    wallet_quota_bytes: int = Field(default=500 * MIB, ge=1)
+    document_max_bytes: int = Field(default=100 * MIB, ge=1)
+    documents_per_wallet: int = Field(default=2000, ge=1)
+    upload_part_max_bytes: int = Field(default=16 * MIB, ge=1024)
+    upload_abandoned_hours: int = Field(default=24, ge=1)
+
+    login_attempts_per_handle: int = Field(default=10, ge=1)
+    login_attempts_per_client: int = Field(default=50, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    registrations_per_client_per_hour: int = Field(default=20, ge=1)
+
+    @functools.cached_property
+    def fake_salt_key(self) -> bytes:
+        """The key of the fake salts; random per process when no secret is configured."""
+        configured = self.server_secret.get_secret_value()
+        return configured.encode() if configured else secrets.token_bytes(32)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, SQLite under the data folder unless one is set."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'pde.sqlite3'}"
+
+    @property
+    def local_blob_dir(self) -> Path:
+        """Where the local blob store keeps ciphertext."""
+        return self.blob_dir or self.data_dir / "blobs"
+
+    def check_production(self) -> None:
+        """Refuse, loudly, what must never run in production."""
+        if self.environment != "production":
+            return
+        problems = []
+        if not self.database_url.startswith("postgresql"):
+            problems.append("PDE_DATABASE_URL must point at PostgreSQL")
+        if len(self.server_secret.get_secret_value()) < 32:
+            problems.append("PDE_SERVER_SECRET must be set to at least 32 random characters")
+        if not self.public_url.startswith("https://"):
+            problems.append("PDE_PUBLIC_URL must be https:// (WebCrypto needs a secure context)")
+        if self.blob_backend == "s3" and (
+            not self.s3_access_key or len(self.s3_secret_key.get_secret_value()) < 8
+        ):
+            problems.append("PDE_S3_ACCESS_KEY and PDE_S3_SECRET_KEY must be set")
+        if problems:
+            raise UnsafeSettings("unsafe production settings: " + "; ".join(problems))

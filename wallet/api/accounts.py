@@ -1,0 +1,245 @@
+"""Routes for wallets: registration, login, the account, passphrase,
+sessions, export and erasure."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
+
+from wallet.api.deps import ClientKey, CurrentSession, CurrentWallet, DbDep, RuntimeDep
+from wallet.api.errors import error_responses
+from wallet.api.schemas import (
+    AccountResponse,
+    EraseRequest,
+    LoginRequest,
+    LoginResponse,
+    LoginStartRequest,
+    LoginStartResponse,
+    PassphraseChangeRequest,
+    RecoveryLoginRequest,
+    RegisterRequest,
+    SessionResponse,
+    SuggestedHandle,
+)
+from wallet.errors import (
+    AlreadyExists,
+    HandleTaken,
+    InvalidCredentials,
+    NotAuthenticated,
+    NotFound,
+    PassphraseChangeRequired,
+    RateLimited,
+    StorageUnavailable,
+)
+from wallet.models import Account, AuthSession
+from wallet.runtime import Runtime
+from wallet.services import accounts, erasure, sessions
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+AUTH_ERRORS = (NotAuthenticated,)
+
+
+def account_response(runtime: Runtime, account: Account) -> AccountResponse:
+    return AccountResponse(
+        account_id=account.id,
+        handle=account.handle,
+        account_salt=account.account_salt,
+        wrapped_master_key=account.wrapped_master_key,
+        wrapped_master_key_recovery=account.wrapped_master_key_recovery,
+        deposit_public_key=account.deposit_public_key,
+        wrapped_deposit_private_key=account.wrapped_deposit_private_key,
+        must_change_passphrase=account.must_change_passphrase,
+        used_bytes=account.used_bytes,
+        quota_bytes=runtime.settings.wallet_quota_bytes,
+        document_max_bytes=runtime.settings.document_max_bytes,
+        created_at=account.created_at,
+    )
+
+
+def _client_label(request: Request) -> str:
+    return request.headers.get("PDE-Client", "")[:40]
+
+
+def _open_session(
+    db: DbDep, runtime: Runtime, request: Request, account: Account, *, recovery: bool
+) -> LoginResponse:
+    token = sessions.create_session(
+        db, runtime.settings, account, recovery=recovery, client=_client_label(request)
+    )
+    db.commit()
+    current = sessions.authenticate(db, runtime.settings, token)
+    return LoginResponse(
+        session_token=token,
+        session_id=current.id,
+        expires_at=current.expires_at,
+        account=account_response(runtime, account),
+    )
+
+
+@router.get("/handles/suggestion", response_model=SuggestedHandle)
+def suggest_handle() -> SuggestedHandle:
+    """A pronounceable pseudonym the person may take or change."""
+    return SuggestedHandle(handle=accounts.suggest_handle())
+
+
+@router.post(
+    "/accounts",
+    status_code=201,
+    response_model=LoginResponse,
+    responses=error_responses(HandleTaken, AlreadyExists, RateLimited),
+)
+def register(
+    body: RegisterRequest, db: DbDep, runtime: RuntimeDep, client: ClientKey, request: Request
+) -> LoginResponse:
+    """Create a wallet from client-made keys and log in. No e-mail, no phone, no name."""
+    limit = runtime.settings.registrations_per_client_per_hour
+    runtime.limiter.check("register", client, limit, 3600)
+    account = accounts.register(db, accounts.NewAccount(**body.model_dump()))
+    runtime.limiter.record("register", client)
+    return _open_session(db, runtime, request, account, recovery=False)
+
+
+@router.post("/login/start", response_model=LoginStartResponse)
+def login_start(body: LoginStartRequest, db: DbDep, runtime: RuntimeDep) -> LoginStartResponse:
+    """The salt to derive the login keys with; the same shape for handles that do not exist."""
+    return LoginStartResponse(account_salt=accounts.login_salt(db, runtime.settings, body.handle))
+
+
+@router.post(
+    "/login",
+    response_model=LoginResponse,
+    responses=error_responses(InvalidCredentials, RateLimited),
+)
+def login(
+    body: LoginRequest, db: DbDep, runtime: RuntimeDep, client: ClientKey, request: Request
+) -> LoginResponse:
+    """Log in with the auth key derived from the passphrase (and wallet card)."""
+    account = accounts.verify_login(
+        db,
+        runtime.settings,
+        runtime.limiter,
+        handle=body.handle,
+        secret=body.auth_key,
+        client_key=client,
+    )
+    return _open_session(db, runtime, request, account, recovery=False)
+
+
+@router.post(
+    "/login/recovery",
+    response_model=LoginResponse,
+    responses=error_responses(InvalidCredentials, RateLimited),
+)
+def login_with_recovery(
+    body: RecoveryLoginRequest, db: DbDep, runtime: RuntimeDep, client: ClientKey, request: Request
+) -> LoginResponse:
+    """Log in with the recovery sheet; the wallet then requires a new passphrase."""
+    account = accounts.verify_login(
+        db,
+        runtime.settings,
+        runtime.limiter,
+        handle=body.handle,
+        secret=body.recovery_auth,
+        client_key=client,
+        recovery=True,
+    )
+    account.must_change_passphrase = True
+    return _open_session(db, runtime, request, account, recovery=True)
+
+
+@router.get("/account", response_model=AccountResponse, responses=error_responses(*AUTH_ERRORS))
+def get_account(session: CurrentSession, runtime: RuntimeDep) -> AccountResponse:
+    """The caller's wallet: wrapped keys, usage and limits."""
+    return account_response(runtime, session.account)
+
+
+@router.put(
+    "/account/passphrase",
+    status_code=204,
+    responses=error_responses(*AUTH_ERRORS, InvalidCredentials),
+)
+def change_passphrase(body: PassphraseChangeRequest, db: DbDep, session: CurrentSession) -> None:
+    """Re-key the login. Needs the current auth key, except right after a recovery login.
+    Every other session of the wallet is ended."""
+    account = session.account
+    from crypto.verifier import check_verifier
+
+    if not account.must_change_passphrase and (
+        body.current_auth_key is None or not check_verifier(account.verifier, body.current_auth_key)
+    ):
+        raise InvalidCredentials("The current passphrase is not right.")
+    accounts.change_passphrase(
+        account,
+        accounts.NewPassphrase(body.account_salt, body.auth_key, body.wrapped_master_key),
+    )
+    session.recovery = False
+    sessions.end_other_sessions(db, account.id, session.id)
+    db.commit()
+
+
+@router.post("/logout", status_code=204, responses=error_responses(*AUTH_ERRORS))
+def logout(db: DbDep, session: CurrentSession, response: Response) -> None:
+    """End the current session, and ask the browser to forget everything of this site."""
+    sessions.end_session(db, session.account_id, session.id)
+    db.commit()
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+
+
+@router.get(
+    "/sessions", response_model=list[SessionResponse], responses=error_responses(*AUTH_ERRORS)
+)
+def list_sessions(db: DbDep, session: CurrentSession) -> list[SessionResponse]:
+    """The wallet's open sessions, so the owner can end any they do not recognise."""
+    return [_session_response(s, session) for s in sessions.list_sessions(db, session.account_id)]
+
+
+def _session_response(item: AuthSession, current: AuthSession) -> SessionResponse:
+    return SessionResponse(
+        session_id=item.id,
+        client=item.client,
+        current=item.id == current.id,
+        recovery=item.recovery,
+        created_at=item.created_at,
+        last_seen_at=item.last_seen_at,
+        expires_at=item.expires_at,
+    )
+
+
+@router.delete(
+    "/sessions/{session_id}", status_code=204, responses=error_responses(*AUTH_ERRORS, NotFound)
+)
+def end_session(session_id: str, db: DbDep, session: CurrentSession) -> None:
+    """End one of the wallet's sessions."""
+    sessions.end_session(db, session.account_id, session_id)
+    db.commit()
+
+
+@router.get(
+    "/account/export",
+    responses={
+        200: {"content": {"application/zip": {}}},
+        **error_responses(*AUTH_ERRORS, PassphraseChangeRequired, StorageUnavailable),
+    },
+)
+def export(db: DbDep, account: CurrentWallet, runtime: RuntimeDep) -> StreamingResponse:
+    """Every wrapped key, sealed metadata and ciphertext of the wallet, as one zip."""
+    manifest = erasure.export_manifest(db, account)
+    return StreamingResponse(
+        erasure.export_archive(manifest, runtime.blobs),
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="pde-export.zip"'},
+    )
+
+
+@router.delete(
+    "/account",
+    status_code=204,
+    responses=error_responses(*AUTH_ERRORS, InvalidCredentials, StorageUnavailable),
+)
+def erase(body: EraseRequest, db: DbDep, session: CurrentSession, runtime: RuntimeDep) -> None:
+    """Erase the wallet and everything in it, for good. The handle must be typed again."""
+    account = session.account
+    if accounts.normalize_handle(body.confirm_handle)[1] != account.handle_key:
+        raise InvalidCredentials("Type your wallet name exactly to confirm.")
+    erasure.erase_account(db, runtime.blobs, account)
+    db.commit()

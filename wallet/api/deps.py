@@ -1,0 +1,67 @@
+"""Dependencies shared by the routes: the runtime, a database session, and
+the caller's session and wallet from the `Authorization: Bearer` header."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from wallet.errors import PassphraseChangeRequired
+from wallet.models import Account, AuthSession
+from wallet.runtime import Runtime
+from wallet.services.sessions import authenticate
+
+_bearer = HTTPBearer(auto_error=False, description="session token from /api/v1/login")
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_db(runtime: RuntimeDep) -> Iterator[Session]:
+    """One database session per request; routes commit what they change before answering."""
+    with runtime.db() as session:
+        yield session
+
+
+DbDep = Annotated[Session, Depends(get_db)]
+
+
+def client_key(request: Request) -> str:
+    """Who is calling, for rate limits only: kept hashed, in memory, never logged."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientKey = Annotated[str, Depends(client_key)]
+
+
+def current_session(
+    db: DbDep,
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AuthSession:
+    session = authenticate(db, runtime.settings, credentials.credentials if credentials else None)
+    if db.dirty:
+        db.commit()  # last-seen time, so the idle timeout counts from now
+    return session
+
+
+CurrentSession = Annotated[AuthSession, Depends(current_session)]
+
+
+def current_wallet(session: CurrentSession) -> Account:
+    """The caller's wallet, refused until a passphrase is set after a recovery login."""
+    if session.account.must_change_passphrase:
+        raise PassphraseChangeRequired()
+    return session.account
+
+
+CurrentWallet = Annotated[Account, Depends(current_wallet)]

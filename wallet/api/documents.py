@@ -1,0 +1,257 @@
+"""Routes for documents: declare, upload in resumable parts, complete, list,
+download (with HTTP Range), update metadata, delete."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from typing import Annotated, BinaryIO
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from wallet.api.deps import CurrentWallet, DbDep, RuntimeDep
+from wallet.api.errors import error_responses
+from wallet.api.schemas import (
+    DocumentCreateRequest,
+    DocumentResponse,
+    DocumentUpdateRequest,
+    Id,
+    UploadStatus,
+)
+from wallet.errors import (
+    AlreadyExists,
+    DocumentTooLarge,
+    IntegrityMismatch,
+    InvalidRequest,
+    NotAuthenticated,
+    NotFound,
+    PassphraseChangeRequired,
+    QuotaExceeded,
+    RangeNotSatisfiable,
+    StorageUnavailable,
+    UploadIncomplete,
+    UploadOffsetMismatch,
+)
+from wallet.models import Document
+from wallet.services import documents, uploads
+
+router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
+AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
+SPOOL_IN_MEMORY = 1 << 20
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def document_response(document: Document) -> DocumentResponse:
+    return DocumentResponse(
+        document_id=document.id,
+        wrapped_key=document.wrapped_key,
+        metadata=document.metadata_box,
+        size=document.size,
+        created_at=document.created_at,
+        updated_at=document.updated_at,
+    )
+
+
+def upload_status(runtime: RuntimeDep, document: Document) -> UploadStatus:
+    return UploadStatus(
+        document_id=document.id,
+        size=document.size,
+        received=document.received,
+        part_max_bytes=runtime.settings.upload_part_max_bytes,
+        complete=document.state == documents.READY,
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=UploadStatus,
+    responses=error_responses(*AUTH, AlreadyExists, DocumentTooLarge, QuotaExceeded),
+)
+def create_document(
+    body: DocumentCreateRequest, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+) -> UploadStatus:
+    """Declare a document (wrapped key, sealed metadata, ciphertext size and SHA-256).
+    Limits and quota are checked now, before any byte is sent."""
+    new = documents.NewDocument(
+        body.document_id, body.wrapped_key, body.metadata, body.size, body.sha256
+    )
+    document = documents.create_document(db, runtime.settings, account, new)
+    db.commit()
+    return upload_status(runtime, document)
+
+
+@router.get("", response_model=list[DocumentResponse], responses=error_responses(*AUTH))
+def list_documents(db: DbDep, account: CurrentWallet) -> list[DocumentResponse]:
+    """Every completed document of the wallet. Uploads in progress are not listed."""
+    return [document_response(d) for d in documents.list_documents(db, account.id)]
+
+
+@router.get("/{document_id}", response_model=DocumentResponse, responses=error_responses(*AUTH))
+def get_document(document_id: Id, db: DbDep, account: CurrentWallet) -> DocumentResponse:
+    """One completed document's wrapped key and sealed metadata."""
+    return document_response(documents.find_document(db, account.id, document_id))
+
+
+@router.patch("/{document_id}", response_model=DocumentResponse, responses=error_responses(*AUTH))
+def update_document(
+    document_id: Id, body: DocumentUpdateRequest, db: DbDep, account: CurrentWallet
+) -> DocumentResponse:
+    """Replace the sealed metadata (rename, change type, date, issuer)."""
+    document = documents.update_document(db, account.id, document_id, body.metadata)
+    db.commit()
+    return document_response(document)
+
+
+@router.delete(
+    "/{document_id}", status_code=204, responses=error_responses(*AUTH, StorageUnavailable)
+)
+def delete_document(
+    document_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+) -> None:
+    """Delete a document (or an unfinished upload) and its ciphertext."""
+    leftovers = documents.delete_document(db, account, document_id)
+    db.commit()
+    documents.delete_blobs(runtime.blobs, leftovers)
+
+
+@router.get("/{document_id}/upload", response_model=UploadStatus, responses=error_responses(*AUTH))
+def get_upload(
+    document_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+) -> UploadStatus:
+    """How many bytes of an upload are acknowledged: where to resume after a drop."""
+    document = documents.find_document(db, account.id, document_id, state=documents.UPLOADING)
+    return upload_status(runtime, document)
+
+
+async def _receive_body(request: Request, spool: BinaryIO, limit: int) -> int:
+    """Copy the request body into `spool`, refusing more than `limit` bytes; returns its length."""
+    length = 0
+    async for chunk in request.stream():
+        length += len(chunk)
+        if length > limit:
+            raise InvalidRequest(f"A part has at most {limit} bytes.")
+        spool.write(chunk)
+    spool.seek(0)
+    return length
+
+
+@router.put(
+    "/{document_id}/content",
+    response_model=UploadStatus,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+    responses=error_responses(*AUTH, UploadOffsetMismatch, IntegrityMismatch, StorageUnavailable),
+)
+async def put_part(
+    document_id: Id,
+    request: Request,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    offset: Annotated[int, Query(ge=0, le=1 << 50)],
+) -> UploadStatus:
+    """Send the part of the ciphertext that starts at `offset` (the acknowledged
+    `received` count). Acknowledged only once stored; resend after a drop."""
+    # Spooled: memory up to 1 MiB, then a temporary file, so a part never fills memory.
+    with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
+        limit = runtime.settings.upload_part_max_bytes
+        length = await _receive_body(request, spool, limit)  # type: ignore[arg-type]
+        document = await run_in_threadpool(
+            uploads.put_part,
+            db,
+            runtime.blobs,
+            runtime.settings,
+            runtime.hashes,
+            account,
+            document_id,
+            offset,
+            spool,  # type: ignore[arg-type]
+            length,
+        )
+        await run_in_threadpool(db.commit)
+    return upload_status(runtime, document)
+
+
+@router.post(
+    "/{document_id}/complete",
+    response_model=DocumentResponse,
+    responses=error_responses(*AUTH, UploadIncomplete, IntegrityMismatch, StorageUnavailable),
+)
+def complete_upload(
+    document_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+) -> DocumentResponse:
+    """Check the whole ciphertext against the declared SHA-256 and make the document
+    visible. A mismatch discards the upload: it must be sent again."""
+    try:
+        leftovers = uploads.complete_upload(db, runtime.blobs, runtime.hashes, account, document_id)
+    except IntegrityMismatch:
+        db.rollback()
+        documents.delete_blobs(runtime.blobs, uploads.discard_upload(db, account, document_id))
+        db.commit()
+        raise
+    db.commit()
+    documents.delete_blobs(runtime.blobs, leftovers)
+    return document_response(documents.find_document(db, account.id, document_id))
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(start, end) of a single `bytes=` range, None for the whole file."""
+    if header is None:
+        return None
+    match = _RANGE.match(header.strip())
+    if not match or match.groups() == ("", ""):
+        raise RangeNotSatisfiable()
+    first, last = match.groups()
+    if first == "":
+        start, end = max(0, size - int(last)), size
+    else:
+        start = int(first)
+        end = min(size, int(last) + 1) if last else size
+    if start >= size or start >= end:
+        raise RangeNotSatisfiable()
+    return start, end
+
+
+@router.get(
+    "/{document_id}/content",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"application/octet-stream": {}}},
+        206: {"description": "range"},
+        **error_responses(*AUTH, RangeNotSatisfiable, StorageUnavailable),
+    },
+)
+def download(
+    document_id: Id,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    range_header: Annotated[str | None, Header(alias="Range")] = None,
+) -> StreamingResponse:
+    """The ciphertext, streamed, with HTTP Range for resumed or partial downloads."""
+    document = documents.find_document(db, account.id, document_id)
+    wanted = parse_range(range_header, document.size)
+    start, end = wanted or (0, document.size)
+    reader = documents.open_content(runtime.blobs, document, start, end)
+    headers = {
+        "Content-Length": str(end - start),
+        "Accept-Ranges": "bytes",
+        "Content-Disposition": f'attachment; filename="{document.id}.pdes"',
+    }
+    if wanted:
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{document.size}"
+    return StreamingResponse(
+        iter(reader),
+        status_code=206 if wanted else 200,
+        media_type="application/octet-stream",
+        headers=headers,
+    )

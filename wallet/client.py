@@ -1,0 +1,481 @@
+"""A full PDE client in Python that does its own encryption and loads no code
+from the server: the `pde client` command, operators' scripts and the tests
+use it. It speaks the JSON API with httpx and the format with `crypto`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import httpx
+
+from crypto import (
+    b64u_decode,
+    b64u_encode,
+    decode_code,
+    decrypt_metadata,
+    decrypt_stream,
+    derive_login_keys,
+    derive_recovery_keys,
+    encode_code,
+    encrypt_metadata,
+    encrypt_stream,
+    new_deposit_key_pair,
+    new_id,
+    new_key,
+    unwrap_document_key,
+    unwrap_master_key,
+    unwrap_master_key_for_recovery,
+    wrap_deposit_private_key,
+    wrap_document_key,
+    wrap_master_key,
+    wrap_master_key_for_recovery,
+)
+from crypto.keys import ACCOUNT_SALT_BYTES, RECOVERY_KEY_BYTES
+from crypto.primitives import random_bytes
+from crypto.stream import plaintext_size
+
+DEFAULT_PART_BYTES = 8 << 20
+RETRYABLE_STATUS = {502, 503, 504}
+
+
+class ClientError(Exception):
+    """The server answered with an error: `code` is the API's stable code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{message} ({code})")
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a new wallet's owner must keep: the handle and the recovery code."""
+
+    handle: str
+    account_id: str
+    recovery_code: str
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document as its owner sees it: decrypted metadata and ciphertext size."""
+
+    document_id: str
+    metadata: dict[str, Any]
+    size: int
+    created_at: str
+
+
+class _IteratorReader:
+    """A read-only file over an iterator of byte chunks (a streamed HTTP body)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._buffer = chunks, b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, b"")
+            if not chunk:
+                break
+            self._buffer += chunk
+        if size < 0:
+            size = len(self._buffer)
+        out, self._buffer = self._buffer[:size], self._buffer[size:]
+        return out
+
+
+class PdeClient:
+    """One person's connection to a PDE server. Keys stay in this object's memory."""
+
+    def __init__(
+        self,
+        server: str,
+        *,
+        timeout: float = 60.0,
+        retry_seconds: float = 120.0,
+        client_label: str = "pde client",
+    ) -> None:
+        self.server = server.rstrip("/")
+        self.retry_seconds = retry_seconds
+        self._http = httpx.Client(
+            base_url=self.server, timeout=timeout, headers={"PDE-Client": client_label}
+        )
+        self._token: str | None = None
+        self.account_id: str | None = None
+        self.handle: str | None = None
+        self._master_key: bytes | None = None
+        self.account: dict[str, Any] = {}
+
+    # --- HTTP ---------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request, retried while the server is down or answers 503 (nothing
+        acknowledged is lost there), up to `retry_seconds`."""
+        deadline = time.monotonic() + self.retry_seconds
+        delay = 0.2
+        headers = self._headers() | kwargs.pop("headers", {})
+        while True:
+            try:
+                response = self._http.request(method, path, headers=headers, **kwargs)
+                if response.status_code not in RETRYABLE_STATUS:
+                    break
+            except (
+                httpx.ConnectError,
+                httpx.ReadError,
+                httpx.RemoteProtocolError,
+                httpx.WriteError,
+                httpx.ConnectTimeout,
+            ):
+                if time.monotonic() > deadline:
+                    raise
+                response = None
+            if time.monotonic() > deadline:
+                break
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+        assert response is not None
+        return response
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._send(method, path, **kwargs)
+        _raise_for_error(response)
+        return response.json() if response.content else None
+
+    # --- accounts -----------------------------------------------------------
+
+    def suggest_handle(self) -> str:
+        """A pronounceable pseudonym from the server."""
+        return str(self._json("GET", "/api/v1/handles/suggestion")["handle"])
+
+    def register(self, handle: str, passphrase: str, card_secret: bytes = b"") -> Registration:
+        """Create a wallet: every key is made here; the server gets wrapped keys only."""
+        account_id, salt = new_id(), random_bytes(ACCOUNT_SALT_BYTES)
+        master, recovery_key = new_key(), random_bytes(RECOVERY_KEY_BYTES)
+        login = derive_login_keys(passphrase, salt, card_secret)
+        recovery = derive_recovery_keys(recovery_key, salt)
+        deposit = new_deposit_key_pair()
+        body = {
+            "account_id": account_id,
+            "handle": handle,
+            "account_salt": b64u_encode(salt),
+            "auth_key": b64u_encode(login.auth_key),
+            "recovery_auth": b64u_encode(recovery.auth),
+            "wrapped_master_key": b64u_encode(wrap_master_key(login.kek, master, account_id)),
+            "wrapped_master_key_recovery": b64u_encode(
+                wrap_master_key_for_recovery(recovery.kek, master, account_id)
+            ),
+            "deposit_public_key": b64u_encode(deposit.public_key),
+            "wrapped_deposit_private_key": b64u_encode(
+                wrap_deposit_private_key(master, deposit.private_key, account_id)
+            ),
+        }
+        self._take_session(self._json("POST", "/api/v1/accounts", json=body), master)
+        return Registration(str(self.handle), account_id, encode_code(recovery_key))
+
+    def _take_session(self, login: dict[str, Any], master_key: bytes) -> None:
+        self._token = login["session_token"]
+        self.account = login["account"]
+        self.account_id, self.handle = self.account["account_id"], self.account["handle"]
+        self._master_key = master_key
+
+    def _salt(self, handle: str) -> bytes:
+        answer = self._json("POST", "/api/v1/login/start", json={"handle": handle})
+        return b64u_decode(answer["account_salt"])
+
+    def login(self, handle: str, passphrase: str, card_secret: bytes = b"") -> None:
+        """Log in and open the master key; ClientError('invalid_credentials') if wrong."""
+        keys = derive_login_keys(passphrase, self._salt(handle), card_secret)
+        answer = self._json(
+            "POST",
+            "/api/v1/login",
+            json={"handle": handle, "auth_key": b64u_encode(keys.auth_key)},
+        )
+        account = answer["account"]
+        master = unwrap_master_key(
+            keys.kek, b64u_decode(account["wrapped_master_key"]), account["account_id"]
+        )
+        self._take_session(answer, master)
+
+    def login_with_recovery(self, handle: str, recovery_code: str, new_passphrase: str) -> None:
+        """Log in with the recovery sheet and set a new passphrase at once."""
+        recovery_key = decode_code(recovery_code)
+        rec = derive_recovery_keys(recovery_key, self._salt(handle))
+        answer = self._json(
+            "POST",
+            "/api/v1/login/recovery",
+            json={"handle": handle, "recovery_auth": b64u_encode(rec.auth)},
+        )
+        account = answer["account"]
+        master = unwrap_master_key_for_recovery(
+            rec.kek, b64u_decode(account["wrapped_master_key_recovery"]), account["account_id"]
+        )
+        self._take_session(answer, master)
+        self.change_passphrase(None, new_passphrase)
+
+    def change_passphrase(self, current: str | None, new: str, card_secret: bytes = b"") -> None:
+        """Re-wrap the master key under a new passphrase; documents are untouched."""
+        account_id, master = self._require_keys()
+        body: dict[str, Any] = {}
+        if current is not None:
+            old = derive_login_keys(current, b64u_decode(self.account["account_salt"]), card_secret)
+            body["current_auth_key"] = b64u_encode(old.auth_key)
+        salt = random_bytes(ACCOUNT_SALT_BYTES)
+        keys = derive_login_keys(new, salt, card_secret)
+        body |= {
+            "account_salt": b64u_encode(salt),
+            "auth_key": b64u_encode(keys.auth_key),
+            "wrapped_master_key": b64u_encode(wrap_master_key(keys.kek, master, account_id)),
+        }
+        self._json("PUT", "/api/v1/account/passphrase", json=body)
+        self.account = self._json("GET", "/api/v1/account")
+
+    def logout(self) -> None:
+        """End this session on the server and forget the keys."""
+        if self._token:
+            self._json("POST", "/api/v1/logout")
+        self._token, self._master_key = None, None
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """The wallet's open sessions."""
+        return list(self._json("GET", "/api/v1/sessions"))
+
+    def end_session(self, session_id: str) -> None:
+        """End one of the wallet's sessions."""
+        self._json("DELETE", f"/api/v1/sessions/{session_id}")
+
+    def erase(self) -> None:
+        """Erase the wallet and every document, for good."""
+        self._json("DELETE", "/api/v1/account", json={"confirm_handle": self.handle})
+        self._token, self._master_key = None, None
+
+    def _require_keys(self) -> tuple[str, bytes]:
+        if self.account_id is None or self._master_key is None:
+            raise ClientError(401, "not_authenticated", "Log in first.")
+        return self.account_id, self._master_key
+
+    # --- documents ----------------------------------------------------------
+
+    def add(
+        self,
+        source: Path | BinaryIO,
+        *,
+        title: str | None = None,
+        category: str = "other",
+        extra: dict[str, Any] | None = None,
+        part_bytes: int = DEFAULT_PART_BYTES,
+        progress: Any = None,
+    ) -> str:
+        """Encrypt a file here, upload it in resumable parts, and return its id."""
+        account_id, master = self._require_keys()
+        document_id, document_key = new_id(), new_key()
+        path = Path(source) if isinstance(source, (str, Path)) else None
+        name = path.name if path else getattr(source, "name", "document")
+        metadata: dict[str, Any] = {
+            "title": title or Path(str(name)).stem,
+            "type": category,
+            "file_name": Path(str(name)).name,
+            "media_type": mimetypes.guess_type(str(name))[0] or "application/octet-stream",
+        }
+        with tempfile.TemporaryFile() as sealed:
+            writer = _HashingWriter(sealed)  # type: ignore[arg-type]
+            with path.open("rb") if path else _borrow(source) as plain:  # type: ignore[union-attr]
+                encrypt_stream(plain, writer, document_key, document_id)  # type: ignore[arg-type]
+            size, digest = sealed.tell(), writer.digest.digest()
+            metadata["size"] = plaintext_size(size)
+            metadata |= extra or {}
+            declared = {
+                "document_id": document_id,
+                "wrapped_key": b64u_encode(
+                    wrap_document_key(master, document_key, account_id, document_id)
+                ),
+                "metadata": b64u_encode(
+                    encrypt_metadata(document_key, metadata, account_id, document_id)
+                ),
+                "size": size,
+                "sha256": b64u_encode(digest),
+            }
+            self._json("POST", "/api/v1/documents", json=declared)
+            self.upload_parts(document_id, sealed, size, part_bytes, progress)
+        self._json("POST", f"/api/v1/documents/{document_id}/complete")
+        return document_id
+
+    def upload_parts(
+        self, document_id: str, sealed: BinaryIO, size: int, part_bytes: int, progress: Any = None
+    ) -> None:
+        """Send the ciphertext from wherever the server says it stands; resumes after drops."""
+        received = int(self._json("GET", f"/api/v1/documents/{document_id}/upload")["received"])
+        while received < size:
+            sealed.seek(received)
+            part = sealed.read(min(part_bytes, size - received))
+            response = self._send(
+                "PUT",
+                f"/api/v1/documents/{document_id}/content",
+                params={"offset": received},
+                content=part,
+                headers={"Content-Type": "application/octet-stream"},
+            )
+            if response.status_code == 409 and "PDE-Upload-Received" in response.headers:
+                received = int(response.headers["PDE-Upload-Received"])
+                continue
+            _raise_for_error(response)
+            received = int(response.json()["received"])
+            if progress:
+                progress(received, size)
+
+    def list(self) -> list[DocumentInfo]:
+        """Every completed document, with its metadata decrypted here."""
+        return [self._info(item) for item in self._json("GET", "/api/v1/documents")]
+
+    def _document_key(self, item: dict[str, Any]) -> bytes:
+        account_id, master = self._require_keys()
+        wrapped = b64u_decode(item["wrapped_key"])
+        return unwrap_document_key(master, wrapped, account_id, item["document_id"])
+
+    def _info(self, item: dict[str, Any]) -> DocumentInfo:
+        account_id, _ = self._require_keys()
+        metadata = decrypt_metadata(
+            self._document_key(item),
+            b64u_decode(item["metadata"]),
+            account_id,
+            item["document_id"],
+        )
+        return DocumentInfo(item["document_id"], metadata, item["size"], item["created_at"])
+
+    def info(self, document_id: str) -> DocumentInfo:
+        """One document's decrypted metadata."""
+        return self._info(self._json("GET", f"/api/v1/documents/{document_id}"))
+
+    def get(self, document_id: str, out: IO[bytes]) -> DocumentInfo:
+        """Download and decrypt a document into `out`, streaming, in bounded memory.
+        On a failed check `out` may hold a verified prefix: callers discard it."""
+        item = self._json("GET", f"/api/v1/documents/{document_id}")
+        key = self._document_key(item)
+        with self._http.stream(
+            "GET", f"/api/v1/documents/{document_id}/content", headers=self._headers()
+        ) as response:
+            if response.status_code >= 400:
+                response.read()
+                _raise_for_error(response)
+            reader = _IteratorReader(response.iter_bytes(1 << 20))
+            decrypt_stream(reader, out, key, document_id)  # type: ignore[arg-type]
+        return self._info(item)
+
+    def update(self, document_id: str, **fields: Any) -> DocumentInfo:
+        """Change metadata fields (title, type, date, issuer…); None removes a field."""
+        account_id, _ = self._require_keys()
+        item = self._json("GET", f"/api/v1/documents/{document_id}")
+        info = self._info(item)
+        metadata = {k: v for k, v in (info.metadata | fields).items() if v is not None}
+        box = encrypt_metadata(self._document_key(item), metadata, account_id, document_id)
+        self._json("PATCH", f"/api/v1/documents/{document_id}", json={"metadata": b64u_encode(box)})
+        return self.info(document_id)
+
+    def delete(self, document_id: str) -> None:
+        """Delete a document and its ciphertext."""
+        self._json("DELETE", f"/api/v1/documents/{document_id}")
+
+    def export(self, directory: Path) -> list[Path]:
+        """Download the wallet's archive and decrypt every document into `directory`,
+        with an index.json of their metadata. Returns the files written."""
+        self._require_keys()
+        directory.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        with tempfile.TemporaryFile() as archive_file:
+            with self._http.stream(
+                "GET", "/api/v1/account/export", headers=self._headers()
+            ) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    _raise_for_error(response)
+                for chunk in response.iter_bytes(1 << 20):
+                    archive_file.write(chunk)
+            archive_file.seek(0)
+            with zipfile.ZipFile(archive_file) as archive:
+                manifest = json.loads(archive.read("manifest.json"))
+                index = []
+                for entry in manifest["documents"]:
+                    info = self._info(entry)
+                    name = info.metadata.get("file_name") or info.document_id
+                    target = _unique_path(directory, str(name))
+                    key = self._document_key(entry)
+                    with archive.open(entry["content"]) as sealed, target.open("wb") as out:
+                        decrypt_stream(sealed, out, key, info.document_id)  # type: ignore[arg-type]
+                    written.append(target)
+                    index.append(
+                        {"file": target.name, "document_id": info.document_id} | info.metadata
+                    )
+        (directory / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1))
+        return written
+
+    def close(self) -> None:
+        """Close the HTTP connection (keys are dropped with the object)."""
+        self._http.close()
+
+    def __enter__(self) -> PdeClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _raise_for_error(response: httpx.Response) -> None:
+    if response.status_code < 400:
+        return
+    try:
+        error = response.json()["error"]
+        raise ClientError(response.status_code, error["code"], error["message"])
+    except (ValueError, KeyError, TypeError):
+        raise ClientError(response.status_code, "http_error", response.text[:200]) from None
+
+
+class _HashingWriter:
+    """Writes to a file and hashes what it writes, so the ciphertext is read once."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self._target = target
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self._target.write(data)
+
+
+class _borrow:
+    """Use a caller's open file in a `with` without closing it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+
+    def __enter__(self) -> BinaryIO:
+        return self._handle
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+def _unique_path(directory: Path, name: str) -> Path:
+    """A path in `directory` for `name` that is safe (no folders) and not yet taken."""
+    safe = Path(name.replace("\\", "/")).name.strip() or "document"
+    safe = safe if safe not in {".", ".."} else "document"
+    candidate, n = directory / safe, 1
+    while candidate.exists():
+        candidate = directory / f"{Path(safe).stem} ({n}){Path(safe).suffix}"
+        n += 1
+    return candidate
+
+
+def environment_passphrase() -> str | None:
+    """The passphrase from PDE_PASSPHRASE, for scripts."""
+    return os.environ.get("PDE_PASSPHRASE")

@@ -1,0 +1,148 @@
+"""The database: pseudonymous accounts, their sessions and their encrypted
+documents. Nothing here is readable content: keys are wrapped, metadata is
+sealed and padded, handles are pseudonyms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID_LENGTH = 22  # 16 random bytes as base64url
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored as UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are refused: use wallet.clock.now()")
+        return value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with constraint names that Alembic can diff and drop."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Account(Base):
+    """A wallet. The handle is a pseudonym; the server holds verifiers and
+    wrapped keys it cannot open."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    handle: Mapped[str] = mapped_column(String(64))
+    handle_key: Mapped[str] = mapped_column(String(64), unique=True)  # casefolded, for lookups
+    account_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
+    verifier: Mapped[str] = mapped_column(String(200))
+    recovery_verifier: Mapped[str] = mapped_column(String(200))
+    wrapped_master_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+    wrapped_master_key_recovery: Mapped[bytes] = mapped_column(LargeBinary(128))
+    deposit_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    wrapped_deposit_private_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+    must_change_passphrase: Mapped[bool] = mapped_column(Boolean, default=False)
+    used_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    sessions: Mapped[list[AuthSession]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", passive_deletes=True
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class AuthSession(Base):
+    """A logged-in session. Only the SHA-256 of its token is stored; no IP address."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    client: Mapped[str] = mapped_column(String(40), default="")
+    recovery: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    account: Mapped[Account] = relationship(back_populates="sessions")
+
+
+class Document(Base):
+    """An encrypted document: a wrapped key, sealed metadata and, once its upload
+    completed, one ciphertext blob. `state` is 'uploading' until then, and such a
+    document is never listed."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(16))
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+    metadata_box: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(BigInteger)  # ciphertext bytes, declared up front
+    sha256: Mapped[bytes] = mapped_column(LargeBinary(32))
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    account: Mapped[Account] = relationship(back_populates="documents")
+    parts: Mapped[list[UploadPart]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="UploadPart.part_offset",
+    )
+
+
+class UploadPart(Base):
+    """One acknowledged part of a resumable upload, stored as its own blob."""
+
+    __tablename__ = "upload_parts"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    part_offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    length: Mapped[int] = mapped_column(Integer)
+
+    document: Mapped[Document] = relationship(back_populates="parts")

@@ -1,0 +1,154 @@
+"""Pseudonymous accounts: registration with no personal data, login that does
+not reveal which handles exist, passphrase change by re-wrapping, recovery,
+and erasure of everything."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crypto.verifier import check_verifier, dummy_verifier, fake_salt, hash_verifier
+from wallet.clock import now
+from wallet.errors import AlreadyExists, HandleTaken, InvalidCredentials, InvalidRequest
+from wallet.models import Account
+from wallet.ratelimit import RateLimiter
+from wallet.settings import Settings
+
+HANDLE_MIN, HANDLE_MAX = 3, 32
+HANDLE_PUNCTUATION = "-_."
+_CONSONANTS, _VOWELS = "bdfgklmnprstvz", "aeiou"
+
+
+def normalize_handle(text: str) -> tuple[str, str]:
+    """(handle as shown, lookup key): NFKC, trimmed, 3 to 32 letters, digits, '-', '_', '.'."""
+    handle = unicodedata.normalize("NFKC", text).strip()
+    allowed = all(c.isalnum() or c in HANDLE_PUNCTUATION for c in handle)
+    if not (HANDLE_MIN <= len(handle) <= HANDLE_MAX) or not allowed:
+        raise InvalidRequest(
+            "A name has 3 to 32 letters or digits, and may use - _ . (no spaces).",
+            field="handle",
+        )
+    return handle, handle.casefold()
+
+
+def suggest_handle() -> str:
+    """A pronounceable pseudonym such as 'tamo-rizu-58': easy to say aloud and to type."""
+
+    def word() -> str:
+        return "".join(secrets.choice(_CONSONANTS) + secrets.choice(_VOWELS) for _ in range(2))
+
+    return f"{word()}-{word()}-{secrets.randbelow(90) + 10}"
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """What a client sends to create a wallet: ids, salt, verifiers' inputs, wrapped keys."""
+
+    account_id: str
+    handle: str
+    account_salt: bytes
+    auth_key: bytes
+    recovery_auth: bytes
+    wrapped_master_key: bytes
+    wrapped_master_key_recovery: bytes
+    deposit_public_key: bytes
+    wrapped_deposit_private_key: bytes
+
+
+def register(db: Session, new: NewAccount) -> Account:
+    """Create a wallet. The server keeps Argon2id of the auth keys, never the keys."""
+    handle, key = normalize_handle(new.handle)
+    if db.scalar(select(Account.id).where(Account.handle_key == key)) is not None:
+        raise HandleTaken()
+    if db.get(Account, new.account_id) is not None:
+        raise AlreadyExists()
+    account = Account(
+        id=new.account_id,
+        handle=handle,
+        handle_key=key,
+        account_salt=new.account_salt,
+        verifier=hash_verifier(new.auth_key),
+        recovery_verifier=hash_verifier(new.recovery_auth),
+        wrapped_master_key=new.wrapped_master_key,
+        wrapped_master_key_recovery=new.wrapped_master_key_recovery,
+        deposit_public_key=new.deposit_public_key,
+        wrapped_deposit_private_key=new.wrapped_deposit_private_key,
+        must_change_passphrase=False,
+        used_bytes=0,
+        created_at=now(),
+    )
+    db.add(account)
+    try:
+        db.flush()
+    except IntegrityError:  # a concurrent registration took the handle
+        raise HandleTaken() from None
+    return account
+
+
+def find_account(db: Session, handle: str) -> Account | None:
+    """The account for a handle as typed, or None."""
+    try:
+        _, key = normalize_handle(handle)
+    except InvalidRequest:
+        return None
+    return db.scalar(select(Account).where(Account.handle_key == key))
+
+
+def login_salt(db: Session, settings: Settings, handle: str) -> bytes:
+    """The account salt, or a stable fake one: the answer never tells if a handle exists."""
+    account = find_account(db, handle)
+    if account is not None:
+        return account.account_salt
+    return fake_salt(settings.fake_salt_key, unicodedata.normalize("NFKC", handle).casefold())
+
+
+def verify_login(
+    db: Session,
+    settings: Settings,
+    limiter: RateLimiter,
+    *,
+    handle: str,
+    secret: bytes,
+    client_key: str,
+    recovery: bool = False,
+) -> Account:
+    """The account whose verifier matches `secret` (auth key or recovery token).
+
+    Rate-limited per handle and per client; an unknown handle costs the same
+    Argon2id time as a known one and gets the same error."""
+    window = settings.login_window_minutes * 60
+    handle_key = unicodedata.normalize("NFKC", handle).strip().casefold()
+    limiter.check("login-handle", handle_key, settings.login_attempts_per_handle, window)
+    limiter.check("login-client", client_key, settings.login_attempts_per_client, window)
+    account = find_account(db, handle)
+    stored = dummy_verifier()
+    if account is not None:
+        stored = account.recovery_verifier if recovery else account.verifier
+    if check_verifier(stored, secret) and account is not None:
+        limiter.reset("login-handle", handle_key)
+        return account
+    limiter.record("login-handle", handle_key)
+    limiter.record("login-client", client_key)
+    raise InvalidCredentials()
+
+
+@dataclass(frozen=True)
+class NewPassphrase:
+    """A passphrase change: new salt, new auth key, master key re-wrapped by the new kek."""
+
+    account_salt: bytes
+    auth_key: bytes
+    wrapped_master_key: bytes
+
+
+def change_passphrase(account: Account, new: NewPassphrase) -> None:
+    """Re-key the login. Documents are untouched: their keys hang off the master key."""
+    account.account_salt = new.account_salt
+    account.verifier = hash_verifier(new.auth_key)
+    account.wrapped_master_key = new.wrapped_master_key
+    account.must_change_passphrase = False

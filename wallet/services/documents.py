@@ -1,0 +1,146 @@
+"""Encrypted documents: declared up front (wrapped key, sealed metadata, size
+and SHA-256 of the ciphertext), checked against limits before anything is
+stored, listed only once their upload completed, deleted with their blob."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crypto.stream import plaintext_size
+from wallet.clock import now
+from wallet.errors import AlreadyExists, DocumentTooLarge, InvalidRequest, NotFound, QuotaExceeded
+from wallet.models import Account, Document
+from wallet.settings import Settings
+from wallet.storage.base import BlobReader, BlobStore, BlobStoreUnavailable
+
+log = logging.getLogger("pde.documents")
+
+UPLOADING, READY = "uploading", "ready"
+
+
+def content_key(account_id: str, document_id: str) -> str:
+    """Blob key of a document's ciphertext."""
+    return f"accounts/{account_id}/documents/{document_id}"
+
+
+def part_key(account_id: str, document_id: str, offset: int) -> str:
+    """Blob key of one part of an upload in progress."""
+    return f"accounts/{account_id}/uploads/{document_id}/{offset:015d}"
+
+
+def account_prefix(account_id: str) -> str:
+    """Blob prefix holding everything of one wallet."""
+    return f"accounts/{account_id}"
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document as declared by the client before its upload."""
+
+    document_id: str
+    wrapped_key: bytes
+    metadata_box: bytes
+    size: int
+    sha256: bytes
+
+
+def create_document(
+    db: Session, settings: Settings, account: Account, new: NewDocument
+) -> Document:
+    """Declare a document; limits and quota are checked here, before any byte is stored."""
+    try:
+        content_bytes = plaintext_size(new.size)
+    except ValueError:
+        raise InvalidRequest("No encrypted file can have this size.", field="size") from None
+    if content_bytes > settings.document_max_bytes:
+        raise DocumentTooLarge(limit=settings.document_max_bytes)
+    count = db.scalar(select(func.count()).where(Document.account_id == account.id)) or 0
+    if count >= settings.documents_per_wallet:
+        raise QuotaExceeded("Your wallet has too many documents.", limit=count)
+    if account.used_bytes + new.size > settings.wallet_quota_bytes:
+        raise QuotaExceeded(limit=settings.wallet_quota_bytes, used=account.used_bytes)
+    if db.get(Document, new.document_id) is not None:
+        raise AlreadyExists()
+    moment = now()
+    document = Document(
+        id=new.document_id,
+        account_id=account.id,
+        state=UPLOADING,
+        wrapped_key=new.wrapped_key,
+        metadata_box=new.metadata_box,
+        size=new.size,
+        sha256=new.sha256,
+        received=0,
+        created_at=moment,
+        updated_at=moment,
+    )
+    account.used_bytes += new.size  # reserved now, so concurrent uploads cannot overrun
+    db.add(document)
+    db.flush()
+    return document
+
+
+def find_document(db: Session, account_id: str, document_id: str, state: str = READY) -> Document:
+    """The account's document in `state`; NotFound for anything else, whoever owns it."""
+    document = db.scalar(
+        select(Document).where(
+            Document.id == document_id,
+            Document.account_id == account_id,
+            Document.state == state,
+        )
+    )
+    if document is None:
+        raise NotFound()
+    return document
+
+
+def list_documents(db: Session, account_id: str) -> list[Document]:
+    """The account's completed documents, oldest first. Uploads in progress are not listed."""
+    query = select(Document).where(Document.account_id == account_id, Document.state == READY)
+    return list(db.scalars(query.order_by(Document.created_at, Document.id)))
+
+
+def update_document(
+    db: Session, account_id: str, document_id: str, metadata_box: bytes
+) -> Document:
+    """Replace a document's sealed metadata (rename, re-categorise)."""
+    document = find_document(db, account_id, document_id)
+    document.metadata_box = metadata_box
+    document.updated_at = now()
+    return document
+
+
+def delete_document(db: Session, account: Account, document_id: str) -> list[str]:
+    """Delete a document's row and reservation; returns the blob keys to delete once
+    that is committed. A blob left behind by a crash is orphaned ciphertext whose
+    key is gone, never a listed document without content."""
+    document = db.scalar(
+        select(Document).where(Document.id == document_id, Document.account_id == account.id)
+    )
+    if document is None:
+        raise NotFound()
+    parts = [part_key(account.id, document.id, p.part_offset) for p in document.parts]
+    account.used_bytes = max(0, account.used_bytes - document.size)
+    db.delete(document)
+    db.flush()
+    return [content_key(account.id, document.id), *parts]
+
+
+def delete_blobs(blobs: BlobStore, keys: list[str]) -> None:
+    """Delete blobs whose rows are already gone; a failure leaves unreadable orphans."""
+    try:
+        for key in keys:
+            blobs.delete(key)
+    except BlobStoreUnavailable:
+        log.warning("blob store unavailable: %d orphaned blobs left to sweep", len(keys))
+
+
+def open_content(
+    blobs: BlobStore, document: Document, start: int = 0, end: int | None = None
+) -> BlobReader:
+    """Stream bytes [start, end) of a document's ciphertext."""
+    return blobs.open(content_key(document.account_id, document.id), start, end)

@@ -1,0 +1,185 @@
+"""Resumable uploads of encrypted streams. Each part is stored as its own blob
+and acknowledged only once stored; a dropped connection resumes at the last
+acknowledged offset. Completion checks the whole ciphertext's SHA-256, joins
+the parts, and only then makes the document visible."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import timedelta
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crypto.stream import MAGIC, STREAM_VERSION
+from wallet.clock import now
+from wallet.errors import (
+    IntegrityMismatch,
+    InvalidRequest,
+    UploadIncomplete,
+    UploadOffsetMismatch,
+)
+from wallet.models import Account, Document, UploadPart
+from wallet.services.documents import (
+    READY,
+    UPLOADING,
+    content_key,
+    delete_blobs,
+    find_document,
+    part_key,
+)
+from wallet.settings import Settings
+from wallet.storage.base import BlobStore
+
+STREAM_PREFIX = MAGIC + bytes([STREAM_VERSION])
+
+
+class RunningHashes:
+    """SHA-256 of each upload as its parts arrive, so completion need not read
+    everything again. Only an optimisation: after a restart it is recomputed."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[str, tuple[int, hashlib._Hash]] = {}
+        self._lock = threading.Lock()
+
+    def resume(self, document_id: str, offset: int) -> hashlib._Hash | None:
+        """A copy of the hash of bytes [0, offset), or None when it is not known."""
+        if offset == 0:
+            return hashlib.sha256()
+        with self._lock:
+            current = self._hashes.get(document_id)
+        return current[1].copy() if current is not None and current[0] == offset else None
+
+    def advance(self, document_id: str, offset: int, digest: hashlib._Hash | None) -> None:
+        """Record the hash of bytes [0, offset) once a part is acknowledged."""
+        with self._lock:
+            if digest is None:
+                self._hashes.pop(document_id, None)
+            else:
+                self._hashes[document_id] = (offset, digest)
+
+    def final(self, document_id: str, size: int) -> bytes | None:
+        """The whole upload's SHA-256 if every part went through this process."""
+        with self._lock:
+            current = self._hashes.pop(document_id, None)
+        return current[1].digest() if current is not None and current[0] == size else None
+
+
+class _HashingReader:
+    """Feeds what the blob store reads into a hash, so the bytes are read once."""
+
+    def __init__(self, body: BinaryIO, digest: hashlib._Hash | None) -> None:
+        self._body, self._digest = body, digest
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._body.read(size)
+        if self._digest is not None:
+            self._digest.update(chunk)
+        return chunk
+
+
+def put_part(
+    db: Session,
+    blobs: BlobStore,
+    settings: Settings,
+    hashes: RunningHashes,
+    account: Account,
+    document_id: str,
+    offset: int,
+    body: BinaryIO,
+    length: int,
+) -> Document:
+    """Store one part at `offset` (which must be the next expected byte) and acknowledge it."""
+    document = find_document(db, account.id, document_id, state=UPLOADING)
+    if offset != document.received:
+        raise UploadOffsetMismatch(received=document.received)
+    if length <= 0 or length > settings.upload_part_max_bytes:
+        raise InvalidRequest(f"A part has 1 to {settings.upload_part_max_bytes} bytes.")
+    if offset + length > document.size:
+        raise InvalidRequest("This part goes past the declared size.", size=document.size)
+    if offset == 0 and not _starts_like_a_stream(body):
+        raise IntegrityMismatch("This is not an encrypted PDE file.")
+    digest = hashes.resume(document.id, offset)
+    reader = _HashingReader(body, digest)
+    blobs.put(part_key(account.id, document.id, offset), reader, length)  # type: ignore[arg-type]
+    db.add(UploadPart(document_id=document.id, part_offset=offset, length=length))
+    document.received = offset + length
+    document.updated_at = now()
+    try:
+        db.flush()
+    except IntegrityError:  # the same part raced in twice: the other one won
+        raise UploadOffsetMismatch(received=offset + length) from None
+    hashes.advance(document.id, offset + length, digest)
+    return document
+
+
+def _starts_like_a_stream(body: BinaryIO) -> bool:
+    head = body.read(len(STREAM_PREFIX))
+    body.seek(0)
+    return head == STREAM_PREFIX
+
+
+def _stored_digest(blobs: BlobStore, keys: list[str]) -> bytes:
+    digest = hashlib.sha256()
+    for key in keys:
+        for chunk in blobs.open(key):
+            digest.update(chunk)
+    return digest.digest()
+
+
+def complete_upload(
+    db: Session, blobs: BlobStore, hashes: RunningHashes, account: Account, document_id: str
+) -> list[str]:
+    """Check the whole ciphertext, join the parts and make the document visible.
+
+    Returns the part keys to delete once this is committed. On a SHA-256
+    mismatch raises IntegrityMismatch having changed nothing: the caller then
+    discards the upload with `discard_upload`."""
+    document = find_document(db, account.id, document_id, state=UPLOADING)
+    if document.received != document.size:
+        raise UploadIncomplete(received=document.received, size=document.size)
+    keys = _part_keys(document)
+    digest = hashes.final(document.id, document.size) or _stored_digest(blobs, keys)
+    if digest != document.sha256:
+        raise IntegrityMismatch()
+    blobs.concat(keys, content_key(account.id, document.id))
+    document.state = READY
+    document.updated_at = now()
+    document.parts.clear()
+    db.flush()
+    return keys
+
+
+def _part_keys(document: Document) -> list[str]:
+    return [part_key(document.account_id, document.id, p.part_offset) for p in document.parts]
+
+
+def discard_upload(db: Session, account: Account, document_id: str) -> list[str]:
+    """Drop an unfinished upload's row and reservation; returns its part keys to delete."""
+    document = find_document(db, account.id, document_id, state=UPLOADING)
+    return _discard(db, account, document)
+
+
+def _discard(db: Session, account: Account, document: Document) -> list[str]:
+    keys = _part_keys(document)
+    account.used_bytes = max(0, account.used_bytes - document.size)
+    db.delete(document)
+    db.flush()
+    return keys
+
+
+def purge_abandoned_uploads(db: Session, blobs: BlobStore, settings: Settings) -> int:
+    """Discard uploads untouched for `upload_abandoned_hours`; returns how many."""
+    cutoff = now() - timedelta(hours=settings.upload_abandoned_hours)
+    stale = db.scalars(
+        select(Document).where(Document.state == UPLOADING, Document.updated_at < cutoff)
+    ).all()
+    leftovers: list[str] = []
+    for document in stale:
+        leftovers += _discard(db, document.account, document)
+    db.commit()
+    delete_blobs(blobs, leftovers)
+    return len(stale)

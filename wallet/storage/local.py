@@ -1,0 +1,248 @@
+"""Blobs as files under one root folder: PDE's default backend, for one machine.
+
+Every path is built from a validated key, resolved, and checked to stay under
+the root, so neither a crafted key nor a symlink planted inside the root can
+make PDE read or write elsewhere. A blob is written to a temporary file in its
+final folder, flushed to disk, and renamed over its key: readers see the old
+blob or the new one, never a part, and an acknowledged write survives a crash.
+
+Blob `a/b` lives in `<root>/a/b.blob`. The suffix keeps blob files and the
+folders of longer keys (`a/b/c`) apart; names starting with "." (temporary
+files, folders being erased) can never be keys, so listings skip them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from wallet.storage.base import (
+    CHUNK_SIZE,
+    BlobNotFound,
+    BlobReader,
+    BlobStoreUnavailable,
+    CountedSource,
+    InvalidBlobKey,
+    check_range,
+    clip_range,
+    validate_key,
+    validate_prefix,
+)
+
+BLOB_SUFFIX = ".blob"
+
+
+@contextlib.contextmanager
+def _disk_errors(key: str, *, reading: bool = False) -> Iterator[None]:
+    """Turn a failing disk (full, read-only, I/O error) into BlobStoreUnavailable.
+
+    When reading, a missing file is BlobNotFound instead. This wraps disk
+    operations only, never the caller's stream, whose own errors must reach the
+    caller as they are.
+    """
+    try:
+        yield
+    except FileNotFoundError as exc:
+        if not reading:
+            raise BlobStoreUnavailable(f"local blob store lost a folder writing {key!r}") from exc
+        raise BlobNotFound(key) from exc
+    except OSError as exc:
+        raise BlobStoreUnavailable(f"local blob store failed on {key!r}: {exc.strerror}") from exc
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename or unlink in `path` durable, not just the file contents."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class LocalBlobStore:
+    """A BlobStore on the local filesystem; see the module docstring for the layout."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.root = root.resolve(strict=True)
+
+    # -- paths -------------------------------------------------------------
+
+    def _confined(self, path: Path, key: str) -> Path:
+        """Resolve `path` (following any symlink) and refuse it unless it stays under root."""
+        resolved = path.resolve()
+        if resolved == self.root or not resolved.is_relative_to(self.root):
+            raise InvalidBlobKey(f"blob key {key!r} leads outside the store root")
+        return resolved
+
+    def _blob_path(self, key: str) -> Path:
+        *folders, name = validate_key(key).split("/")
+        return self._confined(self.root.joinpath(*folders, name + BLOB_SUFFIX), key)
+
+    def _prefix_path(self, prefix: str) -> Path:
+        return self._confined(self.root.joinpath(*prefix.split("/")), prefix)
+
+    def _make_parents(self, path: Path, key: str) -> None:
+        """Create the folders above `path`, making each new folder's entry durable too."""
+        missing = [p for p in path.parents if p.is_relative_to(self.root) and not p.exists()]
+        for folder in reversed(missing):
+            with _disk_errors(key):
+                with contextlib.suppress(FileExistsError):  # a concurrent writer won
+                    folder.mkdir(mode=0o700)
+                _fsync_dir(folder.parent)
+
+    # -- writing -----------------------------------------------------------
+
+    def _write_atomically(self, key: str, fill: Callable[[BinaryIO], int]) -> int:
+        """Run `fill` on a temporary file beside the blob, then rename it over the key.
+
+        Whatever `fill` raises, the temporary file is removed and the key keeps
+        its previous blob (or stays absent).
+        """
+        path = self._blob_path(key)
+        self._make_parents(path, key)
+        with _disk_errors(key):
+            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                written = fill(out)
+                with _disk_errors(key):
+                    out.flush()
+                    os.fsync(out.fileno())
+            with _disk_errors(key):
+                os.replace(tmp, path)
+                _fsync_dir(path.parent)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return written
+
+    @staticmethod
+    def _copy(source: CountedSource, out: BinaryIO) -> int:
+        """Copy chunk by chunk; only the write side is a disk error of ours."""
+        while chunk := source.read(CHUNK_SIZE):
+            with _disk_errors(source.key):
+                out.write(chunk)
+        return source.count
+
+    def put(self, key: str, stream: BinaryIO, length: int | None = None) -> int:
+        """Stream into a temporary file and rename it over `key` once complete."""
+        source = CountedSource(key, stream, length)
+        return self._write_atomically(key, lambda out: self._copy(source, out))
+
+    def concat(self, part_keys: Sequence[str], dest_key: str) -> int:
+        """Copy the parts one after the other into a new blob, atomically."""
+        paths = [(part, self._blob_path(part)) for part in part_keys]
+        for part, path in paths:  # fail before writing anything if a part is missing
+            if not path.is_file():
+                raise BlobNotFound(part)
+
+        def fill(out: BinaryIO) -> int:
+            total = 0
+            for part, path in paths:
+                with _disk_errors(part, reading=True), path.open("rb") as part_file:
+                    total += self._copy(CountedSource(part, part_file, None), out)
+            return total
+
+        return self._write_atomically(dest_key, fill)
+
+    # -- reading -----------------------------------------------------------
+
+    def open(self, key: str, start: int = 0, end: int | None = None) -> BlobReader:
+        """Open the file now (so a missing blob fails here) and stream the range."""
+        check_range(start, end)
+        path = self._blob_path(key)
+        with _disk_errors(key, reading=True):
+            file = path.open("rb")
+        try:
+            with _disk_errors(key):
+                total = os.fstat(file.fileno()).st_size
+                first, stop = clip_range(start, end, total)
+                file.seek(first)
+        except BaseException:
+            file.close()
+            raise
+        return BlobReader(
+            self._chunks(file, key, stop - first),
+            length=stop - first,
+            total_size=total,
+            release=file.close,
+        )
+
+    @staticmethod
+    def _chunks(file: BinaryIO, key: str, remaining: int) -> Iterator[bytes]:
+        while remaining > 0:
+            with _disk_errors(key):
+                chunk = file.read(min(CHUNK_SIZE, remaining))
+            if not chunk:  # the file shrank under us: stop rather than loop forever
+                return
+            remaining -= len(chunk)
+            yield chunk
+
+    def size(self, key: str) -> int:
+        path = self._blob_path(key)
+        with _disk_errors(key, reading=True):
+            return path.stat().st_size
+
+    def exists(self, key: str) -> bool:
+        return self._blob_path(key).is_file()
+
+    def list_keys(self, prefix: str = "") -> Iterator[str]:
+        """Check the prefix now, then walk its folder lazily."""
+        prefix = validate_prefix(prefix, allow_empty=True)
+        return self._walk_keys(self._prefix_path(prefix) if prefix else self.root)
+
+    def _walk_keys(self, top: Path) -> Iterator[str]:
+        """Yield the keys of blob files under `top`, skipping dot-names."""
+        for folder, subfolders, files in os.walk(top):
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            relative = Path(folder).relative_to(self.root).parts
+            for name in files:
+                if name.endswith(BLOB_SUFFIX) and not name.startswith("."):
+                    yield "/".join((*relative, name.removesuffix(BLOB_SUFFIX)))
+
+    # -- deleting ----------------------------------------------------------
+
+    def delete(self, key: str) -> None:
+        path = self._blob_path(key)
+        with _disk_errors(key):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                return
+            _fsync_dir(path.parent)
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Rename the prefix's folder out of sight at once, then remove it.
+
+        The rename makes the erasure atomic for readers and keeps concurrent
+        writers from racing the tree removal.
+        """
+        prefix = validate_prefix(prefix, allow_empty=False)
+        folder = self._prefix_path(prefix)
+        doomed = self.root / f".erasing-{uuid.uuid4().hex}"
+        with _disk_errors(prefix):
+            try:
+                folder.rename(doomed)
+            except (FileNotFoundError, NotADirectoryError):
+                return 0
+            _fsync_dir(self.root)
+            count = sum(
+                name.endswith(BLOB_SUFFIX) and not name.startswith(".")
+                for _, _, files in os.walk(doomed)
+                for name in files
+            )
+            shutil.rmtree(doomed)
+        return count
+
+    def check_health(self) -> None:
+        """The root must still be a folder we can write to."""
+        if not (self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)):
+            raise BlobStoreUnavailable(f"local blob store root {self.root} is not writable")
