@@ -1,0 +1,77 @@
+"""Fixtures shared by every test folder: a real PDE server on each backend
+pairing (SQLite + local folder, PostgreSQL + S3), and clients for it."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.pg import temporary_database
+from tests.server import LiveServer, live_server, s3_env
+from tests.storage.s3server import S3Server, require_ministack
+from wallet.client import PdeClient
+
+BACKENDS = ["sqlite-local", "postgres-s3"]
+FAST_ENV = {  # test servers: generous limits so one test's logins do not lock another's
+    "PDE_LOGIN_ATTEMPTS_PER_CLIENT": "1000",
+    "PDE_REGISTRATIONS_PER_CLIENT_PER_HOUR": "1000",
+}
+
+
+@contextlib.contextmanager
+def server_on(backend: str, base: Path, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """A live server on `backend`, with whatever that backend needs started for it."""
+    env = FAST_ENV | (env or {})
+    if backend == "sqlite-local":
+        with live_server(base / "server", env) as server:
+            yield server
+        return
+    require_ministack()
+    s3 = S3Server(base / "s3")
+    s3.start()
+    try:
+        with temporary_database("pde_api") as url:
+            backend_env = {"PDE_DATABASE_URL": url} | s3_env(s3, "pde-test")
+            with live_server(base / "server", backend_env | env) as server:
+                yield server
+    finally:
+        s3.stop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def pde_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A live PDE server per test module and backend pairing."""
+    with server_on(request.param, tmp_path_factory.mktemp(request.param)) as server:
+        yield server
+
+
+@pytest.fixture
+def new_client(pde_server: LiveServer) -> Iterator[Callable[[], PdeClient]]:
+    """Make clients for the live server; all closed after the test."""
+    made: list[PdeClient] = []
+
+    def make() -> PdeClient:
+        client = PdeClient(pde_server.url, retry_seconds=5)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def wallet(new_client: Callable[[], PdeClient]) -> PdeClient:
+    """A client logged in to a brand-new wallet with a random handle."""
+    client = new_client()
+    client.register(f"test-{secrets.token_hex(4)}", PASSPHRASE)
+    return client
