@@ -25,7 +25,7 @@ from wallet.db import migrate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PDE = [sys.executable, "-m", "wallet.cli"]
-START_TIMEOUT = 30.0
+START_TIMEOUT = 90.0  # generous: CI machines are shared and imports are slow under load
 
 
 @dataclass
