@@ -139,6 +139,7 @@ class LocalBlobStore:
 
     def concat(self, part_keys: Sequence[str], dest_key: str) -> int:
         """Copy the parts one after the other into a new blob, atomically."""
+        validate_key(dest_key)
         paths = [(part, self._blob_path(part)) for part in part_keys]
         for part, path in paths:  # fail before writing anything if a part is missing
             if not path.is_file():

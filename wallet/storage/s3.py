@@ -101,8 +101,8 @@ class S3BlobStore:
         try:
             yield
         except S3Error as exc:
-            if exc.code == "NoSuchKey":
-                raise BlobNotFound(key) from exc
+            if exc.code == "NoSuchKey":  # name the missing part, not the concat target
+                raise BlobNotFound(exc.object_name or key) from exc
             raise BlobStoreUnavailable(self._explain(exc)) from exc
         except MinioException as exc:  # 5xx without an S3 error body, odd responses
             raise BlobStoreUnavailable(f"object store at {self.endpoint} failed: {exc}") from exc
@@ -194,13 +194,17 @@ class S3BlobStore:
                 if exc.code != "InvalidRange":
                     raise
                 return self._empty_reader(key)  # start at or past the end
-        total = _total_size(response)
-        first, stop = clip_range(start, end, total)
 
         def release() -> None:
             response.close()
             response.release_conn()
 
+        try:
+            total = _total_size(response)
+        except (KeyError, ValueError) as exc:
+            release()
+            raise BlobStoreUnavailable(f"object store gave no size for {key!r}") from exc
+        first, stop = clip_range(start, end, total)
         return BlobReader(
             self._chunks(response, key), length=stop - first, total_size=total, release=release
         )

@@ -1,0 +1,147 @@
+"""What only the local backend must guarantee: confinement to its root, and
+atomic writes that never leave a half blob or a stray temporary file."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from tests.storage.streams import FailingStream, RandomStream, digest_of
+from wallet.storage.base import BlobLengthMismatch, BlobStoreUnavailable, InvalidBlobKey
+from wallet.storage.local import LocalBlobStore
+
+MIB = 1024 * 1024
+DOC = "accounts/a1/documents/d1"
+
+
+def files_under(root: Path) -> list[str]:
+    """Every file below root, temporary or not, as relative paths."""
+    return sorted(
+        str(Path(folder, name).relative_to(root))
+        for folder, _, names in os.walk(root)
+        for name in names
+    )
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder next to the store's root that must never be touched."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.blob").write_bytes(b"not yours")
+    return folder
+
+
+def test_blob_layout_is_key_plus_suffix(local_store: LocalBlobStore) -> None:
+    local_store.put(DOC, io.BytesIO(b"x"))
+    path = local_store.root / "accounts" / "a1" / "documents" / "d1.blob"
+    assert path.read_bytes() == b"x"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600, "ciphertext is for PDE's user only"
+
+
+def test_symlinked_folder_pointing_outside_is_not_followed(
+    local_store: LocalBlobStore, outside: Path
+) -> None:
+    (local_store.root / "accounts").symlink_to(outside, target_is_directory=True)
+    for attempt in [
+        lambda: local_store.put("accounts/a1", io.BytesIO(b"planted")),
+        lambda: local_store.put("accounts/secret", io.BytesIO(b"overwritten")),
+        lambda: local_store.open("accounts/secret"),
+        lambda: local_store.exists("accounts/secret"),
+        lambda: local_store.concat(["accounts/secret"], "elsewhere"),
+        lambda: local_store.delete("accounts/secret"),
+        lambda: local_store.delete_prefix("accounts"),
+        lambda: local_store.list_keys("accounts"),
+    ]:
+        with pytest.raises(InvalidBlobKey, match="outside"):
+            attempt()
+    assert files_under(outside) == ["secret.blob"]
+    assert (outside / "secret.blob").read_bytes() == b"not yours"
+    assert list(local_store.list_keys()) == [], "listing never walks through the link"
+
+
+def test_symlinked_blob_pointing_outside_is_not_followed(
+    local_store: LocalBlobStore, outside: Path
+) -> None:
+    folder = local_store.root / "accounts" / "a1" / "documents"
+    folder.mkdir(parents=True)
+    (folder / "d1.blob").symlink_to(outside / "secret.blob")
+    with pytest.raises(InvalidBlobKey):
+        local_store.put(DOC, io.BytesIO(b"overwritten"))
+    with pytest.raises(InvalidBlobKey):
+        local_store.open(DOC)
+    assert (outside / "secret.blob").read_bytes() == b"not yours"
+
+
+def test_root_given_through_a_symlink_still_works(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    store = LocalBlobStore(tmp_path / "link")
+    store.put(DOC, io.BytesIO(b"x"))
+    assert store.open(DOC).read_all() == b"x"
+
+
+@pytest.mark.parametrize("fail_after", [0, 10, 3 * MIB + 1])
+def test_failed_write_leaves_no_blob_and_no_temporary_file(
+    local_store: LocalBlobStore, fail_after: int
+) -> None:
+    local_store.put("accounts/a1/documents/kept", io.BytesIO(b"kept"))
+    with pytest.raises(ConnectionResetError):
+        local_store.put(DOC, FailingStream(fail_after))  # type: ignore[arg-type]
+    with pytest.raises(BlobLengthMismatch):
+        local_store.put(DOC, io.BytesIO(b"short"), length=6)
+    assert files_under(local_store.root) == ["accounts/a1/documents/kept.blob"]
+
+
+def test_stray_temporary_files_are_never_listed(local_store: LocalBlobStore) -> None:
+    """A crash mid-write can leave a temporary file; it must not pass for a blob."""
+    local_store.put(DOC, io.BytesIO(b"x"))
+    (local_store.root / "accounts" / "a1" / "documents" / ".d2.blob").write_bytes(b"half")
+    (local_store.root / "accounts" / ".erasing-123").mkdir()
+    (local_store.root / "accounts" / ".erasing-123" / "d3.blob").write_bytes(b"old")
+    assert list(local_store.list_keys()) == [DOC]
+
+
+def test_failing_disk_is_unavailable_not_a_crash(local_store: LocalBlobStore) -> None:
+    (local_store.root / "accounts").write_bytes(b"a file where a folder should be")
+    with pytest.raises(BlobStoreUnavailable):
+        local_store.put(DOC, io.BytesIO(b"x"))
+
+
+def test_streaming_holds_little_memory(local_store: LocalBlobStore) -> None:
+    size = 12 * MIB
+    tracemalloc.start()
+    try:
+        source = RandomStream(size)
+        local_store.put(DOC, source)  # type: ignore[arg-type]
+        with local_store.open(DOC) as reader:
+            assert digest_of(reader) == source.hexdigest()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * MIB, f"peak {peak} bytes: the blob was held in memory"
+
+
+def test_delete_prefix_counts_and_removes_the_folder(local_store: LocalBlobStore) -> None:
+    for name in ["d1", "d2"]:
+        local_store.put(f"accounts/a1/documents/{name}", io.BytesIO(b"x"))
+    assert local_store.delete_prefix("accounts/a1") == 2
+    assert not (local_store.root / "accounts" / "a1").exists()
+    assert files_under(local_store.root) == []
+
+
+def test_reader_keeps_the_blob_it_opened_across_an_overwrite(local_store: LocalBlobStore) -> None:
+    """Replacing renames a new file over the key: a download in progress finishes whole."""
+    old = b"o" * (2 * MIB)
+    local_store.put(DOC, io.BytesIO(old))
+    with local_store.open(DOC) as reader:
+        chunks = iter(reader)
+        first = next(chunks)
+        local_store.put(DOC, io.BytesIO(b"new"))
+        assert first + b"".join(chunks) == old
+    assert local_store.open(DOC).read_all() == b"new"
