@@ -28,7 +28,8 @@ def pad(message: bytes) -> bytes:
 
 def unpad(padded: bytes) -> bytes:
     """Inverse of `pad`; refuses a length that does not fit or non-zero padding."""
-    if len(padded) < LENGTH_PREFIX:
+    size = len(padded)
+    if size < MIN_BUCKET or size > MAX_BUCKET or size & (size - 1):
         raise DecryptionError("ciphertext does not authenticate")
     length = int.from_bytes(padded[:LENGTH_PREFIX], "big")
     end = LENGTH_PREFIX + length

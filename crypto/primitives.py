@@ -35,7 +35,10 @@ def hkdf(ikm: bytes, info: str, salt: bytes = b"", length: int = KEY_BYTES) -> b
 
 
 def pbkdf2(password: bytes, salt: bytes, iterations: int = PBKDF2_ITERATIONS) -> bytes:
-    """PBKDF2-HMAC-SHA256, 32-byte output."""
+    """PBKDF2-HMAC-SHA256, 32-byte output. Counts below 1,000 are refused: only
+    tests use fewer than 600,000, to run fast."""
+    if iterations < 1000:
+        raise ValueError("PBKDF2 needs at least 1,000 iterations")
     return PBKDF2HMAC(
         algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, iterations=iterations
     ).derive(password)

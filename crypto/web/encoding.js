@@ -122,7 +122,8 @@ export function b64uDecode(text) {
 }
 
 async function checkByte(secret) {
-  const digest = await crypto.subtle.digest('SHA-256', concatBytes(utf8('pde/v1/code-check'), secret));
+  const labelled = concatBytes(utf8('pde/v1/code-check'), secret);
+  const digest = await crypto.subtle.digest('SHA-256', labelled);
   return new Uint8Array(digest)[0];
 }
 

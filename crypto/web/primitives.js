@@ -13,6 +13,8 @@ export const TAG_BYTES = 16;
 export const BOX_VERSION = 0x01;
 export const BOX_OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES;
 export const PBKDF2_ITERATIONS = 600000;
+/** The absent HKDF salt of FORMAT.md §1 (RFC 5869 reads it as 32 zero bytes). */
+export const NO_SALT = new Uint8Array(0);
 const LABEL_PREFIX = 'pde/v1/';
 const RANDOM_CHUNK = 65536; // getRandomValues refuses more per call
 
@@ -23,7 +25,9 @@ const RANDOM_CHUNK = 65536; // getRandomValues refuses more per call
  */
 export function randomBytes(n) {
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i += RANDOM_CHUNK) crypto.getRandomValues(out.subarray(i, i + RANDOM_CHUNK));
+  for (let i = 0; i < n; i += RANDOM_CHUNK) {
+    crypto.getRandomValues(out.subarray(i, i + RANDOM_CHUNK));
+  }
   return out;
 }
 
@@ -78,13 +82,17 @@ export async function hkdf(ikm, salt, info, length = KEY_BYTES) {
 }
 
 /**
- * PBKDF2-HMAC-SHA256 with a 32-byte output.
+ * PBKDF2-HMAC-SHA256 with a 32-byte output; counts below 1,000 are refused.
  * @param {Uint8Array} password
  * @param {Uint8Array} salt
  * @param {number} [iterations=600000]
  * @returns {Promise<Uint8Array>}
  */
 export async function pbkdf2(password, salt, iterations = PBKDF2_ITERATIONS) {
+  // Fewer than 600,000 only for tests; below 1,000 is refused as in Python.
+  if (!Number.isInteger(iterations) || iterations < 1000) {
+    throw new RangeError('PBKDF2 needs at least 1,000 iterations');
+  }
   const key = await crypto.subtle.importKey('raw', password, 'PBKDF2', false, ['deriveBits']);
   const bits = await crypto.subtle.deriveBits(
     { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },

@@ -1,0 +1,78 @@
+/**
+ * The public API of PDE's browser crypto: the format of crypto/FORMAT.md on
+ * WebCrypto, with no dependencies and no build step. Import this module only:
+ *
+ *   import { deriveLoginKeys, decryptChunks } from '/static/crypto/pde-crypto.js';
+ *
+ * Byte strings are Uint8Array; identifiers are their 22-character base64url
+ * text. Functions that make randomness accept it injected in an options
+ * object, for known-answer tests. Names and argument orders follow the Python
+ * implementation (crypto/*.py) in camelCase.
+ * @module pde-crypto
+ */
+
+export {
+  CryptoError,
+  DecryptionError,
+  InvalidCode,
+  InvalidEncoding,
+  MetadataTooLarge,
+  UnsupportedVersion,
+} from './errors.js';
+export { b64uDecode, b64uEncode, decodeCode, encodeCode, fromUtf8, utf8 } from './encoding.js';
+export { ad, hkdf, openBox, pbkdf2, randomBytes, sealBox, sha256 } from './primitives.js';
+export {
+  deriveLoginKeys,
+  deriveRecoveryKeys,
+  newAccountSalt,
+  newCodeSecret,
+  newId,
+  newKey,
+  normalizeSecretText,
+  unwrapDepositPrivateKey,
+  unwrapDocumentKey,
+  unwrapMasterKey,
+  unwrapMasterKeyForRecovery,
+  wrapDepositPrivateKey,
+  wrapDocumentKey,
+  wrapMasterKey,
+  wrapMasterKeyForRecovery,
+} from './keys.js';
+export {
+  decryptDepositMetadata,
+  decryptMetadata,
+  deriveMetadataKey,
+  encryptDepositMetadata,
+  encryptMetadata,
+  pad,
+  unpad,
+} from './metadata.js';
+export {
+  SEGMENT_BYTES,
+  ciphertextSize,
+  decryptBlob,
+  decryptChunks,
+  deriveFileKey,
+  encryptBlob,
+  encryptChunks,
+  plaintextSize,
+} from './stream.js';
+export {
+  decryptShareInfo,
+  decryptShareMetadata,
+  deriveShareKeys,
+  encryptShareInfo,
+  encryptShareMetadata,
+  formatShareLink,
+  newShareSecret,
+  parseShareLink,
+  unwrapDocumentKeyFromShare,
+  wrapDocumentKeyForShare,
+} from './share.js';
+export {
+  newDepositKeyPair,
+  openDepositDocumentKey,
+  openSealed,
+  sealDepositDocumentKey,
+  sealToPublicKey,
+} from './seal.js';

@@ -1,0 +1,124 @@
+"""Browser tests start the real application and a real Chromium.
+
+`live_server` serves `kiosk_ui.app:create_app()` (freshly migrated SQLite
+database in a temporary folder) with uvicorn on a free 127.0.0.1 port, a secure
+context, so `crypto.subtle` exists, under the app's real CSP; `browser` is one
+headless Chromium per test module; `crypto_page` is a fresh page on the
+server's origin, where `import('/static/crypto/pde-crypto.js')` works.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from kiosk_ui.app import create_app
+from wallet.db import migrate
+from wallet.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVER_START_TIMEOUT_S = 20.0
+
+
+class LiveServer:
+    """uvicorn serving the whole PDE app in a background thread, on a socket bound first."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        port = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the PDE test server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+
+def start_live_server(data_dir: Path) -> LiveServer:
+    """Start a server whose database and blobs live under `data_dir`; the caller stops it."""
+    settings = Settings(data_dir=data_dir)
+    migrate(settings.sqlalchemy_url)
+    server = LiveServer(settings)
+    server.start()
+    return server
+
+
+def require_chromium() -> None:
+    """Skip when Chromium is missing, except under CI, where that is a failure."""
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Headless Chromium from the system, as the machine notes prescribe."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the running application, e.g. http://127.0.0.1:41234."""
+    server = start_live_server(tmp_path_factory.mktemp("pde-data"))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The Playwright driver, shared by the whole session."""
+    require_chromium()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One headless Chromium per test module."""
+    chromium = launch_chromium(playwright)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def crypto_page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A fresh page on the server's origin, with the crypto modules importable."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server}/api/v1/health")
+    yield page
+    context.close()
