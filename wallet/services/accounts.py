@@ -33,7 +33,13 @@ def normalize_handle(text: str) -> tuple[str, str]:
             "A name has 3 to 32 letters or digits, and may use - _ . (no spaces).",
             field="handle",
         )
-    return handle, handle.casefold()
+    return handle, lookup_key(handle)
+
+
+def lookup_key(handle: str) -> str:
+    """The one form of a typed handle used for lookups, fake salts and rate limits,
+    so that no variant of a handle can tell whether it exists."""
+    return unicodedata.normalize("NFKC", handle).strip().casefold()
 
 
 def suggest_handle() -> str:
@@ -92,11 +98,7 @@ def register(db: Session, new: NewAccount) -> Account:
 
 def find_account(db: Session, handle: str) -> Account | None:
     """The account for a handle as typed, or None."""
-    try:
-        _, key = normalize_handle(handle)
-    except InvalidRequest:
-        return None
-    return db.scalar(select(Account).where(Account.handle_key == key))
+    return db.scalar(select(Account).where(Account.handle_key == lookup_key(handle)))
 
 
 def login_salt(db: Session, settings: Settings, handle: str) -> bytes:
@@ -104,7 +106,7 @@ def login_salt(db: Session, settings: Settings, handle: str) -> bytes:
     account = find_account(db, handle)
     if account is not None:
         return account.account_salt
-    return fake_salt(settings.fake_salt_key, unicodedata.normalize("NFKC", handle).casefold())
+    return fake_salt(settings.fake_salt_key, lookup_key(handle))
 
 
 def verify_login(
@@ -122,7 +124,7 @@ def verify_login(
     Rate-limited per handle and per client; an unknown handle costs the same
     Argon2id time as a known one and gets the same error."""
     window = settings.login_window_minutes * 60
-    handle_key = unicodedata.normalize("NFKC", handle).strip().casefold()
+    handle_key = lookup_key(handle)
     limiter.check("login-handle", handle_key, settings.login_attempts_per_handle, window)
     limiter.check("login-client", client_key, settings.login_attempts_per_client, window)
     account = find_account(db, handle)

@@ -1,0 +1,454 @@
+"""The production shape, checked against the code: docker-compose.yml, the
+Dockerfile, .env.example and docs/deployment.md.
+
+There is no Docker engine on the test machines, so nothing here starts a
+container. Instead every name these files use must be one the code reads,
+every secret must come from `.env`, the values compose would produce must
+pass `Settings.check_production`, and the documentation must describe every
+setting with its real default.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from wallet.cli import build_parser
+from wallet.settings import Settings, UnsafeSettings
+
+REPO = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = REPO / "docker-compose.yml"
+DOCKERFILE = REPO / "Dockerfile"
+ENV_EXAMPLE = REPO / ".env.example"
+DEPLOYMENT_DOC = REPO / "docs" / "deployment.md"
+
+SETTING_NAMES = {f"PDE_{name.upper()}": name for name in Settings.model_fields}
+SERVICES = {"app", "postgres", "minio", "minio-init"}
+LONG_RUNNING = {"app", "postgres", "minio"}
+# Compose's variable references: `$$`, `${NAME}`, `${NAME:-default}`, `${NAME:?error}`.
+INTERPOLATION = re.compile(
+    r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<operator>:[-?])(?P<argument>[^}]*))?\}"
+)
+# `${NAME:?message}`: compose refuses to start while NAME is unset or empty.
+REQUIRED_VARIABLE = re.compile(r"^\$\{(?P<name>[A-Z][A-Z0-9_]*):\?[^}]+\}$")
+# Values a careful operator would put in .env, to resolve the compose file with.
+SAMPLE_ENV = {
+    "PDE_PUBLIC_URL": "https://pde.example.org",
+    "PDE_SERVER_SECRET": "5" * 64,
+    "POSTGRES_PASSWORD": "a" * 64,
+    "MINIO_ROOT_USER": "pde-admin",
+    "MINIO_ROOT_PASSWORD": "b" * 64,
+    "PDE_S3_ACCESS_KEY": "pde-app",
+    "PDE_S3_SECRET_KEY": "c" * 64,
+}
+
+
+@pytest.fixture(autouse=True)
+def no_pde_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings read PDE_* variables: the developer's own must not leak into these tests."""
+    for name in list(os.environ):
+        if name.startswith("PDE_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    try:
+        import yaml
+    except ImportError:  # PyYAML is a test-only dependency
+        message = "PyYAML is not installed: `uv pip install pyyaml` to check docker-compose.yml"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    document: dict[str, Any] = yaml.safe_load(COMPOSE_FILE.read_text())
+    return document
+
+
+def service(compose: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = compose["services"][name]
+    return found
+
+
+def environment(compose: dict[str, Any], name: str) -> dict[str, str]:
+    """A service's environment as a mapping, whichever of compose's two forms it uses."""
+    raw = service(compose, name).get("environment", {})
+    if isinstance(raw, list):
+        raw = dict(item.split("=", 1) for item in raw)
+    return {key: str(value) for key, value in raw.items()}
+
+
+def interpolate(value: str, variables: dict[str, str]) -> str:
+    """Compose's interpolation of `${NAME}`, `${NAME:-default}`, `${NAME:?error}` and `$$`."""
+
+    def substitute(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, operator, argument = match.group("name", "operator", "argument")
+        given = variables.get(name, "")
+        if operator == ":?" and not given:
+            raise KeyError(f"{name} is required: {argument}")
+        if operator == ":-" and not given:
+            return argument
+        return given
+
+    return re.sub(INTERPOLATION, substitute, value)
+
+
+def required_variables(text: str) -> set[str]:
+    return set(re.findall(r"\$\{([A-Z][A-Z0-9_]*):\?", text))
+
+
+# -- docker-compose.yml ----------------------------------------------------------
+
+
+def test_the_three_services_and_the_bucket_init_exist(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) == SERVICES
+    assert "build" in service(compose, "app")
+    assert service(compose, "postgres")["image"].startswith("postgres:15")
+    assert "minio/minio:" in service(compose, "minio")["image"]
+    assert "minio/mc:" in service(compose, "minio-init")["image"]
+
+
+def test_third_party_images_are_pinned(compose: dict[str, Any]) -> None:
+    for name in SERVICES - {"app"}:
+        image = service(compose, name)["image"]
+        assert ":" in image and not image.endswith(":latest"), image
+
+
+def test_app_sets_only_real_settings(compose: dict[str, Any]) -> None:
+    names = {key for key in environment(compose, "app") if key.startswith("PDE_")}
+    assert names <= set(SETTING_NAMES), f"not settings: {sorted(names - set(SETTING_NAMES))}"
+
+
+def test_app_runs_the_production_shape(compose: dict[str, Any]) -> None:
+    env = environment(compose, "app")
+    assert env["PDE_ENVIRONMENT"] == "production"
+    assert env["PDE_DATABASE_URL"].startswith("postgresql+psycopg://")
+    assert "@postgres:5432/" in env["PDE_DATABASE_URL"]
+    assert env["PDE_BLOB_BACKEND"] == "s3"
+    assert env["PDE_S3_ENDPOINT"] == "minio:9000"
+    assert REQUIRED_VARIABLE.match(env["PDE_PUBLIC_URL"])
+
+
+def test_secrets_come_from_env_variables_not_literals(compose: dict[str, Any]) -> None:
+    app = environment(compose, "app")
+    for name in ("PDE_SERVER_SECRET", "PDE_S3_ACCESS_KEY", "PDE_S3_SECRET_KEY"):
+        assert REQUIRED_VARIABLE.match(app[name]), f"{name} must be ${{{name}:?...}}"
+    password = app["PDE_DATABASE_URL"].split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
+    assert REQUIRED_VARIABLE.match(password), "the database password must come from .env"
+    assert REQUIRED_VARIABLE.match(environment(compose, "postgres")["POSTGRES_PASSWORD"])
+    for name in ("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"):
+        assert REQUIRED_VARIABLE.match(environment(compose, "minio")[name])
+
+
+def test_resolved_app_environment_passes_the_production_checks(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the container gets from a filled-in .env makes safe production Settings."""
+    for key, value in environment(compose, "app").items():
+        monkeypatch.setenv(key, interpolate(value, SAMPLE_ENV))
+    settings = Settings()
+
+    settings.check_production()
+    assert settings.environment == "production"
+    assert settings.sqlalchemy_url == f"postgresql+psycopg://pde:{'a' * 64}@postgres:5432/pde"
+    assert settings.s3_secure is False
+    assert settings.s3_bucket == "pde"
+
+
+def test_an_unfilled_env_is_refused(compose: dict[str, Any]) -> None:
+    with pytest.raises(KeyError, match="PDE_SERVER_SECRET"):
+        interpolate(environment(compose, "app")["PDE_SERVER_SECRET"], {})
+
+
+def test_bucket_and_app_user_are_the_ones_the_app_uses(compose: dict[str, Any]) -> None:
+    app, init = environment(compose, "app"), environment(compose, "minio-init")
+    assert init["BUCKET"] == app["PDE_S3_BUCKET"]
+    assert init["APP_ACCESS_KEY"] == app["PDE_S3_ACCESS_KEY"]
+    assert init["APP_SECRET_KEY"] == app["PDE_S3_SECRET_KEY"]
+    assert init["MINIO_ROOT_USER"] == environment(compose, "minio")["MINIO_ROOT_USER"]
+    assert "MINIO_ROOT_PASSWORD" not in app, "the app must not hold MinIO's root credentials"
+
+
+def test_long_running_services_have_healthchecks(compose: dict[str, Any]) -> None:
+    for name in LONG_RUNNING:
+        check = service(compose, name).get("healthcheck", {})
+        assert check.get("test"), f"{name} has no healthcheck"
+    app_check = " ".join(service(compose, "app")["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/api/v1/health" in app_check
+
+
+def test_app_waits_for_its_stores(compose: dict[str, Any]) -> None:
+    depends = service(compose, "app")["depends_on"]
+    assert depends["postgres"]["condition"] == "service_healthy"
+    assert depends["minio"]["condition"] == "service_healthy"
+    assert depends["minio-init"]["condition"] == "service_completed_successfully"
+    assert service(compose, "minio-init")["depends_on"]["minio"]["condition"] == "service_healthy"
+
+
+def test_only_the_app_is_published_and_only_on_loopback(compose: dict[str, Any]) -> None:
+    """The proxy on the host is the app's only client; FORWARDED_ALLOW_IPS relies on it."""
+    for name in SERVICES - {"app"}:
+        assert "ports" not in service(compose, name), f"{name} must not be published"
+    ports = service(compose, "app")["ports"]
+    assert ports and all(str(port).startswith("127.0.0.1:") for port in ports)
+
+
+def test_stores_are_on_an_internal_network(compose: dict[str, Any]) -> None:
+    assert compose["networks"]["backend"]["internal"] is True
+    for name in ("postgres", "minio", "minio-init"):
+        assert service(compose, name)["networks"] == ["backend"]
+
+
+def test_stores_keep_their_data_in_volumes(compose: dict[str, Any]) -> None:
+    assert "postgres-data:/var/lib/postgresql/data" in service(compose, "postgres")["volumes"]
+    assert "minio-data:/data" in service(compose, "minio")["volumes"]
+    assert {"postgres-data", "minio-data"} <= set(compose["volumes"])
+
+
+def test_env_example_lists_every_required_variable_empty() -> None:
+    """Copying .env.example unchanged must fail loudly, not run with sample secrets."""
+    example = {}
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, value = line.split("=", 1)
+            example[key.strip()] = value.strip()
+    required = required_variables(COMPOSE_FILE.read_text())
+    assert required == set(example), "docker-compose.yml and .env.example disagree"
+    assert all(value == "" for value in example.values())
+
+
+def test_minio_init_creates_the_bucket_and_a_user_confined_to_it(
+    compose: dict[str, Any], tmp_path: Path
+) -> None:
+    """Run the one-shot script under /bin/sh with a stand-in `mc` that records its calls."""
+    init = service(compose, "minio-init")
+    assert init["entrypoint"] == ["/bin/sh", "-c"]
+    policy_file = tmp_path / "policy.json"
+    script = interpolate(init["command"][0], {})
+    script = script.replace("/tmp/pde-app-policy.json", str(policy_file))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "mc").write_text('#!/bin/sh\nprintf "%s\\n" "$*" >> "$MC_LOG"\n')
+    (bin_dir / "mc").chmod(0o755)
+    log = tmp_path / "mc.log"
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "MC_LOG": str(log),
+        "MINIO_ROOT_USER": "pde-admin",
+        "MINIO_ROOT_PASSWORD": "root-secret",
+        "BUCKET": "pde",
+        "APP_ACCESS_KEY": "pde-app",
+        "APP_SECRET_KEY": "app-secret",
+    }
+
+    subprocess.run(["/bin/sh", "-c", script], env=env, check=True, capture_output=True)
+
+    calls = log.read_text().splitlines()
+    assert calls[0] == "alias set pde http://minio:9000 pde-admin root-secret"
+    assert "mb --ignore-existing pde/pde" in calls
+    assert f"admin policy create pde pde-app {policy_file}" in calls
+    assert "admin user add pde pde-app app-secret" in calls
+    assert "admin policy attach pde pde-app --user pde-app" in calls
+    policy = json.loads(policy_file.read_text())
+    resources = {r for statement in policy["Statement"] for r in statement["Resource"]}
+    assert resources == {"arn:aws:s3:::pde", "arn:aws:s3:::pde/*"}
+
+
+# -- Dockerfile --------------------------------------------------------------------
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
+    lines = [line.strip() for line in text.splitlines()]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def test_dockerfile_builds_the_package_on_python_311_slim() -> None:
+    instructions = dockerfile_instructions()
+    assert instructions[0] == ("FROM", "python:3.11-slim")
+    assert any(kind == "RUN" and "pip install ." in args for kind, args in instructions)
+
+
+def test_dockerfile_copies_every_package_and_never_the_whole_context() -> None:
+    """`COPY . .` would put .env, var/ (data) and .venv into the image."""
+    copied = {args.split()[0] for kind, args in dockerfile_instructions() if kind == "COPY"}
+    assert "." not in copied
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {pattern.rstrip("*") for pattern in include}
+    assert packages | {"pyproject.toml"} == copied
+
+
+def test_dockerfile_runs_as_a_non_root_user() -> None:
+    users = [args for kind, args in dockerfile_instructions() if kind == "USER"]
+    assert users, "no USER instruction"
+    assert users[-1].split(":")[0] not in {"root", "0"}
+
+
+def test_dockerfile_migrates_then_serves_on_all_interfaces() -> None:
+    cmd = [args for kind, args in dockerfile_instructions() if kind == "CMD"][-1]
+    script = json.loads(cmd)[-1]
+    assert script == "pde migrate && exec pde serve --host 0.0.0.0"
+    parser = build_parser()
+    assert parser.parse_args(["migrate"]).command == "migrate"
+    assert parser.parse_args(["serve", "--host", "0.0.0.0"]).host == "0.0.0.0"
+
+
+# -- Settings.check_production -----------------------------------------------------
+
+
+def safe_production(**changes: Any) -> Settings:
+    values: dict[str, Any] = {
+        "environment": "production",
+        "database_url": "postgresql+psycopg://pde:secret@postgres:5432/pde",
+        "public_url": "https://pde.example.org",
+        "server_secret": SecretStr("s" * 32),
+        "blob_backend": "s3",
+        "s3_access_key": "pde-app",
+        "s3_secret_key": SecretStr("k" * 8),
+    }
+    return Settings(**{**values, **changes})
+
+
+def test_safe_production_settings_pass() -> None:
+    safe_production().check_production()
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"database_url": ""}, "PDE_DATABASE_URL"),
+        ({"database_url": "sqlite:////var/lib/pde/pde.sqlite3"}, "PDE_DATABASE_URL"),
+        ({"server_secret": SecretStr("")}, "PDE_SERVER_SECRET"),
+        ({"server_secret": SecretStr("s" * 31)}, "PDE_SERVER_SECRET"),
+        ({"public_url": "http://pde.example.org"}, "PDE_PUBLIC_URL"),
+        ({"s3_access_key": ""}, "PDE_S3_ACCESS_KEY"),
+        ({"s3_secret_key": SecretStr("k" * 7)}, "PDE_S3_SECRET_KEY"),
+    ],
+)
+def test_unsafe_production_settings_are_refused(changes: dict[str, Any], problem: str) -> None:
+    with pytest.raises(UnsafeSettings, match=problem):
+        safe_production(**changes).check_production()
+
+
+def test_every_problem_is_named_at_once() -> None:
+    unsafe = Settings(environment="production", blob_backend="s3")
+    with pytest.raises(UnsafeSettings) as refused:
+        unsafe.check_production()
+    for name in ("PDE_DATABASE_URL", "PDE_SERVER_SECRET", "PDE_PUBLIC_URL", "PDE_S3_ACCESS_KEY"):
+        assert name in str(refused.value)
+
+
+def test_development_defaults_are_not_checked() -> None:
+    Settings().check_production()
+
+
+# -- docs/deployment.md --------------------------------------------------------------
+
+
+def settings_table() -> dict[str, str]:
+    """The configuration table of docs/deployment.md: variable name -> default cell."""
+    rows = re.findall(r"^\| `(PDE_[A-Z0-9_]+)` \| ([^|]*) \|", DEPLOYMENT_DOC.read_text(), re.M)
+    return {name: default.strip() for name, default in rows}
+
+
+def documented_default(value: Any) -> str:
+    """How the table writes a default: the value as set in the environment, or (empty)."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    return f"`{value}`"
+
+
+def test_deployment_doc_mentions_every_setting() -> None:
+    text = DEPLOYMENT_DOC.read_text()
+    missing = sorted(name for name in SETTING_NAMES if name not in text)
+    assert not missing, f"docs/deployment.md does not mention {missing}"
+
+
+def test_deployment_doc_table_has_every_setting_with_its_default() -> None:
+    table = settings_table()
+    assert set(table) == set(SETTING_NAMES), "the table and wallet/settings.py disagree"
+    for env_name, field_name in SETTING_NAMES.items():
+        default = Settings.model_fields[field_name].default
+        assert table[env_name] == documented_default(default), env_name
+
+
+def test_restore_check_in_the_docs_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The restore check of docs/deployment.md, run on a small embedded installation."""
+    from wallet.clock import now
+    from wallet.db import make_engine, migrate, session_factory
+    from wallet.models import Account, Document
+    from wallet.services.documents import READY, content_key
+    from wallet.storage.local import LocalBlobStore
+
+    blocks = re.findall(r"```python\n(.*?)```", DEPLOYMENT_DOC.read_text(), re.S)
+    script = next(block for block in blocks if block.lstrip().startswith("# check-restore"))
+    settings = Settings(data_dir=tmp_path)
+    migrate(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    moment = now()
+    account = Account(
+        id="a" * 22,
+        handle="tamo-rizu-58",
+        handle_key="tamo-rizu-58",
+        account_salt=bytes(16),
+        verifier="v",
+        recovery_verifier="v",
+        wrapped_master_key=b"w",
+        wrapped_master_key_recovery=b"w",
+        deposit_public_key=bytes(32),
+        wrapped_deposit_private_key=b"w",
+        created_at=moment,
+    )
+    documents = [
+        Document(
+            id=letter * 22,
+            account_id=account.id,
+            state=READY,
+            wrapped_key=b"w",
+            metadata_box=b"m",
+            size=100,
+            sha256=bytes(32),
+            created_at=moment,
+            updated_at=moment,
+        )
+        for letter in "bc"
+    ]
+    with session_factory(engine)() as db:
+        db.add_all([account, *documents])
+        db.commit()
+    engine.dispose()
+    blobs = LocalBlobStore(settings.local_blob_dir)
+    blobs.put(content_key(account.id, "b" * 22), io.BytesIO(bytes(100)), 100)
+
+    def run() -> tuple[object, str]:
+        with pytest.raises(SystemExit) as ended:
+            exec(compile(script, "check-restore.py", "exec"), {"__name__": "__main__"})
+        return ended.value.code, capsys.readouterr().out.strip()
+
+    monkeypatch.setenv("PDE_DATA_DIR", str(tmp_path))
+    assert run() == (1, "1 documents complete, 1 missing, 0 of the wrong size")
+
+    blobs.put(content_key(account.id, "c" * 22), io.BytesIO(bytes(100)), 100)
+    assert run() == (0, "2 documents complete, 0 missing, 0 of the wrong size")
