@@ -66,8 +66,14 @@ def metadata_key(document_key: bytes) -> bytes:
     return hkdf(document_key, "pde/v1/metadata")
 
 
-def _metadata_ad(account_id: str, document_id: str) -> bytes:
-    return associated_data("pde/v1/ad/metadata", account_id, document_id)
+def _seal_metadata(
+    document_key: bytes, value: dict[str, Any], ad: bytes, nonce: bytes | None
+) -> bytes:
+    return seal_padded_json(metadata_key(document_key), value, ad, nonce)
+
+
+def _open_metadata(document_key: bytes, box: bytes, ad: bytes) -> dict[str, Any]:
+    return open_padded_json(metadata_key(document_key), box, ad)
 
 
 def encrypt_metadata(
@@ -78,20 +84,16 @@ def encrypt_metadata(
     nonce: bytes | None = None,
 ) -> bytes:
     """A document's metadata (title, type, file name, …) sealed for its owner."""
-    ad = _metadata_ad(account_id, document_id)
-    return seal_padded_json(metadata_key(document_key), metadata, ad, nonce)
+    ad = associated_data("pde/v1/ad/metadata", account_id, document_id)
+    return _seal_metadata(document_key, metadata, ad, nonce)
 
 
 def decrypt_metadata(
     document_key: bytes, box: bytes, account_id: str, document_id: str
 ) -> dict[str, Any]:
     """Inverse of `encrypt_metadata`."""
-    ad = _metadata_ad(account_id, document_id)
-    return open_padded_json(metadata_key(document_key), box, ad)
-
-
-def _deposit_metadata_ad(deposit_id: str, document_id: str) -> bytes:
-    return associated_data("pde/v1/ad/deposit-metadata", deposit_id, document_id)
+    ad = associated_data("pde/v1/ad/metadata", account_id, document_id)
+    return _open_metadata(document_key, box, ad)
 
 
 def encrypt_deposit_metadata(
@@ -102,13 +104,13 @@ def encrypt_deposit_metadata(
     nonce: bytes | None = None,
 ) -> bytes:
     """Metadata of a deposited document, sealed by the depositor for the wallet."""
-    ad = _deposit_metadata_ad(deposit_id, document_id)
-    return seal_padded_json(metadata_key(document_key), metadata, ad, nonce)
+    ad = associated_data("pde/v1/ad/deposit-metadata", deposit_id, document_id)
+    return _seal_metadata(document_key, metadata, ad, nonce)
 
 
 def decrypt_deposit_metadata(
     document_key: bytes, box: bytes, deposit_id: str, document_id: str
 ) -> dict[str, Any]:
     """Inverse of `encrypt_deposit_metadata`."""
-    ad = _deposit_metadata_ad(deposit_id, document_id)
-    return open_padded_json(metadata_key(document_key), box, ad)
+    ad = associated_data("pde/v1/ad/deposit-metadata", deposit_id, document_id)
+    return _open_metadata(document_key, box, ad)

@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from crypto import encoding, keys, metadata, seal, share, stream
+from crypto import encoding, keys, metadata, primitives, seal, share, stream
 from crypto.verifier import fake_salt
 
 HERE = Path(__file__).parent
@@ -79,7 +79,7 @@ def kdf_vectors() -> dict[str, Any]:
             {
                 "label": "pde/v1/ad/document-key",
                 "fields": [ACCOUNT_ID, DOCUMENT_ID],
-                "bytes": keys.associated_data(
+                "bytes": primitives.associated_data(
                     "pde/v1/ad/document-key", ACCOUNT_ID, DOCUMENT_ID
                 ).hex(),
             },

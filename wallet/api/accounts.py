@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
-from wallet.api.deps import ClientKey, CurrentSession, CurrentWallet, DbDep, RuntimeDep
+from wallet.api.deps import ClientKey, CurrentSession, CurrentWallet, DbDep, RuntimeDep, client_key
 from wallet.api.errors import error_responses
 from wallet.api.schemas import (
     AccountResponse,
@@ -105,24 +105,31 @@ def login_start(body: LoginStartRequest, db: DbDep, runtime: RuntimeDep) -> Logi
     return LoginStartResponse(account_salt=accounts.login_salt(db, runtime.settings, body.handle))
 
 
+def _login(
+    db: DbDep, runtime: Runtime, request: Request, handle: str, secret: bytes, *, recovery: bool
+) -> LoginResponse:
+    account = accounts.verify_login(
+        db,
+        runtime.settings,
+        runtime.limiter,
+        handle=handle,
+        secret=secret,
+        client_key=client_key(request),
+        recovery=recovery,
+    )
+    if recovery:
+        account.must_change_passphrase = True
+    return _open_session(db, runtime, request, account, recovery=recovery)
+
+
 @router.post(
     "/login",
     response_model=LoginResponse,
     responses=error_responses(InvalidCredentials, RateLimited),
 )
-def login(
-    body: LoginRequest, db: DbDep, runtime: RuntimeDep, client: ClientKey, request: Request
-) -> LoginResponse:
+def login(body: LoginRequest, db: DbDep, runtime: RuntimeDep, request: Request) -> LoginResponse:
     """Log in with the auth key derived from the passphrase (and wallet card)."""
-    account = accounts.verify_login(
-        db,
-        runtime.settings,
-        runtime.limiter,
-        handle=body.handle,
-        secret=body.auth_key,
-        client_key=client,
-    )
-    return _open_session(db, runtime, request, account, recovery=False)
+    return _login(db, runtime, request, body.handle, body.auth_key, recovery=False)
 
 
 @router.post(
@@ -131,20 +138,10 @@ def login(
     responses=error_responses(InvalidCredentials, RateLimited),
 )
 def login_with_recovery(
-    body: RecoveryLoginRequest, db: DbDep, runtime: RuntimeDep, client: ClientKey, request: Request
+    body: RecoveryLoginRequest, db: DbDep, runtime: RuntimeDep, request: Request
 ) -> LoginResponse:
     """Log in with the recovery sheet; the wallet then requires a new passphrase."""
-    account = accounts.verify_login(
-        db,
-        runtime.settings,
-        runtime.limiter,
-        handle=body.handle,
-        secret=body.recovery_auth,
-        client_key=client,
-        recovery=True,
-    )
-    account.must_change_passphrase = True
-    return _open_session(db, runtime, request, account, recovery=True)
+    return _login(db, runtime, request, body.handle, body.recovery_auth, recovery=True)
 
 
 @router.get("/account", response_model=AccountResponse, responses=error_responses(*AUTH_ERRORS))
