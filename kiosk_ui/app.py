@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import crypto
+from kiosk_ui.i18n import load_translations
+from kiosk_ui.pages import KioskConfig, page_router
 from wallet.api import accounts, documents
 from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
@@ -55,9 +56,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(accounts.router)
     app.include_router(documents.router)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(request, "index.html")
+    app.state.kiosk = KioskConfig(
+        translations=load_translations(),
+        development=runtime.settings.environment == "development",
+    )
+    app.include_router(page_router(TEMPLATES))
 
     app.mount("/static/crypto", StaticFiles(directory=CRYPTO_WEB_DIR), name="crypto-web")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

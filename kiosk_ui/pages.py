@@ -1,0 +1,85 @@
+"""The kiosk's pages: the language picker, and the one-page app rendered in
+the chosen language (`/fr/`, `/ar/`, …). The language lives in the URL, never
+in a cookie; keys and the session token live only in the page's memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from kiosk_ui.i18n import LANGUAGES, LANGUAGES_BY_CODE, CatalogTranslations
+from wallet.categories import CATEGORIES
+
+DEFAULT_IDLE_SECONDS = 180
+IDLE_WARNING_SECONDS = 30
+UPLOAD_PART_BYTES = 4 << 20
+
+# The pictogram and the (translatable) label of each document category of DESIGN §1.
+CATEGORY_LABELS: dict[str, str] = {
+    "identity": "Identity and residence",
+    "social": "Social reports and rights",
+    "steps": "Steps and requests",
+    "cpas": "CPAS letters",
+    "health": "Health",
+    "work": "Work, training and diplomas",
+    "children": "Children",
+    "leisure": "Leisure and clubs",
+    "story": "My story",
+    "other": "Other",
+}
+assert set(CATEGORY_LABELS) == set(CATEGORIES)
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """What the pages need: the catalogs, and whether test-only overrides are honoured."""
+
+    translations: dict[str, CatalogTranslations]
+    development: bool
+    idle_seconds: int = DEFAULT_IDLE_SECONDS
+
+
+def page_router(templates: Jinja2Templates) -> APIRouter:
+    """The routes of the kiosk's pages, rendered with `templates`."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/", response_class=HTMLResponse)
+    def language_picker(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, "picker.html", {"languages": LANGUAGES})
+
+    @router.get("/{lang}", response_class=RedirectResponse)
+    def without_slash(lang: str) -> RedirectResponse:
+        if lang not in LANGUAGES_BY_CODE:
+            raise HTTPException(status_code=404)
+        return RedirectResponse(f"/{lang}/", status_code=308)
+
+    @router.get("/{lang}/", response_class=HTMLResponse)
+    def kiosk(
+        request: Request,
+        lang: str,
+        idle: Annotated[int | None, Query(ge=2, le=3600)] = None,
+    ) -> HTMLResponse:
+        language = LANGUAGES_BY_CODE.get(lang)
+        if language is None:
+            raise HTTPException(status_code=404)
+        config: KioskConfig = request.app.state.kiosk
+        translations = config.translations[lang]
+        # A shorter idle timeout from the URL is for tests and demonstrations only.
+        idle_seconds = idle if (idle and config.development) else config.idle_seconds
+        context: dict[str, Any] = {
+            "language": language,
+            "languages": LANGUAGES,
+            "_": translations.gettext,
+            "strings": translations.messages,
+            "categories": [(slug, CATEGORY_LABELS[slug]) for slug in CATEGORIES],
+            "idle_seconds": idle_seconds,
+            "idle_warning_seconds": min(IDLE_WARNING_SECONDS, max(1, idle_seconds // 2)),
+            "part_bytes": UPLOAD_PART_BYTES,
+        }
+        return templates.TemplateResponse(request, "kiosk.html", context)
+
+    return router

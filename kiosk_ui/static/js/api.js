@@ -1,0 +1,88 @@
+// The JSON API of the wallet server (wallet/api/): one function per call,
+// with the session token from the page's state as a bearer token.
+import { state } from './state.js';
+
+const API = '/api/v1';
+
+/** The server answered with an error; `code` is the API's stable code. */
+export class ApiError extends Error {
+  constructor(status, code, message, received = null) {
+    super(message || code);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.received = received;
+  }
+}
+
+/** The request never got an answer (network down, server unreachable). */
+export class NetworkError extends Error {
+  constructor() {
+    super('network');
+    this.name = 'NetworkError';
+  }
+}
+
+/** Errors worth trying again after a pause: nothing acknowledged was lost. */
+export function isRetryable(error) {
+  return error instanceof NetworkError || (error instanceof ApiError && error.status >= 502);
+}
+
+async function request(method, path, { json, body, token = state.token, keepalive = false } = {}) {
+  const headers = { 'PDE-Client': 'kiosk' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const init = { method, headers, cache: 'no-store', credentials: 'omit', keepalive };
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(json);
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/octet-stream';
+    init.body = body;
+  }
+  let response;
+  try {
+    response = await fetch(API + path, init);
+  } catch {
+    throw new NetworkError();
+  }
+  if (!response.ok) {
+    let code = 'http_error';
+    let message = '';
+    try {
+      ({ code, message } = (await response.json()).error);
+    } catch {
+      // not a JSON error body (a proxy's page): keep the generic code
+    }
+    const received = response.headers.get('PDE-Upload-Received');
+    throw new ApiError(response.status, code, message, received === null ? null : Number(received));
+  }
+  return response;
+}
+
+async function json(method, path, options) {
+  const response = await request(method, path, options);
+  return response.status === 204 ? null : response.json();
+}
+
+export const suggestHandle = async () => (await json('GET', '/handles/suggestion')).handle;
+export const register = (body) => json('POST', '/accounts', { json: body });
+export const loginStart = (handle) => json('POST', '/login/start', { json: { handle } });
+export const login = (handle, authKey) =>
+  json('POST', '/login', { json: { handle, auth_key: authKey } });
+export const logout = (token) => json('POST', '/logout', { token, keepalive: true });
+
+export const listDocuments = () => json('GET', '/documents');
+export const declareDocument = (body) => json('POST', '/documents', { json: body });
+export const uploadStatus = (id) => json('GET', `/documents/${id}/upload`);
+export const putPart = (id, offset, part) =>
+  json('PUT', `/documents/${id}/content?offset=${offset}`, { body: part });
+export const completeDocument = (id) => json('POST', `/documents/${id}/complete`);
+export const updateDocument = (id, metadata) =>
+  json('PATCH', `/documents/${id}`, { json: { metadata } });
+export const deleteDocument = (id) => json('DELETE', `/documents/${id}`);
+
+/** The document's ciphertext, as a Blob in memory. */
+export async function documentContent(id) {
+  const response = await request('GET', `/documents/${id}/content`);
+  return response.blob();
+}

@@ -1,0 +1,30 @@
+// The kiosk app: wires the screens rendered by the server to their modules.
+// Nothing is restored on load: a reload, or coming back with the browser's
+// back button, starts logged out.
+import './screens/create.js';
+import './screens/recovery.js';
+import './screens/login.js';
+import './screens/documents.js';
+import './screens/add.js';
+import './screens/note.js';
+import './screens/view.js';
+import { go, wireGoButtons } from './nav.js';
+import { leave } from './session.js';
+import { logout } from './api.js';
+import { state, wipeState } from './state.js';
+import { byId } from './ui.js';
+
+wireGoButtons();
+byId('leave-now').addEventListener('click', () => leave());
+// Leaving the page any other way (reload, back, closing) forgets the keys too,
+// and the back-forward cache cannot bring a logged-in page back.
+window.addEventListener('pagehide', () => {
+  if (state.token) logout(state.token).catch(() => {}); // keepalive: sent even as the page goes
+  wipeState();
+  document.body.replaceChildren();
+});
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) window.location.reload();
+});
+go('welcome');
+document.body.dataset.ready = 'true';

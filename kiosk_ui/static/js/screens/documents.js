@@ -1,0 +1,85 @@
+// The list of documents: grouped by category filters with counts, and a
+// search over the decrypted titles, dates and issuers, all in this page.
+import { categoryIcon, categoryOf } from '../categories.js';
+import { details } from '../format.js';
+import { go, register } from '../nav.js';
+import { state } from '../state.js';
+import { byId, el, errorMessage, icon, notify } from '../ui.js';
+import { loadDocuments } from '../wallet.js';
+
+const list = byId('document-list');
+const search = byId('search');
+let filter = '';
+
+function matches(document, words) {
+  const { metadata } = document;
+  const haystack = [metadata.title, metadata.issuer, metadata.date, metadata.file_name, details(metadata)]
+    .filter(Boolean)
+    .join(' ')
+    .toLocaleLowerCase();
+  return words.every((word) => haystack.includes(word));
+}
+
+function item(document) {
+  const slug = categoryOf(document.metadata);
+  const open = el('button', { className: 'document', attrs: { type: 'button' } }, [
+    icon(categoryIcon(slug), 'icon icon-big'),
+    el('span', { className: 'document-text' }, [
+      el('span', { className: 'document-title', text: document.metadata.title || '—' }),
+      el('span', { className: 'document-details', text: details(document.metadata) }),
+    ]),
+  ]);
+  open.addEventListener('click', () => go('view', document.id));
+  return el('li', {}, [open]);
+}
+
+function render() {
+  const documents = [...state.documents.values()];
+  const counts = new Map([['', documents.length]]);
+  for (const document of documents) {
+    const slug = categoryOf(document.metadata);
+    counts.set(slug, (counts.get(slug) || 0) + 1);
+  }
+  for (const count of document.querySelectorAll('#filters [data-count]')) {
+    const n = counts.get(count.dataset.count) || 0;
+    count.textContent = String(n);
+    count.closest('.chip').classList.toggle('chip-empty', n === 0);
+  }
+  for (const chip of document.querySelectorAll('#filters .chip')) {
+    chip.setAttribute('aria-pressed', String(chip.dataset.filter === filter));
+  }
+  const words = search.value.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+  const shown = documents.filter(
+    (d) => (!filter || categoryOf(d.metadata) === filter) && matches(d, words),
+  );
+  list.replaceChildren(...shown.map(item));
+  byId('documents-empty').hidden = shown.length > 0;
+}
+
+search.addEventListener('input', render);
+for (const chip of document.querySelectorAll('#filters .chip')) {
+  chip.addEventListener('click', () => {
+    filter = chip.dataset.filter;
+    render();
+  });
+}
+
+register('documents', async () => {
+  byId('documents-loading').hidden = false;
+  byId('documents-empty').hidden = true;
+  list.replaceChildren();
+  try {
+    await loadDocuments();
+  } catch (error) {
+    notify(errorMessage(error));
+  } finally {
+    byId('documents-loading').hidden = true;
+  }
+  render();
+});
+
+/** Forget the search and filter (on leaving). */
+export function resetDocumentsView() {
+  filter = '';
+  search.value = '';
+}

@@ -1,0 +1,29 @@
+// Open a wallet with its name and secret phrase.
+import { go, register } from '../nav.js';
+import { startSession } from '../session.js';
+import { busy, byId, errorMessage, setError } from '../ui.js';
+import { logIn } from '../wallet.js';
+import { t } from '../i18n.js';
+
+byId('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const handle = byId('login-handle').value.normalize('NFKC').trim();
+  const passphrase = byId('login-passphrase').value;
+  if (!handle || !passphrase) {
+    setError('login-error', t('Type your wallet name and your secret phrase.'));
+    return;
+  }
+  setError('login-error', '');
+  try {
+    await busy(byId('login-submit'), () => logIn(handle, passphrase));
+    event.target.reset();
+    startSession();
+    await go('documents');
+  } catch (error) {
+    byId('login-passphrase').value = '';
+    setError('login-error', errorMessage(error));
+    byId('login-passphrase').focus();
+  }
+});
+
+register('login', () => setError('login-error', ''));

@@ -1,0 +1,28 @@
+// The recovery sheet, shown once after a wallet is made: the wallet name, the
+// recovery code as words and as a QR code, printable; "I kept it" to go on.
+import { t } from '../i18n.js';
+import { go, register } from '../nav.js';
+import { qrSvg } from '../qr.js';
+import { state } from '../state.js';
+import { byId } from '../ui.js';
+
+const kept = byId('sheet-kept');
+const next = byId('sheet-continue');
+
+kept.addEventListener('change', () => {
+  next.disabled = !kept.checked;
+});
+byId('print-sheet').addEventListener('click', () => window.print());
+next.addEventListener('click', () => {
+  byId('sheet-code').textContent = '';
+  byId('sheet-qr').replaceChildren();
+  go('documents');
+});
+
+register('recovery', ({ code }) => {
+  byId('sheet-handle').textContent = state.handle;
+  byId('sheet-code').textContent = code;
+  byId('sheet-qr').replaceChildren(qrSvg(code, t('QR code of the recovery code')));
+  kept.checked = false;
+  next.disabled = true;
+});

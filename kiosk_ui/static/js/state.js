@@ -1,0 +1,27 @@
+// The one state object of the page. The session token and every key live
+// here, in page memory only: never in storage, cookies or the URL. A reload
+// or leaving the page forgets them.
+
+export const state = {
+  token: null,
+  accountId: null,
+  handle: null,
+  masterKey: null,
+  /** @type {Map<string, {id: string, key: Uint8Array, metadata: object, size: number, createdAt: string}>} */
+  documents: new Map(),
+  /** Object URLs of decrypted previews, revoked on wipe. */
+  objectUrls: new Set(),
+};
+
+/** Forget the session and overwrite every key this page holds. */
+export function wipeState() {
+  if (state.masterKey) state.masterKey.fill(0);
+  for (const document of state.documents.values()) document.key.fill(0);
+  for (const url of state.objectUrls) URL.revokeObjectURL(url);
+  state.documents.clear();
+  state.objectUrls.clear();
+  state.token = null;
+  state.accountId = null;
+  state.handle = null;
+  state.masterKey = null;
+}

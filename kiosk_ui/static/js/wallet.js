@@ -1,0 +1,203 @@
+// The wallet's journeys in the right order of crypto and API calls (the same
+// order as wallet/client.py): keys are made and opened here, the server sees
+// only wrapped keys, sealed metadata and ciphertext.
+import * as pde from '/static/crypto/pde-crypto.js';
+import * as api from './api.js';
+import { state, wipeState } from './state.js';
+
+const b64 = pde.b64uEncode;
+const unb64 = pde.b64uDecode;
+
+function takeSession(answer, masterKey) {
+  state.token = answer.session_token;
+  state.accountId = answer.account.account_id;
+  state.handle = answer.account.handle;
+  state.masterKey = masterKey;
+}
+
+/**
+ * Create a wallet: every key is made in this page. Returns the recovery code to print.
+ * @returns {Promise<string>}
+ */
+export async function createWallet(handle, passphrase) {
+  const accountId = pde.newId();
+  const salt = pde.newAccountSalt();
+  const masterKey = pde.newKey();
+  const recoveryKey = pde.newCodeSecret();
+  const login = await pde.deriveLoginKeys(passphrase, salt);
+  const recovery = await pde.deriveRecoveryKeys(recoveryKey, salt);
+  const deposit = await pde.newDepositKeyPair();
+  const answer = await api.register({
+    account_id: accountId,
+    handle,
+    account_salt: b64(salt),
+    auth_key: b64(login.authKey),
+    recovery_auth: b64(recovery.recoveryAuth),
+    wrapped_master_key: b64(await pde.wrapMasterKey(login.kek, masterKey, accountId)),
+    wrapped_master_key_recovery: b64(
+      await pde.wrapMasterKeyForRecovery(recovery.recoveryKek, masterKey, accountId),
+    ),
+    deposit_public_key: b64(deposit.publicKey),
+    wrapped_deposit_private_key: b64(
+      await pde.wrapDepositPrivateKey(masterKey, deposit.privateKey, accountId),
+    ),
+  });
+  deposit.privateKey.fill(0);
+  takeSession(answer, masterKey);
+  const code = await pde.encodeCode(recoveryKey);
+  recoveryKey.fill(0);
+  return code;
+}
+
+/** Log in and open the master key; ApiError 'invalid_credentials' when wrong. */
+export async function logIn(handle, passphrase) {
+  const { account_salt: salt } = await api.loginStart(handle);
+  const keys = await pde.deriveLoginKeys(passphrase, unb64(salt));
+  const answer = await api.login(handle, b64(keys.authKey));
+  const { account } = answer;
+  const masterKey = await pde.unwrapMasterKey(
+    keys.kek,
+    unb64(account.wrapped_master_key),
+    account.account_id,
+  );
+  takeSession(answer, masterKey);
+}
+
+/** End the session on the server (which sends Clear-Site-Data) and wipe the page's state. */
+export async function logOut() {
+  const { token } = state;
+  wipeState();
+  if (!token) return;
+  try {
+    await api.logout(token);
+  } catch {
+    // offline or already expired: the session ends by itself on the server
+  }
+}
+
+async function openDocument(item) {
+  const key = await pde.unwrapDocumentKey(
+    state.masterKey,
+    unb64(item.wrapped_key),
+    state.accountId,
+    item.document_id,
+  );
+  const metadata = await pde.decryptMetadata(
+    key,
+    unb64(item.metadata),
+    state.accountId,
+    item.document_id,
+  );
+  return { id: item.document_id, key, metadata, size: item.size, createdAt: item.created_at };
+}
+
+/** Fetch and decrypt the metadata of every document into the state; newest first. */
+export async function loadDocuments() {
+  const items = await api.listDocuments();
+  const opened = await Promise.all(items.map(openDocument));
+  for (const old of state.documents.values()) old.key.fill(0);
+  state.documents.clear();
+  opened.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  for (const document of opened) state.documents.set(document.id, document);
+  return opened;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const MAX_RETRIES = 8;
+
+/**
+ * Send the ciphertext in parts from wherever the server says it stands; after
+ * a network drop, wait, ask the server what it acknowledged, and go on.
+ */
+async function uploadParts(id, sealed, partBytes, { onProgress, onRetry }) {
+  let received = 0;
+  let failures = 0;
+  let mustAsk = false;
+  while (received < sealed.size) {
+    try {
+      if (mustAsk) {
+        received = (await api.uploadStatus(id)).received;
+        mustAsk = false;
+        continue;
+      }
+      const end = Math.min(received + partBytes, sealed.size);
+      received = (await api.putPart(id, received, sealed.slice(received, end))).received;
+      failures = 0;
+      onProgress(received, sealed.size);
+    } catch (error) {
+      if (error instanceof api.ApiError && error.received !== null) {
+        received = error.received; // the server holds a different prefix: resume there
+        continue;
+      }
+      failures += 1;
+      if (!api.isRetryable(error) || failures > MAX_RETRIES) throw error;
+      onRetry(failures);
+      await sleep(Math.min(500 * 2 ** (failures - 1), 8000));
+      mustAsk = true;
+    }
+  }
+}
+
+/**
+ * Encrypt `file` here, declare it, upload it in parts, and make it visible.
+ * `onProgress(phase, done, total)` reports "lock" (encrypting) and "send" (acknowledged bytes).
+ */
+export async function addDocument(file, metadata, partBytes, { onProgress, onRetry }) {
+  const id = pde.newId();
+  const key = pde.newKey();
+  const parts = [];
+  let locked = 0;
+  for await (const chunk of pde.encryptChunks(file, key, id)) {
+    parts.push(chunk);
+    locked = Math.min(file.size, locked + pde.SEGMENT_BYTES);
+    onProgress('lock', locked, file.size);
+  }
+  const sealed = new Blob(parts, { type: 'application/octet-stream' });
+  parts.length = 0;
+  const digest = await pde.sha256(new Uint8Array(await sealed.arrayBuffer()));
+  const fullMetadata = { ...metadata, size: file.size };
+  const status = await api.declareDocument({
+    document_id: id,
+    wrapped_key: b64(await pde.wrapDocumentKey(state.masterKey, key, state.accountId, id)),
+    metadata: b64(await pde.encryptMetadata(key, fullMetadata, state.accountId, id)),
+    size: sealed.size,
+    sha256: b64(digest),
+  });
+  const part = Math.min(partBytes, status.part_max_bytes);
+  onProgress('send', 0, sealed.size);
+  await uploadParts(id, sealed, part, {
+    onProgress: (done, total) => onProgress('send', done, total),
+    onRetry,
+  });
+  await api.completeDocument(id);
+  key.fill(0);
+  return id;
+}
+
+/** The decrypted content of a document, as a Blob of the given (safe) type. */
+export async function documentContent(id, type) {
+  const document = state.documents.get(id);
+  const sealed = await api.documentContent(id);
+  return pde.decryptBlob(sealed, document.key, id, { type });
+}
+
+/** Replace a document's metadata (rename, re-categorise), sealed again under its key. */
+export async function updateMetadata(id, changes) {
+  const document = state.documents.get(id);
+  const metadata = { ...document.metadata, ...changes };
+  for (const [name, value] of Object.entries(metadata)) {
+    if (value === null || value === '') delete metadata[name];
+  }
+  const box = await pde.encryptMetadata(document.key, metadata, state.accountId, id);
+  await api.updateDocument(id, b64(box));
+  document.metadata = metadata;
+  return document;
+}
+
+/** Delete a document for good. */
+export async function deleteDocument(id) {
+  await api.deleteDocument(id);
+  const document = state.documents.get(id);
+  if (document) document.key.fill(0);
+  state.documents.delete(id);
+}

@@ -1,0 +1,74 @@
+"""Every screen of the kiosk, in French and Arabic, at 1024x768 and 360 px
+wide: nothing overflows sideways, and each screen is photographed. Set
+PDE_SCREENSHOTS=docs/screenshots to keep the pictures (one command makes them
+all: `PDE_SCREENSHOTS=docs/screenshots pytest tests/e2e/test_kiosk_screens.py`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.kiosk_steps import add_document, kiosk_page, open_kiosk, png
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"1024": {"width": 1024, "height": 768}, "360": {"width": 360, "height": 740}}
+
+
+def shoot(page: Page, folder: Path, name: str) -> None:
+    for label, size in WIDTHS.items():
+        page.set_viewport_size(size)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} at {label} px overflows by {overflow} px"
+        page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(WIDTHS["1024"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_screen_fits_and_is_photographed(
+    browser: Browser, live_server: str, lang: str, tmp_path: Path
+) -> None:
+    folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    with kiosk_page(browser) as page:
+        page.goto(f"{live_server}/")
+        expect(page.locator("[data-state=ok]")).to_have_count(1)
+        shoot(page, folder, f"{lang}-01-language")
+        open_kiosk(page, live_server, lang)
+        shoot(page, folder, f"{lang}-02-welcome")
+        page.click("#screen-welcome [data-go=create]")
+        page.click("#generate-words")
+        expect(page.locator("#create-strength-label")).not_to_be_empty()
+        page.click("#suggest-handle")
+        expect(page.locator("#create-handle")).not_to_have_value("")
+        shoot(page, folder, f"{lang}-03-create")
+        page.click("#create-submit")
+        expect(page.locator("#sheet-qr svg")).to_have_count(1)
+        shoot(page, folder, f"{lang}-04-recovery-sheet")
+        page.check("#sheet-kept")
+        page.click("#sheet-continue")
+        add_document(page, "carte.png", "image/png", png(64, 40), title="Carte d'identité",
+                     category="identity", date="2024-03-01", issuer="Commune d'Ixelles")
+        add_document(page, "lettre.txt", "text/plain", "Décision du CPAS".encode(),
+                     title="Décision CPAS", category="cpas")
+        shoot(page, folder, f"{lang}-05-documents")
+        page.click("#screen-documents [data-go=add]")
+        shoot(page, folder, f"{lang}-06-add")
+        page.click("#screen-add [data-go=documents]")
+        page.click("#screen-documents [data-go=note]")
+        shoot(page, folder, f"{lang}-07-story")
+        page.click("#screen-note [data-go=documents]")
+        page.click(".document:has-text('Carte')")
+        expect(page.locator("#preview img")).to_have_count(1)
+        shoot(page, folder, f"{lang}-08-document")
+        page.click("#view-delete")
+        shoot(page, folder, f"{lang}-09-delete")
+        page.click("#leave-now")
+        page.wait_for_url(f"{live_server}/")
+        open_kiosk(page, live_server, lang)
+        page.click("#screen-welcome [data-go=login]")
+        shoot(page, folder, f"{lang}-10-login")
