@@ -41,5 +41,8 @@ lint:
 bench: setup $(S3_VENV)/bin/ministack
 	$(BIN)/python bench/crypto_throughput.py
 
+screenshots: setup system-deps ## every kiosk screen in French and Arabic, 1024x768 and 360 px
+	PDE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/e2e/test_kiosk_screens.py
+
 clean:
 	rm -rf $(VENV) $(S3_VENV) var
