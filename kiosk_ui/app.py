@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import GZipMiddleware
 
 import crypto
 from kiosk_ui.i18n import load_translations
@@ -23,6 +24,12 @@ from wallet.settings import Settings
 HERE = Path(__file__).parent
 CRYPTO_WEB_DIR = Path(crypto.__file__).parent / "web"
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+
+
+def _compressed(directory: Path) -> GZipMiddleware:
+    """Public static files, gzipped: they carry no secret, so compression gives an
+    attacker nothing to measure (unlike API answers that hold tokens: see BREACH)."""
+    return GZipMiddleware(StaticFiles(directory=directory), minimum_size=1024)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -62,6 +69,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.include_router(page_router(TEMPLATES))
 
-    app.mount("/static/crypto", StaticFiles(directory=CRYPTO_WEB_DIR), name="crypto-web")
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static/crypto", _compressed(CRYPTO_WEB_DIR), name="crypto-web")
+    app.mount("/static", _compressed(HERE / "static"), name="static")
     return app

@@ -4,6 +4,7 @@ use it. It speaks the JSON API with httpx and the format with `crypto`."""
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import mimetypes
@@ -247,7 +248,7 @@ class PdeClient:
             self._json("POST", "/api/v1/logout")
         self._token, self._master_key = None, None
 
-    def sessions(self) -> list[dict[str, Any]]:
+    def sessions(self) -> builtins.list[dict[str, Any]]:
         """The wallet's open sessions."""
         return list(self._json("GET", "/api/v1/sessions"))
 
@@ -315,7 +316,8 @@ class PdeClient:
         self, document_id: str, sealed: BinaryIO, size: int, part_bytes: int, progress: Any = None
     ) -> None:
         """Send the ciphertext from wherever the server says it stands; resumes after drops."""
-        received = int(self._json("GET", f"/api/v1/documents/{document_id}/upload")["received"])
+        status = self._json("GET", f"/api/v1/documents/{document_id}/upload")
+        received, part_bytes = int(status["received"]), min(part_bytes, status["part_max_bytes"])
         while received < size:
             sealed.seek(received)
             part = sealed.read(min(part_bytes, size - received))
@@ -334,7 +336,7 @@ class PdeClient:
             if progress:
                 progress(received, size)
 
-    def list(self) -> list[DocumentInfo]:
+    def list(self) -> builtins.list[DocumentInfo]:
         """Every completed document, with its metadata decrypted here."""
         return [self._info(item) for item in self._json("GET", "/api/v1/documents")]
 
@@ -386,12 +388,12 @@ class PdeClient:
         """Delete a document and its ciphertext."""
         self._json("DELETE", f"/api/v1/documents/{document_id}")
 
-    def export(self, directory: Path) -> list[Path]:
+    def export(self, directory: Path) -> builtins.list[Path]:
         """Download the wallet's archive and decrypt every document into `directory`,
         with an index.json of their metadata. Returns the files written."""
         self._require_keys()
         directory.mkdir(parents=True, exist_ok=True)
-        written: list[Path] = []
+        written: builtins.list[Path] = []
         with tempfile.TemporaryFile() as archive_file:
             with self._http.stream(
                 "GET", "/api/v1/account/export", headers=self._headers()

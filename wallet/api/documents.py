@@ -32,6 +32,7 @@ from wallet.errors import (
     RangeNotSatisfiable,
     StorageUnavailable,
     UploadIncomplete,
+    UploadNotPending,
     UploadOffsetMismatch,
 )
 from wallet.models import Document
@@ -121,8 +122,9 @@ def delete_document(
 def get_upload(
     document_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
 ) -> UploadStatus:
-    """How many bytes of an upload are acknowledged: where to resume after a drop."""
-    document = documents.find_document(db, account.id, document_id, state=documents.UPLOADING)
+    """How many bytes of an upload are acknowledged: where to resume after a drop
+    (`complete` once the document is visible)."""
+    document = documents.find_document(db, account.id, document_id, state=None)
     return upload_status(runtime, document)
 
 
@@ -149,7 +151,9 @@ async def _receive_body(request: Request, spool: BinaryIO, limit: int) -> int:
             },
         }
     },
-    responses=error_responses(*AUTH, UploadOffsetMismatch, IntegrityMismatch, StorageUnavailable),
+    responses=error_responses(
+        *AUTH, UploadOffsetMismatch, UploadNotPending, IntegrityMismatch, StorageUnavailable
+    ),
 )
 async def put_part(
     document_id: Id,
@@ -184,7 +188,9 @@ async def put_part(
 @router.post(
     "/{document_id}/complete",
     response_model=DocumentResponse,
-    responses=error_responses(*AUTH, UploadIncomplete, IntegrityMismatch, StorageUnavailable),
+    responses=error_responses(
+        *AUTH, UploadIncomplete, UploadNotPending, IntegrityMismatch, StorageUnavailable
+    ),
 )
 def complete_upload(
     document_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep

@@ -14,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wallet.api.schemas import ErrorResponse
+from wallet.api.security_headers import SECURITY_HEADERS
 from wallet.errors import (
     DatabaseUnavailable,
     InvalidRequest,
@@ -87,9 +88,10 @@ async def _database_error(_: Request, error: Exception) -> JSONResponse:
 
 async def _unexpected(_: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error: %s", type(error).__name__)
-    return error_response(
-        500, "internal_error", "Something went wrong on our side. Please try again."
-    )
+    # Starlette answers this one outside every middleware: the headers are added here.
+    headers = SECURITY_HEADERS | {"Cache-Control": "no-store"}
+    message = "Something went wrong on our side. Please try again."
+    return error_response(500, "internal_error", message, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from crypto.stream import plaintext_size
 from wallet.clock import now
-from wallet.errors import AlreadyExists, DocumentTooLarge, InvalidRequest, NotFound, QuotaExceeded
+from wallet.errors import (
+    AlreadyExists,
+    DocumentTooLarge,
+    InvalidRequest,
+    NotFound,
+    QuotaExceeded,
+    UploadNotPending,
+)
 from wallet.models import Account, Document
 from wallet.settings import Settings
 from wallet.storage.base import BlobReader, BlobStore, BlobStoreUnavailable
@@ -84,17 +91,26 @@ def create_document(
     return document
 
 
-def find_document(db: Session, account_id: str, document_id: str, state: str = READY) -> Document:
-    """The account's document in `state`; NotFound for anything else, whoever owns it."""
-    document = db.scalar(
-        select(Document).where(
-            Document.id == document_id,
-            Document.account_id == account_id,
-            Document.state == state,
-        )
-    )
+def find_document(
+    db: Session, account_id: str, document_id: str, state: str | None = READY
+) -> Document:
+    """The account's document (in `state`, unless None); NotFound for anything else,
+    whoever owns it."""
+    query = select(Document).where(Document.id == document_id, Document.account_id == account_id)
+    if state is not None:
+        query = query.where(Document.state == state)
+    document = db.scalar(query)
     if document is None:
         raise NotFound()
+    return document
+
+
+def find_pending_upload(db: Session, account_id: str, document_id: str) -> Document:
+    """The account's document whose upload is still open; UploadNotPending once it
+    completed (a client retrying a lost answer learns it is done), else NotFound."""
+    document = find_document(db, account_id, document_id, state=None)
+    if document.state != UPLOADING:
+        raise UploadNotPending()
     return document
 
 

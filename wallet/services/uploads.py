@@ -28,7 +28,7 @@ from wallet.services.documents import (
     UPLOADING,
     content_key,
     delete_blobs,
-    find_document,
+    find_pending_upload,
     part_key,
 )
 from wallet.settings import Settings
@@ -93,7 +93,7 @@ def put_part(
     length: int,
 ) -> Document:
     """Store one part at `offset` (which must be the next expected byte) and acknowledge it."""
-    document = find_document(db, account.id, document_id, state=UPLOADING)
+    document = find_pending_upload(db, account.id, document_id)
     if offset != document.received:
         raise UploadOffsetMismatch(received=document.received)
     if length <= 0 or length > settings.upload_part_max_bytes:
@@ -138,7 +138,7 @@ def complete_upload(
     Returns the part keys to delete once this is committed. On a SHA-256
     mismatch raises IntegrityMismatch having changed nothing: the caller then
     discards the upload with `discard_upload`."""
-    document = find_document(db, account.id, document_id, state=UPLOADING)
+    document = find_pending_upload(db, account.id, document_id)
     if document.received != document.size:
         raise UploadIncomplete(received=document.received, size=document.size)
     keys = _part_keys(document)
@@ -159,7 +159,7 @@ def _part_keys(document: Document) -> list[str]:
 
 def discard_upload(db: Session, account: Account, document_id: str) -> list[str]:
     """Drop an unfinished upload's row and reservation; returns its part keys to delete."""
-    document = find_document(db, account.id, document_id, state=UPLOADING)
+    document = find_pending_upload(db, account.id, document_id)
     return _discard(db, account, document)
 
 

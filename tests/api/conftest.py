@@ -1,0 +1,73 @@
+"""Fixtures of the API tests: live servers shared by the modules, and raw
+HTTP access to them."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from tests.api.support import RawWallet, register_raw
+from tests.conftest import BACKENDS, server_on
+from tests.server import LiveServer
+
+
+@pytest.fixture(scope="session")
+def api_servers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[str], LiveServer]]:
+    """One live server per backend for the whole worker, started when first asked for.
+
+    Starting a server costs seconds (a subprocess; PostgreSQL and S3 for the
+    second pairing), and pytest-xdist's --dist loadfile runs each module's two
+    backends one after the other, so a module-scoped server would be started
+    twice per module. Every API test works in its own wallets with unique
+    handles, so the modules can share these."""
+    started: dict[str, LiveServer] = {}
+    with contextlib.ExitStack() as stack:
+
+        def server_for(backend: str) -> LiveServer:
+            if backend not in started:
+                base = tmp_path_factory.mktemp(backend)
+                started[backend] = stack.enter_context(server_on(backend, base))
+            return started[backend]
+
+        yield server_for
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def pde_server(
+    request: pytest.FixtureRequest, api_servers: Callable[[str], LiveServer]
+) -> LiveServer:
+    """The live server of this backend, shared by the API modules; a module that
+    needs other settings overrides this with its own."""
+    return api_servers(request.param)
+
+
+@pytest.fixture
+def http(pde_server: LiveServer) -> Iterator[httpx.Client]:
+    """An unauthenticated HTTP client for the live server."""
+    with httpx.Client(base_url=pde_server.url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture
+def new_raw_wallet(pde_server: LiveServer) -> Iterator[Callable[[], RawWallet]]:
+    """Make raw-HTTP wallets with random keys (no PBKDF2); closed after the test."""
+    made: list[RawWallet] = []
+
+    def make() -> RawWallet:
+        made.append(register_raw(pde_server.url))
+        return made[-1]
+
+    yield make
+    for wallet in made:
+        wallet.close()
+
+
+@pytest.fixture
+def raw_wallet(new_raw_wallet: Callable[[], RawWallet]) -> RawWallet:
+    """A brand-new wallet driven with raw HTTP."""
+    return new_raw_wallet()

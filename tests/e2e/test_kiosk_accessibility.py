@@ -1,0 +1,127 @@
+"""Accessibility of every kiosk screen, in French (left to right) and Arabic
+(right to left), at 1024x768: given a person who reaches each screen by
+clicking, as in tests/e2e/kiosk_steps.py, then axe-core finds no "serious"
+or "critical" violation of WCAG rules on it (contrast, names, landmarks,
+duplicate ids, language and direction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.kiosk_steps import add_document, create_wallet, kiosk_page, open_kiosk, png
+
+pytestmark = pytest.mark.browser
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+AXE = Axe()
+
+
+def blocking_violations(page: Page) -> list[dict[str, Any]]:
+    """The serious and critical violations axe-core finds on the page as it is now."""
+    results = AXE.run(page)
+    return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """Rule ids, impacts and the offending nodes, one per line, for a failure message."""
+    lines = []
+    for violation in violations:
+        lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+class AxeAudit:
+    """Runs axe on each screen reached and keeps what it found, to report every screen at once."""
+
+    def __init__(self, page: Page, lang: str) -> None:
+        self.page = page
+        self.lang = lang
+        self.found: dict[str, list[dict[str, Any]]] = {}
+
+    def check(self, screen: str) -> None:
+        violations = blocking_violations(self.page)
+        if violations:
+            self.found[screen] = violations
+
+    def report(self) -> str:
+        return "\n".join(
+            f"{self.lang} / {screen}:\n{describe(violations)}"
+            for screen, violations in self.found.items()
+        )
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_no_serious_or_critical_violation_on_any_screen(
+    browser: Browser, live_server: str, lang: str
+) -> None:
+    with kiosk_page(browser) as page:
+        audit = AxeAudit(page, lang)
+        page.goto(f"{live_server}/")
+        expect(page.locator("[data-state=ok]")).to_have_count(1)
+        audit.check("language picker")
+
+        open_kiosk(page, live_server, lang, query="?idle=3600")
+        audit.check("welcome")
+        page.click("#screen-welcome [data-go=create]")
+        page.click("#generate-words")
+        page.click("#suggest-handle")
+        expect(page.locator("#create-handle")).not_to_have_value("")
+        handle = page.locator("#create-handle").input_value()
+        audit.check("create")
+        page.click("#create-submit")
+        expect(page.locator("#sheet-qr svg")).to_have_count(1)
+        audit.check("recovery sheet")
+        page.check("#sheet-kept")
+        page.click("#sheet-continue")
+
+        add_document(page, "carte.png", "image/png", png(64, 40), title="Carte d'identité",
+                     category="identity", date="2024-03-01", issuer="Commune d'Ixelles")
+        audit.check("documents list")
+        page.click("#screen-documents [data-go=add]")
+        audit.check("add")
+        page.click("#screen-add [data-go=documents]")
+        page.click("#screen-documents [data-go=note]")
+        audit.check("story")
+        page.click("#screen-note [data-go=documents]")
+        page.click(".document:has-text('Carte')")
+        expect(page.locator("#preview img")).to_have_count(1)
+        audit.check("document view")
+        page.click("#view-edit")
+        audit.check("rename")
+        page.click("#view-delete")
+        expect(page.locator("#delete-confirm")).to_be_visible()
+        audit.check("delete confirmation")
+        page.click("#delete-no")
+
+        page.click("#leave-now")
+        page.wait_for_url(f"{live_server}/")
+        open_kiosk(page, live_server, lang)
+        page.click("#screen-welcome [data-go=login]")
+        audit.check("login")
+        page.locator("#login-handle").fill(handle)
+        page.locator("#login-passphrase").fill("not the right secret phrase")
+        page.click("#login-submit")
+        expect(page.locator("#login-error")).to_be_visible()
+        audit.check("login error")
+
+        assert not audit.found, "axe-core violations:\n" + audit.report()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_no_serious_or_critical_violation_in_the_idle_dialog(
+    browser: Browser, live_server: str, lang: str
+) -> None:
+    with kiosk_page(browser) as page:
+        open_kiosk(page, live_server, lang, query="?idle=16")
+        create_wallet(page)
+        expect(page.locator("#idle-dialog")).to_be_visible(timeout=20_000)
+        violations = blocking_violations(page)
+        page.click("#still-here")
+        assert not violations, f"axe-core violations in the idle dialog ({lang}):\n" + describe(
+            violations)
