@@ -1,0 +1,492 @@
+"""The access-control matrix: every route of the API, called without a token,
+with garbage tokens, with ended sessions, with another wallet's valid session
+and with another wallet's recovery session, aimed at wallet A's documents,
+uploads and sessions. Each must be refused (401; 404 for another wallet's ids;
+403 passphrase_change_required only for a recovery session), no response may
+carry anything of A's, and A's wallet must be exactly as it was afterwards.
+
+The matrix is a table kept by hand, so that each route's expected answer is
+written down; `test_the_matrix_covers_every_route_of_the_app` fails as soon as
+a route appears that the table does not know."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
+
+from crypto import (
+    b64u_decode,
+    b64u_encode,
+    decode_code,
+    derive_recovery_keys,
+    encrypt_metadata,
+    encrypt_stream,
+    new_id,
+    new_key,
+    wrap_document_key,
+)
+from kiosk_ui.app import create_app
+from tests.security import find_leaks, forms_of_bytes, forms_of_text
+from tests.server import LiveServer
+from wallet.client import PdeClient
+from wallet.db import migrate
+from wallet.settings import Settings
+
+MIB = 1 << 20
+PASSPHRASE = "access control matrix passphrase"
+API = "/api/v1"
+
+
+def b64(size: int) -> str:
+    return b64u_encode(os.urandom(size))
+
+
+@dataclass
+class Owner:
+    """Wallet A as its owner sees it, kept to compare with afterwards."""
+
+    client: PdeClient
+    handle: str
+    account_id: str
+    session_id: str
+    ready_ids: list[str]
+    pending_id: str
+    plaintexts: dict[str, bytes]
+    listing: list[dict[str, Any]] = field(default_factory=list)
+    account: dict[str, Any] = field(default_factory=dict)
+    pending_status: dict[str, Any] = field(default_factory=dict)
+    ciphertexts: dict[str, bytes] = field(default_factory=dict)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        response = self.client._send("GET", path, **kwargs)
+        assert response.status_code == 200, (path, response.status_code, response.text)
+        return response
+
+    def snapshot(self) -> None:
+        self.listing = self.get(f"{API}/documents").json()
+        self.account = self.get(f"{API}/account").json()
+        self.pending_status = self.get(f"{API}/documents/{self.pending_id}/upload").json()
+        self.ciphertexts = {
+            doc: self.get(f"{API}/documents/{doc}/content").content for doc in self.ready_ids
+        }
+
+    def secrets(self) -> dict[str, dict[str, bytes]]:
+        """What of A's must never reach anyone else: ids, wrapped keys, sealed
+        metadata, ciphertext (three slices of each). A's salt is not here:
+        the login's first step gives it to anyone who types the handle."""
+        found: dict[str, dict[str, bytes]] = {
+            "A's handle": forms_of_text(self.handle),
+            "A's account id": forms_of_text(self.account_id),
+            "A's session id": forms_of_text(self.session_id),
+            "A's pending upload id": forms_of_text(self.pending_id),
+        }
+        for name in ("wrapped_master_key", "wrapped_master_key_recovery",
+                     "wrapped_deposit_private_key"):
+            found[f"A's {name}"] = forms_of_bytes(b64u_decode(self.account[name]))
+        for item in self.listing:
+            doc = item["document_id"]
+            found[f"A's document id {doc}"] = forms_of_text(doc)
+            found[f"A's wrapped key of {doc}"] = forms_of_bytes(b64u_decode(item["wrapped_key"]))
+            found[f"A's metadata of {doc}"] = forms_of_bytes(b64u_decode(item["metadata"]))
+        for doc, sealed in self.ciphertexts.items():
+            for at in (0, len(sealed) // 2, len(sealed) - 48):
+                found[f"A's ciphertext of {doc} at {at}"] = forms_of_bytes(sealed[at : at + 48])
+        return found
+
+    def assert_unchanged(self) -> None:
+        """A's documents, upload, account and session are exactly as before,
+        and every document still decrypts to the bytes that were added."""
+        assert self.get(f"{API}/documents").json() == self.listing
+        assert self.get(f"{API}/account").json() == self.account
+        assert self.get(f"{API}/documents/{self.pending_id}/upload").json() == self.pending_status
+        for doc, sealed in self.ciphertexts.items():
+            assert self.get(f"{API}/documents/{doc}/content").content == sealed
+            out = io.BytesIO()
+            self.client.get(doc, out)
+            assert out.getvalue() == self.plaintexts[doc]
+        sessions = [s["session_id"] for s in self.get(f"{API}/sessions").json()]
+        assert self.session_id in sessions
+
+
+@dataclass
+class World:
+    server: LiveServer
+    a: Owner
+    b: PdeClient
+    tokens: dict[str, str]  # identity name -> Authorization header value
+    http: httpx.Client
+
+    def call(self, authorization: str | None, request: Request) -> httpx.Response:
+        headers = dict(request.headers)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        return self.http.request(
+            request.method, request.path, headers=headers,
+            json=request.json, content=request.content, params=request.params,
+        )
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    json: Any = None
+    content: bytes | None = None
+    params: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    aims_at: str = "own"  # A's "document", A's "session", "create" with A's id, or "own"
+
+
+def _declaration(document_id: str) -> dict[str, Any]:
+    return {"document_id": document_id, "wrapped_key": b64(61), "metadata": b64(285),
+            "size": 200, "sha256": b64(32)}
+
+
+def _passphrase_change() -> dict[str, Any]:
+    return {"current_auth_key": b64(32), "account_salt": b64(16), "auth_key": b64(32),
+            "wrapped_master_key": b64(61)}
+
+
+def _stream_part() -> bytes:
+    return b"PDEs\x01" + os.urandom(195)
+
+
+Aim = Callable[[Owner], list[Request]]
+
+
+def _on_documents(method: str, suffix: str = "", **extra: Any) -> Aim:
+    """The route called on A's ready documents and on A's pending upload."""
+    def aim(a: Owner) -> list[Request]:
+        ids = [*a.ready_ids, a.pending_id]
+        return [Request(method, f"{API}/documents/{doc}{suffix}", aims_at="document", **extra)
+                for doc in ids]
+    return aim
+
+
+def _one(method: str, path: str) -> Aim:
+    """A route that acts on the caller's own wallet: it takes no id of A's."""
+    return lambda _: [Request(method, path)]
+
+
+# Every route that needs a session, and how to aim it at wallet A.
+PRIVATE_ROUTES: dict[tuple[str, str], Aim] = {
+    ("GET", "/api/v1/account"): _one("GET", f"{API}/account"),
+    ("DELETE", "/api/v1/account"):
+        lambda a: [Request("DELETE", f"{API}/account", json={"confirm_handle": a.handle})],
+    ("PUT", "/api/v1/account/passphrase"):
+        lambda a: [Request("PUT", f"{API}/account/passphrase", json=_passphrase_change())],
+    ("GET", "/api/v1/account/export"): _one("GET", f"{API}/account/export"),
+    ("POST", "/api/v1/logout"): _one("POST", f"{API}/logout"),
+    ("GET", "/api/v1/sessions"): _one("GET", f"{API}/sessions"),
+    ("DELETE", "/api/v1/sessions/{session_id}"):
+        lambda a: [Request("DELETE", f"{API}/sessions/{a.session_id}", aims_at="session")],
+    ("GET", "/api/v1/documents"): _one("GET", f"{API}/documents"),
+    ("POST", "/api/v1/documents"): lambda a: [
+        Request("POST", f"{API}/documents", json=_declaration(doc), aims_at="create")
+        for doc in [*a.ready_ids, a.pending_id]
+    ],
+    ("GET", "/api/v1/documents/{document_id}"): _on_documents("GET"),
+    ("PATCH", "/api/v1/documents/{document_id}"):
+        _on_documents("PATCH", json={"metadata": b64(285)}),
+    ("DELETE", "/api/v1/documents/{document_id}"): _on_documents("DELETE"),
+    ("GET", "/api/v1/documents/{document_id}/upload"): _on_documents("GET", "/upload"),
+    ("PUT", "/api/v1/documents/{document_id}/content"): lambda a: [
+        *_on_documents("PUT", "/content", params={"offset": 0}, content=_stream_part(),
+                       headers={"Content-Type": "application/octet-stream"})(a),
+        Request("PUT", f"{API}/documents/{a.pending_id}/content", aims_at="document",
+                params={"offset": a.pending_status["received"]}, content=_stream_part(),
+                headers={"Content-Type": "application/octet-stream"}),
+    ],
+    ("GET", "/api/v1/documents/{document_id}/content"): lambda a: [
+        *_on_documents("GET", "/content")(a),
+        *_on_documents("GET", "/content", headers={"Range": "bytes=0-99"})(a),
+    ],
+    ("POST", "/api/v1/documents/{document_id}/complete"): _on_documents("POST", "/complete"),
+}
+
+# Routes anyone may call, aimed at A where they take a handle or an id.
+PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
+    ("GET", "/api/v1/health"): _one("GET", f"{API}/health"),
+    ("GET", "/api/v1/handles/suggestion"): _one("GET", f"{API}/handles/suggestion"),
+    ("POST", "/api/v1/accounts"): lambda a: [
+        Request("POST", f"{API}/accounts", json=_registration(a.handle, new_id())),
+        Request("POST", f"{API}/accounts",
+                json=_registration(f"x-{secrets.token_hex(6)}", a.account_id)),
+    ],
+    ("POST", "/api/v1/login/start"):
+        lambda a: [Request("POST", f"{API}/login/start", json={"handle": a.handle})],
+    ("POST", "/api/v1/login"): lambda a: [
+        Request("POST", f"{API}/login", json={"handle": a.handle, "auth_key": b64(32)})],
+    ("POST", "/api/v1/login/recovery"): lambda a: [
+        Request("POST", f"{API}/login/recovery",
+                json={"handle": a.handle, "recovery_auth": b64(32)})],
+}
+PUBLIC_EXPECTED = {
+    "/api/v1/health": {200}, "/api/v1/handles/suggestion": {200}, "/api/v1/accounts": {409},
+    "/api/v1/login/start": {200}, "/api/v1/login": {401}, "/api/v1/login/recovery": {401},
+}
+# Served outside the API schema, public by design: the language picker, the kiosk page in
+# each language (it holds no data: the wallet is opened in the page's memory), the schema
+# and the static files.
+PAGES = {("GET", "/"), ("GET", "/{lang}"), ("GET", "/{lang}/"), ("GET", "/openapi.json"),
+         ("MOUNT", "/static"), ("MOUNT", "/static/crypto")}
+
+
+def _registration(handle: str, account_id: str) -> dict[str, Any]:
+    return {"account_id": account_id, "handle": handle, "account_salt": b64(16),
+            "auth_key": b64(32), "recovery_auth": b64(32), "wrapped_master_key": b64(61),
+            "wrapped_master_key_recovery": b64(61), "deposit_public_key": b64(32),
+            "wrapped_deposit_private_key": b64(61)}
+
+
+def start_upload(client: PdeClient, plaintext: bytes) -> str:
+    """Declare an encrypted document and send only its first part: an upload left pending."""
+    account_id, master = client._require_keys()
+    document_id, key = new_id(), new_key()
+    sealed = io.BytesIO()
+    encrypt_stream(io.BytesIO(plaintext), sealed, key, document_id)
+    body = sealed.getvalue()
+    metadata = encrypt_metadata(key, {"title": "pending"}, account_id, document_id)
+    client._json("POST", f"{API}/documents", json={
+        "document_id": document_id,
+        "wrapped_key": b64u_encode(wrap_document_key(master, key, account_id, document_id)),
+        "metadata": b64u_encode(metadata),
+        "size": len(body),
+        "sha256": b64u_encode(hashlib.sha256(body).digest()),
+    })
+    client._json("PUT", f"{API}/documents/{document_id}/content", params={"offset": 0},
+                 content=body[:MIB], headers={"Content-Type": "application/octet-stream"})
+    return document_id
+
+
+def fill(client: PdeClient, label: str) -> tuple[list[str], str, dict[str, bytes]]:
+    """A text document, a two-segment document and an upload left pending."""
+    plaintexts = {
+        f"{label} letter".encode() * 40: {"title": f"{label} letter"},
+        os.urandom(MIB + 1000): {"title": f"{label} scan", "part_bytes": MIB},
+    }
+    added = {client.add(io.BytesIO(data), **options): data  # type: ignore[arg-type]
+             for data, options in plaintexts.items()}
+    return list(added), start_upload(client, os.urandom(MIB + 10)), added
+
+
+def login(server: LiveServer, handle: str) -> PdeClient:
+    client = PdeClient(server.url, retry_seconds=5, client_label="second terminal")
+    client.login(handle, PASSPHRASE)
+    return client
+
+
+def recovery_session(server: LiveServer, handle: str, recovery_code: str) -> str:
+    """A session opened with the recovery sheet, before any new passphrase is set."""
+    salt = httpx.post(f"{server.url}{API}/login/start", json={"handle": handle}).json()
+    keys = derive_recovery_keys(decode_code(recovery_code), b64u_decode(salt["account_salt"]))
+    answer = httpx.post(f"{server.url}{API}/login/recovery",
+                        json={"handle": handle, "recovery_auth": b64u_encode(keys.auth)})
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["session_token"])
+
+
+@pytest.fixture(scope="module")
+def world(pde_server: LiveServer) -> Iterator[World]:
+    """Wallet A (documents, a pending upload, an ended and a revoked session),
+    wallet B (the same, its own), and wallet C logged in with its recovery sheet."""
+    a_client = PdeClient(pde_server.url, retry_seconds=5)
+    b_client = PdeClient(pde_server.url, retry_seconds=5)
+    c_client = PdeClient(pde_server.url, retry_seconds=5)
+    try:
+        a_handle = f"owner-a-{secrets.token_hex(4)}"
+        a_client.register(a_handle, PASSPHRASE)
+        ready, pending, plaintexts = fill(a_client, "A")
+        b_client.register(f"other-b-{secrets.token_hex(4)}", PASSPHRASE)
+        fill(b_client, "B")
+        c_handle = f"other-c-{secrets.token_hex(4)}"
+        c_registration = c_client.register(c_handle, PASSPHRASE)
+        fill(c_client, "C")
+        recovery_token = recovery_session(pde_server, c_handle, c_registration.recovery_code)
+
+        logged_out = login(pde_server, a_handle)
+        logged_out_token = str(logged_out._token)
+        logged_out.logout()
+        logged_out.close()
+        revoked = login(pde_server, a_handle)
+        revoked_token = str(revoked._token)
+        revoked_id = next(s["session_id"] for s in revoked.sessions() if s["current"])
+        a_client.end_session(revoked_id)
+        revoked.close()
+
+        a_token = str(a_client._token)
+        a_session = next(s["session_id"] for s in a_client.sessions() if s["current"])
+        owner = Owner(a_client, a_handle, str(a_client.account_id), a_session,
+                      ready, pending, plaintexts)
+        owner.snapshot()
+        token_hash = hashlib.sha256(a_token.encode()).digest()
+        tokens = {
+            "no token": "",
+            "random token": f"Bearer {secrets.token_urlsafe(32)}",
+            "empty bearer": "Bearer",
+            "A's session id as token": f"Bearer {a_session}",
+            "A's stored token hash (base64url)": f"Bearer {b64u_encode(token_hash)}",
+            "A's stored token hash (hex)": f"Bearer {token_hash.hex()}",
+            "A's token truncated": f"Bearer {a_token[:-1]}",
+            "A's token extended": f"Bearer {a_token}A",
+            "A's token after logout": f"Bearer {logged_out_token}",
+            "A's token ended by the owner": f"Bearer {revoked_token}",
+            "B's session": f"Bearer {b_client._token}",
+            "C's recovery session": f"Bearer {recovery_token}",
+            "A's own session": f"Bearer {a_token}",  # the positive control only
+        }
+        with httpx.Client(base_url=pde_server.url, timeout=30) as http:
+            yield World(pde_server, owner, b_client, tokens, http)
+    finally:
+        for client in (a_client, b_client, c_client):
+            client.close()
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    try:
+        return str(response.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+ERROR_CODES = {401: "not_authenticated", 403: "passphrase_change_required", 404: "not_found",
+               409: "already_exists"}
+
+
+def run_matrix(
+    world: World,
+    identity: str,
+    expected: Callable[[Request], set[int] | None],
+    routes: dict[tuple[str, str], Aim] = PRIVATE_ROUTES,
+) -> list[str]:
+    """Send every route's requests aimed at A as `identity`; `expected` gives
+    the statuses allowed for a request, or None to leave it out. Returns the
+    problems: unexpected statuses or error codes, and anything of A's in a response."""
+    problems = []
+    forbidden = world.a.secrets()
+    authorization = world.tokens[identity] or None
+    for aim in routes.values():
+        for request in aim(world.a):
+            allowed = expected(request)
+            if allowed is None:
+                continue
+            response = world.call(authorization, request)
+            label = f"{identity}: {request.method} {request.path} -> {response.status_code}"
+            if response.status_code not in allowed:
+                problems.append(f"{label}, expected {sorted(allowed)}: {response.text[:300]}")
+            code = ERROR_CODES.get(response.status_code)
+            if code and routes is PRIVATE_ROUTES and _error_code(response) != code:
+                problems.append(f"{label} with error code {_error_code(response)}, not {code}")
+            headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items()).encode()
+            leaks = find_leaks({"body": response.content, "headers": headers}, forbidden)
+            problems += [f"{label} leaks {leak}" for leak in leaks]
+    return problems
+
+
+def every_route(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every route, those of included routers too; ("MOUNT", path)
+    for a mounted folder."""
+    found = set()
+    for context in iter_route_contexts(app.routes):
+        path = str(context.path)
+        if isinstance(context.original_route, Mount):
+            found.add(("MOUNT", path))
+        else:
+            found |= {(method, path) for method in context.methods or () if method != "HEAD"}
+    return found
+
+
+def test_the_matrix_covers_every_route_of_the_app(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    migrate(settings.sqlalchemy_url)
+    app = create_app(settings)
+    try:
+        operations = {(method.upper(), path)
+                      for path, item in app.openapi()["paths"].items() for method in item}
+        outside_schema = every_route(app) - operations
+    finally:
+        app.state.runtime.engine.dispose()
+    assert operations == set(PRIVATE_ROUTES) | set(PUBLIC_ROUTES), (
+        "a route was added or removed: put it in the access matrix with its expected answers")
+    assert not set(PRIVATE_ROUTES) & set(PUBLIC_ROUTES)
+    assert outside_schema == PAGES
+
+
+def test_the_live_server_serves_exactly_the_routes_of_the_matrix(world: World) -> None:
+    schema = httpx.get(f"{world.server.url}/openapi.json").json()
+    operations = {(method.upper(), path) for path, item in schema["paths"].items()
+                  for method in item}
+    assert operations == set(PRIVATE_ROUTES) | set(PUBLIC_ROUTES)
+
+
+def test_the_matrix_notices_a_token_that_opens_a_wallet(world: World) -> None:
+    """Positive control: A's own token, read-only calls, wrongly expected to be refused."""
+    problems = run_matrix(
+        world, "A's own session", lambda r: {401} if r.method == "GET" else None
+    )
+    assert any("expected [401]" in problem for problem in problems)
+    for leaked in ("leaks A's metadata", "leaks A's ciphertext", "leaks A's wrapped_master_key"):
+        assert any(leaked in problem for problem in problems), leaked
+    world.a.assert_unchanged()
+
+
+@pytest.mark.parametrize("identity", [
+    "no token", "random token", "empty bearer", "A's session id as token",
+    "A's stored token hash (base64url)", "A's stored token hash (hex)",
+    "A's token truncated", "A's token extended",
+])
+def test_without_a_valid_token_every_private_route_answers_401_and_nothing_of_a(
+    world: World, identity: str
+) -> None:
+    assert run_matrix(world, identity, lambda _: {401}) == []
+    world.a.assert_unchanged()
+
+
+@pytest.mark.parametrize("identity", ["A's token after logout", "A's token ended by the owner"])
+def test_an_ended_session_token_opens_nothing_on_any_route(world: World, identity: str) -> None:
+    assert run_matrix(world, identity, lambda _: {401}) == []
+    world.a.assert_unchanged()
+
+
+def test_another_wallets_session_gets_404_for_a_ids_and_changes_nothing_of_a(
+    world: World,
+) -> None:
+    def expected(request: Request) -> set[int] | None:
+        if request.aims_at == "own":  # B acting on its own wallet: read-only calls only
+            return {200} if request.method == "GET" else None
+        return {409} if request.aims_at == "create" else {404}
+
+    assert run_matrix(world, "B's session", expected) == []
+    world.a.assert_unchanged()
+    assert len(world.b.list()) == 2, "B's own wallet still works"
+
+
+def test_a_recovery_session_gets_403_or_404_and_nothing_of_a(world: World) -> None:
+    def expected(request: Request) -> set[int] | None:
+        if request.aims_at == "own":
+            return {200, 403} if request.method == "GET" else None
+        return {403, 404}
+
+    assert run_matrix(world, "C's recovery session", expected) == []
+    world.a.assert_unchanged()
+
+
+@pytest.mark.parametrize("identity", ["no token", "B's session", "C's recovery session"])
+def test_public_routes_aimed_at_a_reveal_nothing_of_a(world: World, identity: str) -> None:
+    def expected(request: Request) -> set[int]:
+        return PUBLIC_EXPECTED[request.path]
+
+    assert run_matrix(world, identity, expected, PUBLIC_ROUTES) == []
+    world.a.assert_unchanged()

@@ -1,0 +1,307 @@
+"""The E2EE canary (DESIGN.md §2): a wallet is filled through the Python client
+with distinct random markers in every place a person can type or choose
+(passphrase, file content, file name, title, issuer, tags, note, a renamed
+title, an unfinished upload), then everything the server side holds is read
+back (every database row and byte, every blob, every file of the data folders,
+the server log) and searched for each marker and for every secret and key in
+every encoding. The server must hold ciphertext only.
+
+A positive control proves that the search finds a marker planted on purpose,
+and that the scan really reads the database, the blobs and the log."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from minio import Minio
+from sqlalchemy import MetaData, create_engine, make_url, select, text
+
+from crypto import (
+    b64u_decode,
+    decode_code,
+    derive_login_keys,
+    derive_recovery_keys,
+    unwrap_deposit_private_key,
+)
+from tests.security import find_leaks, forms_of_bytes, forms_of_text
+from tests.server import LiveServer
+from wallet.client import PdeClient
+
+MIB = 1 << 20
+
+
+def marker() -> str:
+    return "CANARY-" + secrets.token_hex(8)
+
+
+class StopAfterFirstPart(Exception):
+    """Raised from the upload's progress callback to leave an upload unfinished."""
+
+
+def stop_after_first_part(received: int, size: int) -> None:
+    raise StopAfterFirstPart(f"{received}/{size}")
+
+
+@dataclass
+class FilledWallet:
+    """A wallet full of markers, and a snapshot of everything the server holds."""
+
+    markers: dict[str, str]
+    secrets: dict[str, dict[str, bytes]]
+    database: dict[str, bytes]
+    stored_files: dict[str, bytes]
+    objects: dict[str, bytes]
+    log: str
+    handle: str
+    metadata_boxes: list[bytes]
+    ciphertexts: list[bytes]
+
+    def haystacks(self) -> dict[str, bytes]:
+        return self.database | self.stored_files | self.objects | {"server log": self.log.encode()}
+
+
+def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, dict[str, bytes]]]:
+    """Register and fill the wallet; returns the markers and the secrets to look for."""
+    markers = {name: marker() for name in (
+        "passphrase", "new passphrase", "text content", "text title", "issuer", "tag",
+        "file name", "named file content", "big start", "big segment boundary", "big end",
+        "big title", "note content", "note field", "renamed title", "renamed tag",
+        "unfinished content", "unfinished title",
+    )}
+    passphrase = f"ma phrase {markers['passphrase']} secrète"
+    registration = client.register(f"canary-{secrets.token_hex(4)}", passphrase)
+    first_salt = b64u_decode(client.account["account_salt"])
+
+    letter = folder / "letter.txt"
+    letter.write_text(f"Madame, Monsieur,\n{markers['text content']}\nCordialement\n")
+    letter_id = client.add(
+        letter,
+        title=markers["text title"],
+        category="cpas",
+        extra={"issuer": markers["issuer"], "tags": [markers["tag"]], "date": "2024-05-01"},
+    )
+    named = folder / f"{markers['file name']}.pdf"
+    named.write_bytes(b"%PDF-1.4\n" + markers["named file content"].encode() + b"\n%%EOF\n")
+    client.add(named, category="identity")
+
+    big = bytearray(os.urandom(2 * MIB + 512 * 1024))
+    for offset, name in ((0, "big start"), (MIB - 10, "big segment boundary"),
+                         (len(big) - 40, "big end")):
+        big[offset : offset + 23] = markers[name].encode()
+    client.add(io.BytesIO(bytes(big)), title=markers["big title"], part_bytes=MIB)
+
+    story = io.BytesIO(f"Mon histoire. {markers['note content']}".encode())
+    story.name = "histoire.txt"
+    client.add(story, category="story", extra={"note": markers["note field"]})
+
+    client.update(letter_id, title=markers["renamed title"], tags=[markers["renamed tag"]])
+
+    unfinished = bytearray(os.urandom(2 * MIB))
+    unfinished[100:123] = markers["unfinished content"].encode()
+    with pytest.raises(StopAfterFirstPart):
+        client.add(io.BytesIO(bytes(unfinished)), title=markers["unfinished title"],
+                   part_bytes=MIB, progress=stop_after_first_part)
+
+    new_passphrase = f"nouvelle {markers['new passphrase']} phrase"
+    client.change_passphrase(passphrase, new_passphrase)
+    second_salt = b64u_decode(client.account["account_salt"])
+
+    assert client.account_id is not None and client._master_key is not None
+    old = derive_login_keys(passphrase, first_salt)
+    new = derive_login_keys(new_passphrase, second_salt)
+    recovery_key = decode_code(registration.recovery_code)
+    recovery = derive_recovery_keys(recovery_key, first_salt)
+    deposit_private = unwrap_deposit_private_key(
+        client._master_key,
+        b64u_decode(client.account["wrapped_deposit_private_key"]),
+        client.account_id,
+    )
+    document_keys = {
+        f"document key of {item['document_id']}": client._document_key(item)
+        for item in client._json("GET", "/api/v1/documents")
+    }
+    keys = {
+        "master key": client._master_key,
+        "kek (first passphrase)": old.kek,
+        "auth key (first passphrase)": old.auth_key,
+        "kek (new passphrase)": new.kek,
+        "auth key (new passphrase)": new.auth_key,
+        "recovery key": recovery_key,
+        "recovery kek": recovery.kek,
+        "recovery auth": recovery.auth,
+        "deposit private key": deposit_private,
+    } | document_keys
+    words = {
+        "passphrase": passphrase,
+        "new passphrase": new_passphrase,
+        "recovery code": registration.recovery_code,
+        "recovery code without dashes": registration.recovery_code.replace("-", ""),
+        "session token": str(client._token),
+    }
+    found = {name: forms_of_bytes(key) for name, key in keys.items()}
+    return markers, found | {name: forms_of_text(word) for name, word in words.items()}
+
+
+def _value_bytes(value: Any) -> bytes:
+    if value is None:
+        return b""
+    if isinstance(value, (bytes, memoryview)):
+        return bytes(value)
+    return str(value).encode()
+
+
+def read_database(url: str) -> dict[str, bytes]:
+    """Every row of every table (reflected, so a new table is read too); on
+    PostgreSQL also each row as text, as pg_dump would print it (bytea in hex)."""
+    engine = create_engine(url)
+    tables: dict[str, bytes] = {}
+    try:
+        schema = MetaData()
+        schema.reflect(engine)
+        with engine.connect() as connection:
+            for table in schema.sorted_tables:
+                rows = connection.execute(select(table)).all()
+                values = [_value_bytes(value) for row in rows for value in row]
+                tables[f"database table {table.name}"] = b"\n".join(values)
+                if engine.dialect.name == "postgresql":
+                    quoted = engine.dialect.identifier_preparer.quote(table.name)
+                    as_text = connection.execute(text(f"SELECT t::text FROM {quoted} AS t"))
+                    dump = "\n".join(str(row[0]) for row in as_text).encode()
+                    tables[f"database table {table.name} as text"] = dump
+    finally:
+        engine.dispose()
+    assert tables, f"no table found in {url}"
+    return tables | (pg_dump(url) if url.startswith("postgresql") else {})
+
+
+def pg_dump(url: str) -> dict[str, bytes]:
+    """The database as `pg_dump` prints it (bytea in hex), when pg_dump is installed."""
+    if shutil.which("pg_dump") is None:
+        return {}
+    target = make_url(url)
+    command = ["pg_dump", "--no-owner", "-h", str(target.host), "-p", str(target.port or 5432),
+               "-U", str(target.username), str(target.database)]
+    return {"pg_dump": subprocess.run(command, capture_output=True, check=True).stdout}
+
+
+def read_files(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (SQLite with its -wal and -shm, local blobs, the
+    S3 server's own folders, logs), and the list of their names."""
+    files = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        try:
+            files[f"file {path.relative_to(root)}"] = path.read_bytes()
+        except FileNotFoundError:  # a temporary file that went away meanwhile
+            continue
+    files["names of the files"] = "\n".join(files).encode()
+    return files
+
+
+def read_bucket(env: dict[str, str]) -> dict[str, bytes]:
+    """Every object of the S3 bucket, with its metadata, and the list of keys."""
+    s3 = Minio(env["PDE_S3_ENDPOINT"], access_key=env["PDE_S3_ACCESS_KEY"],
+               secret_key=env["PDE_S3_SECRET_KEY"], secure=False, region=env["PDE_S3_REGION"])
+    bucket = env["PDE_S3_BUCKET"]
+    objects = {}
+    for item in s3.list_objects(bucket, recursive=True):
+        assert item.object_name is not None
+        response = s3.get_object(bucket, item.object_name)
+        try:
+            objects[f"object {item.object_name}"] = response.read()
+        finally:
+            response.close()
+            response.release_conn()
+        stat = s3.stat_object(bucket, item.object_name)
+        objects[f"object {item.object_name} metadata"] = repr(dict(stat.metadata or {})).encode()
+    objects["names of the objects"] = "\n".join(objects).encode()
+    return objects
+
+
+@pytest.fixture(scope="module")
+def filled(
+    pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FilledWallet]:
+    with PdeClient(pde_server.url, retry_seconds=5) as client:
+        markers, found_secrets = _fill(client, tmp_path_factory.mktemp("canary-files"))
+        items = client._json("GET", "/api/v1/documents")
+        ciphertexts = [
+            client._send("GET", f"/api/v1/documents/{item['document_id']}/content").content
+            for item in items
+        ]
+        # What the server holds, read after the last request was answered.
+        database_url = (pde_server.env.get("PDE_DATABASE_URL")
+                        or f"sqlite:///{pde_server.data_dir / 'pde.sqlite3'}")
+        stored_files = read_files(pde_server.data_dir.parent)
+        objects = read_bucket(pde_server.env) if "PDE_S3_BUCKET" in pde_server.env else {}
+        yield FilledWallet(
+            markers=markers,
+            secrets=found_secrets,
+            database=read_database(database_url),
+            stored_files=stored_files,
+            objects=objects,
+            log=pde_server.log_text(),
+            handle=str(client.handle),
+            metadata_boxes=[b64u_decode(item["metadata"]) for item in items],
+            ciphertexts=ciphertexts,
+        )
+
+
+def test_the_leak_search_finds_a_marker_planted_in_any_encoding_at_any_offset(
+    tmp_path: Path,
+) -> None:
+    planted = marker()
+    for name, form in forms_of_text(planted).items():
+        for offset in range(3):
+            noise = os.urandom(100 + offset)
+            (tmp_path / "planted.bin").write_bytes(noise + form + os.urandom(50))
+            haystacks = read_files(tmp_path)
+            leaks = find_leaks(haystacks, {"planted": forms_of_text(planted)})
+            assert f"planted as {name} in file planted.bin" in leaks, (name, offset)
+    # Encoded as part of a longer value, at each of the three base64 alignments.
+    for prefix in (b"", b"a", b"ab"):
+        for encode in (base64.b64encode, base64.urlsafe_b64encode, lambda b: b.hex().encode()):
+            blob = encode(prefix + planted.encode() + b"!")
+            assert find_leaks({"blob": blob}, {"planted": forms_of_text(planted)}), (prefix, encode)
+    assert find_leaks({"blob": planted.encode("utf-16-le")}, {"p": forms_of_text(planted)})
+    assert not find_leaks(read_files(tmp_path), {"other": forms_of_text(marker())})
+
+
+def test_the_scan_reads_the_database_the_blobs_and_the_log(filled: FilledWallet) -> None:
+    database = b"\n".join(filled.database.values())
+    assert filled.handle.encode() in database
+    for box in filled.metadata_boxes:
+        assert box in database or box.hex().encode() in database
+    assert len(filled.ciphertexts) == 4
+    blobs = list(filled.objects.values()) + list(filled.stored_files.values())
+    for ciphertext in filled.ciphertexts:
+        assert any(ciphertext in blob for blob in blobs), "a document's ciphertext was not read"
+    assert "Application startup complete" in filled.log
+    if "database table accounts as text" in filled.database:  # PostgreSQL
+        assert filled.handle.encode() in filled.database["database table accounts as text"]
+        if shutil.which("pg_dump"):
+            assert filled.handle.encode() in filled.database["pg_dump"]
+    else:  # SQLite: the write-ahead log, where recent writes sit, is read too
+        assert "file server/pde.sqlite3-wal" in filled.stored_files
+
+
+def test_no_content_file_name_title_or_metadata_marker_is_stored_on_the_server(
+    filled: FilledWallet,
+) -> None:
+    wanted = {name: forms_of_text(value) for name, value in filled.markers.items()}
+    assert find_leaks(filled.haystacks(), wanted) == []
+
+
+def test_no_passphrase_recovery_code_session_token_or_key_is_stored_on_the_server(
+    filled: FilledWallet,
+) -> None:
+    assert find_leaks(filled.haystacks(), filled.secrets) == []
