@@ -31,19 +31,10 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.e2e.conftest import launch_chromium  # noqa: E402
 from wallet.db import migrate  # noqa: E402
 from wallet.settings import Settings  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 GOAL_MB_S = 100
 
 MEASURE = """
@@ -120,7 +111,7 @@ def browser_throughput(mib: int = 100, repeat: int = 3) -> dict[str, Any]:
     """Encrypt then decrypt `mib` MiB with the browser module's streaming functions in
     headless Chromium; MB/s (10^6 bytes of plaintext per second) for each direction."""
     with running_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.goto(f"{url}/api/v1/health")
