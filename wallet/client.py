@@ -5,14 +5,12 @@ use it. It speaks the JSON API with httpx and the format with `crypto`."""
 from __future__ import annotations
 
 import builtins
-import hashlib
 import json
 import mimetypes
 import os
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -44,6 +42,7 @@ from crypto import (
 from crypto.keys import ACCOUNT_SALT_BYTES, RECOVERY_KEY_BYTES
 from crypto.primitives import random_bytes
 from crypto.stream import plaintext_size
+from wallet.client_io import Borrowed, HashingWriter, IteratorReader, unique_path
 
 DEFAULT_PART_BYTES = 8 << 20
 RETRYABLE_STATUS = {502, 503, 504}
@@ -74,24 +73,6 @@ class DocumentInfo:
     metadata: dict[str, Any]
     size: int
     created_at: str
-
-
-class _IteratorReader:
-    """A read-only file over an iterator of byte chunks (a streamed HTTP body)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks, self._buffer = chunks, b""
-
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            chunk = next(self._chunks, b"")
-            if not chunk:
-                break
-            self._buffer += chunk
-        if size < 0:
-            size = len(self._buffer)
-        out, self._buffer = self._buffer[:size], self._buffer[size:]
-        return out
 
 
 class PdeClient:
@@ -290,8 +271,8 @@ class PdeClient:
             "media_type": mimetypes.guess_type(str(name))[0] or "application/octet-stream",
         }
         with tempfile.TemporaryFile() as sealed:
-            writer = _HashingWriter(sealed)  # type: ignore[arg-type]
-            with path.open("rb") if path else _borrow(source) as plain:  # type: ignore[union-attr]
+            writer = HashingWriter(sealed)  # type: ignore[arg-type]
+            with path.open("rb") if path else Borrowed(source) as plain:  # type: ignore[union-attr]
                 encrypt_stream(plain, writer, document_key, document_id)  # type: ignore[arg-type]
             size, digest = sealed.tell(), writer.digest.digest()
             metadata["size"] = plaintext_size(size)
@@ -370,7 +351,7 @@ class PdeClient:
             if response.status_code >= 400:
                 response.read()
                 _raise_for_error(response)
-            reader = _IteratorReader(response.iter_bytes(1 << 20))
+            reader = IteratorReader(response.iter_bytes(1 << 20))
             decrypt_stream(reader, out, key, document_id)  # type: ignore[arg-type]
         return self._info(item)
 
@@ -410,7 +391,7 @@ class PdeClient:
                 for entry in manifest["documents"]:
                     info = self._info(entry)
                     name = info.metadata.get("file_name") or info.document_id
-                    target = _unique_path(directory, str(name))
+                    target = unique_path(directory, str(name))
                     key = self._document_key(entry)
                     with archive.open(entry["content"]) as sealed, target.open("wb") as out:
                         decrypt_stream(sealed, out, key, info.document_id)  # type: ignore[arg-type]
@@ -440,42 +421,6 @@ def _raise_for_error(response: httpx.Response) -> None:
         raise ClientError(response.status_code, error["code"], error["message"])
     except (ValueError, KeyError, TypeError):
         raise ClientError(response.status_code, "http_error", response.text[:200]) from None
-
-
-class _HashingWriter:
-    """Writes to a file and hashes what it writes, so the ciphertext is read once."""
-
-    def __init__(self, target: BinaryIO) -> None:
-        self._target = target
-        self.digest = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.digest.update(data)
-        return self._target.write(data)
-
-
-class _borrow:
-    """Use a caller's open file in a `with` without closing it."""
-
-    def __init__(self, handle: BinaryIO) -> None:
-        self._handle = handle
-
-    def __enter__(self) -> BinaryIO:
-        return self._handle
-
-    def __exit__(self, *_: object) -> None:
-        return None
-
-
-def _unique_path(directory: Path, name: str) -> Path:
-    """A path in `directory` for `name` that is safe (no folders) and not yet taken."""
-    safe = Path(name.replace("\\", "/")).name.strip() or "document"
-    safe = safe if safe not in {".", ".."} else "document"
-    candidate, n = directory / safe, 1
-    while candidate.exists():
-        candidate = directory / f"{Path(safe).stem} ({n}){Path(safe).suffix}"
-        n += 1
-    return candidate
 
 
 def environment_passphrase() -> str | None:
