@@ -201,8 +201,9 @@ def complete_upload(
         leftovers = uploads.complete_upload(db, runtime.blobs, runtime.hashes, account, document_id)
     except IntegrityMismatch:
         db.rollback()
-        documents.delete_blobs(runtime.blobs, uploads.discard_upload(db, account, document_id))
-        db.commit()
+        discarded = uploads.discard_upload(db, account, document_id)
+        db.commit()  # rows first: a crash now leaves orphaned parts, not a broken upload
+        documents.delete_blobs(runtime.blobs, discarded)
         raise
     db.commit()
     documents.delete_blobs(runtime.blobs, leftovers)
