@@ -133,8 +133,10 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="pde-bench-") as data_dir, \
-            live_server(Path(data_dir)) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="pde-bench-") as data_dir,
+        live_server(Path(data_dir)) as server,
+    ):
         handle = fill_wallet(server.url, args.documents)
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
@@ -146,14 +148,22 @@ def main() -> None:
                 browser.close()
     best, median = min(figures["logins"]), statistics.median(figures["logins"])
     pbkdf2 = figures["pbkdf2"]
-    print(f"Kiosk login in headless Chromium {version}, {args.documents} documents, "
-          f"{args.repeat} logins")
-    print(f"  login: best {best:.3f} s, median {median:.3f} s  "
-          f"ratio to goal ({GOAL_S:.0f} s) {best / GOAL_S:.2f}")
-    print(f"  bare PBKDF2-SHA256 600,000 in the same page: {pbkdf2:.3f} s  "
-          f"login / PBKDF2 ratio {best / pbkdf2:.2f}")
-    print(f"  first visit (/ then /fr/): {weight / 1000:.1f} KB in {requests} requests  "
-          f"ratio to budget ({BUDGET_BYTES / 1000:.0f} KB) {weight / BUDGET_BYTES:.2f}")
+    print(
+        f"Kiosk login in headless Chromium {version}, {args.documents} documents, "
+        f"{args.repeat} logins"
+    )
+    print(
+        f"  login: best {best:.3f} s, median {median:.3f} s  "
+        f"ratio to goal ({GOAL_S:.0f} s) {best / GOAL_S:.2f}"
+    )
+    print(
+        f"  bare PBKDF2-SHA256 600,000 in the same page: {pbkdf2:.3f} s  "
+        f"login / PBKDF2 ratio {best / pbkdf2:.2f}"
+    )
+    print(
+        f"  first visit (/ then /fr/): {weight / 1000:.1f} KB in {requests} requests  "
+        f"ratio to budget ({BUDGET_BYTES / 1000:.0f} KB) {weight / BUDGET_BYTES:.2f}"
+    )
 
 
 if __name__ == "__main__":

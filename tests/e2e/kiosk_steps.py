@@ -132,3 +132,22 @@ def png(width: int = 8, height: int = 6) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
             + chunk(b"IEND", b""))
+
+
+def open_account(page: Page) -> None:
+    """Go from the documents screen to "My account", and wait for the sessions list."""
+    page.click("#screen-documents [data-go=account]")
+    expect(page.locator("#screen-account")).to_be_visible()
+    expect(page.locator("#session-list li").first).to_be_visible()
+
+
+def log_in_refused(page: Page, handle: str, passphrase: str) -> None:
+    """Try to open a wallet from the welcome screen, and see it refused."""
+    page.click("#screen-welcome [data-go=login]")
+    page.locator("#login-handle").press_sequentially(handle)
+    page.locator("#login-passphrase").press_sequentially(passphrase)
+    page.click("#login-submit")
+    expect(page.locator("#login-error")).to_be_visible()
+    expect(page.locator("#screen-login")).to_be_visible()
+    page.fill("#login-handle", "")
+    page.click("#screen-login [data-go=welcome]")

@@ -69,6 +69,12 @@ export const register = (body) => json('POST', '/accounts', { json: body });
 export const loginStart = (handle) => json('POST', '/login/start', { json: { handle } });
 export const login = (handle, authKey) =>
   json('POST', '/login', { json: { handle, auth_key: authKey } });
+export const loginWithRecovery = (handle, recoveryAuth) =>
+  json('POST', '/login/recovery', { json: { handle, recovery_auth: recoveryAuth } });
+export const changePassphrase = (body) => json('PUT', '/account/passphrase', { json: body });
+export const listSessions = () => json('GET', '/sessions');
+export const endSession = (id) => json('DELETE', `/sessions/${encodeURIComponent(id)}`);
+export const eraseAccount = (handle) => json('DELETE', '/account', { json: { confirm_handle: handle } });
 export const logout = (token) => json('POST', '/logout', { token, keepalive: true });
 
 export const listDocuments = () => json('GET', '/documents');

@@ -4,6 +4,8 @@
 import './screens/create.js';
 import './screens/recovery.js';
 import './screens/login.js';
+import './screens/recover.js';
+import './screens/account.js';
 import './screens/documents.js';
 import './screens/add.js';
 import './screens/note.js';

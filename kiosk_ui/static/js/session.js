@@ -30,6 +30,7 @@ export async function leave() {
   for (const form of document.querySelectorAll('form')) form.reset();
   byId('preview').replaceChildren();
   byId('document-list').replaceChildren();
+  byId('session-list').replaceChildren();
   byId('sheet-code').textContent = '';
   byId('sheet-qr').replaceChildren();
   await logOut();

@@ -6,6 +6,10 @@ export const state = {
   token: null,
   accountId: null,
   handle: null,
+  /** The account salt (not secret), to check the current secret phrase. */
+  accountSalt: null,
+  /** True after a recovery-sheet login, until a new secret phrase is chosen. */
+  mustChangePassphrase: false,
   masterKey: null,
   /** @type {Map<string, {id: string, key: Uint8Array, metadata: object, size: number, createdAt: string}>} */
   documents: new Map(),
@@ -23,5 +27,7 @@ export function wipeState() {
   state.token = null;
   state.accountId = null;
   state.handle = null;
+  state.accountSalt = null;
+  state.mustChangePassphrase = false;
   state.masterKey = null;
 }

@@ -12,6 +12,8 @@ function takeSession(answer, masterKey) {
   state.token = answer.session_token;
   state.accountId = answer.account.account_id;
   state.handle = answer.account.handle;
+  state.accountSalt = unb64(answer.account.account_salt);
+  state.mustChangePassphrase = answer.account.must_change_passphrase;
   state.masterKey = masterKey;
 }
 
@@ -61,6 +63,54 @@ export async function logIn(handle, passphrase) {
     account.account_id,
   );
   takeSession(answer, masterKey);
+}
+
+/**
+ * Log in with the recovery sheet's code; the wallet then needs a new secret
+ * phrase (changePassphrase(null, …)) before anything else.
+ * Throws pde.InvalidCode for a mistyped code, ApiError 'invalid_credentials' when wrong.
+ */
+export async function logInWithRecovery(handle, code) {
+  const recoveryKey = await pde.decodeCode(code);
+  const { account_salt: salt } = await api.loginStart(handle);
+  const keys = await pde.deriveRecoveryKeys(recoveryKey, unb64(salt));
+  recoveryKey.fill(0);
+  const answer = await api.loginWithRecovery(handle, b64(keys.recoveryAuth));
+  const { account } = answer;
+  const masterKey = await pde.unwrapMasterKeyForRecovery(
+    keys.recoveryKek,
+    unb64(account.wrapped_master_key_recovery),
+    account.account_id,
+  );
+  takeSession(answer, masterKey);
+  state.mustChangePassphrase = true;
+}
+
+/**
+ * Re-wrap the master key held in this page under a new secret phrase, with a
+ * new salt; `current` is null right after a recovery login. Documents are untouched.
+ */
+export async function changePassphrase(current, next) {
+  const body = {};
+  if (current !== null) {
+    body.current_auth_key = b64((await pde.deriveLoginKeys(current, state.accountSalt)).authKey);
+  }
+  const salt = pde.newAccountSalt();
+  const keys = await pde.deriveLoginKeys(next, salt);
+  await api.changePassphrase({
+    ...body,
+    account_salt: b64(salt),
+    auth_key: b64(keys.authKey),
+    wrapped_master_key: b64(await pde.wrapMasterKey(keys.kek, state.masterKey, state.accountId)),
+  });
+  state.accountSalt = salt;
+  state.mustChangePassphrase = false;
+}
+
+/** Erase the wallet and every document for good, then forget the page's keys. */
+export async function eraseWallet(confirmHandle) {
+  await api.eraseAccount(confirmHandle);
+  wipeState(); // the server ended every session: nothing to log out
 }
 
 /** End the session on the server (which sends Clear-Site-Data) and wipe the page's state. */

@@ -1,6 +1,7 @@
 // Open a wallet with its name and secret phrase.
 import { go, register } from '../nav.js';
 import { startSession } from '../session.js';
+import { state } from '../state.js';
 import { busy, byId, errorMessage, setError } from '../ui.js';
 import { logIn } from '../wallet.js';
 import { t } from '../i18n.js';
@@ -18,7 +19,8 @@ byId('login-form').addEventListener('submit', async (event) => {
     await busy(byId('login-submit'), () => logIn(handle, passphrase));
     event.target.reset();
     startSession();
-    await go('documents');
+    // A recovery login left unfinished: the new secret phrase comes first.
+    await go(state.mustChangePassphrase ? 'new-passphrase' : 'documents');
   } catch (error) {
     byId('login-passphrase').value = '';
     setError('login-error', errorMessage(error));

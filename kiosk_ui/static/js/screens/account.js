@@ -1,0 +1,115 @@
+// "My account": change the secret phrase, see and end the wallet's sessions,
+// and erase the wallet (typing its name to confirm).
+import { ApiError, endSession, listSessions } from '../api.js';
+import { language, t } from '../i18n.js';
+import { register } from '../nav.js';
+import { MIN_PASSPHRASE_LENGTH } from '../passphrase.js';
+import { leave } from '../session.js';
+import { state } from '../state.js';
+import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
+import { changePassphrase, eraseWallet } from '../wallet.js';
+
+/** What is wrong with a new secret phrase and its repetition: [input, message], or null. */
+export function newPassphraseProblem(input, again) {
+  if ([...input.value].length < MIN_PASSPHRASE_LENGTH) {
+    return [input, t('The secret phrase is too short: at least 12 letters.')];
+  }
+  if (input.value !== again.value) return [again, t('The two secret phrases are not the same.')];
+  return null;
+}
+
+const current = byId('passphrase-current');
+const next = byId('passphrase-new');
+const again = byId('passphrase-again');
+
+byId('passphrase-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const wrong = current.value ? newPassphraseProblem(next, again) : [current, t('The current secret phrase is not right.')];
+  if (wrong) {
+    setError('passphrase-error', wrong[1]);
+    wrong[0].focus();
+    return;
+  }
+  setError('passphrase-error', '');
+  try {
+    await busy(byId('passphrase-submit'), () => changePassphrase(current.value, next.value));
+    event.target.reset();
+    notify(t('Your secret phrase is changed.'));
+    await showSessions(); // the server ended every other session
+  } catch (error) {
+    const wrongCurrent = error instanceof ApiError && error.code === 'invalid_credentials';
+    setError('passphrase-error', wrongCurrent ? t('The current secret phrase is not right.') : errorMessage(error));
+    current.value = '';
+    current.focus();
+  }
+});
+
+const MOMENT = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+// The API's times are UTC; an ISO text without a zone is read as UTC too.
+const moment = (iso) => MOMENT.format(new Date(/[zZ]|[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`));
+
+function sessionItem(session) {
+  const when = el('span', {
+    className: 'session-times',
+    text: t('Opened {opened} · last used {seen}', {
+      opened: moment(session.created_at),
+      seen: moment(session.last_seen_at),
+    }),
+  });
+  const item = el('li', { className: 'session', attrs: { 'data-current': String(session.current) } }, [
+    icon(session.current ? 'person' : 'clock'),
+  ]);
+  if (session.current) item.append(el('strong', { text: t('This terminal') }), ' ');
+  item.append(when);
+  if (!session.current) {
+    const end = el('button', { className: 'btn btn-small', attrs: { type: 'button' } }, [
+      icon('leave', 'icon icon-flip'),
+      t('End'),
+    ]);
+    end.addEventListener('click', async () => {
+      try {
+        await busy(end, () => endSession(session.session_id));
+        item.remove();
+      } catch (error) {
+        notify(errorMessage(error));
+      }
+    });
+    item.append(end);
+  }
+  return item;
+}
+
+async function showSessions() {
+  const list = byId('session-list');
+  try {
+    list.replaceChildren(...(await listSessions()).map(sessionItem));
+  } catch (error) {
+    list.replaceChildren();
+    notify(errorMessage(error));
+  }
+}
+
+byId('erase-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const typed = byId('erase-handle').value.normalize('NFKC').trim();
+  if (typed.toLocaleLowerCase() !== (state.handle || '').toLocaleLowerCase()) {
+    setError('erase-error', t('Type your wallet name exactly to confirm.'));
+    byId('erase-handle').focus();
+    return;
+  }
+  setError('erase-error', '');
+  try {
+    await busy(byId('erase-submit'), () => eraseWallet(typed));
+    await leave();
+  } catch (error) {
+    const wrongName = error instanceof ApiError && error.code === 'invalid_credentials';
+    setError('erase-error', wrongName ? t('Type your wallet name exactly to confirm.') : errorMessage(error));
+  }
+});
+
+register('account', async () => {
+  for (const id of ['passphrase-error', 'erase-error']) setError(id, '');
+  byId('passphrase-form').reset();
+  byId('erase-form').reset();
+  await showSessions();
+});
