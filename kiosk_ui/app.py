@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.kiosk = KioskConfig(
         translations=load_translations(),
         development=runtime.settings.environment == "development",
+        idle_seconds=runtime.settings.kiosk_idle_seconds,
     )
     app.include_router(page_router(TEMPLATES))
 

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     server_secret: SecretStr = SecretStr("")
 
     session_idle_minutes: int = Field(default=30, ge=1)
+    kiosk_idle_seconds: int = Field(default=180, ge=30, le=3600)
     session_absolute_hours: int = Field(default=12, ge=1)
 
     wallet_quota_bytes: int = Field(default=500 * MIB, ge=1)
