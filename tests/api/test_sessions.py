@@ -169,7 +169,7 @@ def open_session(db: Session, settings: Settings) -> str:
         created_at=T0,
     )
     db.add(account)
-    token = sessions.create_session(db, settings, account)
+    token, _ = sessions.create_session(db, settings, account)
     db.commit()
     return token
 

@@ -80,8 +80,16 @@ def test_no_serious_or_critical_violation_on_any_screen(
         page.check("#sheet-kept")
         page.click("#sheet-continue")
 
-        add_document(page, "carte.png", "image/png", png(64, 40), title="Carte d'identité",
-                     category="identity", date="2024-03-01", issuer="Commune d'Ixelles")
+        add_document(
+            page,
+            "carte.png",
+            "image/png",
+            png(64, 40),
+            title="Carte d'identité",
+            category="identity",
+            date="2024-03-01",
+            issuer="Commune d'Ixelles",
+        )
         audit.check("documents list")
         page.click("#screen-documents [data-go=add]")
         audit.check("add")
@@ -124,4 +132,5 @@ def test_no_serious_or_critical_violation_in_the_idle_dialog(
         violations = blocking_violations(page)
         page.click("#still-here")
         assert not violations, f"axe-core violations in the idle dialog ({lang}):\n" + describe(
-            violations)
+            violations
+        )

@@ -93,8 +93,9 @@ def test_the_recovery_sheet_opens_the_wallet_and_a_new_secret_phrase_comes_first
     with kiosk_page(browser) as page:
         open_kiosk(page, live_server, "fr")
         handle, code = create_wallet(page)
-        add_document(page, "carte.png", "image/png", png(), title="Carte d'identité",
-                     category="identity")
+        add_document(
+            page, "carte.png", "image/png", png(), title="Carte d'identité", category="identity"
+        )
         leave_now(page, live_server)
 
         open_kiosk(page, live_server, "fr")

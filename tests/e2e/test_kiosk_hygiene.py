@@ -27,8 +27,12 @@ pytestmark = pytest.mark.browser
 
 def api_calls(page: Page) -> list[tuple[str, str, int]]:
     calls: list[tuple[str, str, int]] = []
-    page.on("response", lambda r: calls.append((r.request.method, r.url, r.status))
-            if "/api/v1/" in r.url else None)
+    page.on(
+        "response",
+        lambda r: (
+            calls.append((r.request.method, r.url, r.status)) if "/api/v1/" in r.url else None
+        ),
+    )
     return calls
 
 

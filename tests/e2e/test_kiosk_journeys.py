@@ -26,10 +26,13 @@ NO_PREVIEW_FR = "Pas d'aperçu pour ce type de fichier."
 RECOVERY_CODE = re.compile(r"^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$")
 
 
-@pytest.mark.parametrize(("lang", "direction", "leave_label"), [
-    ("fr", "ltr", "Partir maintenant"),
-    ("ar", "rtl", "المغادرة الآن"),
-])
+@pytest.mark.parametrize(
+    ("lang", "direction", "leave_label"),
+    [
+        ("fr", "ltr", "Partir maintenant"),
+        ("ar", "rtl", "المغادرة الآن"),
+    ],
+)
 def test_create_a_wallet_add_a_photo_preview_it_leave_and_find_it_again(
     browser: Browser, live_server: str, lang: str, direction: str, leave_label: str
 ) -> None:
@@ -42,8 +45,16 @@ def test_create_a_wallet_add_a_photo_preview_it_leave_and_find_it_again(
         assert RECOVERY_CODE.match(code), code
         expect(page.locator("#who-name")).to_have_text(handle)
 
-        add_document(page, "carte.png", "image/png", png(), title="Carte d'identité",
-                     category="identity", date="2024-03-01", issuer="Commune d'Ixelles")
+        add_document(
+            page,
+            "carte.png",
+            "image/png",
+            png(),
+            title="Carte d'identité",
+            category="identity",
+            date="2024-03-01",
+            issuer="Commune d'Ixelles",
+        )
         page.click(".document")
         expect(page.locator("#view-title")).to_have_text("Carte d'identité")
         expect(page.locator("#view-details")).to_contain_text("Commune d'Ixelles")
@@ -65,8 +76,14 @@ def test_write_my_story_search_rename_and_delete_in_arabic(
     with kiosk_page(browser) as page:
         open_kiosk(page, live_server, "ar")
         create_wallet(page)
-        add_document(page, "bulletin.txt", "text/plain", b"Bulletin 2023",
-                     title="شهادة مدرسية", category="children")
+        add_document(
+            page,
+            "bulletin.txt",
+            "text/plain",
+            b"Bulletin 2023",
+            title="شهادة مدرسية",
+            category="children",
+        )
 
         page.click("#screen-documents [data-go=note]")
         expect(page.locator("#note-title-input")).to_have_value("قصتي")
@@ -130,5 +147,6 @@ def test_a_wrong_secret_phrase_is_refused_with_a_translated_message(
         page.fill("#login-passphrase", "pas la bonne phrase")
         page.click("#login-submit")
         expect(page.locator("#login-error")).to_have_text(
-            "Ce nom ou cette phrase secrète n'est pas correct.")
+            "Ce nom ou cette phrase secrète n'est pas correct."
+        )
         expect(page.locator("#screen-login")).to_be_visible()

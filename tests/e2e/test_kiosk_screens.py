@@ -22,7 +22,8 @@ def shoot(page: Page, folder: Path, name: str) -> None:
     for label, size in WIDTHS.items():
         page.set_viewport_size(size)
         overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{name} at {label} px overflows by {overflow} px"
         page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(WIDTHS["1024"])
@@ -51,10 +52,24 @@ def test_every_screen_fits_and_is_photographed(
         shoot(page, folder, f"{lang}-04-recovery-sheet")
         page.check("#sheet-kept")
         page.click("#sheet-continue")
-        add_document(page, "carte.png", "image/png", png(64, 40), title="Carte d'identité",
-                     category="identity", date="2024-03-01", issuer="Commune d'Ixelles")
-        add_document(page, "lettre.txt", "text/plain", "Décision du CPAS".encode(),
-                     title="Décision CPAS", category="cpas")
+        add_document(
+            page,
+            "carte.png",
+            "image/png",
+            png(64, 40),
+            title="Carte d'identité",
+            category="identity",
+            date="2024-03-01",
+            issuer="Commune d'Ixelles",
+        )
+        add_document(
+            page,
+            "lettre.txt",
+            "text/plain",
+            "Décision du CPAS".encode(),
+            title="Décision CPAS",
+            category="cpas",
+        )
         shoot(page, folder, f"{lang}-05-documents")
         page.click("#screen-documents [data-go=add]")
         shoot(page, folder, f"{lang}-06-add")

@@ -51,15 +51,20 @@ def test_a_large_upload_shows_progress_to_100_and_resumes_after_a_dropped_connec
         parts = re.compile(r"/api/v1/documents/[^/]+/content\?offset=")
         page.route(parts, drop_the_second_part_once)
         page.click("#screen-documents [data-go=add]")
-        page.set_input_files("#add-file", files=[
-            {"name": "dossier.bin", "mimeType": "application/octet-stream", "buffer": content}])
+        page.set_input_files(
+            "#add-file",
+            files=[
+                {"name": "dossier.bin", "mimeType": "application/octet-stream", "buffer": content}
+            ],
+        )
         expect(page.locator("#add-chosen")).to_contain_text("dossier.bin")
         page.check('input[name=category][value="social"]')
         page.fill("#add-title-input", "Rapport social")
         page.evaluate(RECORD_PROGRESS)
         page.click("#add-submit")
         expect(page.locator("#add-progress-label")).to_have_text(
-            "Connexion perdue. Nouvel essai…", timeout=30_000)
+            "Connexion perdue. Nouvel essai…", timeout=30_000
+        )
         expect(page.locator("#screen-documents")).to_be_visible(timeout=60_000)
         expect(page.locator(".document-title")).to_have_text(["Rapport social"])
 

@@ -85,8 +85,10 @@ def test_the_first_visit_weighs_at_most_150_kb(
     transfers, sizes = visit
     total = sum(sizes.values())
     heaviest = sorted(sizes.items(), key=lambda item: -item[1])[:8]
-    print(f"\nfirst visit (/ then /fr/): {len(transfers.requested)} requests, "
-          f"{total / 1000:.1f} KB of response bodies (budget {BUDGET_BYTES / 1000:.0f} KB)")
+    print(
+        f"\nfirst visit (/ then /fr/): {len(transfers.requested)} requests, "
+        f"{total / 1000:.1f} KB of response bodies (budget {BUDGET_BYTES / 1000:.0f} KB)"
+    )
     for url, size in heaviest:
         print(f"  {size / 1000:6.1f} KB  {url.removeprefix(live_server)}")
     assert total <= BUDGET_BYTES, f"{total} bytes > {BUDGET_BYTES}: heaviest {heaviest}"

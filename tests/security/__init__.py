@@ -42,8 +42,10 @@ def forms_of_text(text: str) -> dict[str, bytes]:
         "utf-16-le": text.encode("utf-16-le"),
         "utf-16-be": text.encode("utf-16-be"),
     }
-    utf8 = {("utf-8" if name == "raw" else f"utf-8 {name}"): form
-            for name, form in forms_of_bytes(text.encode()).items()}
+    utf8 = {
+        ("utf-8" if name == "raw" else f"utf-8 {name}"): form
+        for name, form in forms_of_bytes(text.encode()).items()
+    }
     return utf8 | forms
 
 
@@ -54,6 +56,9 @@ def find_leaks(
     found = []
     for place, haystack in haystacks.items():
         for secret, forms in secrets.items():
-            found += [f"{secret} as {form} in {place}" for form, needle in forms.items()
-                      if needle and needle in haystack]
+            found += [
+                f"{secret} as {form} in {place}"
+                for form, needle in forms.items()
+                if needle and needle in haystack
+            ]
     return found

@@ -92,8 +92,11 @@ class Owner:
             "A's session id": forms_of_text(self.session_id),
             "A's pending upload id": forms_of_text(self.pending_id),
         }
-        for name in ("wrapped_master_key", "wrapped_master_key_recovery",
-                     "wrapped_deposit_private_key"):
+        for name in (
+            "wrapped_master_key",
+            "wrapped_master_key_recovery",
+            "wrapped_deposit_private_key",
+        ):
             found[f"A's {name}"] = forms_of_bytes(b64u_decode(self.account[name]))
         for item in self.listing:
             doc = item["document_id"]
@@ -133,8 +136,12 @@ class World:
         if authorization is not None:
             headers["Authorization"] = authorization
         return self.http.request(
-            request.method, request.path, headers=headers,
-            json=request.json, content=request.content, params=request.params,
+            request.method,
+            request.path,
+            headers=headers,
+            json=request.json,
+            content=request.content,
+            params=request.params,
         )
 
 
@@ -150,13 +157,22 @@ class Request:
 
 
 def _declaration(document_id: str) -> dict[str, Any]:
-    return {"document_id": document_id, "wrapped_key": b64(61), "metadata": b64(285),
-            "size": 200, "sha256": b64(32)}
+    return {
+        "document_id": document_id,
+        "wrapped_key": b64(61),
+        "metadata": b64(285),
+        "size": 200,
+        "sha256": b64(32),
+    }
 
 
 def _passphrase_change() -> dict[str, Any]:
-    return {"current_auth_key": b64(32), "account_salt": b64(16), "auth_key": b64(32),
-            "wrapped_master_key": b64(61)}
+    return {
+        "current_auth_key": b64(32),
+        "account_salt": b64(16),
+        "auth_key": b64(32),
+        "wrapped_master_key": b64(61),
+    }
 
 
 def _stream_part() -> bytes:
@@ -168,10 +184,14 @@ Aim = Callable[[Owner], list[Request]]
 
 def _on_documents(method: str, suffix: str = "", **extra: Any) -> Aim:
     """The route called on A's ready documents and on A's pending upload."""
+
     def aim(a: Owner) -> list[Request]:
         ids = [*a.ready_ids, a.pending_id]
-        return [Request(method, f"{API}/documents/{doc}{suffix}", aims_at="document", **extra)
-                for doc in ids]
+        return [
+            Request(method, f"{API}/documents/{doc}{suffix}", aims_at="document", **extra)
+            for doc in ids
+        ]
+
     return aim
 
 
@@ -183,31 +203,45 @@ def _one(method: str, path: str) -> Aim:
 # Every route that needs a session, and how to aim it at wallet A.
 PRIVATE_ROUTES: dict[tuple[str, str], Aim] = {
     ("GET", "/api/v1/account"): _one("GET", f"{API}/account"),
-    ("DELETE", "/api/v1/account"):
-        lambda a: [Request("DELETE", f"{API}/account", json={"confirm_handle": a.handle})],
-    ("PUT", "/api/v1/account/passphrase"):
-        lambda a: [Request("PUT", f"{API}/account/passphrase", json=_passphrase_change())],
+    ("DELETE", "/api/v1/account"): lambda a: [
+        Request("DELETE", f"{API}/account", json={"confirm_handle": a.handle})
+    ],
+    ("PUT", "/api/v1/account/passphrase"): lambda a: [
+        Request("PUT", f"{API}/account/passphrase", json=_passphrase_change())
+    ],
     ("GET", "/api/v1/account/export"): _one("GET", f"{API}/account/export"),
     ("POST", "/api/v1/logout"): _one("POST", f"{API}/logout"),
     ("GET", "/api/v1/sessions"): _one("GET", f"{API}/sessions"),
-    ("DELETE", "/api/v1/sessions/{session_id}"):
-        lambda a: [Request("DELETE", f"{API}/sessions/{a.session_id}", aims_at="session")],
+    ("DELETE", "/api/v1/sessions/{session_id}"): lambda a: [
+        Request("DELETE", f"{API}/sessions/{a.session_id}", aims_at="session")
+    ],
     ("GET", "/api/v1/documents"): _one("GET", f"{API}/documents"),
     ("POST", "/api/v1/documents"): lambda a: [
         Request("POST", f"{API}/documents", json=_declaration(doc), aims_at="create")
         for doc in [*a.ready_ids, a.pending_id]
     ],
     ("GET", "/api/v1/documents/{document_id}"): _on_documents("GET"),
-    ("PATCH", "/api/v1/documents/{document_id}"):
-        _on_documents("PATCH", json={"metadata": b64(285)}),
+    ("PATCH", "/api/v1/documents/{document_id}"): _on_documents(
+        "PATCH", json={"metadata": b64(285)}
+    ),
     ("DELETE", "/api/v1/documents/{document_id}"): _on_documents("DELETE"),
     ("GET", "/api/v1/documents/{document_id}/upload"): _on_documents("GET", "/upload"),
     ("PUT", "/api/v1/documents/{document_id}/content"): lambda a: [
-        *_on_documents("PUT", "/content", params={"offset": 0}, content=_stream_part(),
-                       headers={"Content-Type": "application/octet-stream"})(a),
-        Request("PUT", f"{API}/documents/{a.pending_id}/content", aims_at="document",
-                params={"offset": a.pending_status["received"]}, content=_stream_part(),
-                headers={"Content-Type": "application/octet-stream"}),
+        *_on_documents(
+            "PUT",
+            "/content",
+            params={"offset": 0},
+            content=_stream_part(),
+            headers={"Content-Type": "application/octet-stream"},
+        )(a),
+        Request(
+            "PUT",
+            f"{API}/documents/{a.pending_id}/content",
+            aims_at="document",
+            params={"offset": a.pending_status["received"]},
+            content=_stream_part(),
+            headers={"Content-Type": "application/octet-stream"},
+        ),
     ],
     ("GET", "/api/v1/documents/{document_id}/content"): lambda a: [
         *_on_documents("GET", "/content")(a),
@@ -222,33 +256,55 @@ PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
     ("GET", "/api/v1/handles/suggestion"): _one("GET", f"{API}/handles/suggestion"),
     ("POST", "/api/v1/accounts"): lambda a: [
         Request("POST", f"{API}/accounts", json=_registration(a.handle, new_id())),
-        Request("POST", f"{API}/accounts",
-                json=_registration(f"x-{secrets.token_hex(6)}", a.account_id)),
+        Request(
+            "POST", f"{API}/accounts", json=_registration(f"x-{secrets.token_hex(6)}", a.account_id)
+        ),
     ],
-    ("POST", "/api/v1/login/start"):
-        lambda a: [Request("POST", f"{API}/login/start", json={"handle": a.handle})],
+    ("POST", "/api/v1/login/start"): lambda a: [
+        Request("POST", f"{API}/login/start", json={"handle": a.handle})
+    ],
     ("POST", "/api/v1/login"): lambda a: [
-        Request("POST", f"{API}/login", json={"handle": a.handle, "auth_key": b64(32)})],
+        Request("POST", f"{API}/login", json={"handle": a.handle, "auth_key": b64(32)})
+    ],
     ("POST", "/api/v1/login/recovery"): lambda a: [
-        Request("POST", f"{API}/login/recovery",
-                json={"handle": a.handle, "recovery_auth": b64(32)})],
+        Request(
+            "POST", f"{API}/login/recovery", json={"handle": a.handle, "recovery_auth": b64(32)}
+        )
+    ],
 }
 PUBLIC_EXPECTED = {
-    "/api/v1/health": {200}, "/api/v1/handles/suggestion": {200}, "/api/v1/accounts": {409},
-    "/api/v1/login/start": {200}, "/api/v1/login": {401}, "/api/v1/login/recovery": {401},
+    "/api/v1/health": {200},
+    "/api/v1/handles/suggestion": {200},
+    "/api/v1/accounts": {409},
+    "/api/v1/login/start": {200},
+    "/api/v1/login": {401},
+    "/api/v1/login/recovery": {401},
 }
 # Served outside the API schema, public by design: the language picker, the kiosk page in
 # each language (it holds no data: the wallet is opened in the page's memory), the schema
 # and the static files.
-PAGES = {("GET", "/"), ("GET", "/{lang}"), ("GET", "/{lang}/"), ("GET", "/openapi.json"),
-         ("MOUNT", "/static"), ("MOUNT", "/static/crypto")}
+PAGES = {
+    ("GET", "/"),
+    ("GET", "/{lang}"),
+    ("GET", "/{lang}/"),
+    ("GET", "/openapi.json"),
+    ("MOUNT", "/static"),
+    ("MOUNT", "/static/crypto"),
+}
 
 
 def _registration(handle: str, account_id: str) -> dict[str, Any]:
-    return {"account_id": account_id, "handle": handle, "account_salt": b64(16),
-            "auth_key": b64(32), "recovery_auth": b64(32), "wrapped_master_key": b64(61),
-            "wrapped_master_key_recovery": b64(61), "deposit_public_key": b64(32),
-            "wrapped_deposit_private_key": b64(61)}
+    return {
+        "account_id": account_id,
+        "handle": handle,
+        "account_salt": b64(16),
+        "auth_key": b64(32),
+        "recovery_auth": b64(32),
+        "wrapped_master_key": b64(61),
+        "wrapped_master_key_recovery": b64(61),
+        "deposit_public_key": b64(32),
+        "wrapped_deposit_private_key": b64(61),
+    }
 
 
 def start_upload(client: PdeClient, plaintext: bytes) -> str:
@@ -259,15 +315,24 @@ def start_upload(client: PdeClient, plaintext: bytes) -> str:
     encrypt_stream(io.BytesIO(plaintext), sealed, key, document_id)
     body = sealed.getvalue()
     metadata = encrypt_metadata(key, {"title": "pending"}, account_id, document_id)
-    client._json("POST", f"{API}/documents", json={
-        "document_id": document_id,
-        "wrapped_key": b64u_encode(wrap_document_key(master, key, account_id, document_id)),
-        "metadata": b64u_encode(metadata),
-        "size": len(body),
-        "sha256": b64u_encode(hashlib.sha256(body).digest()),
-    })
-    client._json("PUT", f"{API}/documents/{document_id}/content", params={"offset": 0},
-                 content=body[:MIB], headers={"Content-Type": "application/octet-stream"})
+    client._json(
+        "POST",
+        f"{API}/documents",
+        json={
+            "document_id": document_id,
+            "wrapped_key": b64u_encode(wrap_document_key(master, key, account_id, document_id)),
+            "metadata": b64u_encode(metadata),
+            "size": len(body),
+            "sha256": b64u_encode(hashlib.sha256(body).digest()),
+        },
+    )
+    client._json(
+        "PUT",
+        f"{API}/documents/{document_id}/content",
+        params={"offset": 0},
+        content=body[:MIB],
+        headers={"Content-Type": "application/octet-stream"},
+    )
     return document_id
 
 
@@ -277,8 +342,10 @@ def fill(client: PdeClient, label: str) -> tuple[list[str], str, dict[str, bytes
         f"{label} letter".encode() * 40: {"title": f"{label} letter"},
         os.urandom(MIB + 1000): {"title": f"{label} scan", "part_bytes": MIB},
     }
-    added = {client.add(io.BytesIO(data), **options): data  # type: ignore[arg-type]
-             for data, options in plaintexts.items()}
+    added = {
+        client.add(io.BytesIO(data), **options): data  # type: ignore[arg-type]
+        for data, options in plaintexts.items()
+    }
     return list(added), start_upload(client, os.urandom(MIB + 10)), added
 
 
@@ -292,8 +359,10 @@ def recovery_session(server: LiveServer, handle: str, recovery_code: str) -> str
     """A session opened with the recovery sheet, before any new passphrase is set."""
     salt = httpx.post(f"{server.url}{API}/login/start", json={"handle": handle}).json()
     keys = derive_recovery_keys(decode_code(recovery_code), b64u_decode(salt["account_salt"]))
-    answer = httpx.post(f"{server.url}{API}/login/recovery",
-                        json={"handle": handle, "recovery_auth": b64u_encode(keys.auth)})
+    answer = httpx.post(
+        f"{server.url}{API}/login/recovery",
+        json={"handle": handle, "recovery_auth": b64u_encode(keys.auth)},
+    )
     assert answer.status_code == 200, answer.text
     return str(answer.json()["session_token"])
 
@@ -328,8 +397,9 @@ def world(pde_server: LiveServer) -> Iterator[World]:
 
         a_token = str(a_client._token)
         a_session = next(s["session_id"] for s in a_client.sessions() if s["current"])
-        owner = Owner(a_client, a_handle, str(a_client.account_id), a_session,
-                      ready, pending, plaintexts)
+        owner = Owner(
+            a_client, a_handle, str(a_client.account_id), a_session, ready, pending, plaintexts
+        )
         owner.snapshot()
         token_hash = hashlib.sha256(a_token.encode()).digest()
         tokens = {
@@ -361,8 +431,12 @@ def _error_code(response: httpx.Response) -> str | None:
         return None
 
 
-ERROR_CODES = {401: "not_authenticated", 403: "passphrase_change_required", 404: "not_found",
-               409: "already_exists"}
+ERROR_CODES = {
+    401: "not_authenticated",
+    403: "passphrase_change_required",
+    404: "not_found",
+    409: "already_exists",
+}
 
 
 def run_matrix(
@@ -413,40 +487,51 @@ def test_the_matrix_covers_every_route_of_the_app(tmp_path: Path) -> None:
     migrate(settings.sqlalchemy_url)
     app = create_app(settings)
     try:
-        operations = {(method.upper(), path)
-                      for path, item in app.openapi()["paths"].items() for method in item}
+        operations = {
+            (method.upper(), path)
+            for path, item in app.openapi()["paths"].items()
+            for method in item
+        }
         outside_schema = every_route(app) - operations
     finally:
         app.state.runtime.engine.dispose()
     assert operations == set(PRIVATE_ROUTES) | set(PUBLIC_ROUTES), (
-        "a route was added or removed: put it in the access matrix with its expected answers")
+        "a route was added or removed: put it in the access matrix with its expected answers"
+    )
     assert not set(PRIVATE_ROUTES) & set(PUBLIC_ROUTES)
     assert outside_schema == PAGES
 
 
 def test_the_live_server_serves_exactly_the_routes_of_the_matrix(world: World) -> None:
     schema = httpx.get(f"{world.server.url}/openapi.json").json()
-    operations = {(method.upper(), path) for path, item in schema["paths"].items()
-                  for method in item}
+    operations = {
+        (method.upper(), path) for path, item in schema["paths"].items() for method in item
+    }
     assert operations == set(PRIVATE_ROUTES) | set(PUBLIC_ROUTES)
 
 
 def test_the_matrix_notices_a_token_that_opens_a_wallet(world: World) -> None:
     """Positive control: A's own token, read-only calls, wrongly expected to be refused."""
-    problems = run_matrix(
-        world, "A's own session", lambda r: {401} if r.method == "GET" else None
-    )
+    problems = run_matrix(world, "A's own session", lambda r: {401} if r.method == "GET" else None)
     assert any("expected [401]" in problem for problem in problems)
     for leaked in ("leaks A's metadata", "leaks A's ciphertext", "leaks A's wrapped_master_key"):
         assert any(leaked in problem for problem in problems), leaked
     world.a.assert_unchanged()
 
 
-@pytest.mark.parametrize("identity", [
-    "no token", "random token", "empty bearer", "A's session id as token",
-    "A's stored token hash (base64url)", "A's stored token hash (hex)",
-    "A's token truncated", "A's token extended",
-])
+@pytest.mark.parametrize(
+    "identity",
+    [
+        "no token",
+        "random token",
+        "empty bearer",
+        "A's session id as token",
+        "A's stored token hash (base64url)",
+        "A's stored token hash (hex)",
+        "A's token truncated",
+        "A's token extended",
+    ],
+)
 def test_without_a_valid_token_every_private_route_answers_401_and_nothing_of_a(
     world: World, identity: str
 ) -> None:

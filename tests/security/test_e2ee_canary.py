@@ -72,12 +72,29 @@ class FilledWallet:
 
 def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, dict[str, bytes]]]:
     """Register and fill the wallet; returns the markers and the secrets to look for."""
-    markers = {name: marker() for name in (
-        "passphrase", "new passphrase", "text content", "text title", "issuer", "tag",
-        "file name", "named file content", "big start", "big segment boundary", "big end",
-        "big title", "note content", "note field", "renamed title", "renamed tag",
-        "unfinished content", "unfinished title",
-    )}
+    markers = {
+        name: marker()
+        for name in (
+            "passphrase",
+            "new passphrase",
+            "text content",
+            "text title",
+            "issuer",
+            "tag",
+            "file name",
+            "named file content",
+            "big start",
+            "big segment boundary",
+            "big end",
+            "big title",
+            "note content",
+            "note field",
+            "renamed title",
+            "renamed tag",
+            "unfinished content",
+            "unfinished title",
+        )
+    }
     passphrase = f"ma phrase {markers['passphrase']} secrète"
     registration = client.register(f"canary-{secrets.token_hex(4)}", passphrase)
     first_salt = b64u_decode(client.account["account_salt"])
@@ -95,8 +112,11 @@ def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, di
     client.add(named, category="identity")
 
     big = bytearray(os.urandom(2 * MIB + 512 * 1024))
-    for offset, name in ((0, "big start"), (MIB - 10, "big segment boundary"),
-                         (len(big) - 40, "big end")):
+    for offset, name in (
+        (0, "big start"),
+        (MIB - 10, "big segment boundary"),
+        (len(big) - 40, "big end"),
+    ):
         big[offset : offset + 23] = markers[name].encode()
     client.add(io.BytesIO(bytes(big)), title=markers["big title"], part_bytes=MIB)
 
@@ -109,8 +129,12 @@ def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, di
     unfinished = bytearray(os.urandom(2 * MIB))
     unfinished[100:123] = markers["unfinished content"].encode()
     with pytest.raises(StopAfterFirstPart):
-        client.add(io.BytesIO(bytes(unfinished)), title=markers["unfinished title"],
-                   part_bytes=MIB, progress=stop_after_first_part)
+        client.add(
+            io.BytesIO(bytes(unfinished)),
+            title=markers["unfinished title"],
+            part_bytes=MIB,
+            progress=stop_after_first_part,
+        )
 
     new_passphrase = f"nouvelle {markers['new passphrase']} phrase"
     client.change_passphrase(passphrase, new_passphrase)
@@ -189,8 +213,17 @@ def pg_dump(url: str) -> dict[str, bytes]:
     if shutil.which("pg_dump") is None:
         return {}
     target = make_url(url)
-    command = ["pg_dump", "--no-owner", "-h", str(target.host), "-p", str(target.port or 5432),
-               "-U", str(target.username), str(target.database)]
+    command = [
+        "pg_dump",
+        "--no-owner",
+        "-h",
+        str(target.host),
+        "-p",
+        str(target.port or 5432),
+        "-U",
+        str(target.username),
+        str(target.database),
+    ]
     return {"pg_dump": subprocess.run(command, capture_output=True, check=True).stdout}
 
 
@@ -209,8 +242,13 @@ def read_files(root: Path) -> dict[str, bytes]:
 
 def read_bucket(env: dict[str, str]) -> dict[str, bytes]:
     """Every object of the S3 bucket, with its metadata, and the list of keys."""
-    s3 = Minio(env["PDE_S3_ENDPOINT"], access_key=env["PDE_S3_ACCESS_KEY"],
-               secret_key=env["PDE_S3_SECRET_KEY"], secure=False, region=env["PDE_S3_REGION"])
+    s3 = Minio(
+        env["PDE_S3_ENDPOINT"],
+        access_key=env["PDE_S3_ACCESS_KEY"],
+        secret_key=env["PDE_S3_SECRET_KEY"],
+        secure=False,
+        region=env["PDE_S3_REGION"],
+    )
     bucket = env["PDE_S3_BUCKET"]
     objects = {}
     for item in s3.list_objects(bucket, recursive=True):
@@ -239,8 +277,10 @@ def filled(
             for item in items
         ]
         # What the server holds, read after the last request was answered.
-        database_url = (pde_server.env.get("PDE_DATABASE_URL")
-                        or f"sqlite:///{pde_server.data_dir / 'pde.sqlite3'}")
+        database_url = (
+            pde_server.env.get("PDE_DATABASE_URL")
+            or f"sqlite:///{pde_server.data_dir / 'pde.sqlite3'}"
+        )
         stored_files = read_files(pde_server.data_dir.parent)
         objects = read_bucket(pde_server.env) if "PDE_S3_BUCKET" in pde_server.env else {}
         yield FilledWallet(

@@ -79,7 +79,8 @@ def responses(server: LiveServer) -> Iterator[dict[str, httpx.Response]]:
                 "api error 401": http.get(f"{API}/account"),
                 "api error 404 route": http.get(f"{API}/no-such-route"),
                 "api error 404 document": http.get(
-                    f"{API}/documents/{'A' * 22}", headers=authorized),
+                    f"{API}/documents/{'A' * 22}", headers=authorized
+                ),
                 "api error 405": http.delete(f"{API}/health"),
                 "api error 422": http.post(f"{API}/login/start", json={}),
                 "content download": http.get(content, headers=authorized),
@@ -98,15 +99,32 @@ def test_each_kind_of_response_was_answered_as_expected(
 ) -> None:
     statuses = {kind: response.status_code for kind, response in responses.items()}
     assert statuses == {
-        "page /": 200, "crypto module": 200,
-        "missing static file": 404, "openapi schema": 200, "registration": 201,
-        "api json": 200, "api document list": 200, "upload acknowledgement": 200,
-        "api error 401": 401, "api error 404 route": 404, "api error 404 document": 404,
-        "api error 405": 405, "api error 422": 422, "content download": 200,
-        "ranged download": 206, "export": 200, "logout": 204, "after logout": 401,
+        "page /": 200,
+        "crypto module": 200,
+        "missing static file": 404,
+        "openapi schema": 200,
+        "registration": 201,
+        "api json": 200,
+        "api document list": 200,
+        "upload acknowledgement": 200,
+        "api error 401": 401,
+        "api error 404 route": 404,
+        "api error 404 document": 404,
+        "api error 405": 405,
+        "api error 422": 422,
+        "content download": 200,
+        "ranged download": 206,
+        "export": 200,
+        "logout": 204,
+        "after logout": 401,
     }
-    for kind in ("api error 401", "api error 404 route", "api error 404 document",
-                 "api error 405", "api error 422"):
+    for kind in (
+        "api error 401",
+        "api error 404 route",
+        "api error 404 document",
+        "api error 405",
+        "api error 422",
+    ):
         assert set(responses[kind].json()["error"]) == {"code", "message"}, kind
 
 
@@ -171,8 +189,9 @@ def test_logout_clears_the_site_data_and_ends_the_session(
 
 
 # Attributes by which a page makes the browser load something (links to follow are apart).
-LOADING_ATTRIBUTES = frozenset({"src", "srcset", "data", "poster", "background", "action",
-                                "formaction", "manifest", "ping"})
+LOADING_ATTRIBUTES = frozenset(
+    {"src", "srcset", "data", "poster", "background", "action", "formaction", "manifest", "ping"}
+)
 DATA_BLOCK_TYPES = frozenset({"application/json", "application/ld+json"})
 IMPORT = re.compile(r"""(?:\bimport|\bexport)\s*(?:[\w*{}\s,$]+from\s*)?\(?\s*["']([^"'\s]+)["']""")
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')\s]+)""")
@@ -265,8 +284,11 @@ def crawl(base: str, limit: int = 300) -> Crawl:
                 parts = found.pages[url] = PageParts()
                 parts.feed(response.text)
                 loads = parts.loads
-                waiting += [link for link in (urljoin(url, ref) for ref in parts.links)
-                            if same_origin(base, link)]
+                waiting += [
+                    link
+                    for link in (urljoin(url, ref) for ref in parts.links)
+                    if same_origin(base, link)
+                ]
             elif "javascript" in kind:
                 loads = IMPORT.findall(response.text)
             elif kind.startswith("text/css"):
@@ -302,8 +324,11 @@ def test_every_page_and_file_reachable_from_the_home_page_has_the_security_heade
         directives = csp_directives(response)
         if directives.get("default-src") != ["'self'"] or "'unsafe-inline'" in str(directives):
             problems.append(f"{url}: CSP {headers['content-security-policy']}")
-        for name, value in (("referrer-policy", "no-referrer"),
-                            ("x-content-type-options", "nosniff"), ("cache-control", "no-store")):
+        for name, value in (
+            ("referrer-policy", "no-referrer"),
+            ("x-content-type-options", "nosniff"),
+            ("cache-control", "no-store"),
+        ):
             if headers.get_list(name) != [value]:
                 problems.append(f"{url}: {name} {headers.get_list(name)}")
     assert problems == []
@@ -322,8 +347,11 @@ def test_no_page_runs_inline_script_handlers_or_styles(site: Crawl) -> None:
     assert {url: found for url, found in problems.items() if found} == {}
     for url, parts in site.pages.items():
         assert "base" not in parts.tags, url
-        bad = [ref for ref in parts.loads + parts.links
-               if ref.strip().lower().startswith(("javascript:", "vbscript:"))]
+        bad = [
+            ref
+            for ref in parts.loads + parts.links
+            if ref.strip().lower().startswith(("javascript:", "vbscript:"))
+        ]
         assert bad == [], url
 
 
@@ -334,11 +362,13 @@ def test_nothing_reachable_loads_anything_from_another_host(site: Crawl) -> None
 def test_the_page_checks_notice_inline_script_handlers_styles_and_foreign_loads() -> None:
     """Positive control of the parser the crawl relies on."""
     parts = PageParts()
-    parts.feed('<html><head><script>alert(1)</script><script type="application/json">{"a": 1}'
-               '</script><script type="application/json">alert(2)</script>'
-               '<link rel="stylesheet" href="https://cdn.example/x.css"><style>p{}</style></head>'
-               '<body onload="go()"><img src="//evil.example/p.png" style="color:red">'
-               '<a href="/fr/">fr</a></body></html>')
+    parts.feed(
+        '<html><head><script>alert(1)</script><script type="application/json">{"a": 1}'
+        '</script><script type="application/json">alert(2)</script>'
+        '<link rel="stylesheet" href="https://cdn.example/x.css"><style>p{}</style></head>'
+        '<body onload="go()"><img src="//evil.example/p.png" style="color:red">'
+        '<a href="/fr/">fr</a></body></html>'
+    )
     assert parts.inline_scripts == ["alert(1)"]
     assert parts.bad_data_blocks == ["alert(2)"]
     assert parts.handlers == ["<body onload>"]

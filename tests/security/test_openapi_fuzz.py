@@ -77,8 +77,9 @@ class FuzzWallet:
 
     def new_session(self) -> tuple[str, str]:
         """(token, session id) of a new session of the wallet."""
-        answer = self._ok(self.http.post(
-            f"{API}/login", json={"handle": self.handle, "auth_key": self.auth_key})).json()
+        answer = self._ok(
+            self.http.post(f"{API}/login", json={"handle": self.handle, "auth_key": self.auth_key})
+        ).json()
         return answer["session_token"], answer["session_id"]
 
     def new_upload(self, *, complete: bool) -> str:
@@ -86,23 +87,42 @@ class FuzzWallet:
         tell them from real ciphertext), completed or left in progress."""
         document_id = new_id()
         content = b"PDEs\x01" + os.urandom(155)
-        self._ok(self.http.post(f"{API}/documents", headers=self.authorization(), json={
-            "document_id": document_id, "wrapped_key": b64u_encode(os.urandom(61)),
-            "metadata": b64u_encode(os.urandom(285)), "size": len(content),
-            "sha256": b64u_encode(hashlib.sha256(content).digest())}))
+        self._ok(
+            self.http.post(
+                f"{API}/documents",
+                headers=self.authorization(),
+                json={
+                    "document_id": document_id,
+                    "wrapped_key": b64u_encode(os.urandom(61)),
+                    "metadata": b64u_encode(os.urandom(285)),
+                    "size": len(content),
+                    "sha256": b64u_encode(hashlib.sha256(content).digest()),
+                },
+            )
+        )
         if complete:
-            self._ok(self.http.put(
-                f"{API}/documents/{document_id}/content", params={"offset": 0}, content=content,
-                headers=self.authorization() | {"Content-Type": "application/octet-stream"}))
-            self._ok(self.http.post(
-                f"{API}/documents/{document_id}/complete", headers=self.authorization()))
+            self._ok(
+                self.http.put(
+                    f"{API}/documents/{document_id}/content",
+                    params={"offset": 0},
+                    content=content,
+                    headers=self.authorization() | {"Content-Type": "application/octet-stream"},
+                )
+            )
+            self._ok(
+                self.http.post(
+                    f"{API}/documents/{document_id}/complete", headers=self.authorization()
+                )
+            )
         return document_id
 
 
 @pytest.fixture(scope="module")
 def fuzz_wallet(fuzz_server: LiveServer) -> Iterator[FuzzWallet]:
-    with PdeClient(fuzz_server.url, retry_seconds=5) as client, \
-            httpx.Client(base_url=fuzz_server.url, timeout=30) as http:
+    with (
+        PdeClient(fuzz_server.url, retry_seconds=5) as client,
+        httpx.Client(base_url=fuzz_server.url, timeout=30) as http,
+    ):
         handle = f"fuzz-{secrets.token_hex(4)}"
         client.register(handle, PASSPHRASE)
         salt = http.post(f"{API}/login/start", json={"handle": handle}).json()["account_salt"]
@@ -130,8 +150,10 @@ def openapi_of_the_app() -> dict[str, Any]:
 ID_LENGTH = 22
 schemathesis.openapi.format("pde-id", st.binary(min_size=16, max_size=16).map(b64u_encode))
 # Upload parts: anything, or bytes that start like an encrypted stream, as a first part must.
-schemathesis.openapi.media_type("application/octet-stream", st.one_of(
-    st.binary(max_size=64), st.binary(max_size=200).map(lambda rest: b"PDEs\x01" + rest)))
+schemathesis.openapi.media_type(
+    "application/octet-stream",
+    st.one_of(st.binary(max_size=64), st.binary(max_size=200).map(lambda rest: b"PDEs\x01" + rest)),
+)
 
 
 def sharpened(node: Any) -> Any:
@@ -161,8 +183,14 @@ OPENAPI = openapi_of_the_app()
 AS_SERVED = schemathesis.openapi.from_dict(OPENAPI)
 SHARPENED = schemathesis.openapi.from_dict(sharpened(OPENAPI))
 OPERATIONS = [result.ok() for result in AS_SERVED.get_all_operations()]
-FUZZING = settings(max_examples=30, derandomize=True, deadline=None, database=None,
-                   suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+FUZZING = settings(
+    max_examples=30,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],
+)
 # After a logout that worked, the wallet logs in again. (Erasing the wallet or changing
 # its passphrase would end the session too, but only with the handle or the current auth
 # key, which the fuzzer cannot guess; the last test checks that the session survived.)
@@ -180,7 +208,8 @@ def _aim_at_real_things(case: schemathesis.Case, wallet: FuzzWallet) -> None:
             parameters[name] = wallet.new_session()[1]
         else:
             in_progress = case.path.endswith(("/upload", "/complete")) or (
-                case.method.upper() == "PUT")
+                case.method.upper() == "PUT"
+            )
             parameters[name] = wallet.new_upload(complete=not in_progress)
 
 
@@ -189,9 +218,12 @@ def _server_error(case: schemathesis.Case, wallet: FuzzWallet) -> str | None:
     _aim_at_real_things(case, wallet)
     base_url = str(wallet.http.base_url).rstrip("/")
     try:
-        response = case.call_and_validate(base_url=base_url, session=wallet.session,
-                                          headers=wallet.authorization(),
-                                          checks=[not_a_server_error])
+        response = case.call_and_validate(
+            base_url=base_url,
+            session=wallet.session,
+            headers=wallet.authorization(),
+            checks=[not_a_server_error],
+        )
     except (Exception, BaseExceptionGroup) as error:  # a 5xx, or a server that stopped answering
         return f"{case.operation.label}: {error}"  # Schemathesis' message has a curl command
     if case.operation.label == LOGOUT and response.status_code == 204:

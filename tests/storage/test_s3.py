@@ -46,9 +46,7 @@ def every_operation(store: S3BlobStore) -> dict[str, Callable[[], object]]:
     }
 
 
-def assert_all_unavailable(
-    store: S3BlobStore, match: str, only: set[str] | None = None
-) -> None:
+def assert_all_unavailable(store: S3BlobStore, match: str, only: set[str] | None = None) -> None:
     """Every operation (or those in `only`) fails with BlobStoreUnavailable, quickly."""
     for name, operation in every_operation(store).items():
         if only is not None and name not in only:
@@ -70,8 +68,9 @@ def test_hanging_store_times_out() -> None:
         sock.bind(("127.0.0.1", 0))
         sock.listen(64)  # the kernel accepts connections; nobody ever answers
         endpoint = f"127.0.0.1:{sock.getsockname()[1]}"
-        store = S3BlobStore(endpoint, "k", "s", "bucket", secure=False, region="us-east-1",
-                            read_timeout=0.3)
+        store = S3BlobStore(
+            endpoint, "k", "s", "bucket", secure=False, region="us-east-1", read_timeout=0.3
+        )
         started = time.monotonic()
         with pytest.raises(BlobStoreUnavailable, match="unreachable"):
             store.open(DOC)
@@ -119,8 +118,9 @@ def fake_s3(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 @pytest.mark.parametrize("handler", [_BreaksMidDownload, _StallsMidDownload])
 def test_download_broken_midway_is_unavailable(handler: type[BaseHTTPRequestHandler]) -> None:
     with fake_s3(handler) as endpoint:
-        store = S3BlobStore(endpoint, "k", "s", "bucket", secure=False, region="us-east-1",
-                            read_timeout=0.3)
+        store = S3BlobStore(
+            endpoint, "k", "s", "bucket", secure=False, region="us-east-1", read_timeout=0.3
+        )
         with store.open(DOC) as reader, pytest.raises(BlobStoreUnavailable):
             reader.read_all()
 
@@ -180,11 +180,23 @@ def test_wrong_credentials_are_unavailable_with_a_clear_message(s3_server: S3Ser
     good = s3_server.store(bucket)
     good.put(DOC, io.BytesIO(b"ciphertext"))
 
-    wrong_secret = S3BlobStore(s3_server.endpoint, s3_server.access_key,
-                               s3_server.secret_key + "x", bucket, secure=False, region="us-east-1")
+    wrong_secret = S3BlobStore(
+        s3_server.endpoint,
+        s3_server.access_key,
+        s3_server.secret_key + "x",
+        bucket,
+        secure=False,
+        region="us-east-1",
+    )
     assert_all_unavailable(wrong_secret, match="refused our credentials")
-    unknown_key = S3BlobStore(s3_server.endpoint, "AKIANOBODY0000000000", s3_server.secret_key,
-                              bucket, secure=False, region="us-east-1")
+    unknown_key = S3BlobStore(
+        s3_server.endpoint,
+        "AKIANOBODY0000000000",
+        s3_server.secret_key,
+        bucket,
+        secure=False,
+        region="us-east-1",
+    )
     assert_all_unavailable(unknown_key, match="refused our credentials")
     assert good.open(DOC).read_all() == b"ciphertext"
 
@@ -193,7 +205,9 @@ def test_missing_bucket_is_unavailable(s3_server: S3Server) -> None:
     store = s3_server.store(fresh_bucket_name(), create=False)
     # HEAD answers carry no error code, so a missing bucket looks like a missing key there
     assert_all_unavailable(
-        store, match="does not exist", only={"check_health", "put", "list_keys", "delete_prefix"},
+        store,
+        match="does not exist",
+        only={"check_health", "put", "list_keys", "delete_prefix"},
     )
     store.ensure_bucket()
     store.ensure_bucket()  # idempotent

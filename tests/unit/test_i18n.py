@@ -78,10 +78,16 @@ def test_the_language_picker_names_each_language_in_its_own_script(http: TestCli
         assert f">{name}</a>" in page
 
 
-@pytest.mark.parametrize(("code", "direction", "leave"), [
-    ("fr", "ltr", "Partir maintenant"), ("nl", "ltr", "Nu vertrekken"),
-    ("en", "ltr", "Leave now"), ("ar", "rtl", "المغادرة الآن"), ("pl", "ltr", "Wyjdź teraz"),
-])
+@pytest.mark.parametrize(
+    ("code", "direction", "leave"),
+    [
+        ("fr", "ltr", "Partir maintenant"),
+        ("nl", "ltr", "Nu vertrekken"),
+        ("en", "ltr", "Leave now"),
+        ("ar", "rtl", "المغادرة الآن"),
+        ("pl", "ltr", "Wyjdź teraz"),
+    ],
+)
 def test_each_language_page_is_rendered_in_its_language(
     http: TestClient, code: str, direction: str, leave: str
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
+from crypto.verifier import check_verifier
 from wallet.api.deps import ClientKey, CurrentSession, CurrentWallet, DbDep, RuntimeDep, client_key
 from wallet.api.errors import error_responses
 from wallet.api.schemas import (
@@ -63,11 +64,10 @@ def _client_label(request: Request) -> str:
 def _open_session(
     db: DbDep, runtime: Runtime, request: Request, account: Account, *, recovery: bool
 ) -> LoginResponse:
-    token = sessions.create_session(
+    token, current = sessions.create_session(
         db, runtime.settings, account, recovery=recovery, client=_client_label(request)
     )
     db.commit()
-    current = sessions.authenticate(db, runtime.settings, token)
     return LoginResponse(
         session_token=token,
         session_id=current.id,
@@ -159,8 +159,6 @@ def change_passphrase(body: PassphraseChangeRequest, db: DbDep, session: Current
     """Re-key the login. Needs the current auth key, except right after a recovery login.
     Every other session of the wallet is ended."""
     account = session.account
-    from crypto.verifier import check_verifier
-
     if not account.must_change_passphrase and (
         body.current_auth_key is None or not check_verifier(account.verifier, body.current_auth_key)
     ):

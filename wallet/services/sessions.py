@@ -25,23 +25,22 @@ def _hash(token: str) -> bytes:
 
 def create_session(
     db: Session, settings: Settings, account: Account, *, recovery: bool = False, client: str = ""
-) -> str:
-    """Open a session for `account` and return its bearer token (shown once)."""
+) -> tuple[str, AuthSession]:
+    """Open a session for `account`; returns its bearer token (shown once) and the session."""
     token = secrets.token_urlsafe(32)
     moment = now()
-    db.add(
-        AuthSession(
-            id=new_id(),
-            account_id=account.id,
-            token_hash=_hash(token),
-            client=client[:40],
-            recovery=recovery,
-            created_at=moment,
-            last_seen_at=moment,
-            expires_at=moment + timedelta(hours=settings.session_absolute_hours),
-        )
+    session = AuthSession(
+        id=new_id(),
+        account_id=account.id,
+        token_hash=_hash(token),
+        client=client[:40],
+        recovery=recovery,
+        created_at=moment,
+        last_seen_at=moment,
+        expires_at=moment + timedelta(hours=settings.session_absolute_hours),
     )
-    return token
+    db.add(session)
+    return token, session
 
 
 def authenticate(db: Session, settings: Settings, token: str | None) -> AuthSession:

@@ -98,7 +98,7 @@ def test_housekeeping_discards_abandoned_uploads_and_releases_their_quota(
 def test_housekeeping_removes_ended_sessions_only(runtime: Runtime) -> None:
     with runtime.db() as db:
         account = make_account(db)
-        live = sessions.create_session(db, runtime.settings, account)
+        live, _ = sessions.create_session(db, runtime.settings, account)
         sessions.create_session(db, runtime.settings, account)
         db.flush()
         live_hash = sessions.authenticate(db, runtime.settings, live).token_hash
