@@ -138,3 +138,28 @@ def decrypt_share_info(share_key: bytes, box: bytes, share_id: str) -> dict[str,
     """Inverse of `encrypt_share_info`."""
     key = hkdf(share_key, "pde/v1/share-info")
     return open_padded_json(key, box, associated_data("pde/v1/ad/share-info", share_id))
+
+
+def _owner_key(master_key: bytes) -> bytes:
+    return hkdf(master_key, "pde/v1/share-owner")
+
+
+def encrypt_share_owner_record(
+    master_key: bytes,
+    record: dict[str, Any],
+    account_id: str,
+    share_id: str,
+    nonce: bytes | None = None,
+) -> bytes:
+    """The owner's own copy of a share (secret, PIN, recipient, purpose), sealed under
+    the master key so the shares screen can show it and print the link again."""
+    ad = associated_data("pde/v1/ad/share-owner", account_id, share_id)
+    return seal_padded_json(_owner_key(master_key), record, ad, nonce)
+
+
+def decrypt_share_owner_record(
+    master_key: bytes, box: bytes, account_id: str, share_id: str
+) -> dict[str, Any]:
+    """Inverse of `encrypt_share_owner_record`."""
+    ad = associated_data("pde/v1/ad/share-owner", account_id, share_id)
+    return open_padded_json(_owner_key(master_key), box, ad)

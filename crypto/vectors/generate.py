@@ -239,7 +239,7 @@ def share_vectors() -> dict[str, Any]:
             }
         )
     share_key = share.derive_share_keys(secret, SHARE_ID, "4821").share_key
-    n = [fixed(f"share-nonce-{i}", 12) for i in range(3)]
+    n = [fixed(f"share-nonce-{i}", 12) for i in range(4)]
     fields = {"title": "Carte d'identité", "type": "identity"}
     info = {
         "recipient": "CPAS Ixelles, Mme X",
@@ -270,6 +270,17 @@ def share_vectors() -> dict[str, Any]:
         "json": metadata.dump_json(info).decode(),
         "nonce": n[2].hex(),
         "box": share.encrypt_share_info(share_key, info, SHARE_ID, n[2]).hex(),
+    }
+    owner_record = {"secret": encoding.b64u_encode(secret), "pin": "4821", **info}
+    out["owner_record"] = {
+        "master_key": fixed("master", 32).hex(),
+        "account_id": ACCOUNT_ID,
+        "share_id": SHARE_ID,
+        "json": metadata.dump_json(owner_record).decode(),
+        "nonce": n[3].hex(),
+        "box": share.encrypt_share_owner_record(
+            fixed("master", 32), owner_record, ACCOUNT_ID, SHARE_ID, n[3]
+        ).hex(),
     }
     return out
 

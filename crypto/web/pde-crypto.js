@@ -60,9 +60,11 @@ export {
 export {
   decryptShareInfo,
   decryptShareMetadata,
+  decryptShareOwnerRecord,
   deriveShareKeys,
   encryptShareInfo,
   encryptShareMetadata,
+  encryptShareOwnerRecord,
   formatShareLink,
   newShareSecret,
   parseShareLink,

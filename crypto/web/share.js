@@ -169,3 +169,32 @@ export async function decryptShareInfo(shareKey, box, shareId) {
   const key = await hkdf(shareKey, NO_SALT, 'pde/v1/share-info');
   return openJson(key, box, ad('pde/v1/ad/share-info', shareId));
 }
+
+/**
+ * share_owner_record = box(HKDF(master_key, "", "pde/v1/share-owner"), pad(utf8(json)),
+ * AD("pde/v1/ad/share-owner", account_id, share_id)): the owner's own copy of a
+ * share (secret, PIN, recipient, purpose), so the link can be shown again.
+ * @param {Uint8Array} masterKey
+ * @param {object|string} record
+ * @param {string} accountId
+ * @param {string} shareId
+ * @param {{nonce?: Uint8Array}} [options]
+ * @returns {Promise<Uint8Array>}
+ */
+export async function encryptShareOwnerRecord(masterKey, record, accountId, shareId, options = {}) {
+  const key = await hkdf(masterKey, NO_SALT, 'pde/v1/share-owner');
+  return sealJson(key, record, ad('pde/v1/ad/share-owner', accountId, shareId), options);
+}
+
+/**
+ * Inverse of `encryptShareOwnerRecord`.
+ * @param {Uint8Array} masterKey
+ * @param {Uint8Array} box
+ * @param {string} accountId
+ * @param {string} shareId
+ * @returns {Promise<object>}
+ */
+export async function decryptShareOwnerRecord(masterKey, box, accountId, shareId) {
+  const key = await hkdf(masterKey, NO_SALT, 'pde/v1/share-owner');
+  return openJson(key, box, ad('pde/v1/ad/share-owner', accountId, shareId));
+}

@@ -328,6 +328,11 @@ def test_browser_derives_share_keys_links_and_boxes_of_the_vectors(crypto_page: 
           infoBox: hex(await pde.encryptShareInfo(unhex(i.share_key), i.json, i.share_id,
             { nonce: unhex(i.nonce) })),
           info: await pde.decryptShareInfo(unhex(i.share_key), unhex(i.box), i.share_id),
+          ownerBox: hex(await pde.encryptShareOwnerRecord(unhex(arg.owner_record.master_key),
+            arg.owner_record.json, arg.owner_record.account_id, arg.owner_record.share_id,
+            { nonce: unhex(arg.owner_record.nonce) })),
+          owner: await pde.decryptShareOwnerRecord(unhex(arg.owner_record.master_key),
+            unhex(arg.owner_record.box), arg.owner_record.account_id, arg.owner_record.share_id),
         };
         """,
         v,
@@ -344,6 +349,8 @@ def test_browser_derives_share_keys_links_and_boxes_of_the_vectors(crypto_page: 
     assert result["metadata"] == json.loads(v["metadata"]["json"])
     assert result["infoBox"] == v["info"]["box"]
     assert result["info"] == json.loads(v["info"]["json"])
+    assert result["ownerBox"] == v["owner_record"]["box"]
+    assert result["owner"] == json.loads(v["owner_record"]["json"])
 
 
 def test_browser_seals_and_opens_the_deposit_vector_with_webcrypto_x25519(

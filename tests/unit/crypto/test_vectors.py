@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from crypto import encoding, keys, metadata, primitives, seal, share, stream
-from crypto.errors import InvalidCode, InvalidEncoding, MetadataTooLarge
+from crypto.errors import DecryptionError, InvalidCode, InvalidEncoding, MetadataTooLarge
 from crypto.vectors.generate import GENERATORS, pattern
 from crypto.verifier import fake_salt
 
@@ -209,3 +209,15 @@ def test_fake_salt_matches_vectors() -> None:
 def test_checked_in_vectors_are_what_the_generator_writes(name: str) -> None:
     """Guards against a vector file edited by hand or left stale after a format change."""
     assert json.loads(json.dumps(GENERATORS[name](), ensure_ascii=False)) == load(name)
+
+
+def test_share_owner_record_matches_vector_and_is_bound_to_account_and_share() -> None:
+    o = load("share")["owner_record"]
+    master, record = h(o["master_key"]), json.loads(o["json"])
+    box = share.encrypt_share_owner_record(
+        master, record, o["account_id"], o["share_id"], h(o["nonce"])
+    )
+    assert box.hex() == o["box"]
+    assert share.decrypt_share_owner_record(master, box, o["account_id"], o["share_id"]) == record
+    with pytest.raises(DecryptionError):
+        share.decrypt_share_owner_record(master, box, o["share_id"], o["account_id"])
