@@ -51,6 +51,7 @@ class Settings(BaseSettings):
 
     session_idle_minutes: int = Field(default=30, ge=1)
     kiosk_idle_seconds: int = Field(default=180, ge=30, le=3600)
+    kiosk_downloads: bool = False  # kiosk terminals preview and print; phones may download
     session_absolute_hours: int = Field(default=12, ge=1)
 
     wallet_quota_bytes: int = Field(default=500 * MIB, ge=1)
@@ -63,6 +64,14 @@ class Settings(BaseSettings):
     login_attempts_per_client: int = Field(default=50, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     registrations_per_client_per_hour: int = Field(default=20, ge=1)
+
+    shares_per_wallet: int = Field(default=200, ge=1)
+    shares_per_hour: int = Field(default=60, ge=1)
+    documents_per_share: int = Field(default=50, ge=1)
+    share_max_days: int = Field(default=30, ge=1, le=365)
+    share_wrong_access_limit: int = Field(default=5, ge=1, le=20)
+    share_opens_per_client_per_minute: int = Field(default=30, ge=1)
+    share_view_minutes: int = Field(default=60, ge=1)
 
     @functools.cached_property
     def fake_salt_key(self) -> bytes:
