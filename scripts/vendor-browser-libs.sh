@@ -13,6 +13,11 @@ QRCODE_NAME=qrcode-generator
 QRCODE_VERSION=2.0.4
 QRCODE_INTEGRITY='sha512-mZSiP6RnbHl4xL2Ap5HfkjLnmxfKcPWpWe/c+5XxCuetEenqmNFf1FH/ftXPCtFG5/TDobjsjz6sSNL0Sr8Z9g=='
 
+# Mozilla's PDF.js, modern ES module build: loaded only when a PDF is previewed.
+PDFJS_NAME=pdfjs-dist
+PDFJS_VERSION=6.5.438
+PDFJS_INTEGRITY='sha512-vg8Pw1x+AFKy4AMDvhuWl5cOYV8d698UoEANoFFhc79hqXDnZQqnOXoxw3HG907WHOg1JYOvLhP756boddFxpA=='
+
 mit_licence() {
   cat <<MIT
 MIT License
@@ -39,9 +44,12 @@ SOFTWARE.
 MIT
 }
 
+# vendor NAME VERSION INTEGRITY FOLDER FILE...: into kiosk_ui/static/vendor/FOLDER.
+# Each FILE is a path inside the package, copied under its base name, or
+# `path=dest` to copy it (a file or a whole folder) to dest inside FOLDER.
 vendor() {
-  local name=$1 version=$2 integrity=$3
-  shift 3
+  local name=$1 version=$2 integrity=$3 folder=$4
+  shift 4
   local work
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' RETURN
@@ -54,18 +62,23 @@ vendor() {
     exit 1
   fi
   tar -xzf "$tarball" -C "$work"
-  local target="$VENDOR/$name"
+  local target="$VENDOR/$folder"
   rm -rf "$target"
   mkdir -p "$target"
+  local file source dest
   for file in "$@"; do
-    cp "$work/package/$file" "$target/"
+    source="${file%%=*}"
+    dest="$(basename "$source")"
+    [[ "$file" == *=* ]] && dest="${file#*=}"
+    mkdir -p "$(dirname "$target/$dest")"
+    cp -R "$work/package/$source" "$target/$dest"
   done
   if [[ -f "$work/package/LICENSE" ]]; then
     cp "$work/package/LICENSE" "$target/LICENSE"
   else
     # The package ships no LICENSE file: its MIT licence and copyright are in
     # the source header and package.json, so write the MIT text with that line.
-    mit_licence "$(grep -m1 -o 'Copyright (c) .*' "$work/package/$1")" >"$target/LICENSE"
+    mit_licence "$(grep -m1 -o 'Copyright (c) .*' "$work/package/${1%%=*}")" >"$target/LICENSE"
   fi
   local licence
   licence="$(node -e 'console.log(require(process.argv[1]).license)' "$work/package/package.json")"
@@ -74,4 +87,28 @@ vendor() {
   echo "vendored $name@$version into ${target#"$ROOT"/}"
 }
 
-vendor "$QRCODE_NAME" "$QRCODE_VERSION" "$QRCODE_INTEGRITY" dist/qrcode.mjs
+vendor "$QRCODE_NAME" "$QRCODE_VERSION" "$QRCODE_INTEGRITY" qrcode-generator dist/qrcode.mjs
+
+# The page's strict CSP has no 'wasm-unsafe-eval': PDF.js runs with useWasm
+# off and decodes JBIG2/CCITT and JPEG 2000 scans with its plain-JavaScript
+# fallbacks, so the .wasm files are left out. The standard fonts draw PDFs
+# that name Helvetica, Times or Courier without embedding them. CMaps (only
+# for CJK fonts that are not embedded) are left out to keep the folder small.
+vendor "$PDFJS_NAME" "$PDFJS_VERSION" "$PDFJS_INTEGRITY" pdfjs \
+  build/pdf.min.mjs build/pdf.worker.min.mjs standard_fonts=standard_fonts \
+  wasm/jbig2_nowasm_fallback.js=wasm/jbig2_nowasm_fallback.js \
+  wasm/openjpeg_nowasm_fallback.js=wasm/openjpeg_nowasm_fallback.js \
+  wasm/LICENSE_JBIG2=wasm/LICENSE_JBIG2 wasm/LICENSE_PDFJS_JBIG2=wasm/LICENSE_PDFJS_JBIG2 \
+  wasm/LICENSE_OPENJPEG=wasm/LICENSE_OPENJPEG wasm/LICENSE_PDFJS_OPENJPEG=wasm/LICENSE_PDFJS_OPENJPEG
+cat >"$VENDOR/pdfjs/README" <<'NOTE'
+PDF.js (pdfjs-dist, Mozilla, Apache-2.0), vendored by scripts/vendor-browser-libs.sh.
+
+kiosk_ui/static/js/pdf-viewer.js imports pdf.min.mjs only when a PDF is
+previewed, with pdf.worker.min.mjs as its worker, and draws pages on a
+<canvas>: no text layer, no annotation layer, no scripting, no XFA.
+The page's CSP has no 'wasm-unsafe-eval', so PDF.js runs with useWasm off
+and decodes JBIG2/CCITT and JPEG 2000 images with wasm/*_nowasm_fallback.js.
+standard_fonts/ draws PDFs that use the standard 14 fonts without embedding
+them (Foxit and Liberation licences inside). CMaps and the .wasm and ICC
+files of the package are not vendored.
+NOTE
