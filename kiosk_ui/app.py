@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 import crypto
 from kiosk_ui.i18n import load_translations
 from kiosk_ui.pages import KioskConfig, page_router
+from share_links.api import owner_router, viewer_api_router
 from wallet.api import accounts, documents
 from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
@@ -62,11 +63,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app.include_router(accounts.router)
     app.include_router(documents.router)
+    app.include_router(owner_router)
+    app.include_router(viewer_api_router)
 
     app.state.kiosk = KioskConfig(
         translations=load_translations(),
         development=runtime.settings.environment == "development",
         idle_seconds=runtime.settings.kiosk_idle_seconds,
+        downloads=runtime.settings.kiosk_downloads,
     )
     app.include_router(page_router(TEMPLATES))
 

@@ -130,16 +130,17 @@ class PdeClient:
         assert response is not None
         return response
 
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """One API call with this session; the decoded JSON answer, or ClientError."""
         response = self._send(method, path, **kwargs)
-        _raise_for_error(response)
+        raise_for_error(response)
         return response.json() if response.content else None
 
     # --- accounts -----------------------------------------------------------
 
     def suggest_handle(self) -> str:
         """A pronounceable pseudonym from the server."""
-        return str(self._json("GET", "/api/v1/handles/suggestion")["handle"])
+        return str(self.call("GET", "/api/v1/handles/suggestion")["handle"])
 
     def register(self, handle: str, passphrase: str, card_secret: bytes = b"") -> Registration:
         """Create a wallet: every key is made here; the server gets wrapped keys only."""
@@ -163,7 +164,7 @@ class PdeClient:
                 wrap_deposit_private_key(master, deposit.private_key, account_id)
             ),
         }
-        self._take_session(self._json("POST", "/api/v1/accounts", json=body), master)
+        self._take_session(self.call("POST", "/api/v1/accounts", json=body), master)
         return Registration(str(self.handle), account_id, encode_code(recovery_key))
 
     def _take_session(self, login: dict[str, Any], master_key: bytes) -> None:
@@ -173,13 +174,13 @@ class PdeClient:
         self._master_key = master_key
 
     def _salt(self, handle: str) -> bytes:
-        answer = self._json("POST", "/api/v1/login/start", json={"handle": handle})
+        answer = self.call("POST", "/api/v1/login/start", json={"handle": handle})
         return b64u_decode(answer["account_salt"])
 
     def login(self, handle: str, passphrase: str, card_secret: bytes = b"") -> None:
         """Log in and open the master key; ClientError('invalid_credentials') if wrong."""
         keys = derive_login_keys(passphrase, self._salt(handle), card_secret)
-        answer = self._json(
+        answer = self.call(
             "POST",
             "/api/v1/login",
             json={"handle": handle, "auth_key": b64u_encode(keys.auth_key)},
@@ -194,7 +195,7 @@ class PdeClient:
         """Log in with the recovery sheet and set a new passphrase at once."""
         recovery_key = decode_code(recovery_code)
         rec = derive_recovery_keys(recovery_key, self._salt(handle))
-        answer = self._json(
+        answer = self.call(
             "POST",
             "/api/v1/login/recovery",
             json={"handle": handle, "recovery_auth": b64u_encode(rec.auth)},
@@ -208,7 +209,7 @@ class PdeClient:
 
     def change_passphrase(self, current: str | None, new: str, card_secret: bytes = b"") -> None:
         """Re-wrap the master key under a new passphrase; documents are untouched."""
-        account_id, master = self._require_keys()
+        account_id, master = self.require_keys()
         body: dict[str, Any] = {}
         if current is not None:
             old = derive_login_keys(current, b64u_decode(self.account["account_salt"]), card_secret)
@@ -220,29 +221,30 @@ class PdeClient:
             "auth_key": b64u_encode(keys.auth_key),
             "wrapped_master_key": b64u_encode(wrap_master_key(keys.kek, master, account_id)),
         }
-        self._json("PUT", "/api/v1/account/passphrase", json=body)
-        self.account = self._json("GET", "/api/v1/account")
+        self.call("PUT", "/api/v1/account/passphrase", json=body)
+        self.account = self.call("GET", "/api/v1/account")
 
     def logout(self) -> None:
         """End this session on the server and forget the keys."""
         if self._token:
-            self._json("POST", "/api/v1/logout")
+            self.call("POST", "/api/v1/logout")
         self._token, self._master_key = None, None
 
     def sessions(self) -> builtins.list[dict[str, Any]]:
         """The wallet's open sessions."""
-        return list(self._json("GET", "/api/v1/sessions"))
+        return list(self.call("GET", "/api/v1/sessions"))
 
     def end_session(self, session_id: str) -> None:
         """End one of the wallet's sessions."""
-        self._json("DELETE", f"/api/v1/sessions/{session_id}")
+        self.call("DELETE", f"/api/v1/sessions/{session_id}")
 
     def erase(self) -> None:
         """Erase the wallet and every document, for good."""
-        self._json("DELETE", "/api/v1/account", json={"confirm_handle": self.handle})
+        self.call("DELETE", "/api/v1/account", json={"confirm_handle": self.handle})
         self._token, self._master_key = None, None
 
-    def _require_keys(self) -> tuple[str, bytes]:
+    def require_keys(self) -> tuple[str, bytes]:
+        """(account id, master key) of the logged-in wallet."""
         if self.account_id is None or self._master_key is None:
             raise ClientError(401, "not_authenticated", "Log in first.")
         return self.account_id, self._master_key
@@ -260,7 +262,7 @@ class PdeClient:
         progress: Any = None,
     ) -> str:
         """Encrypt a file here, upload it in resumable parts, and return its id."""
-        account_id, master = self._require_keys()
+        account_id, master = self.require_keys()
         document_id, document_key = new_id(), new_key()
         path = Path(source) if isinstance(source, (str, Path)) else None
         name = path.name if path else getattr(source, "name", "document")
@@ -288,16 +290,16 @@ class PdeClient:
                 "size": size,
                 "sha256": b64u_encode(digest),
             }
-            self._json("POST", "/api/v1/documents", json=declared)
+            self.call("POST", "/api/v1/documents", json=declared)
             self.upload_parts(document_id, sealed, size, part_bytes, progress)
-        self._json("POST", f"/api/v1/documents/{document_id}/complete")
+        self.call("POST", f"/api/v1/documents/{document_id}/complete")
         return document_id
 
     def upload_parts(
         self, document_id: str, sealed: BinaryIO, size: int, part_bytes: int, progress: Any = None
     ) -> None:
         """Send the ciphertext from wherever the server says it stands; resumes after drops."""
-        status = self._json("GET", f"/api/v1/documents/{document_id}/upload")
+        status = self.call("GET", f"/api/v1/documents/{document_id}/upload")
         received, part_bytes = int(status["received"]), min(part_bytes, status["part_max_bytes"])
         while received < size:
             sealed.seek(received)
@@ -312,24 +314,26 @@ class PdeClient:
             if response.status_code == 409 and "PDE-Upload-Received" in response.headers:
                 received = int(response.headers["PDE-Upload-Received"])
                 continue
-            _raise_for_error(response)
+            raise_for_error(response)
             received = int(response.json()["received"])
             if progress:
                 progress(received, size)
 
     def list(self) -> builtins.list[DocumentInfo]:
         """Every completed document, with its metadata decrypted here."""
-        return [self._info(item) for item in self._json("GET", "/api/v1/documents")]
+        return [self.document_info(item) for item in self.call("GET", "/api/v1/documents")]
 
-    def _document_key(self, item: dict[str, Any]) -> bytes:
-        account_id, master = self._require_keys()
+    def document_key(self, item: dict[str, Any]) -> bytes:
+        """The document key of a listed document, unwrapped with the master key."""
+        account_id, master = self.require_keys()
         wrapped = b64u_decode(item["wrapped_key"])
         return unwrap_document_key(master, wrapped, account_id, item["document_id"])
 
-    def _info(self, item: dict[str, Any]) -> DocumentInfo:
-        account_id, _ = self._require_keys()
+    def document_info(self, item: dict[str, Any]) -> DocumentInfo:
+        """A listed document with its metadata decrypted here."""
+        account_id, _ = self.require_keys()
         metadata = decrypt_metadata(
-            self._document_key(item),
+            self.document_key(item),
             b64u_decode(item["metadata"]),
             account_id,
             item["document_id"],
@@ -338,41 +342,47 @@ class PdeClient:
 
     def info(self, document_id: str) -> DocumentInfo:
         """One document's decrypted metadata."""
-        return self._info(self._json("GET", f"/api/v1/documents/{document_id}"))
+        return self.document_info(self.call("GET", f"/api/v1/documents/{document_id}"))
 
     def get(self, document_id: str, out: IO[bytes]) -> DocumentInfo:
         """Download and decrypt a document into `out`, streaming, in bounded memory.
         On a failed check `out` may hold a verified prefix: callers discard it."""
-        item = self._json("GET", f"/api/v1/documents/{document_id}")
-        key = self._document_key(item)
-        with self._http.stream(
-            "GET", f"/api/v1/documents/{document_id}/content", headers=self._headers()
-        ) as response:
+        item = self.call("GET", f"/api/v1/documents/{document_id}")
+        key = self.document_key(item)
+        self.decrypt_content(f"/api/v1/documents/{document_id}/content", key, document_id, out)
+        return self.document_info(item)
+
+    def decrypt_content(
+        self, path: str, key: bytes, document_id: str, out: IO[bytes], token: str | None = None
+    ) -> None:
+        """Stream a ciphertext from `path` and decrypt it into `out` in bounded memory,
+        with this session or the bearer `token` given (a share's viewer token)."""
+        headers = {"Authorization": f"Bearer {token}"} if token else self._headers()
+        with self._http.stream("GET", path, headers=headers) as response:
             if response.status_code >= 400:
                 response.read()
-                _raise_for_error(response)
+                raise_for_error(response)
             reader = IteratorReader(response.iter_bytes(1 << 20))
             decrypt_stream(reader, out, key, document_id)  # type: ignore[arg-type]
-        return self._info(item)
 
     def update(self, document_id: str, **fields: Any) -> DocumentInfo:
         """Change metadata fields (title, type, date, issuer…); None removes a field."""
-        account_id, _ = self._require_keys()
-        item = self._json("GET", f"/api/v1/documents/{document_id}")
-        info = self._info(item)
+        account_id, _ = self.require_keys()
+        item = self.call("GET", f"/api/v1/documents/{document_id}")
+        info = self.document_info(item)
         metadata = {k: v for k, v in (info.metadata | fields).items() if v is not None}
-        box = encrypt_metadata(self._document_key(item), metadata, account_id, document_id)
-        self._json("PATCH", f"/api/v1/documents/{document_id}", json={"metadata": b64u_encode(box)})
+        box = encrypt_metadata(self.document_key(item), metadata, account_id, document_id)
+        self.call("PATCH", f"/api/v1/documents/{document_id}", json={"metadata": b64u_encode(box)})
         return self.info(document_id)
 
     def delete(self, document_id: str) -> None:
         """Delete a document and its ciphertext."""
-        self._json("DELETE", f"/api/v1/documents/{document_id}")
+        self.call("DELETE", f"/api/v1/documents/{document_id}")
 
     def export(self, directory: Path) -> builtins.list[Path]:
         """Download the wallet's archive and decrypt every document into `directory`,
         with an index.json of their metadata. Returns the files written."""
-        self._require_keys()
+        self.require_keys()
         directory.mkdir(parents=True, exist_ok=True)
         written: builtins.list[Path] = []
         with tempfile.TemporaryFile() as archive_file:
@@ -381,7 +391,7 @@ class PdeClient:
             ) as response:
                 if response.status_code >= 400:
                     response.read()
-                    _raise_for_error(response)
+                    raise_for_error(response)
                 for chunk in response.iter_bytes(1 << 20):
                     archive_file.write(chunk)
             archive_file.seek(0)
@@ -389,10 +399,10 @@ class PdeClient:
                 manifest = json.loads(archive.read("manifest.json"))
                 index = []
                 for entry in manifest["documents"]:
-                    info = self._info(entry)
+                    info = self.document_info(entry)
                     name = info.metadata.get("file_name") or info.document_id
                     target = unique_path(directory, str(name))
-                    key = self._document_key(entry)
+                    key = self.document_key(entry)
                     with archive.open(entry["content"]) as sealed, target.open("wb") as out:
                         decrypt_stream(sealed, out, key, info.document_id)  # type: ignore[arg-type]
                     written.append(target)
@@ -413,7 +423,7 @@ class PdeClient:
         self.close()
 
 
-def _raise_for_error(response: httpx.Response) -> None:
+def raise_for_error(response: httpx.Response) -> None:
     if response.status_code < 400:
         return
     try:

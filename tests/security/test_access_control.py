@@ -309,13 +309,13 @@ def _registration(handle: str, account_id: str) -> dict[str, Any]:
 
 def start_upload(client: PdeClient, plaintext: bytes) -> str:
     """Declare an encrypted document and send only its first part: an upload left pending."""
-    account_id, master = client._require_keys()
+    account_id, master = client.require_keys()
     document_id, key = new_id(), new_key()
     sealed = io.BytesIO()
     encrypt_stream(io.BytesIO(plaintext), sealed, key, document_id)
     body = sealed.getvalue()
     metadata = encrypt_metadata(key, {"title": "pending"}, account_id, document_id)
-    client._json(
+    client.call(
         "POST",
         f"{API}/documents",
         json={
@@ -326,7 +326,7 @@ def start_upload(client: PdeClient, plaintext: bytes) -> str:
             "sha256": b64u_encode(hashlib.sha256(body).digest()),
         },
     )
-    client._json(
+    client.call(
         "PUT",
         f"{API}/documents/{document_id}/content",
         params={"offset": 0},

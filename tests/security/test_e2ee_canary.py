@@ -151,8 +151,8 @@ def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, di
         client.account_id,
     )
     document_keys = {
-        f"document key of {item['document_id']}": client._document_key(item)
-        for item in client._json("GET", "/api/v1/documents")
+        f"document key of {item['document_id']}": client.document_key(item)
+        for item in client.call("GET", "/api/v1/documents")
     }
     keys = {
         "master key": client._master_key,
@@ -271,7 +271,7 @@ def filled(
 ) -> Iterator[FilledWallet]:
     with PdeClient(pde_server.url, retry_seconds=5) as client:
         markers, found_secrets = _fill(client, tmp_path_factory.mktemp("canary-files"))
-        items = client._json("GET", "/api/v1/documents")
+        items = client.call("GET", "/api/v1/documents")
         ciphertexts = [
             client._send("GET", f"/api/v1/documents/{item['document_id']}/content").content
             for item in items

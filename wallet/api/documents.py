@@ -228,12 +228,18 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
+CIPHERTEXT_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {"application/octet-stream": {}}},
+    206: {"description": "range"},
+}
+RangeHeader = Annotated[str | None, Header(alias="Range")]
+
+
 @router.get(
     "/{document_id}/content",
     response_class=StreamingResponse,
     responses={
-        200: {"content": {"application/octet-stream": {}}},
-        206: {"description": "range"},
+        **CIPHERTEXT_RESPONSES,
         **error_responses(*AUTH, RangeNotSatisfiable, StorageUnavailable),
     },
 )
@@ -242,10 +248,17 @@ def download(
     db: DbDep,
     account: CurrentWallet,
     runtime: RuntimeDep,
-    range_header: Annotated[str | None, Header(alias="Range")] = None,
+    range_header: RangeHeader = None,
 ) -> StreamingResponse:
     """The ciphertext, streamed, with HTTP Range for resumed or partial downloads."""
     document = documents.find_document(db, account.id, document_id)
+    return ciphertext_response(runtime, document, range_header)
+
+
+def ciphertext_response(
+    runtime: RuntimeDep, document: Document, range_header: str | None
+) -> StreamingResponse:
+    """A document's ciphertext as an attachment, whole or the one range asked for."""
     wanted = parse_range(range_header, document.size)
     start, end = wanted or (0, document.size)
     reader = documents.open_content(runtime.blobs, document, start, end)

@@ -38,14 +38,20 @@ HTTP_CODES = {
 }
 
 
-def error_response(status: int, code: str, message: str, headers: Any = None) -> JSONResponse:
+PUBLIC_DETAILS = ("attempts_left",)  # details a client may rely on, beside code and message
+
+
+def error_response(
+    status: int, code: str, message: str, headers: Any = None, **details: object
+) -> JSONResponse:
     """The one shape of every API error."""
-    body = {"error": {"code": code, "message": message}}
+    body = {"error": {"code": code, "message": message, **details}}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _from_wallet_error(error: WalletError) -> JSONResponse:
-    response = error_response(error.status, error.code, error.message)
+    public = {key: error.details[key] for key in PUBLIC_DETAILS if key in error.details}
+    response = error_response(error.status, error.code, error.message, **public)
     if "received" in error.details:
         response.headers["PDE-Upload-Received"] = str(error.details["received"])
     if error.status == 429:

@@ -13,7 +13,7 @@ from crypto.errors import InvalidEncoding
 from crypto.share import is_valid_id
 
 
-def _bytes_field(min_len: int, max_len: int) -> Any:
+def bytes_field(min_len: int, max_len: int) -> Any:
     def decode(value: Any) -> bytes:
         if isinstance(value, bytes):
             data = value
@@ -54,11 +54,11 @@ Id = Annotated[
     BeforeValidator(_check_id),
     Field(min_length=22, max_length=22, pattern=r"^[A-Za-z0-9_-]{22}$"),
 ]
-Salt = _bytes_field(16, 16)
-Key32 = _bytes_field(32, 32)
-WrappedKey = _bytes_field(61, 61)  # box of a 32-byte key
-MetadataBox = _bytes_field(256 + 29, 65536 + 29)  # box of padded JSON
-Digest = _bytes_field(32, 32)
+Salt = bytes_field(16, 16)
+Key32 = bytes_field(32, 32)
+WrappedKey = bytes_field(61, 61)  # box of a 32-byte key
+MetadataBox = bytes_field(256 + 29, 65536 + 29)  # box of padded JSON
+Digest = bytes_field(32, 32)
 Handle = Annotated[str, Field(min_length=1, max_length=64)]
 
 
@@ -177,6 +177,9 @@ class UploadStatus(BaseModel):
 class ErrorBody(BaseModel):
     code: str
     message: str
+    attempts_left: int | None = Field(
+        default=None, description="share_wrong_access only: tries left before the share locks"
+    )
 
 
 class ErrorResponse(BaseModel):

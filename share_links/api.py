@@ -1,0 +1,213 @@
+"""Routes of shares (docs/shares.md): the owner creates, lists, revokes and
+deletes them with a session; whoever holds the link opens one and fetches its
+documents' ciphertext with a short-lived viewer token, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from share_links import service
+from share_links.errors import (
+    ShareExpired,
+    ShareLimit,
+    ShareLocked,
+    ShareNotFound,
+    ShareRevoked,
+    ShareUsedUp,
+    ShareViewExpired,
+    ShareWrongAccess,
+)
+from share_links.schemas import (
+    OpenedDocumentResponse,
+    ShareCreateRequest,
+    ShareEventResponse,
+    ShareOpenRequest,
+    ShareOpenResponse,
+    ShareResponse,
+    ShareStatusResponse,
+)
+from wallet.api.deps import ClientKey, CurrentWallet, DbDep, RuntimeDep
+from wallet.api.documents import CIPHERTEXT_RESPONSES, RangeHeader, ciphertext_response
+from wallet.api.errors import error_responses
+from wallet.api.schemas import Id
+from wallet.errors import (
+    AlreadyExists,
+    NotAuthenticated,
+    NotFound,
+    PassphraseChangeRequired,
+    RangeNotSatisfiable,
+    RateLimited,
+    StorageUnavailable,
+)
+from wallet.models import Share
+
+owner_router = APIRouter(prefix="/api/v1/shares", tags=["shares"])
+viewer_api_router = APIRouter(prefix="/api/v1/s", tags=["share viewer"])
+
+AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
+STATES = (ShareNotFound, ShareExpired, ShareRevoked, ShareUsedUp, ShareLocked)
+_view_bearer = HTTPBearer(auto_error=False, description="view token from opening the share")
+
+
+def share_response(share: Share) -> ShareResponse:
+    return ShareResponse(
+        share_id=share.id,
+        pin=share.pin,
+        created_at=share.created_at,
+        expires_at=share.expires_at,
+        max_opens=share.max_opens,
+        opens=share.opens,
+        state=service.share_state(share),  # type: ignore[arg-type]
+        revoked_at=share.revoked_at,
+        owner_record=share.owner_record,
+        document_ids=[d.document_id for d in share.documents],
+        events=[ShareEventResponse(at=e.at, event=e.event) for e in share.events],  # type: ignore[arg-type]
+    )
+
+
+@owner_router.post(
+    "",
+    status_code=201,
+    response_model=ShareResponse,
+    responses=error_responses(*AUTH, AlreadyExists, ShareLimit, RateLimited),
+)
+def create_share(
+    body: ShareCreateRequest, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+) -> ShareResponse:
+    """Store a share the owner's client prepared: wrapped keys, sealed metadata,
+    SHA-256 of the access token. The link's secret never comes here."""
+    new = service.NewShare(
+        share_id=body.share_id,
+        access_hash=body.access_hash,
+        pin=body.pin,
+        expires_in=timedelta(seconds=body.expires_in),
+        max_opens=body.max_opens,
+        info_box=body.info,
+        owner_record=body.owner_record,
+        documents=[
+            service.SharedDocument(d.document_id, d.wrapped_key, d.metadata) for d in body.documents
+        ],
+    )
+    share = service.create_share(db, runtime.settings, runtime.limiter, account, new)
+    db.commit()
+    return share_response(share)
+
+
+@owner_router.get("", response_model=list[ShareResponse], responses=error_responses(*AUTH))
+def list_shares(db: DbDep, account: CurrentWallet) -> list[ShareResponse]:
+    """Every share of the wallet, newest first, with its openings."""
+    return [share_response(s) for s in service.list_shares(db, account.id)]
+
+
+@owner_router.get("/{share_id}", response_model=ShareResponse, responses=error_responses(*AUTH))
+def get_share(share_id: Id, db: DbDep, account: CurrentWallet) -> ShareResponse:
+    """One share of the wallet, with its openings."""
+    return share_response(service.find_share(db, account.id, share_id))
+
+
+@owner_router.post(
+    "/{share_id}/revoke", response_model=ShareResponse, responses=error_responses(*AUTH)
+)
+def revoke_share(share_id: Id, db: DbDep, account: CurrentWallet) -> ShareResponse:
+    """End the share now, for viewers already open too."""
+    share = service.revoke_share(db, account.id, share_id)
+    db.commit()
+    return share_response(share)
+
+
+@owner_router.delete("/{share_id}", status_code=204, responses=error_responses(*AUTH))
+def delete_share(share_id: Id, db: DbDep, account: CurrentWallet) -> None:
+    """Forget the share and its log; the link stops working at once."""
+    service.delete_share(db, account.id, share_id)
+    db.commit()
+
+
+# Whoever holds the link -------------------------------------------------------
+# Paths take any text as the id: a malformed link is simply a share that does not
+# exist (share_not_found), the same answer as a well-formed unknown one.
+
+
+@viewer_api_router.get(
+    "/{share_id}", response_model=ShareStatusResponse, responses=error_responses(*STATES)
+)
+def share_status(share_id: str, db: DbDep) -> ShareStatusResponse:
+    """Whether the share can be opened, and whether to ask for its PIN."""
+    share = service.openable_share(db, share_id)
+    return ShareStatusResponse(share_id=share.id, pin=share.pin)
+
+
+@viewer_api_router.post(
+    "/{share_id}/open",
+    response_model=ShareOpenResponse,
+    responses=error_responses(*STATES, ShareWrongAccess, RateLimited),
+)
+def open_share(
+    share_id: str, body: ShareOpenRequest, db: DbDep, runtime: RuntimeDep, client: ClientKey
+) -> ShareOpenResponse:
+    """Show the access token derived from the link (and PIN); counts one opening."""
+    outcome = service.open_share(
+        db, runtime.settings, runtime.limiter, client, share_id, body.access_token
+    )
+    db.commit()  # a wrong try is counted even though it is refused
+    if not isinstance(outcome, service.OpenedShare):
+        raise outcome
+    share = outcome.share
+    return ShareOpenResponse(
+        view_token=outcome.view_token,
+        view_expires_at=outcome.view_expires_at,
+        expires_at=share.expires_at,
+        opens=share.opens,
+        max_opens=share.max_opens,
+        info=share.info_box,
+        documents=[
+            OpenedDocumentResponse(
+                document_id=document.id,
+                wrapped_key=shared.wrapped_key,
+                metadata=shared.metadata_box,
+                size=document.size,
+            )
+            for shared, document in outcome.documents
+        ],
+    )
+
+
+def viewed_share(
+    share_id: str,
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_view_bearer)],
+) -> Share:
+    """The share behind the viewer's token, checked again on every request."""
+    return service.authorize_view(db, share_id, credentials.credentials if credentials else None)
+
+
+@viewer_api_router.get(
+    "/{share_id}/documents/{document_id}/content",
+    response_class=StreamingResponse,
+    responses={
+        **CIPHERTEXT_RESPONSES,
+        **error_responses(
+            ShareNotFound,
+            ShareExpired,
+            ShareRevoked,
+            ShareViewExpired,
+            NotFound,
+            RangeNotSatisfiable,
+            StorageUnavailable,
+        ),
+    },
+)
+def shared_content(
+    document_id: str,
+    db: DbDep,
+    runtime: RuntimeDep,
+    share: Annotated[Share, Depends(viewed_share)],
+    range_header: RangeHeader = None,
+) -> StreamingResponse:
+    """A shared document's ciphertext; the viewer decrypts it with the key from the link."""
+    document = service.shared_document(db, share, document_id)
+    return ciphertext_response(runtime, document, range_header)

@@ -1,0 +1,264 @@
+"""Shares from Python: the owner's side on a logged-in `PdeClient` (create, list,
+revoke, delete), and opening a link with no account at all. Every key is
+derived and every box sealed or opened here (crypto/FORMAT.md §6); the server
+sees the SHA-256 of the access token and nothing secret."""
+
+from __future__ import annotations
+
+import builtins
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from crypto import (
+    b64u_decode,
+    b64u_encode,
+    decrypt_share_info,
+    decrypt_share_metadata,
+    decrypt_share_owner_record,
+    derive_share_keys,
+    encrypt_share_info,
+    encrypt_share_metadata,
+    encrypt_share_owner_record,
+    format_share_link,
+    new_id,
+    parse_share_link,
+    unwrap_document_key_from_share,
+    wrap_document_key_for_share,
+)
+from crypto.errors import InvalidEncoding
+from crypto.share import SHARE_SECRET_BYTES, access_token_hash
+from wallet.client import ClientError, PdeClient
+from wallet.client_io import unique_path
+
+# What travels with each document unless the owner says otherwise: enough to
+# recognise and show it. Media type and size always travel (the viewer needs them).
+DEFAULT_FIELDS = ("title", "type")
+OPTIONAL_FIELDS = ("title", "type", "date", "issuer", "file_name")
+ALWAYS_FIELDS = ("media_type", "size")
+
+
+@dataclass(frozen=True)
+class ShareSummary:
+    """A share as its owner sees it: the sealed parts opened with the master key."""
+
+    share_id: str
+    link: str
+    pin: str
+    recipient: str
+    purpose: str
+    state: str
+    created_at: str
+    expires_at: str
+    opens: int
+    max_opens: int | None
+    document_ids: list[str]
+    events: list[dict[str, str]]
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90m', '12h', '7d' (or a number of seconds) as a timedelta."""
+    units = {"m": 60, "h": 3600, "d": 86400, "s": 1}
+    text = text.strip().lower()
+    try:
+        if text and text[-1] in units:
+            return timedelta(seconds=float(text[:-1]) * units[text[-1]])
+        return timedelta(seconds=float(text))
+    except ValueError:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 1h, 7d)") from None
+
+
+def _shared_fields(metadata: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    chosen = [f for f in fields if f in OPTIONAL_FIELDS] + list(ALWAYS_FIELDS)
+    return {name: metadata[name] for name in chosen if name in metadata}
+
+
+def create_share(
+    client: PdeClient,
+    document_ids: builtins.list[str],
+    *,
+    recipient: str,
+    purpose: str,
+    expires_in: timedelta = timedelta(days=7),
+    max_opens: int | None = None,
+    pin: str = "",
+    fields: tuple[str, ...] = DEFAULT_FIELDS,
+) -> ShareSummary:
+    """Share `document_ids` of the logged-in wallet; returns the share with its link.
+    Only `fields` of each document's metadata (plus media type and size) travel."""
+    account_id, master = client.require_keys()
+    share_id, secret = new_id(), secrets.token_bytes(SHARE_SECRET_BYTES)
+    keys = derive_share_keys(secret, share_id, pin)
+    documents = []
+    for document_id in document_ids:
+        item = client.call("GET", f"/api/v1/documents/{document_id}")
+        info = client.document_info(item)
+        wrapped = wrap_document_key_for_share(
+            keys.share_key, client.document_key(item), share_id, document_id
+        )
+        sealed = encrypt_share_metadata(
+            keys.share_key, _shared_fields(info.metadata, fields), share_id, document_id
+        )
+        documents.append(
+            {
+                "document_id": document_id,
+                "wrapped_key": b64u_encode(wrapped),
+                "metadata": b64u_encode(sealed),
+            }
+        )
+    described = {"recipient": recipient, "purpose": purpose}
+    record = {"secret": b64u_encode(secret), "pin": pin} | described
+    body = {
+        "share_id": share_id,
+        "access_hash": b64u_encode(access_token_hash(keys.access_token)),
+        "pin": bool(pin),
+        "expires_in": int(expires_in.total_seconds()),
+        "max_opens": max_opens,
+        "info": b64u_encode(encrypt_share_info(keys.share_key, described, share_id)),
+        "owner_record": b64u_encode(
+            encrypt_share_owner_record(master, record, account_id, share_id)
+        ),
+        "documents": documents,
+    }
+    return _summary(client, client.call("POST", "/api/v1/shares", json=body))
+
+
+def _summary(client: PdeClient, item: dict[str, Any]) -> ShareSummary:
+    account_id, master = client.require_keys()
+    share_id = item["share_id"]
+    record = decrypt_share_owner_record(
+        master, b64u_decode(item["owner_record"]), account_id, share_id
+    )
+    return ShareSummary(
+        share_id=share_id,
+        link=format_share_link(client.server, share_id, b64u_decode(record["secret"])),
+        pin=record.get("pin", ""),
+        recipient=record.get("recipient", ""),
+        purpose=record.get("purpose", ""),
+        state=item["state"],
+        created_at=item["created_at"],
+        expires_at=item["expires_at"],
+        opens=item["opens"],
+        max_opens=item["max_opens"],
+        document_ids=item["document_ids"],
+        events=item["events"],
+    )
+
+
+def list_shares(client: PdeClient) -> builtins.list[ShareSummary]:
+    """Every share of the logged-in wallet, newest first, with openings."""
+    return [_summary(client, item) for item in client.call("GET", "/api/v1/shares")]
+
+
+def revoke_share(client: PdeClient, share_id: str) -> ShareSummary:
+    """End a share now, for viewers already open too."""
+    return _summary(client, client.call("POST", f"/api/v1/shares/{share_id}/revoke"))
+
+
+def delete_share(client: PdeClient, share_id: str) -> None:
+    """Forget a share and its log."""
+    client.call("DELETE", f"/api/v1/shares/{share_id}")
+
+
+# Opening a link: no account ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """One document of an opened share: the metadata its owner let travel."""
+
+    document_id: str
+    metadata: dict[str, Any]
+    size: int
+    key: bytes
+
+
+@dataclass(frozen=True)
+class OpenedShare:
+    """An opened share: what the owner wrote for the recipient, and the documents."""
+
+    share_id: str
+    recipient: str
+    purpose: str
+    expires_at: str
+    opens: int
+    max_opens: int | None
+    documents: list[SharedFile]
+    view_token: str
+
+
+class ShareViewer:
+    """Whoever holds a share link: opens it and decrypts its documents."""
+
+    def __init__(self, link: str, *, retry_seconds: float = 30.0) -> None:
+        try:
+            base_url, self.share_id, self._secret = parse_share_link(link)
+        except InvalidEncoding:
+            raise ClientError(404, "share_not_found", "This is not a PDE share link.") from None
+        self._http = PdeClient(base_url, retry_seconds=retry_seconds, client_label="pde viewer")
+
+    def needs_pin(self) -> bool:
+        """Whether the owner set a PIN (also: raises the share's state if it cannot open)."""
+        return bool(self._http.call("GET", f"/api/v1/s/{self.share_id}")["pin"])
+
+    def open(self, pin: str = "") -> OpenedShare:
+        """Open the share (counts one opening) and decrypt what describes it."""
+        keys = derive_share_keys(self._secret, self.share_id, pin)
+        token = b64u_encode(keys.access_token)
+        opened = self._http.call(
+            "POST", f"/api/v1/s/{self.share_id}/open", json={"access_token": token}
+        )
+        info = decrypt_share_info(keys.share_key, b64u_decode(opened["info"]), self.share_id)
+        files = []
+        for item in opened["documents"]:
+            document_id = item["document_id"]
+            key = unwrap_document_key_from_share(
+                keys.share_key, b64u_decode(item["wrapped_key"]), self.share_id, document_id
+            )
+            metadata = decrypt_share_metadata(
+                keys.share_key, b64u_decode(item["metadata"]), self.share_id, document_id
+            )
+            files.append(SharedFile(document_id, metadata, item["size"], key))
+        return OpenedShare(
+            share_id=self.share_id,
+            recipient=info.get("recipient", ""),
+            purpose=info.get("purpose", ""),
+            expires_at=opened["expires_at"],
+            opens=opened["opens"],
+            max_opens=opened["max_opens"],
+            documents=files,
+            view_token=opened["view_token"],
+        )
+
+    def download(self, opened: OpenedShare, shared: SharedFile, out: IO[bytes]) -> None:
+        """Decrypt one shared document into `out`, streaming."""
+        path = f"/api/v1/s/{self.share_id}/documents/{shared.document_id}/content"
+        self._http.decrypt_content(path, shared.key, shared.document_id, out, opened.view_token)
+
+    def save_all(self, opened: OpenedShare, directory: Path) -> builtins.list[Path]:
+        """Decrypt every document into `directory` (names made safe, never overwritten)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for n, shared in enumerate(opened.documents, start=1):
+            name = shared.metadata.get("file_name") or shared.metadata.get("title") or f"{n}"
+            target = unique_path(directory, str(name))
+            partial = target.with_name(target.name + ".part")
+            try:
+                with partial.open("wb") as out:
+                    self.download(opened, shared, out)
+                partial.replace(target)
+            finally:
+                partial.unlink(missing_ok=True)
+            written.append(target)
+        return written
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ShareViewer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

@@ -1,0 +1,313 @@
+"""Shares: created by a wallet's owner, opened by whoever holds the link (and
+the PIN), limited in time and openings, revoked at once, logged for the owner.
+
+The server never sees the link's secret: it compares SHA-256 of the access
+token the viewer derives (crypto/FORMAT.md §6). Counters change with single
+UPDATE statements, so two viewers racing for the last opening cannot both win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from crypto.share import access_token_matches
+from share_links.errors import (
+    ShareExpired,
+    ShareLimit,
+    ShareLocked,
+    ShareNotFound,
+    ShareRevoked,
+    ShareUsedUp,
+    ShareViewExpired,
+    ShareWrongAccess,
+)
+from wallet.clock import now
+from wallet.errors import AlreadyExists, InvalidRequest, NotFound, WalletError
+from wallet.models import Account, Document, Share, ShareDocument, ShareEvent, ShareView
+from wallet.ratelimit import RateLimiter
+from wallet.services.documents import READY
+from wallet.settings import Settings
+
+MIN_EXPIRY = timedelta(hours=1)
+MAX_OPENS = 1000
+
+ACTIVE, EXPIRED, REVOKED, LOCKED, USED_UP = "active", "expired", "revoked", "locked", "used_up"
+OPENED, WRONG_ACCESS, LOCKED_EVENT, REVOKED_EVENT = "opened", "wrong_access", "locked", "revoked"
+
+
+@dataclass(frozen=True)
+class SharedDocument:
+    """One document as the owner's client prepared it for the share."""
+
+    document_id: str
+    wrapped_key: bytes
+    metadata_box: bytes
+
+
+@dataclass(frozen=True)
+class NewShare:
+    """Everything the owner's client sends to create a share; nothing in it is secret."""
+
+    share_id: str
+    access_hash: bytes
+    pin: bool
+    expires_in: timedelta
+    max_opens: int | None
+    info_box: bytes
+    owner_record: bytes
+    documents: list[SharedDocument]
+
+
+@dataclass(frozen=True)
+class OpenedShare:
+    """What an opening gives the viewer: a token for the content, and the sealed boxes."""
+
+    view_token: str
+    view_expires_at: datetime
+    share: Share
+    documents: list[tuple[ShareDocument, Document]]
+
+
+def share_state(share: Share, moment: datetime | None = None) -> str:
+    """active, or why the share cannot be opened (the owner's action first)."""
+    moment = moment or now()
+    if share.revoked_at is not None:
+        return REVOKED
+    if share.locked:
+        return LOCKED
+    if moment >= share.expires_at:
+        return EXPIRED
+    if share.max_opens is not None and share.opens >= share.max_opens:
+        return USED_UP
+    return ACTIVE
+
+
+STATE_ERRORS: dict[str, type[WalletError]] = {
+    REVOKED: ShareRevoked,
+    LOCKED: ShareLocked,
+    EXPIRED: ShareExpired,
+    USED_UP: ShareUsedUp,
+}
+
+
+def _token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def _log(db: Session, share: Share, event: str, moment: datetime | None = None) -> None:
+    db.add(ShareEvent(share_id=share.id, event=event, at=moment or now()))
+
+
+# The owner's side ---------------------------------------------------------
+
+
+def _check_new_share(db: Session, settings: Settings, account: Account, new: NewShare) -> None:
+    if not MIN_EXPIRY <= new.expires_in <= timedelta(days=settings.share_max_days):
+        raise InvalidRequest(f"A share lasts from 1 hour to {settings.share_max_days} days.")
+    if new.max_opens is not None and not 1 <= new.max_opens <= MAX_OPENS:
+        raise InvalidRequest(f"A share opens from 1 to {MAX_OPENS} times, or without limit.")
+    ids = [d.document_id for d in new.documents]
+    if not ids or len(set(ids)) != len(ids):
+        raise InvalidRequest("A share holds one or more different documents.")
+    if len(ids) > settings.documents_per_share:
+        raise ShareLimit(f"A share holds at most {settings.documents_per_share} documents.")
+    kept = db.scalar(select(func.count()).select_from(Share).where(Share.account_id == account.id))
+    if (kept or 0) >= settings.shares_per_wallet:
+        raise ShareLimit()
+    if db.get(Share, new.share_id) is not None:
+        raise AlreadyExists()
+    ready = db.scalar(
+        select(func.count())
+        .select_from(Document)
+        .where(Document.account_id == account.id, Document.state == READY, Document.id.in_(ids))
+    )
+    if ready != len(ids):
+        raise NotFound("One of these documents does not exist.")
+
+
+def create_share(
+    db: Session, settings: Settings, limiter: RateLimiter, account: Account, new: NewShare
+) -> Share:
+    """Store a share of `account`'s ready documents, after every limit is checked."""
+    limiter.check("share-create", account.id, settings.shares_per_hour, 3600)
+    _check_new_share(db, settings, account, new)
+    limiter.record("share-create", account.id)
+    moment = now()
+    share = Share(
+        id=new.share_id,
+        account_id=account.id,
+        access_hash=new.access_hash,
+        pin=new.pin,
+        info_box=new.info_box,
+        owner_record=new.owner_record,
+        created_at=moment,
+        expires_at=moment + new.expires_in,
+        max_opens=new.max_opens,
+        opens=0,
+        wrong_accesses=0,
+        locked=False,
+        documents=[
+            ShareDocument(
+                document_id=d.document_id,
+                position=i,
+                wrapped_key=d.wrapped_key,
+                metadata_box=d.metadata_box,
+            )
+            for i, d in enumerate(new.documents)
+        ],
+    )
+    db.add(share)
+    db.flush()
+    return share
+
+
+def list_shares(db: Session, account_id: str) -> list[Share]:
+    """Every share of the wallet, newest first."""
+    query = select(Share).where(Share.account_id == account_id)
+    return list(db.scalars(query.order_by(Share.created_at.desc(), Share.id)))
+
+
+def find_share(db: Session, account_id: str, share_id: str) -> Share:
+    """One of the wallet's shares; NotFound for any other id."""
+    share = db.get(Share, share_id)
+    if share is None or share.account_id != account_id:
+        raise NotFound()
+    return share
+
+
+def revoke_share(db: Session, account_id: str, share_id: str) -> Share:
+    """End a share now, for viewers already open too (their tokens go). Idempotent."""
+    share = find_share(db, account_id, share_id)
+    if share.revoked_at is None:
+        share.revoked_at = now()
+        _log(db, share, REVOKED_EVENT, share.revoked_at)
+    db.execute(delete(ShareView).where(ShareView.share_id == share.id))
+    db.flush()
+    return share
+
+
+def delete_share(db: Session, account_id: str, share_id: str) -> None:
+    """Forget a share and its log; it stops working at once."""
+    db.delete(find_share(db, account_id, share_id))
+    db.flush()
+
+
+# The viewer's side --------------------------------------------------------
+
+
+def openable_share(db: Session, share_id: str) -> Share:
+    """The share, if it can be opened now; otherwise the error of its state."""
+    share = db.get(Share, share_id)
+    if share is None:
+        raise ShareNotFound()
+    state = share_state(share)
+    if state != ACTIVE:
+        raise STATE_ERRORS[state]()
+    return share
+
+
+def _wrong_access(db: Session, settings: Settings, share: Share) -> WalletError:
+    """Count a wrong token; lock at the limit. Returns the error to answer with once
+    the caller has committed the count."""
+    db.execute(
+        update(Share)
+        .where(Share.id == share.id)
+        .values(wrong_accesses=Share.wrong_accesses + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.refresh(share, ["wrong_accesses"])
+    _log(db, share, WRONG_ACCESS)
+    left = settings.share_wrong_access_limit - share.wrong_accesses
+    if left > 0:
+        return ShareWrongAccess(attempts_left=left)
+    if not share.locked:
+        share.locked = True
+        _log(db, share, LOCKED_EVENT)
+    return ShareLocked()
+
+
+def _count_opening(db: Session, share: Share) -> None:
+    """One more opening, unless another viewer just took the last one."""
+    room = (Share.max_opens.is_(None)) | (Share.opens < Share.max_opens)
+    result = db.execute(
+        update(Share)
+        .where(Share.id == share.id, room)
+        .values(opens=Share.opens + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ShareUsedUp()
+    db.refresh(share, ["opens"])
+    _log(db, share, OPENED)
+
+
+def open_share(
+    db: Session,
+    settings: Settings,
+    limiter: RateLimiter,
+    client: str,
+    share_id: str,
+    access_token: bytes,
+) -> OpenedShare | WalletError:
+    """Check the access token and count an opening. A wrong token is returned as the
+    error to raise after the caller commits, so the count survives the refusal."""
+    limiter.check("share-open", client, settings.share_opens_per_client_per_minute, 60)
+    limiter.record("share-open", client)
+    share = openable_share(db, share_id)
+    if not access_token_matches(share.access_hash, access_token):
+        return _wrong_access(db, settings, share)
+    _count_opening(db, share)
+    token = secrets.token_urlsafe(32)
+    expires_at = min(now() + timedelta(minutes=settings.share_view_minutes), share.expires_at)
+    db.add(ShareView(token_hash=_token_hash(token), share_id=share.id, expires_at=expires_at))
+    db.flush()
+    return OpenedShare(token, expires_at, share, shared_documents(db, share))
+
+
+def shared_documents(db: Session, share: Share) -> list[tuple[ShareDocument, Document]]:
+    """The share's documents that still exist, in the owner's order."""
+    query = (
+        select(ShareDocument, Document)
+        .join(Document, Document.id == ShareDocument.document_id)
+        .where(ShareDocument.share_id == share.id, Document.state == READY)
+        .order_by(ShareDocument.position)
+    )
+    return [(shared, document) for shared, document in db.execute(query).tuples()]
+
+
+def authorize_view(db: Session, share_id: str, view_token: str | None) -> Share:
+    """The share behind a viewer's token. Revocation and expiry end every view at
+    once; a share used up or locked since stays readable by views already open."""
+    share = db.get(Share, share_id)
+    if share is None:
+        raise ShareNotFound()
+    state = share_state(share)
+    if state in (REVOKED, EXPIRED):
+        raise STATE_ERRORS[state]()
+    view = db.get(ShareView, _token_hash(view_token)) if view_token else None
+    if view is None or view.share_id != share.id or now() >= view.expires_at:
+        raise ShareViewExpired()
+    return share
+
+
+def shared_document(db: Session, share: Share, document_id: str) -> Document:
+    """A document of this share; NotFound for any other, even of the same wallet."""
+    query = (
+        select(Document)
+        .join(ShareDocument, ShareDocument.document_id == Document.id)
+        .where(
+            ShareDocument.share_id == share.id,
+            Document.id == document_id,
+            Document.state == READY,
+        )
+    )
+    document = db.scalar(query)
+    if document is None:
+        raise NotFound()
+    return document
