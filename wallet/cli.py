@@ -147,6 +147,76 @@ def _erase(client: object, args: argparse.Namespace) -> int:
     return 0
 
 
+def _share(client: object, args: argparse.Namespace) -> int:
+    from share_links.client import create_share, parse_duration
+
+    try:
+        expires_in = parse_duration(args.expires)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+    _login(client, args)
+    fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
+    share = create_share(
+        client,  # type: ignore[arg-type]
+        args.document_ids,
+        recipient=args.to,
+        purpose=args.purpose,
+        expires_in=expires_in,
+        max_opens=args.max_opens,
+        pin=args.pin or "",
+        fields=fields,
+    )
+    print(share.link)
+    print(f"expires {share.expires_at}; share id {share.share_id}", file=sys.stderr)
+    if share.pin:
+        print("Tell the PIN aloud; it is not in the link.", file=sys.stderr)
+    return 0
+
+
+def _shares(client: object, args: argparse.Namespace) -> int:
+    from share_links.client import list_shares
+
+    _login(client, args)
+    for share in list_shares(client):  # type: ignore[arg-type]
+        opens = f"{share.opens}/{share.max_opens}" if share.max_opens else f"{share.opens}"
+        print(
+            f"{share.share_id}\t{share.state}\topens {opens}\texpires {share.expires_at}\t"
+            f"{len(share.document_ids)} documents\t{share.recipient}\t{share.purpose}"
+        )
+        for event in share.events:
+            print(f"\t{event['at']}\t{event['event']}")
+    return 0
+
+
+def _revoke(client: object, args: argparse.Namespace) -> int:
+    from share_links.client import revoke_share
+
+    _login(client, args)
+    share = revoke_share(client, args.share_id)  # type: ignore[arg-type]
+    print(f"{share.share_id}\t{share.state}")
+    return 0
+
+
+def _open_share(args: argparse.Namespace) -> int:
+    from share_links.client import ShareViewer
+    from wallet.client import ClientError
+
+    try:
+        with ShareViewer(args.url) as viewer:
+            pin = args.pin
+            if pin is None and viewer.needs_pin():
+                pin = getpass.getpass("PIN: ")
+            opened = viewer.open(pin or "")
+            print(f"for: {opened.recipient}\npurpose: {opened.purpose}", file=sys.stderr)
+            print(f"expires: {opened.expires_at}", file=sys.stderr)
+            for path in viewer.save_all(opened, Path(args.output)):
+                print(path)
+    except ClientError as error:
+        print(f"error: {error.message} [{error.code}]", file=sys.stderr)
+        return 1
+    return 0
+
+
 CLIENT_COMMANDS = {
     "register": _register,
     "add": _add,
@@ -155,6 +225,9 @@ CLIENT_COMMANDS = {
     "delete": _delete,
     "export": _export,
     "erase": _erase,
+    "share": _share,
+    "shares": _shares,
+    "revoke": _revoke,
 }
 
 
@@ -178,6 +251,21 @@ def _add_client_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     export.add_argument("-o", "--output", required=True)
     erase = actions.add_parser("erase", help="erase the wallet for good")
     erase.add_argument("--yes", action="store_true")
+    share = actions.add_parser("share", help="share documents; prints the link")
+    share.add_argument("document_ids", nargs="+", metavar="ID")
+    share.add_argument("--to", required=True, help='recipient, e.g. "CPAS Ixelles, Mrs X"')
+    share.add_argument("--purpose", required=True)
+    share.add_argument("--expires", default="7d", help="1h to 30d (default 7d)")
+    share.add_argument("--max-opens", type=int, default=None, help="default: unlimited")
+    share.add_argument("--pin", help="a PIN to tell the recipient aloud")
+    share.add_argument(
+        "--fields",
+        default="title,type",
+        help="metadata that travels: title,type,date,issuer,file_name",
+    )
+    actions.add_parser("shares", help="list shares with their openings")
+    revoke = actions.add_parser("revoke", help="end a share now")
+    revoke.add_argument("share_id")
     client.set_defaults(run=_client)
 
 
@@ -191,9 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
     commands.add_parser("migrate", help="create or upgrade the database").set_defaults(run=_migrate)
     commands.add_parser(
-        "housekeeping", help="discard abandoned uploads and ended sessions now"
+        "housekeeping", help="discard abandoned uploads, ended sessions and old shares now"
     ).set_defaults(run=_housekeeping)
     _add_client_parser(commands)
+    open_share = commands.add_parser(
+        "open-share", help="open a share link (no account) and save its documents"
+    )
+    open_share.add_argument("url")
+    open_share.add_argument("--pin", help="asked for when the share has one")
+    open_share.add_argument("-o", "--output", required=True, help="folder for the documents")
+    open_share.set_defaults(run=_open_share)
     return parser
 
 
