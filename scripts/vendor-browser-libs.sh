@@ -13,7 +13,8 @@ QRCODE_NAME=qrcode-generator
 QRCODE_VERSION=2.0.4
 QRCODE_INTEGRITY='sha512-mZSiP6RnbHl4xL2Ap5HfkjLnmxfKcPWpWe/c+5XxCuetEenqmNFf1FH/ftXPCtFG5/TDobjsjz6sSNL0Sr8Z9g=='
 
-# Mozilla's PDF.js, modern ES module build: loaded only when a PDF is previewed.
+# Mozilla's PDF.js, "legacy" ES module build (it carries its own polyfills, so an
+# older kiosk browser still previews PDFs): loaded only when a PDF is previewed.
 PDFJS_NAME=pdfjs-dist
 PDFJS_VERSION=6.5.438
 PDFJS_INTEGRITY='sha512-vg8Pw1x+AFKy4AMDvhuWl5cOYV8d698UoEANoFFhc79hqXDnZQqnOXoxw3HG907WHOg1JYOvLhP756boddFxpA=='
@@ -95,7 +96,7 @@ vendor "$QRCODE_NAME" "$QRCODE_VERSION" "$QRCODE_INTEGRITY" qrcode-generator dis
 # that name Helvetica, Times or Courier without embedding them. CMaps (only
 # for CJK fonts that are not embedded) are left out to keep the folder small.
 vendor "$PDFJS_NAME" "$PDFJS_VERSION" "$PDFJS_INTEGRITY" pdfjs \
-  build/pdf.min.mjs build/pdf.worker.min.mjs standard_fonts=standard_fonts \
+  legacy/build/pdf.min.mjs legacy/build/pdf.worker.min.mjs standard_fonts=standard_fonts \
   wasm/jbig2_nowasm_fallback.js=wasm/jbig2_nowasm_fallback.js \
   wasm/openjpeg_nowasm_fallback.js=wasm/openjpeg_nowasm_fallback.js \
   wasm/LICENSE_JBIG2=wasm/LICENSE_JBIG2 wasm/LICENSE_PDFJS_JBIG2=wasm/LICENSE_PDFJS_JBIG2 \
@@ -104,7 +105,8 @@ cat >"$VENDOR/pdfjs/README" <<'NOTE'
 PDF.js (pdfjs-dist, Mozilla, Apache-2.0), vendored by scripts/vendor-browser-libs.sh.
 
 kiosk_ui/static/js/pdf-viewer.js imports pdf.min.mjs only when a PDF is
-previewed, with pdf.worker.min.mjs as its worker, and draws pages on a
+previewed, with pdf.worker.min.mjs as its worker (both from the package's
+legacy/build: the same API, with polyfills for older browsers), and draws pages on a
 <canvas>: no text layer, no annotation layer, no scripting, no XFA.
 The page's CSP has no 'wasm-unsafe-eval', so PDF.js runs with useWasm off
 and decodes JBIG2/CCITT and JPEG 2000 images with wasm/*_nowasm_fallback.js.
