@@ -36,11 +36,14 @@ assert set(CATEGORY_LABELS) == set(CATEGORIES)
 
 @dataclass(frozen=True)
 class KioskConfig:
-    """What the pages need: the catalogs, and whether test-only overrides are honoured."""
+    """What the pages need: the catalogs, whether test-only overrides are honoured,
+    the idle timeout, and whether decrypted documents may be downloaded (off on
+    public terminals: they preview and print instead)."""
 
     translations: dict[str, CatalogTranslations]
     development: bool
     idle_seconds: int = DEFAULT_IDLE_SECONDS
+    downloads: bool = False
 
 
 def page_router(templates: Jinja2Templates) -> APIRouter:
@@ -79,6 +82,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
             "idle_seconds": idle_seconds,
             "idle_warning_seconds": min(IDLE_WARNING_SECONDS, max(1, idle_seconds // 2)),
             "part_bytes": UPLOAD_PART_BYTES,
+            "downloads": config.downloads,
         }
         return templates.TemplateResponse(request, "kiosk.html", context)
 
