@@ -92,3 +92,10 @@ export async function documentContent(id) {
   const response = await request('GET', `/documents/${id}/content`);
   return response.blob();
 }
+
+// Shares (docs/shares.md): the owner's routes. Only sealed boxes, wrapped keys
+// and the hash of the access token travel; never the link's secret or the PIN.
+export const createShare = (body) => json('POST', '/shares', { json: body });
+export const listShares = () => json('GET', '/shares');
+export const revokeShare = (id) => json('POST', `/shares/${encodeURIComponent(id)}/revoke`);
+export const deleteShare = (id) => json('DELETE', `/shares/${encodeURIComponent(id)}`);

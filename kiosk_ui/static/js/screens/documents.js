@@ -2,6 +2,7 @@
 // search over the decrypted titles, dates and issuers, all in this page.
 import { categoryIcon, categoryOf } from '../categories.js';
 import { details } from '../format.js';
+import { t } from '../i18n.js';
 import { go, register } from '../nav.js';
 import { state } from '../state.js';
 import { byId, el, errorMessage, icon, notify } from '../ui.js';
@@ -30,7 +31,12 @@ function item(document) {
     ]),
   ]);
   open.addEventListener('click', () => go('view', document.id));
-  return el('li', {}, [open]);
+  const share = el('button', {
+    className: 'btn share-one',
+    attrs: { type: 'button', 'aria-label': t('Share {title}', { title: document.metadata.title || '—' }) },
+  }, [icon('share'), t('Share')]);
+  share.addEventListener('click', () => go('share', document.id));
+  return el('li', { className: 'document-row' }, [open, share]);
 }
 
 function render() {
