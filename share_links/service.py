@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from crypto.share import access_token_matches
+from crypto.share import access_token_matches, is_valid_id
 from share_links.errors import (
     ShareExpired,
     ShareLimit,
@@ -201,11 +201,18 @@ def delete_share(db: Session, account_id: str, share_id: str) -> None:
 # The viewer's side --------------------------------------------------------
 
 
-def openable_share(db: Session, share_id: str) -> Share:
-    """The share, if it can be opened now; otherwise the error of its state."""
-    share = db.get(Share, share_id)
+def _public_share(db: Session, share_id: str) -> Share:
+    """The share a link names. Any text may come from a link: one that is not an id
+    (a NUL byte would fail on PostgreSQL) is a share that does not exist."""
+    share = db.get(Share, share_id) if is_valid_id(share_id) else None
     if share is None:
         raise ShareNotFound()
+    return share
+
+
+def openable_share(db: Session, share_id: str) -> Share:
+    """The share, if it can be opened now; otherwise the error of its state."""
+    share = _public_share(db, share_id)
     state = share_state(share)
     if state != ACTIVE:
         raise STATE_ERRORS[state]()
@@ -284,9 +291,7 @@ def shared_documents(db: Session, share: Share) -> list[tuple[ShareDocument, Doc
 def authorize_view(db: Session, share_id: str, view_token: str | None) -> Share:
     """The share behind a viewer's token. Revocation and expiry end every view at
     once; a share used up or locked since stays readable by views already open."""
-    share = db.get(Share, share_id)
-    if share is None:
-        raise ShareNotFound()
+    share = _public_share(db, share_id)
     state = share_state(share)
     if state in (REVOKED, EXPIRED):
         raise STATE_ERRORS[state]()
@@ -298,6 +303,8 @@ def authorize_view(db: Session, share_id: str, view_token: str | None) -> Share:
 
 def shared_document(db: Session, share: Share, document_id: str) -> Document:
     """A document of this share; NotFound for any other, even of the same wallet."""
+    if not is_valid_id(document_id):
+        raise NotFound()
     query = (
         select(Document)
         .join(ShareDocument, ShareDocument.document_id == Document.id)
