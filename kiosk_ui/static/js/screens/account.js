@@ -1,11 +1,15 @@
 // "My account": change the secret phrase, see and end the wallet's sessions,
-// and erase the wallet (typing its name to confirm).
+// take every document away as a decrypted zip (after a warning that the file
+// is unprotected, stronger on a shared terminal), and erase the wallet
+// (typing its name to confirm).
 import { ApiError, endSession, listSessions } from '../api.js';
 import { language, t } from '../i18n.js';
 import { register } from '../nav.js';
 import { MIN_PASSPHRASE_LENGTH } from '../passphrase.js';
 import { leave } from '../session.js';
 import { state } from '../state.js';
+import { saveBlob } from '../download.js';
+import { exportFileName, exportWallet } from '../export.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
 import { changePassphrase, eraseWallet } from '../wallet.js';
 
@@ -89,6 +93,48 @@ async function showSessions() {
   }
 }
 
+const exportConfirm = byId('export-confirm');
+const exportSubmit = byId('export-submit');
+const exportProgress = byId('export-progress');
+
+function showExportProgress(done, total) {
+  const value = total ? Math.floor((100 * done) / total) : 100;
+  byId('export-progress-bar').value = value;
+  byId('export-progress-percent').textContent = `${value}%`;
+  byId('export-progress-label').textContent =
+    done < total ? t('Unlocking document {done} of {total}…', { done: done + 1, total }) : t('The file is ready.');
+}
+
+exportConfirm.addEventListener('change', () => {
+  exportSubmit.disabled = !exportConfirm.checked;
+});
+exportSubmit.addEventListener('click', async () => {
+  setError('export-error', '');
+  exportProgress.hidden = false;
+  showExportProgress(0, 1);
+  try {
+    const { zip, count } = await busy(exportSubmit, () => exportWallet(showExportProgress));
+    const name = exportFileName();
+    saveBlob(zip, name);
+    notify(t('Your file is ready: {name} ({count} documents).', { name, count }));
+  } catch (error) {
+    exportProgress.hidden = true;
+    setError('export-error', errorMessage(error));
+  } finally {
+    exportConfirm.checked = false; // each export is confirmed again
+    exportSubmit.disabled = true;
+  }
+});
+
+function resetExport() {
+  // Public terminals (no downloads of decrypted files) get the stronger warning.
+  byId('export-shared-warning').hidden = document.body.dataset.downloads === 'true';
+  exportConfirm.checked = false;
+  exportSubmit.disabled = true;
+  exportProgress.hidden = true;
+  setError('export-error', '');
+}
+
 byId('erase-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const typed = byId('erase-handle').value.normalize('NFKC').trim();
@@ -111,5 +157,6 @@ register('account', async () => {
   for (const id of ['passphrase-error', 'erase-error']) setError(id, '');
   byId('passphrase-form').reset();
   byId('erase-form').reset();
+  resetExport();
   await showSessions();
 });

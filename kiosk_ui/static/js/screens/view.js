@@ -1,8 +1,10 @@
 // One document: its details, a preview made in this page (images through a
-// blob: URL in <img>, text through textContent, PDF in the browser's viewer
-// from a blob: URL), print, rename or change type, delete with confirmation.
-// Uploaded HTML, SVG or scripts are never rendered: they get no preview.
+// blob: URL in <img>, text through textContent, PDF pages drawn on a canvas
+// by PDF.js, page by page), print, download (only where the deployment
+// allows it: PDE_KIOSK_DOWNLOADS), rename or change type, delete with
+// confirmation. Uploaded HTML, SVG or scripts are never rendered: they get no preview.
 import { categoryIcon, categoryOf } from '../categories.js';
+import { downloadName, saveBlob } from '../download.js';
 import { details } from '../format.js';
 import { t } from '../i18n.js';
 import { go, register } from '../nav.js';
@@ -15,8 +17,14 @@ const preview = byId('preview');
 const status = byId('view-status');
 const editForm = byId('edit-form');
 const confirm = byId('delete-confirm');
+const pdfNav = byId('pdf-nav');
 let currentId = null;
-let pdfFrame = null;
+/** The decrypted content on show, kept for a download. */
+let shown = null;
+/** The PDF on show: PDF.js's document, the page drawn, its canvas, and its pages for the printer. */
+let pdf = null;
+
+byId('view-download').hidden = document.body.dataset.downloads !== 'true';
 
 /** How a media type is previewed: 'image', 'text', 'pdf' or null (no preview). */
 export function previewKind(mediaType) {
@@ -48,23 +56,100 @@ async function showPreview(document) {
   status.textContent = t('Opening the document…');
   const blob = await documentContent(document.id, type);
   if (currentId !== document.id) return; // the person moved on meanwhile
+  shown = { id: document.id, blob };
   if (kind === 'image') {
     preview.replaceChildren(el('img', { attrs: { src: objectUrl(blob), alt: document.metadata.title || '' } }));
   } else if (kind === 'text') {
     preview.replaceChildren(el('pre', { className: 'text-preview', text: await blob.text() }));
   } else {
-    pdfFrame = el('iframe', { className: 'pdf-preview', attrs: { src: objectUrl(blob), title: document.metadata.title || '' } });
-    preview.replaceChildren(pdfFrame);
+    await showPdf(document, blob);
+    if (currentId !== document.id) return;
   }
   preview.dataset.kind = kind;
   status.textContent = '';
 }
 
-byId('view-print').addEventListener('click', () => {
-  if (preview.dataset.kind === 'pdf' && pdfFrame?.contentWindow) {
-    pdfFrame.contentWindow.print();
-  } else {
+async function showPdf(document, blob) {
+  const { openPdf } = await import('../pdf-viewer.js'); // PDF.js loads only now
+  const opened = await openPdf(blob);
+  if (currentId !== document.id) {
+    opened.destroy();
+    return;
+  }
+  const canvas = el('canvas', { className: 'pdf-canvas' });
+  pdf = { document: opened, title: document.metadata.title || '', page: 1, canvas, printed: null };
+  preview.replaceChildren(canvas, el('div', { className: 'print-pages' }));
+  await drawPdfPage(1);
+}
+
+/** Draw page `number` of the PDF on show and say where the person is. */
+async function drawPdfPage(number) {
+  const { drawPage } = await import('../pdf-viewer.js');
+  const shownPdf = pdf;
+  const total = shownPdf.document.numPages;
+  const where = t('Page {number} of {total}', { number, total });
+  for (const button of pdfNav.querySelectorAll('button')) button.disabled = true;
+  try {
+    await drawPage(shownPdf.document, number, shownPdf.canvas, Math.min(preview.clientWidth || 800, 900));
+  } finally {
+    if (pdf === shownPdf) {
+      shownPdf.page = number;
+      shownPdf.canvas.setAttribute('role', 'img');
+      shownPdf.canvas.setAttribute('aria-label', `${shownPdf.title} · ${where}`);
+      byId('pdf-page').textContent = where;
+      byId('pdf-previous').disabled = number <= 1;
+      byId('pdf-next').disabled = number >= total;
+      pdfNav.hidden = total < 2;
+    }
+  }
+}
+
+for (const [id, step] of [['pdf-previous', -1], ['pdf-next', 1]]) {
+  byId(id).addEventListener('click', async () => {
+    try {
+      await drawPdfPage(pdf.page + step);
+    } catch (error) {
+      status.textContent = errorMessage(error);
+    }
+  });
+}
+
+/** Every page of the PDF on show, as pictures that only the printer sees. */
+async function preparePdfForPrint() {
+  if (pdf.printed) return;
+  const shownPdf = pdf;
+  status.textContent = t('Preparing the pages for printing…');
+  const { printImages } = await import('../pdf-viewer.js');
+  const images = (await printImages(shownPdf.document)).map((blob) =>
+    el('img', { attrs: { src: objectUrl(blob), alt: '' } }),
+  );
+  await Promise.all(images.map((image) => image.decode().catch(() => {})));
+  if (pdf !== shownPdf) return;
+  preview.querySelector('.print-pages').replaceChildren(...images);
+  shownPdf.printed = images.length;
+  status.textContent = '';
+}
+
+byId('view-print').addEventListener('click', async (event) => {
+  try {
+    if (preview.dataset.kind === 'pdf' && pdf) await busy(event.currentTarget, preparePdfForPrint);
     window.print();
+  } catch (error) {
+    status.textContent = errorMessage(error);
+  }
+});
+
+byId('view-download').addEventListener('click', async (event) => {
+  const { metadata } = state.documents.get(currentId);
+  const id = currentId;
+  try {
+    const blob =
+      shown?.id === id
+        ? shown.blob
+        : await busy(event.currentTarget, () => documentContent(id, 'application/octet-stream'));
+    saveBlob(blob, downloadName(metadata));
+  } catch (error) {
+    notify(errorMessage(error));
   }
 });
 
@@ -124,10 +209,18 @@ byId('delete-yes').addEventListener('click', async (event) => {
   }
 });
 
+/** Let go of the PDF on show (PDF.js keeps it in its worker until destroyed). */
+function closePdf() {
+  if (pdf) pdf.document.destroy();
+  pdf = null;
+  pdfNav.hidden = true;
+}
+
 register('view', async (id) => {
   const document = state.documents.get(id);
   currentId = id;
-  pdfFrame = null;
+  shown = null;
+  closePdf();
   preview.replaceChildren();
   delete preview.dataset.kind;
   editForm.hidden = true;
