@@ -49,14 +49,15 @@ class CatalogTranslations(gettext.NullTranslations):
         return self.gettext(singular if n == 1 else plural)
 
 
-def catalog_path(code: str, directory: Path = LOCALES_DIR) -> Path:
-    """Where the `.po` catalog of language `code` lives."""
-    return directory / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(code: str, directory: Path = LOCALES_DIR, domain: str = DOMAIN) -> Path:
+    """Where the `.po` catalog of language `code` lives (`domain`: the kiosk's
+    "messages", or another page's own catalogs, such as the share viewer's)."""
+    return directory / code / "LC_MESSAGES" / f"{domain}.po"
 
 
-def read_catalog(code: str, directory: Path = LOCALES_DIR) -> dict[str, str]:
+def read_catalog(code: str, directory: Path = LOCALES_DIR, domain: str = DOMAIN) -> dict[str, str]:
     """msgid → msgstr of one catalog; untranslated and fuzzy entries are left out."""
-    with catalog_path(code, directory).open("rb") as po_file:
+    with catalog_path(code, directory, domain).open("rb") as po_file:
         catalog = read_po(po_file, locale=code)
     return {
         str(message.id): str(message.string)
@@ -65,9 +66,11 @@ def read_catalog(code: str, directory: Path = LOCALES_DIR) -> dict[str, str]:
     }
 
 
-def load_translations(directory: Path = LOCALES_DIR) -> dict[str, CatalogTranslations]:
+def load_translations(
+    directory: Path = LOCALES_DIR, domain: str = DOMAIN
+) -> dict[str, CatalogTranslations]:
     """The translations of every language, by language code."""
     return {
-        language.code: CatalogTranslations(read_catalog(language.code, directory))
+        language.code: CatalogTranslations(read_catalog(language.code, directory, domain))
         for language in LANGUAGES
     }
