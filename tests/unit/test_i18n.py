@@ -1,6 +1,7 @@
 """The kiosk's catalogs: every message has a translation in every language,
 keeps its {placeholders}, and every string the templates and scripts show is
-in the catalogs; the pages render in the chosen language, Arabic right to left."""
+in the catalogs; the pages render in the chosen language, Arabic right to left.
+The share viewer's own catalogs (domain "viewer") are held to the same rules."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from fastapi.testclient import TestClient
 from kiosk_ui.app import create_app
 from kiosk_ui.i18n import LANGUAGES, catalog_path, read_catalog
 from kiosk_ui.pages import CATEGORY_LABELS
+from share_links.viewer import CATEGORY_LABELS as VIEWER_CATEGORY_LABELS
+from share_links.viewer import VIEWER_DOMAIN
 from wallet.db import migrate
 from wallet.settings import Settings
 
@@ -105,3 +108,91 @@ def test_an_unknown_language_is_not_found_and_a_short_idle_is_only_for_developme
     assert http.get("/fr", follow_redirects=False).headers["location"] == "/fr/"
     assert 'data-idle-seconds="180"' in http.get("/fr/").text
     assert 'data-idle-seconds="5"' in http.get("/fr/?idle=5").text
+
+
+# The share viewer's own catalogs (share_links/viewer/locales, domain "viewer") -----
+
+VIEWER = Path(__file__).resolve().parents[2] / "share_links" / "viewer"
+VIEWER_LOCALES = VIEWER / "locales"
+# Messages of the viewer's scripts: t('…'), setText(element, '…'), say(doc, '…'),
+# askPin('…'), and the title/text/retry of each page of a link that cannot be opened.
+VIEWER_SCRIPT_MESSAGE = re.compile(
+    r"(?:\bt\(\s*"
+    r"|\b(?:say|setText|askPin)\((?:[^,()]+(?:\([^()]*\))?,\s*)?"
+    r"|\b(?:title|text|retry): )"
+    r"'([^']+)'"
+)
+
+
+def viewer_catalog(code: str) -> dict[str, str]:
+    return read_catalog(code, VIEWER_LOCALES, domain=VIEWER_DOMAIN)
+
+
+def viewer_used_messages() -> set[str]:
+    """Every message id the viewer's template and scripts use, and its category labels."""
+    used = set(VIEWER_CATEGORY_LABELS.values())
+    for template in (VIEWER / "templates").rglob("*.html"):
+        used |= {m.group(2) for m in TEMPLATE_MESSAGE.finditer(template.read_text())}
+    for script in (VIEWER / "static").rglob("*.js"):
+        used |= {m.group(1) for m in VIEWER_SCRIPT_MESSAGE.finditer(script.read_text())}
+    return used
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_viewer_has_every_message_in_every_language_with_its_placeholders(
+    code: str,
+) -> None:
+    assert catalog_path(code, VIEWER_LOCALES, VIEWER_DOMAIN).exists()
+    english, catalog = viewer_catalog("en"), viewer_catalog(code)
+    assert set(catalog) == set(english), set(english) ^ set(catalog)
+    assert all(text.strip() for text in catalog.values())
+    for message, text in catalog.items():
+        assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(text)), message
+
+
+def test_the_viewer_catalogs_hold_exactly_the_messages_it_shows() -> None:
+    english = set(viewer_catalog("en"))
+    used = viewer_used_messages()
+    assert len(used) > 50  # the extraction found the scripts' messages too
+    assert used - english == set(), "missing from the viewer's catalogs"
+    assert english - used == set(), "unused in the viewer"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_viewer_names_categories_as_the_kiosk_does(code: str) -> None:
+    assert VIEWER_CATEGORY_LABELS == CATEGORY_LABELS
+    kiosk, viewer = read_catalog(code), viewer_catalog(code)
+    assert {label: viewer[label] for label in CATEGORY_LABELS.values()} == {
+        label: kiosk[label] for label in CATEGORY_LABELS.values()
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "query", "code", "direction", "title"),
+    [
+        ("fr-BE,fr;q=0.9,en;q=0.8", "", "fr", "ltr", "Documents partagés (PDE)"),
+        ("de-DE,de;q=0.9,nl;q=0.8,en;q=0.5", "", "nl", "ltr", "Gedeelde documenten (PDE)"),
+        ("en;q=0.2,pl;q=0.7", "", "pl", "ltr", "Udostępnione dokumenty (PDE)"),
+        ("fr", "?lang=ar", "ar", "rtl", "وثائق مُشارَكة (PDE)"),
+        ("", "?lang=xx", "fr", "ltr", "Documents partagés (PDE)"),
+    ],
+)
+def test_the_viewer_speaks_the_browser_language_or_the_one_asked(
+    http: TestClient, header: str, query: str, code: str, direction: str, title: str
+) -> None:
+    response = http.get(f"/s/AAAAAAAAAAAAAAAAAAAAAA{query}", headers={"Accept-Language": header})
+    assert response.status_code == 200
+    assert response.headers["content-language"] == code
+    assert f'<html lang="{code}" dir="{direction}">' in response.text
+    assert f">{title}</title>" in response.text
+    for name in ("Français", "Nederlands", "English", "العربية", "Polski"):
+        assert f">{name}</button>" in response.text
+    assert 'id="viewer-strings"' in response.text
+
+
+@pytest.mark.parametrize("path", ["/s/not-an-id", "/s/AAAAAAAAAAAAAAAAAAAAAB", "/s/", "/s/a/b"])
+def test_a_malformed_share_id_gets_the_viewer_page_not_json(http: TestClient, path: str) -> None:
+    response = http.get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'data-state="invalid"' in response.text

@@ -1,0 +1,151 @@
+"""The social worker's page at `/s/<share_id>` (DESIGN.md §1, journey 6).
+
+The server renders one static page per language; everything that involves the
+share happens in the worker's browser: it reads the secret from the link's
+fragment (never sent here), removes it from the address bar, opens the share
+through the API of docs/shares.md and decrypts the documents in page memory.
+
+The page carries the viewer's strings in every language, so the worker can
+switch language without a reload: a reload would lose the secret, which is no
+longer in the address bar. Languages and catalogs are handed in by the caller
+(kiosk_ui composes the app): this package does not import the interface.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from crypto import b64u_decode
+from crypto.errors import CryptoError
+from wallet.categories import CATEGORIES
+
+# templates/ (the page), static/ (served at /static/viewer), locales/ (catalogs "viewer.po")
+VIEWER_DIR = Path(__file__).parent / "viewer"
+VIEWER_DOMAIN = "viewer"
+
+SHARE_ID_BYTES = 16
+LANGUAGE_TAG = re.compile(r"^\s*([A-Za-z]{1,8})(?:-[A-Za-z0-9]{1,8})*\s*$")
+
+# The category labels the viewer shows beside each pictogram: the same English
+# message ids as the kiosk's (tests/unit/test_i18n.py checks they agree).
+CATEGORY_LABELS: dict[str, str] = {
+    "identity": "Identity and residence",
+    "social": "Social reports and rights",
+    "steps": "Steps and requests",
+    "cpas": "CPAS letters",
+    "health": "Health",
+    "work": "Work, training and diplomas",
+    "children": "Children",
+    "leisure": "Leisure and clubs",
+    "story": "My story",
+    "other": "Other",
+}
+assert set(CATEGORY_LABELS) == set(CATEGORIES)
+
+
+class ViewerLanguage(Protocol):
+    """A language of the page, named in its own script."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def direction(self) -> str: ...
+
+
+class ViewerCatalog(Protocol):
+    """One language's translations of the viewer's messages."""
+
+    messages: dict[str, str]
+
+    def gettext(self, message: str) -> str: ...
+
+
+def is_share_id(text: str) -> bool:
+    """Whether `text` is a share id: 16 bytes as canonical, unpadded base64url."""
+    if len(text) != 22:
+        return False
+    try:
+        return len(b64u_decode(text)) == SHARE_ID_BYTES
+    except (CryptoError, ValueError):
+        return False
+
+
+def preferred_language(accept_language: str, supported: Sequence[str], default: str) -> str:
+    """The first of `supported` in an `Accept-Language` header, by quality, else `default`."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = item.partition(";")
+        match = LANGUAGE_TAG.match(tag)
+        if not match:
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            ranked.append((-quality, position, match.group(1).lower()))
+    for _, _, code in sorted(ranked):
+        if code in supported:
+            return code
+    return default
+
+
+def viewer_router(
+    templates: Jinja2Templates,
+    translations: Mapping[str, ViewerCatalog],
+    languages: Sequence[ViewerLanguage],
+) -> APIRouter:
+    """The route of the viewer page, rendered with `templates` (the viewer's own
+    folder, VIEWER_DIR / "templates") in `languages`, the first being the default."""
+    router = APIRouter(include_in_schema=False)
+    codes = [language.code for language in languages]
+    by_code = {language.code: language for language in languages}
+    # Every language's strings travel in the page, for the switch without reload.
+    strings = {code: dict(translations[code].messages) for code in codes}
+    language_list = [
+        {"code": language.code, "name": language.name, "dir": language.direction}
+        for language in languages
+    ]
+
+    @router.get("/s", response_class=HTMLResponse)
+    @router.get("/s/{share_id:path}", response_class=HTMLResponse)
+    def viewer(request: Request, share_id: str = "", lang: str | None = None) -> HTMLResponse:
+        code = lang if lang in by_code else None
+        code = code or preferred_language(
+            request.headers.get("accept-language", ""), codes, codes[0]
+        )
+        valid = is_share_id(share_id)
+        context: dict[str, Any] = {
+            "language": by_code[code],
+            "languages": languages,
+            "_": translations[code].gettext,
+            "strings": strings,
+            "language_list": language_list,
+            "share_id": share_id if valid else "",
+            "initial_state": "opening" if valid else "invalid",
+            "categories": CATEGORY_LABELS,
+        }
+        response = templates.TemplateResponse(
+            request, "viewer.html", context, status_code=200 if valid else 404
+        )
+        response.headers["Content-Language"] = code
+        response.headers["Vary"] = "Accept-Language"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return router

@@ -1,0 +1,252 @@
+// The shared documents, one card each: pictogram, title, details, and the
+// three things a worker does with them: show, print, download. Content is
+// fetched again for every action, so a revocation stops the next one at once;
+// only the preview on screen stays in memory (as a blob: URL).
+import * as pde from '/static/crypto/pde-crypto.js';
+import { NetworkError, ShareError, documentContent } from './api.js';
+import { claimedType, looksLike, previewKind, safeFileName } from './files.js';
+import { pdfPages, pdfjsAvailable } from './pdf.js';
+import { language, onLanguageChange, setText, t } from './strings.js';
+
+const categories = JSON.parse(document.getElementById('viewer-strings').textContent).categories;
+const list = document.getElementById('document-list');
+const template = document.getElementById('document-template');
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const objectUrls = new Set();
+let share = null; // {shareId, viewToken, documents, onShareError}
+
+/** A yyyy-mm-dd date in the page's language, or the text as given. */
+function formatDate(value) {
+  if (!DATE.test(value || '')) return value || '';
+  const [year, month, day] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return new Intl.DateTimeFormat(language(), { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+}
+
+function formatSize(bytes) {
+  const [value, unit] = bytes >= 1e6 ? [bytes / 1e6, 'megabyte'] : [Math.max(bytes, 1) / 1e3, 'kilobyte'];
+  return new Intl.NumberFormat(language(), { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+}
+
+const category = (metadata) => (metadata.type in categories ? metadata.type : null);
+const titleOf = (doc) => doc.metadata.title || t('Document {number}', { number: doc.index + 1 });
+
+function objectUrl(blob) {
+  const url = URL.createObjectURL(blob);
+  objectUrls.add(url);
+  return url;
+}
+
+function forget(url) {
+  URL.revokeObjectURL(url);
+  objectUrls.delete(url);
+}
+
+/** The words of one card, in the page's language (again after a language switch). */
+function renderCard(doc) {
+  const { card, metadata } = doc;
+  const slug = category(metadata);
+  card.querySelector('.document-icon').src = `/static/icons/category-${slug || 'other'}.svg`;
+  card.querySelector('.document-title').textContent = titleOf(doc);
+  const details = [slug ? t(categories[slug]) : '', formatDate(metadata.date), metadata.issuer];
+  card.querySelector('.document-details').textContent = details.filter(Boolean).join(' · ');
+  const file = [metadata.file_name, doc.size === null ? '' : formatSize(doc.size)];
+  card.querySelector('.document-file').textContent = file.filter(Boolean).join(' · ');
+  const showing = !card.querySelector('.preview').hidden;
+  card.querySelector('.document-show .label').textContent = showing ? t('Hide') : t('Show');
+  card.querySelector('.document-print .label').textContent = t('Print');
+  card.querySelector('.document-download .label').textContent = t('Download');
+  for (const button of card.querySelectorAll('button')) {
+    button.setAttribute('aria-describedby', doc.titleId);
+  }
+  const frame = card.querySelector('iframe');
+  if (frame) frame.title = titleOf(doc);
+  const image = card.querySelector('.preview img');
+  if (image) image.alt = titleOf(doc);
+  card.querySelectorAll('.pdf-pages canvas').forEach((canvas, i) => {
+    canvas.setAttribute('aria-label', pageLabel(doc, i + 1));
+  });
+}
+
+function pageLabel(doc, number) {
+  return t('{title}, page {number}', { title: titleOf(doc), number });
+}
+
+function say(doc, message) {
+  setText(doc.card.querySelector('.document-status'), message);
+}
+
+/** The decrypted content of a document, fetched now with the view token. */
+async function decrypted(doc, type) {
+  const stream = await documentContent(share.shareId, doc.id, share.viewToken);
+  return pde.decryptBlob(stream, doc.key, doc.id, { type });
+}
+
+/** Runs `action`; a share that ended replaces the page, other failures are said on the card. */
+async function attempt(doc, button, action) {
+  if (button.getAttribute('aria-busy') === 'true') return;
+  button.setAttribute('aria-busy', 'true');
+  say(doc, 'Opening the document…');
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof ShareError && error.code === 'not_found') {
+      say(doc, 'This document is no longer shared.');
+    } else if (error instanceof ShareError && error.code !== 'rate_limited' && error.status < 500) {
+      share?.onShareError(error);
+    } else if (error instanceof pde.CryptoError) {
+      say(doc, 'This document could not be decrypted: it may be damaged.');
+    } else if (error instanceof ShareError) {
+      say(doc, 'The server is busy. Try again in a minute.');
+    } else if (error instanceof NetworkError || error instanceof TypeError) {
+      say(doc, 'The connection was lost. Check it and try again.');
+    } else {
+      throw error;
+    }
+  } finally {
+    button.removeAttribute('aria-busy');
+  }
+}
+
+function hidePreview(doc) {
+  const preview = doc.card.querySelector('.preview');
+  for (const element of preview.querySelectorAll('[src^="blob:"]')) forget(element.src);
+  preview.replaceChildren();
+  preview.hidden = true;
+  delete preview.dataset.kind;
+  doc.card.querySelector('.document-show').setAttribute('aria-expanded', 'false');
+  renderCard(doc);
+}
+
+async function showPreview(doc) {
+  const kind = previewKind(doc.type);
+  const blob = await decrypted(doc, doc.type);
+  if (!share || !doc.card.isConnected) return;
+  if (!(await looksLike(blob, doc.type))) {
+    doc.previewable = false;
+    doc.card.querySelector('.document-show').hidden = true;
+    doc.card.querySelector('.document-print').hidden = true;
+    say(doc, 'This file cannot be shown here. Download it to open it.');
+    return;
+  }
+  const preview = doc.card.querySelector('.preview');
+  let content;
+  if (kind === 'image') {
+    content = document.createElement('img');
+    content.src = objectUrl(blob);
+  } else if (kind === 'text') {
+    content = document.createElement('pre');
+    content.className = 'text-preview';
+    content.textContent = await blob.text();
+  } else if (await pdfjsAvailable()) {
+    try {
+      content = await pdfPages(blob, (number) => pageLabel(doc, number));
+    } catch {
+      say(doc, 'This file cannot be shown here. Download it to open it.');
+      return;
+    }
+    if (!share || !doc.card.isConnected) return;
+  } else {
+    // The browser's own PDF viewer, from our own blob: of type application/pdf, checked above.
+    content = document.createElement('iframe');
+    content.className = 'pdf-preview';
+    content.src = objectUrl(blob);
+  }
+  preview.replaceChildren(content);
+  preview.dataset.kind = kind;
+  preview.hidden = false;
+  doc.card.querySelector('.document-show').setAttribute('aria-expanded', 'true');
+  say(doc, '');
+  renderCard(doc);
+}
+
+function printDocument(doc) {
+  const frame = doc.card.querySelector('.preview iframe');
+  if (frame?.contentWindow) {
+    frame.contentWindow.print();
+    return;
+  }
+  document.body.classList.add('printing-one');
+  doc.card.classList.add('printing');
+  window.print();
+}
+
+window.addEventListener('afterprint', () => {
+  document.body.classList.remove('printing-one');
+  for (const card of list.querySelectorAll('.printing')) card.classList.remove('printing');
+});
+
+async function download(doc) {
+  const blob = await decrypted(doc, 'application/octet-stream');
+  if (!share) return;
+  const link = document.createElement('a');
+  link.href = objectUrl(blob);
+  link.download = safeFileName(doc.metadata.file_name, doc.type, titleOf(doc));
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => forget(link.href), 60_000);
+  say(doc, 'Downloaded.');
+}
+
+function makeCard(doc) {
+  const card = template.content.firstElementChild.cloneNode(true);
+  doc.card = card;
+  doc.titleId = `document-title-${doc.index}`;
+  card.querySelector('.document-title').id = doc.titleId;
+  card.querySelector('.document').setAttribute('aria-labelledby', doc.titleId);
+  const preview = card.querySelector('.preview');
+  preview.id = `document-preview-${doc.index}`;
+  const show = card.querySelector('.document-show');
+  show.setAttribute('aria-controls', preview.id);
+  const print = card.querySelector('.document-print');
+  if (!doc.previewable) {
+    show.hidden = true;
+    print.hidden = true;
+    say(doc, 'This kind of file is not shown here, for safety. Download it to open it.');
+  }
+  show.addEventListener('click', () =>
+    preview.hidden ? attempt(doc, show, () => showPreview(doc)) : hidePreview(doc),
+  );
+  print.addEventListener('click', () =>
+    attempt(doc, print, async () => {
+      if (preview.hidden) await showPreview(doc);
+      if (!preview.hidden) printDocument(doc);
+    }),
+  );
+  const save = card.querySelector('.document-download');
+  save.addEventListener('click', () => attempt(doc, save, () => download(doc)));
+  renderCard(doc);
+  return card;
+}
+
+function renderAll() {
+  if (share) for (const doc of share.documents) renderCard(doc);
+}
+onLanguageChange(renderAll);
+
+/**
+ * Show the opened share's documents.
+ * @param {{shareId: string, viewToken: string, onShareError: (error: ShareError) => void,
+ *   documents: {id: string, key: Uint8Array, metadata: object, size: number|null}[]}} opened
+ */
+export function showDocuments(opened) {
+  clearDocuments();
+  share = opened;
+  share.documents.forEach((doc, index) => {
+    doc.index = index;
+    doc.type = claimedType(doc.metadata);
+    doc.previewable = previewKind(doc.type) !== null;
+  });
+  list.replaceChildren(...share.documents.map(makeCard));
+}
+
+/** Take every document off the page and out of memory (keys zeroed, blob: URLs revoked). */
+export function clearDocuments() {
+  for (const url of objectUrls) URL.revokeObjectURL(url);
+  objectUrls.clear();
+  list.replaceChildren();
+  if (share) for (const doc of share.documents) doc.key.fill(0);
+  share = null;
+}

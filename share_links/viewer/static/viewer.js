@@ -1,0 +1,353 @@
+// The social worker's viewer (DESIGN.md §1, journey 6; docs/shares.md):
+// read the link's secret from the fragment and take it out of the address bar
+// at once, ask for the PIN when there is one, open the share, decrypt who it
+// is for, why, and each document's details, all in this page's memory.
+// Every state of a link that cannot be opened gets its own plain page.
+import * as pde from '/static/crypto/pde-crypto.js';
+import { NetworkError, ShareError, openShare, shareStatus } from './api.js';
+import { clearDocuments, showDocuments } from './documents.js';
+import { language, onLanguageChange, setLanguage, setText, t } from './strings.js';
+
+const ICONS = '/static/icons';
+const VIEWER_ICONS = '/static/viewer/icons';
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+// Each state of a link that cannot be shown: pictogram, title, explanation,
+// and the label of the button that tries again (for states worth retrying).
+const PROBLEMS = {
+  invalid: {
+    icon: `${VIEWER_ICONS}/link-broken.svg`,
+    title: 'This link is not valid',
+    text: 'The link is incomplete or damaged. Scan the QR code again, or copy the whole link, including the part after the # sign.',
+  },
+  not_found: {
+    icon: `${VIEWER_ICONS}/link-broken.svg`,
+    title: 'No documents at this link',
+    text: 'This link does not exist, or the person who shared it deleted it. Ask them for a new link if you still need the documents.',
+  },
+  expired: {
+    icon: `${ICONS}/clock.svg`,
+    title: 'This link has expired',
+    text: 'The person chose how long the documents could be seen, and that time is over. Ask them for a new link if you still need the documents.',
+  },
+  revoked: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was withdrawn',
+    text: 'The person who shared these documents took the link back. Ask them for a new link if you still need the documents.',
+  },
+  locked: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link is locked',
+    text: 'The PIN was wrong too many times. For safety, this link can no longer be opened. Ask the person for a new link.',
+  },
+  used_up: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was already used',
+    text: 'It was opened as many times as the person allowed. Ask them for a new link if you still need the documents.',
+  },
+  view_expired: {
+    icon: `${ICONS}/clock.svg`,
+    title: 'Open the link again',
+    text: 'For safety, the documents are shown for a limited time only. Open them again to go on; this counts as a new opening.',
+    retry: 'Open again',
+  },
+  network: {
+    icon: `${VIEWER_ICONS}/wifi-off.svg`,
+    title: 'No connection',
+    text: 'The documents could not be loaded. Check the connection and try again.',
+    retry: 'Try again',
+  },
+  unavailable: {
+    icon: `${ICONS}/warning.svg`,
+    title: 'The service is not available',
+    text: 'The server is busy or stopped for a moment. Try again in a few minutes.',
+    retry: 'Try again',
+  },
+  rate_limited: {
+    icon: `${ICONS}/clock.svg`,
+    title: 'Too many attempts',
+    text: 'Wait a minute, then try again.',
+    retry: 'Try again',
+  },
+  damaged: {
+    icon: `${ICONS}/warning.svg`,
+    title: 'These documents cannot be opened',
+    text: 'They could not be decrypted: the link may be damaged. Ask the person who shared it for a new link.',
+  },
+  unsupported: {
+    icon: `${ICONS}/warning.svg`,
+    title: 'This browser cannot open these documents',
+    text: 'Use an up-to-date browser (Firefox, Chrome, Edge or Safari) and a secure address starting with https.',
+  },
+};
+
+// The API's codes for a share that cannot be opened (docs/shares.md), and their pages.
+const SHARE_STATES = {
+  share_not_found: 'not_found',
+  share_expired: 'expired',
+  share_revoked: 'revoked',
+  share_used_up: 'used_up',
+  share_locked: 'locked',
+  share_view_expired: 'view_expired',
+  rate_limited: 'rate_limited',
+};
+
+const byId = (id) => document.getElementById(id);
+const state = {
+  shareId: document.body.dataset.shareId,
+  secret: null, // the link's 16 bytes, until the share is open
+  keys: null, // {shareKey, accessToken} once open: "open again" needs no PIN
+  needsPin: false,
+  opened: null, // {info, expiresAt, viewExpiresAt, opens, maxOpens}
+  viewTimer: null,
+};
+
+function showScreen(name, focus) {
+  for (const screen of document.querySelectorAll('.screen')) {
+    screen.hidden = screen.id !== `screen-${name}`;
+  }
+  if (focus) byId(focus).focus();
+}
+
+/** Replace the page with the plain page of `kind`; `retry` re-runs the failed step. */
+function showProblem(kind, retry = null) {
+  const problem = PROBLEMS[kind];
+  clearTimeout(state.viewTimer);
+  clearDocuments();
+  state.opened = null;
+  document.body.dataset.state = kind;
+  byId('problem-icon').src = problem.icon;
+  setText(byId('problem-heading'), problem.title);
+  setText(byId('problem-text'), problem.text);
+  const button = byId('problem-retry');
+  button.hidden = !(retry && problem.retry);
+  setText(byId('problem-retry-label'), problem.retry || '');
+  button.onclick = retry;
+  showScreen('problem', 'problem-title');
+}
+
+function problemOf(error) {
+  if (error instanceof NetworkError) return 'network';
+  if (error instanceof pde.CryptoError) return 'damaged';
+  if (error instanceof ShareError) {
+    if (error.code in SHARE_STATES) return SHARE_STATES[error.code];
+    if (error.status >= 500) return 'unavailable';
+    if (error.status === 404) return 'not_found';
+    return 'invalid';
+  }
+  throw error;
+}
+
+function formatWhen(iso, options = { dateStyle: 'full', timeStyle: 'short' }) {
+  return new Intl.DateTimeFormat(language(), options).format(new Date(iso));
+}
+
+function formatNumber(n) {
+  return new Intl.NumberFormat(language()).format(n);
+}
+
+/** Who the share is for, why, until when, and how often it was opened. */
+function renderFacts() {
+  const { opened } = state;
+  if (!opened) return;
+  const { recipient, purpose } = opened.info;
+  byId('fact-recipient').hidden = !recipient;
+  byId('share-recipient').textContent = recipient || '';
+  byId('fact-purpose').hidden = !purpose;
+  byId('share-purpose').textContent = purpose || '';
+  byId('share-expires').textContent = formatWhen(opened.expiresAt);
+  byId('share-opens').textContent =
+    opened.maxOpens === null
+      ? formatNumber(opened.opens)
+      : t('{opens} of {max}', { opens: formatNumber(opened.opens), max: formatNumber(opened.maxOpens) });
+  const sameDay = new Date(opened.viewExpiresAt).toDateString() === new Date().toDateString();
+  const until = formatWhen(
+    opened.viewExpiresAt,
+    sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' },
+  );
+  byId('share-notice').textContent = t(
+    'You see only what the person chose to share. This page shows the documents until {time}; after that, open them again.',
+    { time: until },
+  );
+  byId('documents-title').textContent = t('Shared documents: {count}', {
+    count: formatNumber(opened.documentCount),
+  });
+}
+onLanguageChange(renderFacts);
+
+async function decryptDocuments(shareKey, documents) {
+  return Promise.all(
+    documents.map(async (item) => ({
+      id: item.document_id,
+      key: await pde.unwrapDocumentKeyFromShare(
+        shareKey,
+        pde.b64uDecode(item.wrapped_key),
+        state.shareId,
+        item.document_id,
+      ),
+      metadata: await pde.decryptShareMetadata(
+        shareKey,
+        pde.b64uDecode(item.metadata),
+        state.shareId,
+        item.document_id,
+      ),
+      size: Number.isFinite(item.size) ? pde.plaintextSize(item.size) : null,
+    })),
+  );
+}
+
+/** Show the share when the server's view time is over (its clock, not this computer's). */
+function startViewTimer(opened) {
+  const skew = opened.server_time ? Date.parse(opened.server_time) - Date.now() : 0;
+  const left = Date.parse(opened.view_expires_at) - (Date.now() + (Number.isFinite(skew) ? skew : 0));
+  clearTimeout(state.viewTimer);
+  state.viewTimer = setTimeout(() => showProblem('view_expired', reopen), Math.min(Math.max(left, 0), MAX_TIMER_MS));
+}
+
+/** Open the share with these keys and show it; errors go to the caller. */
+async function open(keys) {
+  const opened = await openShare(state.shareId, pde.b64uEncode(keys.accessToken));
+  const info = await pde.decryptShareInfo(keys.shareKey, pde.b64uDecode(opened.info), state.shareId);
+  const documents = await decryptDocuments(keys.shareKey, opened.documents);
+  state.keys = keys;
+  state.secret?.fill(0);
+  state.secret = null;
+  state.opened = {
+    info,
+    expiresAt: opened.expires_at,
+    viewExpiresAt: opened.view_expires_at,
+    opens: opened.opens,
+    maxOpens: opened.max_opens ?? null,
+    documentCount: documents.length,
+  };
+  showDocuments({
+    shareId: state.shareId,
+    viewToken: opened.view_token,
+    documents,
+    onShareError: (error) => showProblem(problemOf(error), error.code === 'share_view_expired' ? reopen : null),
+  });
+  renderFacts();
+  document.body.dataset.state = 'open';
+  showScreen('share', 'share-title');
+  startViewTimer(opened);
+}
+
+/** "Open again" after the view time: the keys are still in memory, no PIN needed. */
+async function reopen() {
+  showScreen('opening');
+  try {
+    await open(state.keys);
+  } catch (error) {
+    showProblem(problemOf(error), reopen);
+  }
+}
+
+async function unlock(pin) {
+  const keys = await pde.deriveShareKeys(state.secret, state.shareId, pin);
+  await open(keys);
+}
+
+function askPin(message = '', values = undefined) {
+  document.body.dataset.state = 'pin';
+  const input = byId('pin-input');
+  input.value = '';
+  setText(byId('pin-error'), message, values);
+  if (message) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+  showScreen('pin', 'pin-input');
+}
+
+byId('pin-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = byId('pin-input');
+  const pin = input.value.trim();
+  if (!pin) {
+    setText(byId('pin-error'), 'Type the PIN first.');
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return;
+  }
+  const button = byId('pin-submit');
+  if (button.disabled) return;
+  button.disabled = true;
+  try {
+    await unlock(pin);
+  } catch (error) {
+    if (error instanceof ShareError && error.code === 'share_wrong_access') {
+      if (error.attemptsLeft === null) askPin('Wrong PIN. Check it with the person and try again.');
+      else askPin('Wrong PIN. Attempts left: {count}.', { count: error.attemptsLeft });
+    } else {
+      showProblem(problemOf(error), () => askPin());
+    }
+  } finally {
+    button.disabled = false;
+  }
+});
+
+/** Ask the server whether the share can be opened and needs a PIN, then open it. */
+async function begin() {
+  showScreen('opening');
+  document.body.dataset.state = 'opening';
+  try {
+    const status = await shareStatus(state.shareId);
+    state.needsPin = Boolean(status.pin);
+    if (state.needsPin) {
+      askPin();
+      return;
+    }
+    await unlock('');
+  } catch (error) {
+    if (error instanceof ShareError && error.code === 'share_wrong_access') {
+      showProblem('invalid'); // no PIN: the fragment itself is wrong
+    } else {
+      showProblem(problemOf(error), begin);
+    }
+  }
+}
+
+function readLink() {
+  const href = location.href;
+  // The secret leaves the address bar (and so the history) before anything else happens.
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  try {
+    const link = pde.parseShareLink(href);
+    return link.shareId === state.shareId ? link : null;
+  } catch {
+    return null;
+  }
+}
+
+for (const button of document.querySelectorAll('.language-choice')) {
+  button.addEventListener('click', () => {
+    setLanguage(button.dataset.lang);
+    for (const other of document.querySelectorAll('.language-choice')) {
+      other.setAttribute('aria-pressed', String(other === button));
+    }
+  });
+}
+
+/** Start from the link in the address bar (on load, or when a link is pasted into this tab). */
+function start() {
+  const link = readLink();
+  clearTimeout(state.viewTimer);
+  clearDocuments();
+  state.keys = null;
+  state.opened = null;
+  state.secret?.fill(0);
+  state.secret = null;
+  if (!state.shareId || !link) {
+    showProblem('invalid');
+  } else if (!globalThis.crypto?.subtle) {
+    showProblem('unsupported');
+  } else {
+    state.secret = link.secret;
+    begin();
+  }
+}
+
+// Pasting the same link again only changes the fragment: no reload, so start again here.
+window.addEventListener('hashchange', () => {
+  if (location.hash) start();
+});
+start();
+document.body.dataset.ready = '';

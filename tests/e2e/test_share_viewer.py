@@ -1,0 +1,514 @@
+"""The social worker's viewer at /s/<share_id> (journey 6), in Chromium: given
+a wallet whose owner shared documents with the Python client, when a worker
+opens the link, then the page shows exactly those documents (previews for
+images, text and PDF; HTML only as a download), byte-identical downloads,
+a plain page for every link that cannot be opened, a language switch that
+keeps the documents, and the secret never leaves the page."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import update
+
+from share_links.client import ShareSummary, create_share, delete_share, revoke_share
+from tests.e2e.conftest import LiveServer
+from tests.e2e.kiosk_steps import EMPTY_STORAGE, browser_storage, png
+from wallet.client import PdeClient
+from wallet.clock import now
+from wallet.db import make_engine, migrate, session_factory
+from wallet.models import Share
+from wallet.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+PASSPHRASE = "quatre mots pour ouvrir"
+PIN = "4821"
+EVERY_FIELD = ("title", "type", "date", "issuer", "file_name")
+TEXT = "Attestation de résidence\nRue <b>Haute</b> 12, 1000 Bruxelles\n"
+HTML = b"<!doctype html><title>x</title><h1 id='evil'>EVIL</h1><script>parent.hacked=1</script>"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+
+
+def tiny_pdf() -> bytes:
+    """A one-page PDF that says "Bonjour", with a correct cross-reference table."""
+    stream = b"BT /F1 24 Tf 40 100 Td (Bonjour) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+@dataclass
+class Wallet:
+    """The owner's logged-in client, its documents by short name, and their bytes."""
+
+    client: PdeClient
+    ids: dict[str, str]
+    content: dict[str, bytes]
+
+    def share(self, *names: str, **options: Any) -> ShareSummary:
+        options = {"recipient": "CPAS Ixelles, Mme Dubois", "purpose": "Demande de RIS"} | options
+        return create_share(self.client, [self.ids[name] for name in names], **options)
+
+
+@dataclass
+class Server:
+    url: str
+    settings: Settings
+
+    def change(self, model: Any, where: Any, **values: Any) -> None:
+        """Change stored rows of the running server (to reach states without waiting)."""
+        engine = make_engine(self.settings.sqlalchemy_url)
+        try:
+            with session_factory(engine)() as db:
+                db.execute(update(model).where(where).values(**values))
+                db.commit()
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """This module's own server: its database is edited, and many links are opened
+    from 127.0.0.1, more than the per-address limit allows in a minute."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("pde-viewer"), share_opens_per_client_per_minute=10_000
+    )
+    migrate(settings.sqlalchemy_url)
+    live = LiveServer(settings)
+    live.start()
+    yield Server(live.url, settings)
+    live.stop()
+
+
+def named(data: bytes, name: str) -> io.BytesIO:
+    source = io.BytesIO(data)
+    source.name = name
+    return source
+
+
+@pytest.fixture(scope="module")
+def wallet(server: Server) -> Iterator[Wallet]:
+    client = PdeClient(server.url)
+    client.register(client.suggest_handle(), PASSPHRASE)
+    content = {
+        "photo": png(64, 40),
+        "text": TEXT.encode(),
+        "html": HTML,
+        "pdf": tiny_pdf(),
+        "private": b"never shared",
+    }
+    files = {
+        "photo": ("carte d'identité.png", "Carte d'identité", "identity"),
+        "text": ("attestation.txt", "Attestation CPAS", "cpas"),
+        "html": ("page.html", "Page web", "other"),
+        "pdf": ("décision.pdf", "Décision du CPAS", "cpas"),
+        "private": ("journal.txt", "Journal intime", "story"),
+    }
+    extra = {"photo": {"date": "2024-03-01", "issuer": "Commune d'Ixelles"}}
+    ids = {
+        name: client.add(
+            named(content[name], file_name), title=title, category=category, extra=extra.get(name)
+        )
+        for name, (file_name, title, category) in files.items()
+    }
+    yield Wallet(client, ids, content)
+    client.close()
+
+
+@contextmanager
+def viewer_page(browser: Browser, **options: Any) -> Iterator[Page]:
+    """A fresh browser profile; fails on any script error or CSP refusal."""
+    context = browser.new_context(**({"viewport": DESKTOP} | options))
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "Failed to load resource" not in message.text
+            else None
+        ),
+    )
+    try:
+        yield page
+    finally:
+        context.close()
+    assert problems == [], problems
+
+
+def requests_of(page: Page) -> list[tuple[str, str]]:
+    """(url, body) of every request the page makes from now on."""
+    seen: list[tuple[str, str]] = []
+    page.on("request", lambda r: seen.append((r.url, r.post_data or "")))
+    return seen
+
+
+def origin(url: str) -> str:
+    """scheme://host:port of a URL, or of the page that made a blob: URL."""
+    parts = urlsplit(url.removeprefix("blob:"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def open_link(page: Page, link: str) -> None:
+    page.goto(link)
+    expect(page.locator("body[data-ready]")).to_have_count(1)
+
+
+def enter_pin(page: Page, pin: str) -> None:
+    page.locator("#pin-input").fill(pin)
+    page.locator("#pin-input").press("Enter")
+
+
+def card(page: Page, title: str) -> Any:
+    return page.locator(".document-card", has=page.locator(".document-title", has_text=title))
+
+
+def download(page: Page, title: str) -> tuple[str, bytes]:
+    with page.expect_download() as event:
+        card(page, title).locator(".document-download").click()
+    value = event.value
+    return value.suggested_filename, Path(value.path()).read_bytes()
+
+
+def expect_problem(page: Page, state: str, title: str) -> None:
+    expect(page.locator("body")).to_have_attribute("data-state", state)
+    expect(page.locator("#problem-title")).to_contain_text(title)
+    expect(page.locator(".document-card")).to_have_count(0)
+
+
+def test_a_pin_share_in_french_shows_exactly_the_shared_documents(
+    browser: Browser, server: Server, wallet: Wallet
+) -> None:
+    share = wallet.share("photo", "text", "html", pin=PIN, fields=EVERY_FIELD)
+    secret = share.link.split("#", 1)[1]
+    with viewer_page(browser, locale="fr-BE") as page:
+        sent = requests_of(page)
+        open_link(page, share.link)
+        assert page.url == f"{server.url}/s/{share.share_id}"  # no fragment left
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.locator("#pin-title")).to_have_text("Tapez le code PIN")
+        expect(page.locator("#pin-input")).to_be_focused()
+
+        enter_pin(page, "1111")
+        expect(page.locator("#pin-error")).to_have_text("Code PIN faux. Essais restants : 4.")
+        enter_pin(page, PIN)
+        expect(page.locator("#share-title")).to_be_visible()
+        expect(page.locator("#share-recipient")).to_have_text("CPAS Ixelles, Mme Dubois")
+        expect(page.locator("#share-purpose")).to_have_text("Demande de RIS")
+        expect(page.locator("#share-opens")).to_have_text("1")
+        expect(page.locator("#share-expires")).to_contain_text("2")  # a localised date
+        titles = page.locator(".document-title")
+        expect(titles).to_have_text(["Carte d'identité", "Attestation CPAS", "Page web"])
+        assert "Journal intime" not in page.content()
+
+        photo = card(page, "Carte d'identité")
+        expect(photo.locator(".document-details")).to_have_text(
+            "Identité et séjour · 1 mars 2024 · Commune d'Ixelles"
+        )
+        expect(photo.locator(".document-icon")).to_have_attribute(
+            "src", "/static/icons/category-identity.svg"
+        )
+        photo.locator(".document-show").click()
+        image = photo.locator(".preview img")
+        expect(image).to_have_attribute("src", re.compile(r"^blob:"))
+        page.wait_for_function("document.querySelector('.preview img')?.naturalWidth === 64")
+
+        text = card(page, "Attestation CPAS")
+        text.locator(".document-show").click()
+        expect(text.locator(".preview pre")).to_have_text(TEXT)
+        expect(text.locator(".preview b")).to_have_count(0)  # text, never markup
+
+        html = card(page, "Page web")
+        expect(html.locator(".document-show")).to_be_hidden()
+        expect(html.locator(".document-status")).to_contain_text("Téléchargez-le")
+        assert page.locator("iframe, frame, object, embed").count() == 0
+        assert page.evaluate("window.hacked") is None
+
+        downloads = {
+            name: download(page, title)
+            for name, title in (
+                ("photo", "Carte d'identité"),
+                ("text", "Attestation CPAS"),
+                ("html", "Page web"),
+            )
+        }
+        assert {name: data for name, (_, data) in downloads.items()} == {
+            name: wallet.content[name] for name in downloads
+        }
+        assert downloads["photo"][0] == "carte d'identité.png"
+        assert downloads["html"][0] == "page.html"
+        assert page.locator("iframe, frame").count() == 0
+
+        assert browser_storage(page) == EMPTY_STORAGE
+        assert page.evaluate("location.hash") == ""
+    for url, body in sent:
+        assert secret not in url and secret not in body, url
+        assert PIN not in body, url
+        assert url.startswith((server.url, f"blob:{server.url}/")), url
+
+
+def test_arabic_is_right_to_left_and_a_language_switch_keeps_the_documents(
+    browser: Browser, wallet: Wallet
+) -> None:
+    share = wallet.share("text", "pdf", fields=("type",))
+    with viewer_page(browser, locale="ar") as page:
+        open_link(page, share.link)
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("#share-title")).to_have_text("وثائق مُشارَكة معك")
+        # Only the type travelled: no title, so the documents are numbered.
+        expect(page.locator(".document-title")).to_have_text(["وثيقة 1", "وثيقة 2"])
+        first = page.locator(".document-card").nth(0)
+        first.locator(".document-show").click()
+        expect(first.locator(".preview pre")).to_have_text(TEXT)
+        expect(first.locator(".document-file")).not_to_contain_text("attestation")
+
+        second = page.locator(".document-card").nth(1)
+        second.locator(".document-show").click()
+        expect(second.locator(".preview canvas")).to_have_count(1)  # PDF.js, on a canvas
+        expect(second.locator(".preview canvas")).to_have_attribute(
+            "aria-label", "وثيقة 2، الصفحة 1"
+        )
+
+        page.click(".language-choice[lang=fr]")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.locator("html")).to_have_attribute("dir", "ltr")
+        expect(page.locator("#share-title")).to_have_text("Documents partagés avec vous")
+        expect(page.locator(".document-title")).to_have_text(["Document 1", "Document 2"])
+        expect(first.locator(".document-details")).to_have_text("Courriers du CPAS")
+        expect(first.locator(".document-show")).to_have_text("Masquer")
+        expect(first.locator(".preview pre")).to_have_text(TEXT)  # still on screen
+        expect(page.locator(".language-choice[lang=fr]")).to_have_attribute("aria-pressed", "true")
+        assert page.title() == "Documents partagés (PDE)"
+
+        page.click(".language-choice[lang=nl]")
+        expect(page.locator("#documents-title")).to_have_text("Gedeelde documenten: 2")
+        _, data = download(page, "Document 2")
+        assert data == wallet.content["pdf"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/s/{id}",  # no fragment
+        "/s/{id}#not-a-secret",
+        "/s/{id}#AAAAAAAAAAAAAAAAAAAAAA",  # 16 bytes, but not this link's
+        "/s/not-an-id#AAAAAAAAAAAAAAAAAAAAAA",
+    ],
+)
+def test_a_wrong_or_incomplete_link_gets_the_invalid_link_page(
+    browser: Browser, server: Server, wallet: Wallet, path: str
+) -> None:
+    share = wallet.share("text")
+    with viewer_page(browser, locale="fr-BE") as page:
+        page.goto(server.url + path.format(id=share.share_id))
+        expect_problem(page, "invalid", "Ce lien n'est pas valable")
+        assert "#" not in page.url
+
+
+def test_each_share_that_cannot_be_opened_gets_its_own_page(
+    browser: Browser, server: Server, wallet: Wallet
+) -> None:
+    expired = wallet.share("text")
+    server.change(Share, Share.id == expired.share_id, expires_at=now() - timedelta(seconds=1))
+    revoked = wallet.share("text")
+    revoke_share(wallet.client, revoked.share_id)
+    deleted = wallet.share("text")
+    delete_share(wallet.client, deleted.share_id)
+    once = wallet.share("text", max_opens=1)
+    locked = wallet.share("text", pin=PIN)
+
+    with viewer_page(browser, locale="en-GB") as page:
+        open_link(page, expired.link)
+        expect_problem(page, "expired", "This link has expired")
+        open_link(page, revoked.link)
+        expect_problem(page, "revoked", "This link was withdrawn")
+        open_link(page, deleted.link)
+        expect_problem(page, "not_found", "No documents at this link")
+
+        open_link(page, once.link)
+        expect(page.locator("#share-opens")).to_have_text("1 of 1")
+        open_link(page, once.link)
+        expect_problem(page, "used_up", "This link was already used")
+
+        open_link(page, locked.link)
+        for left in (4, 3, 2, 1):
+            enter_pin(page, "0000")
+            expect(page.locator("#pin-error")).to_have_text(f"Wrong PIN. Attempts left: {left}.")
+        enter_pin(page, "0000")
+        expect_problem(page, "locked", "This link is locked")
+        open_link(page, locked.link)
+        expect_problem(page, "locked", "This link is locked")
+        expect(page.locator("#problem-retry")).to_be_hidden()
+
+
+def test_revoking_while_the_viewer_is_open_stops_the_next_download(
+    browser: Browser, wallet: Wallet
+) -> None:
+    share = wallet.share("photo", "text")
+    with viewer_page(browser, locale="fr") as page:
+        open_link(page, share.link)
+        card(page, "Attestation CPAS").locator(".document-show").click()
+        expect(page.locator(".preview pre")).to_have_text(TEXT)
+        revoke_share(wallet.client, share.share_id)
+        card(page, "Carte d'identité").locator(".document-download").click()
+        expect_problem(page, "revoked", "Ce lien a été retiré")
+        assert TEXT.splitlines()[0] not in page.content()
+
+
+def test_when_the_view_time_is_over_the_worker_opens_the_link_again(
+    browser: Browser, wallet: Wallet
+) -> None:
+    share = wallet.share("text")
+    with viewer_page(browser, locale="en") as page:
+        open_link(page, share.link)
+        expect(page.locator(".document-card")).to_have_count(1)
+        # The server's answer once the view token is too old (docs/shares.md).
+        too_old = {"error": {"code": "share_view_expired", "message": "Open the link again."}}
+        page.route("**/content", lambda route: route.fulfill(status=401, json=too_old))
+        page.locator(".document-show").click()
+        expect_problem(page, "view_expired", "Open the link again")
+        page.unroute("**/content")
+        page.click("#problem-retry")
+        expect(page.locator("#share-opens")).to_have_text("2")
+        page.locator(".document-show").click()
+        expect(page.locator(".preview pre")).to_have_text(TEXT)
+
+
+def test_the_network_going_down_gives_a_retry_message(browser: Browser, wallet: Wallet) -> None:
+    share = wallet.share("text")
+    with viewer_page(browser, locale="en") as page:
+        page.route("**/api/v1/s/**", lambda route: route.abort("internetdisconnected"))
+        open_link(page, share.link)
+        expect_problem(page, "network", "No connection")
+        page.unroute("**/api/v1/s/**")
+        page.click("#problem-retry")
+        expect(page.locator(".document-card")).to_have_count(1)
+
+        page.route("**/content", lambda route: route.abort("internetdisconnected"))
+        page.locator(".document-show").click()
+        expect(page.locator(".document-status")).to_have_text(
+            "The connection was lost. Check it and try again."
+        )
+        expect(page.locator(".document-card")).to_have_count(1)
+
+
+def test_print_puts_only_the_chosen_document_on_paper(browser: Browser, wallet: Wallet) -> None:
+    share = wallet.share("photo", "text")
+    with viewer_page(browser, locale="en") as page:
+        page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; }")
+        open_link(page, share.link)
+        card(page, "Attestation CPAS").locator(".document-print").click()
+        page.wait_for_function("window.printed === 1")
+        page.emulate_media(media="print")
+        expect(page.locator(".preview pre")).to_be_visible()
+        expect(card(page, "Carte d'identité")).to_be_hidden()
+        expect(page.locator("#share-title")).to_be_hidden()
+        expect(page.locator(".topbar")).to_be_hidden()
+        expect(card(page, "Attestation CPAS").locator(".actions")).to_be_hidden()
+
+
+def test_the_page_has_strict_headers_and_loads_nothing_from_elsewhere(
+    browser: Browser, server: Server, wallet: Wallet
+) -> None:
+    share = wallet.share("photo", "text")
+    with viewer_page(browser) as page:
+        origins: set[str] = set()
+        page.on("request", lambda r: origins.add(origin(r.url)))
+        response = page.goto(share.link)
+        assert response is not None and response.status == 200
+        headers = response.headers
+        assert "default-src 'self'" in headers["content-security-policy"]
+        assert "script-src 'self';" in headers["content-security-policy"]
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["cache-control"] == "no-store"
+        meta = page.locator('meta[name="referrer"]')
+        expect(meta).to_have_attribute("content", "no-referrer")
+        card(page, "Carte d'identité").locator(".document-show").click()
+        expect(page.locator(".preview img")).to_have_count(1)
+        assert origins == {server.url}, origins
+
+
+def test_a_phone_and_a_keyboard_are_enough(browser: Browser, wallet: Wallet) -> None:
+    share = wallet.share("photo", "text", pin=PIN)
+    with viewer_page(browser, viewport=PHONE, locale="fr") as page:
+        open_link(page, share.link)
+        page.keyboard.type(PIN)  # the PIN field has the focus
+        page.keyboard.press("Enter")
+        expect(page.locator(".document-card")).to_have_count(2)
+        show = card(page, "Attestation CPAS").locator(".document-show")
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            if show.evaluate("button => button === document.activeElement"):
+                break
+        page.keyboard.press("Enter")
+        expect(page.locator(".preview pre")).to_have_text(TEXT)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+AXE = Axe()
+
+
+def serious(page: Page) -> list[str]:
+    violations = AXE.run(page).response["violations"]
+    return [
+        f"{v['id']}: {[node['target'] for node in v['nodes']]}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_no_serious_or_critical_accessibility_violation(
+    browser: Browser, wallet: Wallet, locale: str
+) -> None:
+    share = wallet.share("photo", "text", "html", pin=PIN, fields=EVERY_FIELD)
+    found: dict[str, list[str]] = {}
+    with viewer_page(browser, locale=locale) as page:
+        open_link(page, share.link)
+        enter_pin(page, "0000")
+        expect(page.locator("#pin-error")).not_to_be_empty()
+        found["pin"] = serious(page)
+        enter_pin(page, PIN)
+        card(page, "Carte d'identité").locator(".document-show").click()
+        card(page, "Attestation CPAS").locator(".document-show").click()
+        expect(page.locator(".preview pre")).to_have_count(1)
+        expect(page.locator(".preview img")).to_have_count(1)
+        found["documents"] = serious(page)
+        revoke_share(wallet.client, share.share_id)
+        card(page, "Page web").locator(".document-download").click()
+        expect(page.locator("body")).to_have_attribute("data-state", "revoked")
+        found["revoked"] = serious(page)
+    assert not any(found.values()), found
