@@ -32,7 +32,7 @@ def make_share(
     """From the documents screen: "Share documents", tick `titles` (and for each the
     details in `extra_fields` besides title and type), who and why, how long, how
     often, a PIN ("make" for a made one); returns (link, PIN shown in big digits)."""
-    page.click("#screen-documents [data-go=share]")
+    page.click("#documents-share")
     expect(page.locator("#screen-share")).to_be_visible()
     for title in titles:
         row = page.locator("#share-documents > li", has_text=title)
@@ -75,7 +75,7 @@ def open_my_shares(page: Page) -> None:
     if page.locator("#screen-share-ready").is_visible():
         page.click("#share-done")
     else:
-        page.click("#screen-documents [data-go=shares]")
+        page.click("#documents-shares")
     expect(page.locator("#screen-shares")).to_be_visible()
     expect(page.locator("#shares-loading")).to_be_hidden()
 

@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.kiosk_steps import add_document, create_wallet, kiosk_page, open_kiosk, png
+from tests.e2e.share_steps import make_share, open_my_shares
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +107,22 @@ def test_no_serious_or_critical_violation_on_any_screen(
         expect(page.locator("#delete-confirm")).to_be_visible()
         audit.check("delete confirmation")
         page.click("#delete-no")
+
+        page.click("#screen-view [data-go=documents]")
+        page.click("#documents-share")
+        page.click("#share-submit")
+        expect(page.locator("#share-error")).to_be_visible()
+        audit.check("share, with its error")
+        page.click("#screen-share [data-go=documents]")
+        make_share(page, titles=["Carte d'identité"], recipient="CPAS Ixelles", pin="make")
+        audit.check("share link ready")
+        open_my_shares(page)
+        audit.check("my shares")
+        page.click("#share-list .share-revoke")
+        audit.check("revoke confirmation")
+        page.click("#share-list .share-revoke-yes")
+        expect(page.locator("#share-list .share-delete")).to_have_count(1)
+        audit.check("my shares, revoked")
 
         page.click("#leave-now")
         page.wait_for_url(f"{live_server}/")

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.kiosk_steps import add_document, kiosk_page, open_kiosk, png
+from tests.e2e.share_steps import make_share, open_my_shares
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +83,21 @@ def test_every_screen_fits_and_is_photographed(
         shoot(page, folder, f"{lang}-08-document")
         page.click("#view-delete")
         shoot(page, folder, f"{lang}-09-delete")
+        page.click("#screen-view [data-go=documents]")
+        page.click("#documents-share")
+        page.check("#share-documents input[name=share-document] >> nth=0")
+        shoot(page, folder, f"{lang}-11-share")
+        page.click("#screen-share [data-go=documents]")
+        make_share(
+            page,
+            titles=["Carte d'identité", "Décision CPAS"],
+            recipient="CPAS Ixelles, Mme X",
+            purpose="Demande de RIS",
+            pin="make",
+        )
+        shoot(page, folder, f"{lang}-12-share-link")
+        open_my_shares(page)
+        shoot(page, folder, f"{lang}-13-my-shares")
         page.click("#leave-now")
         page.wait_for_url(f"{live_server}/")
         open_kiosk(page, live_server, lang)

@@ -12,6 +12,23 @@ const list = byId('document-list');
 const search = byId('search');
 let filter = '';
 
+// The share screens load on first use, after login: not on the first visit (weight budget).
+const loadShareScreens = () =>
+  Promise.all([import('./share.js'), import('./share-ready.js'), import('./shares.js')]);
+
+async function goToShares(screen, argument) {
+  try {
+    await loadShareScreens();
+  } catch (error) {
+    notify(errorMessage(error));
+    return;
+  }
+  await go(screen, argument);
+}
+
+byId('documents-share').addEventListener('click', () => goToShares('share'));
+byId('documents-shares').addEventListener('click', () => goToShares('shares'));
+
 function matches(document, words) {
   const { metadata } = document;
   const haystack = [metadata.title, metadata.issuer, metadata.date, metadata.file_name, details(metadata)]
@@ -34,8 +51,8 @@ function item(document) {
   const share = el('button', {
     className: 'btn share-one',
     attrs: { type: 'button', 'aria-label': t('Share {title}', { title: document.metadata.title || '—' }) },
-  }, [icon('share'), t('Share')]);
-  share.addEventListener('click', () => go('share', document.id));
+  }, [icon('share'), el('span', { className: 'share-one-label', text: t('Share') })]);
+  share.addEventListener('click', () => goToShares('share', document.id));
   return el('li', { className: 'document-row' }, [open, share]);
 }
 
@@ -74,6 +91,7 @@ register('documents', async () => {
   byId('documents-loading').hidden = false;
   byId('documents-empty').hidden = true;
   list.replaceChildren();
+  loadShareScreens().catch(() => {}); // ready before the person asks; retried on click
   try {
     await loadDocuments();
   } catch (error) {
