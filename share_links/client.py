@@ -66,7 +66,7 @@ def parse_duration(text: str) -> timedelta:
         if text and text[-1] in units:
             return timedelta(seconds=float(text[:-1]) * units[text[-1]])
         return timedelta(seconds=float(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: "infh", "1e300d"
         raise ValueError(f"not a duration: {text!r} (use e.g. 1h, 7d)") from None
 
 
