@@ -51,7 +51,9 @@ def solid_png(colour: tuple[int, int, int], width: int = 60, height: int = 40) -
     row = b"\x00" + bytes(colour) * width
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"".join(
@@ -83,7 +85,9 @@ def letter_pdf(text: str = "Attestation CPAS") -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)
 
 
@@ -145,7 +149,8 @@ def thumbnail_colours(page: Page) -> list[list[int]]:
               canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
               const context = canvas.getContext('2d');
               context.drawImage(img, 0, 0);
-              const d = context.getImageData(img.naturalWidth >> 1, img.naturalHeight >> 1, 1, 1).data;
+              const [x, y] = [img.naturalWidth >> 1, img.naturalHeight >> 1];
+              const d = context.getImageData(x, y, 1, 1).data;
               return [d[0], d[1], d[2]];
             })"""
         )
@@ -279,7 +284,10 @@ def test_download_is_offered_where_the_deployment_allows_it_and_gives_the_same_b
         create_wallet(page)
         add_document(page, "carte-amu.pdf", "application/pdf", scan, title="Carte AMU")
         add_document(page, "photo.png", "image/png", photo, title="Photo")
-        for title, name, data in (("Carte AMU", "carte-amu.pdf", scan), ("Photo", "photo.png", photo)):
+        for title, name, data in (
+            ("Carte AMU", "carte-amu.pdf", scan),
+            ("Photo", "photo.png", photo),
+        ):
             page.click(f".document:has-text('{title}')")
             expect(page.locator("#view-download")).to_be_visible()
             with page.expect_download() as waiting:
@@ -362,7 +370,8 @@ def test_the_zip_writer_writes_zip64_records_that_python_reads(
             """async () => {
               const { ZipWriter } = await import('/static/js/zip.js');
               const zip = new ZipWriter({ zip64: true });
-              await zip.add('Santé/résultat.txt', new Blob(['bonjour']), new Date(2024, 2, 1, 10, 20, 30));
+              const moment = new Date(2024, 2, 1, 10, 20, 30);
+              await zip.add('Santé/résultat.txt', new Blob(['bonjour']), moment);
               await zip.add('vide.bin', new Blob([]));
               const bytes = new Uint8Array(await zip.finish().arrayBuffer());
               return btoa(String.fromCharCode(...bytes));

@@ -8,8 +8,6 @@ import { register } from '../nav.js';
 import { MIN_PASSPHRASE_LENGTH } from '../passphrase.js';
 import { leave } from '../session.js';
 import { state } from '../state.js';
-import { saveBlob } from '../download.js';
-import { exportFileName, exportWallet } from '../export.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
 import { changePassphrase, eraseWallet } from '../wallet.js';
 
@@ -113,6 +111,11 @@ exportSubmit.addEventListener('click', async () => {
   exportProgress.hidden = false;
   showExportProgress(0, 1);
   try {
+    // The zip writer and the export load only now, to keep the first visit light.
+    const [{ exportFileName, exportWallet }, { saveBlob }] = await Promise.all([
+      import('../export.js'),
+      import('../download.js'),
+    ]);
     const { zip, count } = await busy(exportSubmit, () => exportWallet(showExportProgress));
     const name = exportFileName();
     saveBlob(zip, name);

@@ -5,10 +5,8 @@
 // this page. The file is encrypted here, then sent in parts with a progress
 // bar driven by the parts the server acknowledged; after a network drop the
 // upload resumes where the server stands.
-import { safeName } from '../download.js';
 import { t } from '../i18n.js';
 import { go, register } from '../nav.js';
-import { photosToPdf, UnreadableImage } from '../pdf-writer.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
 import { addDocument } from '../wallet.js';
@@ -164,6 +162,11 @@ async function documentFile(documentTitle) {
   if (chosen) return chosen;
   if (pages.length === 1) return pages[0].file;
   showProgress('pages', 0, pages.length);
+  // Loaded when first needed, to keep the first visit light.
+  const [{ photosToPdf }, { safeName }] = await Promise.all([
+    import('../pdf-writer.js'),
+    import('../download.js'),
+  ]);
   const pdf = await photosToPdf(
     pages.map((page) => page.file),
     (done, total) => showProgress('pages', done, total),
@@ -210,7 +213,7 @@ form.addEventListener('submit', async (event) => {
     notify(t('Document saved: {title}', { title: metadata.title }));
   } catch (error) {
     progress.hidden = true;
-    const unreadable = error instanceof UnreadableImage;
+    const unreadable = error.name === 'UnreadableImage'; // from pdf-writer.js
     setError('add-error', unreadable ? t('This photo cannot be read: {name}', { name: error.fileName }) : errorMessage(error));
   }
 });

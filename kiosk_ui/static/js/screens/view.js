@@ -4,7 +4,6 @@
 // allows it: PDE_KIOSK_DOWNLOADS), rename or change type, delete with
 // confirmation. Uploaded HTML, SVG or scripts are never rendered: they get no preview.
 import { categoryIcon, categoryOf } from '../categories.js';
-import { downloadName, saveBlob } from '../download.js';
 import { details } from '../format.js';
 import { t } from '../i18n.js';
 import { go, register } from '../nav.js';
@@ -143,6 +142,7 @@ byId('view-download').addEventListener('click', async (event) => {
   const { metadata } = state.documents.get(currentId);
   const id = currentId;
   try {
+    const { downloadName, saveBlob } = await import('../download.js');
     const blob =
       shown?.id === id
         ? shown.blob
