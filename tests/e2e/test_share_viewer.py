@@ -465,7 +465,8 @@ def test_a_phone_and_a_keyboard_are_enough(browser: Browser, wallet: Wallet) -> 
     share = wallet.share("photo", "text", pin=PIN)
     with viewer_page(browser, viewport=PHONE, locale="fr") as page:
         open_link(page, share.link)
-        page.keyboard.type(PIN)  # the PIN field has the focus
+        expect(page.locator("#pin-input")).to_be_focused()
+        page.keyboard.type(PIN)
         page.keyboard.press("Enter")
         expect(page.locator(".document-card")).to_have_count(2)
         show = card(page, "Attestation CPAS").locator(".document-show")

@@ -24,8 +24,11 @@ function formatDate(value) {
 }
 
 function formatSize(bytes) {
-  const [value, unit] = bytes >= 1e6 ? [bytes / 1e6, 'megabyte'] : [Math.max(bytes, 1) / 1e3, 'kilobyte'];
-  return new Intl.NumberFormat(language(), { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+  let [value, unit] = [bytes, 'byte'];
+  if (bytes >= 1e6) [value, unit] = [bytes / 1e6, 'megabyte'];
+  else if (bytes >= 1e3) [value, unit] = [bytes / 1e3, 'kilobyte'];
+  const digits = value < 10 && unit !== 'byte' ? 1 : 0;
+  return new Intl.NumberFormat(language(), { style: 'unit', unit, maximumFractionDigits: digits }).format(value);
 }
 
 const category = (metadata) => (metadata.type in categories ? metadata.type : null);
@@ -50,8 +53,12 @@ function renderCard(doc) {
   card.querySelector('.document-title').textContent = titleOf(doc);
   const details = [slug ? t(categories[slug]) : '', formatDate(metadata.date), metadata.issuer];
   card.querySelector('.document-details').textContent = details.filter(Boolean).join(' · ');
-  const file = [metadata.file_name, doc.size === null ? '' : formatSize(doc.size)];
-  card.querySelector('.document-file').textContent = file.filter(Boolean).join(' · ');
+  // The file name is isolated, so a Latin name reads right inside Arabic text.
+  const name = document.createElement('bdi');
+  name.textContent = metadata.file_name || '';
+  const size = doc.size === null ? '' : formatSize(doc.size);
+  const parts = [metadata.file_name ? name : '', size].filter(Boolean);
+  card.querySelector('.document-file').replaceChildren(...parts.flatMap((part, i) => (i ? [' · ', part] : [part])));
   const showing = !card.querySelector('.preview').hidden;
   card.querySelector('.document-show .label').textContent = showing ? t('Hide') : t('Show');
   card.querySelector('.document-print .label').textContent = t('Print');

@@ -58,7 +58,6 @@ export async function looksLike(blob, mediaType) {
 
 // Controls, bidirectional overrides (which can disguise "gpj.exe" as "exe.jpg"),
 // path separators and the characters Windows refuses in names.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069<>:"/\\|?*]/g;
 
 /**
