@@ -5,11 +5,13 @@ browser carries the link's secret, and a social worker in another browser
 opens the link with the PIN and downloads exactly those two documents, byte
 for byte, without the details the owner left out. The owner sees the opening
 in "My shares" and revokes the share: the worker's next attempt gets the
-revoked page. Five wrong PINs lock a second share, which the owner sees and
-deletes."""
+revoked page. The printed sheet carries the PIN only when the owner ticks
+it. Five wrong PINs lock a second share, which the owner sees and deletes; a
+copied link is wiped from the clipboard when the owner is done."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -35,7 +37,7 @@ from tests.e2e.share_steps import (
 pytestmark = pytest.mark.browser
 
 CARD = png(48, 30)
-LETTER = "Décision du CPAS : aide accordée.\nالقرار: موافقة.\n".encode()
+LETTER = "Décision du CPAS : aide accordée, 1 254,30 €.\n".encode()
 HEALTH = b"%PDF-1.4\n% not shared\n"
 PIN = "482193"
 
@@ -55,6 +57,16 @@ class SentRequests:
         return [url for url, body in self.sent if secret in url or needle in body]
 
 
+def clipboard_emptied(page: Page, seconds: float = 3.0) -> bool:
+    """Whether the page's clipboard becomes empty within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while page.evaluate("navigator.clipboard.readText()") != "":
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def add_three_documents(page: Page) -> None:
     add_document(
         page,
@@ -66,9 +78,7 @@ def add_three_documents(page: Page) -> None:
         date="2024-03-01",
         issuer="Commune d'Ixelles",
     )
-    add_document(
-        page, "decision.txt", "text/plain", LETTER, title="Décision CPAS", category="cpas"
-    )
+    add_document(page, "decision.txt", "text/plain", LETTER, title="Décision CPAS", category="cpas")
     add_document(
         page, "dmg.pdf", "application/pdf", HEALTH, title="Dossier médical", category="health"
     )
@@ -95,6 +105,16 @@ def test_share_two_documents_with_a_pin_open_them_elsewhere_then_revoke(
         assert link.startswith(f"{live_server}/s/"), link
         assert shown_pin == PIN
         assert qr_text(owner, tmp_path) == link
+        # On paper: the QR code, not the buttons; the PIN only when the owner ticks it.
+        owner.emulate_media(media="print")
+        expect(owner.locator("#share-qr svg")).to_be_visible()
+        expect(owner.locator("#share-copy")).to_be_hidden()
+        expect(owner.locator("#share-pin-big")).to_be_hidden()
+        owner.emulate_media(media="screen")
+        owner.check("#share-print-pin")
+        owner.emulate_media(media="print")
+        expect(owner.locator("#share-pin-big")).to_have_text(PIN)
+        owner.emulate_media(media="screen")
         secret = link.split("#", 1)[1]
         assert len(secret) == 22
         share_id = share_id_of(link)
@@ -143,7 +163,8 @@ def test_share_two_documents_with_a_pin_open_them_elsewhere_then_revoke(
 def test_five_wrong_pins_lock_a_share_and_the_owner_sees_it_and_deletes_it(
     browser: Browser, live_server: str
 ) -> None:
-    with kiosk_page(browser) as owner, kiosk_page(browser) as worker:
+    clipboard = {"permissions": ["clipboard-read", "clipboard-write"]}
+    with kiosk_page(browser, **clipboard) as owner, kiosk_page(browser) as worker:
         open_kiosk(owner, live_server, "fr", query="?idle=3600")
         create_wallet(owner)
         add_document(owner, "lettre.txt", "text/plain", LETTER, title="Lettre", category="cpas")
@@ -155,6 +176,11 @@ def test_five_wrong_pins_lock_a_share_and_the_owner_sees_it_and_deletes_it(
         )
         assert made_pin.isdigit() and len(made_pin) == 6
         share_id = share_id_of(link)
+        owner.click("#share-copy")
+        assert owner.evaluate("navigator.clipboard.readText()") == link
+        owner.click("#share-done")  # the copied link does not stay on a shared computer
+        expect(owner.locator("#screen-shares")).to_be_visible()
+        assert clipboard_emptied(owner)
 
         worker_follows(worker, link)
         expect(worker.locator("#screen-pin")).to_be_visible()
@@ -163,7 +189,7 @@ def test_five_wrong_pins_lock_a_share_and_the_owner_sees_it_and_deletes_it(
         worker_follows(worker, link)
         expect(worker.locator("body")).to_have_attribute("data-state", "locked")
 
-        open_my_shares(owner)
+        refresh_my_shares(owner)
         item = share_item(owner, share_id)
         expect(item).to_have_attribute("data-state", "locked")
         expect(item.locator('[data-event="wrong_access"]')).not_to_have_count(0)
