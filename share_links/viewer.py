@@ -22,15 +22,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from crypto import b64u_decode
-from crypto.errors import CryptoError
+from crypto.share import is_valid_id
 from wallet.categories import CATEGORIES
 
 # templates/ (the page), static/ (served at /static/viewer), locales/ (catalogs "viewer.po")
 VIEWER_DIR = Path(__file__).parent / "viewer"
 VIEWER_DOMAIN = "viewer"
 
-SHARE_ID_BYTES = 16
 LANGUAGE_TAG = re.compile(r"^\s*([A-Za-z]{1,8})(?:-[A-Za-z0-9]{1,8})*\s*$")
 
 # The category labels the viewer shows beside each pictogram: the same English
@@ -69,16 +67,6 @@ class ViewerCatalog(Protocol):
     messages: dict[str, str]
 
     def gettext(self, message: str) -> str: ...
-
-
-def is_share_id(text: str) -> bool:
-    """Whether `text` is a share id: 16 bytes as canonical, unpadded base64url."""
-    if len(text) != 22:
-        return False
-    try:
-        return len(b64u_decode(text)) == SHARE_ID_BYTES
-    except (CryptoError, ValueError):
-        return False
 
 
 def preferred_language(accept_language: str, supported: Sequence[str], default: str) -> str:
@@ -129,7 +117,7 @@ def viewer_router(
         code = code or preferred_language(
             request.headers.get("accept-language", ""), codes, codes[0]
         )
-        valid = is_share_id(share_id)
+        valid = is_valid_id(share_id)
         context: dict[str, Any] = {
             "language": by_code[code],
             "languages": languages,
