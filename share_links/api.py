@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -22,6 +22,7 @@ from share_links.errors import (
     ShareViewExpired,
     ShareWrongAccess,
 )
+from share_links.openings import OpeningRecorder
 from share_links.schemas import (
     OpenedDocumentResponse,
     ShareCreateRequest,
@@ -147,31 +148,36 @@ def share_status(share_id: str, db: DbDep) -> ShareStatusResponse:
     responses=error_responses(*STATES, ShareWrongAccess, RateLimited),
 )
 def open_share(
-    share_id: str, body: ShareOpenRequest, db: DbDep, runtime: RuntimeDep, client: ClientKey
+    share_id: str,
+    body: ShareOpenRequest,
+    db: DbDep,
+    runtime: RuntimeDep,
+    client: ClientKey,
+    request: Request,
 ) -> ShareOpenResponse:
     """Show the access token derived from the link (and PIN); counts one opening."""
+    recorder: OpeningRecorder = request.app.state.share_openings
     outcome = service.open_share(
-        db, runtime.settings, runtime.limiter, client, share_id, body.access_token
+        db, runtime.settings, runtime.limiter, client, share_id, body.access_token, recorder
     )
     db.commit()  # a wrong try is counted even though it is refused
     if not isinstance(outcome, service.OpenedShare):
         raise outcome
-    share = outcome.share
     return ShareOpenResponse(
         view_token=outcome.view_token,
         view_expires_at=outcome.view_expires_at,
-        expires_at=share.expires_at,
-        opens=share.opens,
-        max_opens=share.max_opens,
-        info=share.info_box,
+        expires_at=outcome.expires_at,
+        opens=outcome.opens,
+        max_opens=outcome.max_opens,
+        info=outcome.info_box,
         documents=[
             OpenedDocumentResponse(
-                document_id=document.id,
-                wrapped_key=shared.wrapped_key,
-                metadata=shared.metadata_box,
-                size=document.size,
+                document_id=d.document_id,
+                wrapped_key=d.wrapped_key,
+                metadata=d.metadata_box,
+                size=d.size,
             )
-            for shared, document in outcome.documents
+            for d in outcome.documents
         ],
     )
 
@@ -179,10 +185,12 @@ def open_share(
 def viewed_share(
     share_id: str,
     db: DbDep,
+    runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_view_bearer)],
 ) -> Share:
     """The share behind the viewer's token, checked again on every request."""
-    return service.authorize_view(db, share_id, credentials.credentials if credentials else None)
+    token = credentials.credentials if credentials else None
+    return service.authorize_view(db, runtime.settings, share_id, token)
 
 
 @viewer_api_router.get(

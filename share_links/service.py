@@ -9,13 +9,15 @@ UPDATE statements, so two viewers racing for the last opening cannot both win.
 from __future__ import annotations
 
 import hashlib
-import secrets
-from dataclasses import dataclass
+import hmac
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from crypto.encoding import b64u_decode, b64u_encode
+from crypto.errors import InvalidEncoding
 from crypto.share import access_token_matches, is_valid_id
 from share_links.errors import (
     ShareExpired,
@@ -27,9 +29,10 @@ from share_links.errors import (
     ShareViewExpired,
     ShareWrongAccess,
 )
+from share_links.openings import OpeningRecorder, count_opening
 from wallet.clock import now
 from wallet.errors import AlreadyExists, InvalidRequest, NotFound, WalletError
-from wallet.models import Account, Document, Share, ShareDocument, ShareEvent, ShareView
+from wallet.models import Account, Document, Share, ShareDocument, ShareEvent
 from wallet.ratelimit import RateLimiter
 from wallet.services.documents import READY
 from wallet.settings import Settings
@@ -65,13 +68,27 @@ class NewShare:
 
 
 @dataclass(frozen=True)
+class OpenedDocument:
+    """A shared document as the viewer receives it: sealed for the share."""
+
+    document_id: str
+    wrapped_key: bytes
+    metadata_box: bytes
+    size: int
+
+
+@dataclass(frozen=True)
 class OpenedShare:
     """What an opening gives the viewer: a token for the content, and the sealed boxes."""
 
     view_token: str
     view_expires_at: datetime
-    share: Share
-    documents: list[tuple[ShareDocument, Document]]
+    share_id: str
+    expires_at: datetime
+    opens: int
+    max_opens: int | None
+    info_box: bytes
+    documents: list[OpenedDocument]
 
 
 def share_state(share: Share, moment: datetime | None = None) -> str:
@@ -94,10 +111,6 @@ STATE_ERRORS: dict[str, type[WalletError]] = {
     EXPIRED: ShareExpired,
     USED_UP: ShareUsedUp,
 }
-
-
-def _token_hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
 
 
 def _log(db: Session, share: Share, event: str, moment: datetime | None = None) -> None:
@@ -182,12 +195,11 @@ def find_share(db: Session, account_id: str, share_id: str) -> Share:
 
 
 def revoke_share(db: Session, account_id: str, share_id: str) -> Share:
-    """End a share now, for viewers already open too (their tokens go). Idempotent."""
+    """End a share now, for viewers already open too. Idempotent."""
     share = find_share(db, account_id, share_id)
     if share.revoked_at is None:
         share.revoked_at = now()
         _log(db, share, REVOKED_EVENT, share.revoked_at)
-    db.execute(delete(ShareView).where(ShareView.share_id == share.id))
     db.flush()
     return share
 
@@ -239,19 +251,27 @@ def _wrong_access(db: Session, settings: Settings, share: Share) -> WalletError:
     return ShareLocked()
 
 
-def _count_opening(db: Session, share: Share) -> None:
-    """One more opening, unless another viewer just took the last one."""
-    room = (Share.max_opens.is_(None)) | (Share.opens < Share.max_opens)
-    result = db.execute(
-        update(Share)
-        .where(Share.id == share.id, room)
-        .values(opens=Share.opens + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ShareUsedUp()
-    db.refresh(share, ["opens"])
-    _log(db, share, OPENED)
+def view_token(settings: Settings, share_id: str, expires_at: datetime) -> str:
+    """A viewer's token: its expiry, signed with the server's key for this share.
+    Nothing is stored; revocation and expiry are checked on the share itself."""
+    expires = str(int(expires_at.timestamp()))
+    return f"{expires}.{b64u_encode(_view_signature(settings, share_id, expires))}"
+
+
+def _view_signature(settings: Settings, share_id: str, expires: str) -> bytes:
+    message = f"pde/v1/share-view\x00{share_id}\x00{expires}".encode()
+    return hmac.new(settings.share_view_key, message, hashlib.sha256).digest()
+
+
+def _view_token_valid(settings: Settings, share_id: str, token: str) -> bool:
+    expires, _, signature = token.partition(".")
+    if not expires.isdigit() or len(expires) > 12 or int(expires) <= now().timestamp():
+        return False
+    try:
+        presented = b64u_decode(signature)
+    except InvalidEncoding:
+        return False
+    return hmac.compare_digest(presented, _view_signature(settings, share_id, expires))
 
 
 def open_share(
@@ -261,42 +281,61 @@ def open_share(
     client: str,
     share_id: str,
     access_token: bytes,
+    recorder: OpeningRecorder | None = None,
 ) -> OpenedShare | WalletError:
-    """Check the access token and count an opening. A wrong token is returned as the
-    error to raise after the caller commits, so the count survives the refusal."""
+    """Check the access token and count an opening (through `recorder`'s group
+    commit when given, else in `db`). A wrong token is returned as the error to
+    raise after the caller commits, so the count survives the refusal."""
     limiter.check("share-open", client, settings.share_opens_per_client_per_minute, 60)
     limiter.record("share-open", client)
     share = openable_share(db, share_id)
     if not access_token_matches(share.access_hash, access_token):
         return _wrong_access(db, settings, share)
-    _count_opening(db, share)
-    token = secrets.token_urlsafe(32)
-    expires_at = min(now() + timedelta(minutes=settings.share_view_minutes), share.expires_at)
-    db.add(ShareView(token_hash=_token_hash(token), share_id=share.id, expires_at=expires_at))
-    db.flush()
-    return OpenedShare(token, expires_at, share, shared_documents(db, share))
+    view_ends = min(now() + timedelta(minutes=settings.share_view_minutes), share.expires_at)
+    view_ends = view_ends.replace(microsecond=0)
+    opened = OpenedShare(
+        view_token=view_token(settings, share.id, view_ends),
+        view_expires_at=view_ends,
+        share_id=share.id,
+        expires_at=share.expires_at,
+        opens=share.opens,
+        max_opens=share.max_opens,
+        info_box=share.info_box,
+        documents=shared_documents(db, share.id),
+    )
+    db.rollback()  # read-only so far: hand the connection back while the opening commits
+    opens = recorder.record(share_id) if recorder else count_opening(db, share_id, now())
+    if opens is None:  # revoked, expired or used up since it was read: say which
+        db.rollback()
+        ended = db.get(Share, share_id)
+        return STATE_ERRORS.get(share_state(ended), ShareUsedUp)() if ended else ShareNotFound()
+    return replace(opened, opens=opens)
 
 
-def shared_documents(db: Session, share: Share) -> list[tuple[ShareDocument, Document]]:
+def shared_documents(db: Session, share_id: str) -> list[OpenedDocument]:
     """The share's documents that still exist, in the owner's order."""
     query = (
-        select(ShareDocument, Document)
+        select(
+            ShareDocument.document_id,
+            ShareDocument.wrapped_key,
+            ShareDocument.metadata_box,
+            Document.size,
+        )
         .join(Document, Document.id == ShareDocument.document_id)
-        .where(ShareDocument.share_id == share.id, Document.state == READY)
+        .where(ShareDocument.share_id == share_id, Document.state == READY)
         .order_by(ShareDocument.position)
     )
-    return [(shared, document) for shared, document in db.execute(query).tuples()]
+    return [OpenedDocument(*row) for row in db.execute(query).tuples()]
 
 
-def authorize_view(db: Session, share_id: str, view_token: str | None) -> Share:
+def authorize_view(db: Session, settings: Settings, share_id: str, token: str | None) -> Share:
     """The share behind a viewer's token. Revocation and expiry end every view at
     once; a share used up or locked since stays readable by views already open."""
     share = _public_share(db, share_id)
     state = share_state(share)
     if state in (REVOKED, EXPIRED):
         raise STATE_ERRORS[state]()
-    view = db.get(ShareView, _token_hash(view_token)) if view_token else None
-    if view is None or view.share_id != share.id or now() >= view.expires_at:
+    if not token or not _view_token_valid(settings, share.id, token):
         raise ShareViewExpired()
     return share
 

@@ -1,6 +1,6 @@
 """Housekeeping the server runs at start and then every hour: abandoned
-uploads, ended sessions, expired share viewer tokens, and shares that ended
-more than 90 days ago (their owner's log with them) are removed."""
+uploads, ended sessions, and shares that ended more than 90 days ago (their
+owner's log with them) are removed."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import delete, or_
 
 from wallet.clock import now
-from wallet.models import AuthSession, Share, ShareView
+from wallet.models import AuthSession, Share
 from wallet.runtime import Runtime
 from wallet.services.uploads import purge_abandoned_uploads
 
@@ -33,7 +33,6 @@ def run_once(runtime: Runtime) -> None:
                     or_(AuthSession.expires_at <= now(), AuthSession.last_seen_at <= idle_cutoff)
                 )
             )
-            db.execute(delete(ShareView).where(ShareView.expires_at <= now()))
             long_ago = now() - ENDED_SHARES_KEPT
             db.execute(
                 delete(Share).where(or_(Share.expires_at <= long_ago, Share.revoked_at <= long_ago))

@@ -208,14 +208,3 @@ class ShareEvent(Base):
     share_id: Mapped[str] = mapped_column(ForeignKey("shares.id", ondelete="CASCADE"), index=True)
     event: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class ShareView(Base):
-    """An opened share: the viewer's token (stored as SHA-256) for fetching content,
-    valid for a while and only as long as the share itself."""
-
-    __tablename__ = "share_views"
-
-    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
-    share_id: Mapped[str] = mapped_column(ForeignKey("shares.id", ondelete="CASCADE"), index=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,6 +8,8 @@ and a local blob folder under `PDE_DATA_DIR`. With `PDE_ENVIRONMENT=production`
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -78,6 +80,11 @@ class Settings(BaseSettings):
         """The key of the fake salts; random per process when no secret is configured."""
         configured = self.server_secret.get_secret_value()
         return configured.encode() if configured else secrets.token_bytes(32)
+
+    @functools.cached_property
+    def share_view_key(self) -> bytes:
+        """The key that signs share viewer tokens (derived from the same secret)."""
+        return hmac.new(self.fake_salt_key, b"pde/v1/share-view-token", hashlib.sha256).digest()
 
     @property
     def sqlalchemy_url(self) -> str:

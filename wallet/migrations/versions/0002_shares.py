@@ -1,8 +1,8 @@
-"""shares, their documents, access log and views
+"""shares, their documents and access log
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 13:28:00.855814
+Create Date: 2026-11-25 13:38:07.360497
 """
 
 import sqlalchemy as sa
@@ -86,28 +86,8 @@ def upgrade() -> None:
     with op.batch_alter_table("share_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_share_events_share_id"), ["share_id"], unique=False)
 
-    op.create_table(
-        "share_views",
-        sa.Column("token_hash", sa.LargeBinary(length=32), nullable=False),
-        sa.Column("share_id", sa.String(length=22), nullable=False),
-        sa.Column("expires_at", UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["share_id"],
-            ["shares.id"],
-            name=op.f("fk_share_views_share_id_shares"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_share_views")),
-    )
-    with op.batch_alter_table("share_views", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_share_views_share_id"), ["share_id"], unique=False)
-
 
 def downgrade() -> None:
-    with op.batch_alter_table("share_views", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_share_views_share_id"))
-
-    op.drop_table("share_views")
     with op.batch_alter_table("share_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_share_events_share_id"))
 
