@@ -32,8 +32,15 @@ function button(className, iconName, label) {
   return el('button', { className: `btn ${className}`, attrs: { type: 'button' } }, [icon(iconName), label]);
 }
 
+/** When an ended share ended: revoked, expired, or its last event (locked, used up). */
+function endedAt(share) {
+  if (share.state === 'revoked') return share.revoked_at;
+  if (share.state === 'expired') return share.expires_at;
+  return share.events.at(-1)?.at || null;
+}
+
 function facts(share) {
-  const ended = share.state === 'revoked' ? share.revoked_at : share.expires_at;
+  const ended = endedAt(share);
   const lines = [
     share.state === 'active' || !ended
       ? t('Open until {when}', { when: moment(share.expires_at) })
@@ -129,6 +136,7 @@ function actions(share, item) {
         await busy(remove, () => deleteShare(share.share_id));
         item.remove();
         byId('shares-empty').hidden = list.children.length > 0;
+        byId('shares-title').focus();
         notify(t('The share is deleted.'));
       } catch (error) {
         notify(errorMessage(error));
