@@ -41,11 +41,22 @@ def is_valid_id(text: str) -> bool:
         return False
 
 
+# Eastern Arabic digits, as typed on Arabic and Persian keyboards, count as the
+# same PIN as the ASCII digits spoken aloud (NFKC leaves them alone).
+_PIN_DIGITS = str.maketrans({chr(base + n): str(n) for base in (0x0660, 0x06F0) for n in range(10)})
+
+
+def normalize_pin(pin: str) -> str:
+    """A PIN with U+0660 to U+0669 and U+06F0 to U+06F9 written as ASCII digits."""
+    return pin.translate(_PIN_DIGITS)
+
+
 def derive_share_keys(share_secret: bytes, share_id: str, pin: str = "") -> ShareKeys:
-    """share_root = HKDF(secret ‖ NFKC(pin)); share key and access token from it."""
+    """share_root = HKDF(secret ‖ NFKC(pin with Arabic digits as ASCII)); share key and
+    access token from it."""
     if len(share_secret) != SHARE_SECRET_BYTES:
         raise ValueError("a share secret has 16 bytes")
-    root = hkdf(share_secret + normalize_secret_text(pin), "pde/v1/share-root")
+    root = hkdf(share_secret + normalize_secret_text(normalize_pin(pin)), "pde/v1/share-root")
     salt = share_id.encode()
     return ShareKeys(
         share_key=hkdf(root, "pde/v1/share-key", salt=salt),

@@ -226,7 +226,7 @@ def share_vectors() -> dict[str, Any]:
             "link": share.format_share_link("https://pde.example", SHARE_ID, secret),
         },
     }
-    for pin in ("", "4821", "４８２１"):  # noqa: RUF001
+    for pin in ("", "4821", "４８２１", "٤٨٢١", "۴۸۲۱"):  # noqa: RUF001
         derived = share.derive_share_keys(secret, SHARE_ID, pin)
         out["keys"].append(
             {

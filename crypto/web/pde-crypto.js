@@ -67,6 +67,7 @@ export {
   encryptShareOwnerRecord,
   formatShareLink,
   newShareSecret,
+  normalizePin,
   parseShareLink,
   unwrapDocumentKeyFromShare,
   wrapDocumentKeyForShare,

@@ -22,7 +22,7 @@ export function newShareSecret() {
 }
 
 /**
- * share_root = HKDF(share_secret ‖ utf8(NFKC(pin)), "", "pde/v1/share-root");
+ * share_root = HKDF(share_secret ‖ utf8(NFKC(digits(pin))), "", "pde/v1/share-root");
  * shareKey = HKDF(share_root, utf8(share_id), "pde/v1/share-key") stays in the browser;
  * accessToken = HKDF(share_root, utf8(share_id), "pde/v1/share-access") is shown to the server.
  * @param {Uint8Array} secret the 16-byte share secret
@@ -32,13 +32,26 @@ export function newShareSecret() {
  */
 export async function deriveShareKeys(secret, shareId, pin = '') {
   checkBytes(secret, SHARE_SECRET_BYTES, 'a share secret');
-  const ikm = concatBytes(secret, normalizeSecretText(pin));
+  const ikm = concatBytes(secret, normalizeSecretText(normalizePin(pin)));
   const root = await hkdf(ikm, NO_SALT, 'pde/v1/share-root');
   const salt = utf8(shareId);
   return {
     shareKey: await hkdf(root, salt, 'pde/v1/share-key'),
     accessToken: await hkdf(root, salt, 'pde/v1/share-access'),
   };
+}
+
+/**
+ * A PIN with the Eastern Arabic digits U+0660–U+0669 and U+06F0–U+06F9 written as
+ * ASCII digits, so a PIN spoken aloud is the same on an Arabic or Persian keyboard.
+ * @param {string} pin
+ * @returns {string}
+ */
+export function normalizePin(pin) {
+  if (typeof pin !== 'string') throw new TypeError('a PIN is a string');
+  return pin.replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (digit) =>
+    String(digit.charCodeAt(0) & 0x0f),
+  );
 }
 
 /**

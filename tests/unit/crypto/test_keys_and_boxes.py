@@ -128,6 +128,17 @@ def test_share_pin_changes_both_keys() -> None:
     assert not share.access_token_matches(share.access_token_hash(b.access_token), a.access_token)
 
 
+@pytest.mark.parametrize("typed", ["4821", "٤٨٢١", "۴۸۲۱", "４８２１"])  # noqa: RUF001
+def test_a_pin_typed_with_arabic_persian_or_full_width_digits_is_the_same_pin(typed: str) -> None:
+    secret = bytes(range(16))
+    assert share.derive_share_keys(secret, "sid", typed) == share.derive_share_keys(
+        secret, "sid", "4821"
+    )
+    assert share.derive_share_keys(secret, "sid", "4822") != share.derive_share_keys(
+        secret, "sid", typed
+    )
+
+
 @pytest.mark.parametrize(
     "link",
     [
