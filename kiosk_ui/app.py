@@ -12,10 +12,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
 import crypto
-from kiosk_ui.i18n import load_translations
+from kiosk_ui.i18n import LANGUAGES, load_translations
 from kiosk_ui.pages import KioskConfig, page_router
 from share_links.api import owner_router, viewer_api_router
 from share_links.openings import OpeningRecorder
+from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
 from wallet.api import accounts, documents
 from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
@@ -75,8 +76,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         idle_seconds=runtime.settings.kiosk_idle_seconds,
         downloads=runtime.settings.kiosk_downloads,
     )
+    viewer_translations = load_translations(VIEWER_DIR / "locales", domain=VIEWER_DOMAIN)
+    viewer_templates = Jinja2Templates(directory=VIEWER_DIR / "templates")
+    app.include_router(viewer_router(viewer_templates, viewer_translations, LANGUAGES))
     app.include_router(page_router(TEMPLATES))
 
     app.mount("/static/crypto", _compressed(CRYPTO_WEB_DIR), name="crypto-web")
+    app.mount("/static/viewer", _compressed(VIEWER_DIR / "static"), name="viewer-static")
     app.mount("/static", _compressed(HERE / "static"), name="static")
     return app
