@@ -1,9 +1,12 @@
 """The access-control matrix: every route of the API, called without a token,
-with garbage tokens, with ended sessions, with another wallet's valid session
-and with another wallet's recovery session, aimed at wallet A's documents,
-uploads and sessions. Each must be refused (401; 404 for another wallet's ids;
-403 passphrase_change_required only for a recovery session), no response may
-carry anything of A's, and A's wallet must be exactly as it was afterwards.
+with garbage tokens, with ended sessions, with another wallet's valid session,
+with another wallet's recovery session and with another share's view token,
+aimed at wallet A's documents, uploads, sessions and shares. Each must be
+refused (401; 404 for another wallet's ids; 403 passphrase_change_required only
+for a recovery session), no response may carry anything of A's, and A's wallet
+must be exactly as it was afterwards. A share link's routes need no session
+but the token derived from the link (and PIN) or the view token it gives:
+nothing else opens them.
 
 The matrix is a table kept by hand, so that each route's expected answer is
 written down; `test_the_matrix_covers_every_route_of_the_app` fails as soon as
@@ -31,13 +34,16 @@ from crypto import (
     b64u_encode,
     decode_code,
     derive_recovery_keys,
+    derive_share_keys,
     encrypt_metadata,
     encrypt_stream,
     new_id,
     new_key,
+    parse_share_link,
     wrap_document_key,
 )
 from kiosk_ui.app import create_app
+from share_links.client import ShareSummary, create_share
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
 from wallet.client import PdeClient
@@ -64,10 +70,13 @@ class Owner:
     ready_ids: list[str]
     pending_id: str
     plaintexts: dict[str, bytes]
+    share: ShareSummary
+    opened_share: dict[str, Any]  # the answer to A's share opened with the right token
     listing: list[dict[str, Any]] = field(default_factory=list)
     account: dict[str, Any] = field(default_factory=dict)
     pending_status: dict[str, Any] = field(default_factory=dict)
     ciphertexts: dict[str, bytes] = field(default_factory=dict)
+    shares: list[dict[str, Any]] = field(default_factory=list)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         response = self.client._send("GET", path, **kwargs)
@@ -81,6 +90,23 @@ class Owner:
         self.ciphertexts = {
             doc: self.get(f"{API}/documents/{doc}/content").content for doc in self.ready_ids
         }
+        self.shares = self._shares()
+
+    def _shares(self) -> list[dict[str, Any]]:
+        """A's shares, without the wrong tries at its link (the public routes make some)."""
+        shares = self.get(f"{API}/shares").json()
+        for share in shares:
+            share["events"] = [e for e in share["events"] if e["event"] != "wrong_access"]
+        return list(shares)
+
+    @property
+    def shared_id(self) -> str:
+        """The document of A's that is in A's share."""
+        return self.ready_ids[0]
+
+    @property
+    def view_token(self) -> str:
+        return str(self.opened_share["view_token"])
 
     def secrets(self) -> dict[str, dict[str, bytes]]:
         """What of A's must never reach anyone else: ids, wrapped keys, sealed
@@ -106,6 +132,16 @@ class Owner:
         for doc, sealed in self.ciphertexts.items():
             for at in (0, len(sealed) // 2, len(sealed) - 48):
                 found[f"A's ciphertext of {doc} at {at}"] = forms_of_bytes(sealed[at : at + 48])
+        # A's share: its id is in the link and answered to anyone who asks its state;
+        # what it holds is given only to A's session or to the holder of the link.
+        for share in self.shares:
+            found["A's share owner record"] = forms_of_bytes(b64u_decode(share["owner_record"]))
+        found["A's share info"] = forms_of_bytes(b64u_decode(self.opened_share["info"]))
+        found["A's share view token"] = forms_of_text(self.view_token)
+        for item in self.opened_share["documents"]:
+            doc = item["document_id"]
+            found[f"A's share key of {doc}"] = forms_of_bytes(b64u_decode(item["wrapped_key"]))
+            found[f"A's share metadata of {doc}"] = forms_of_bytes(b64u_decode(item["metadata"]))
         return found
 
     def assert_unchanged(self) -> None:
@@ -121,6 +157,14 @@ class Owner:
             assert out.getvalue() == self.plaintexts[doc]
         sessions = [s["session_id"] for s in self.get(f"{API}/sessions").json()]
         assert self.session_id in sessions
+        assert self._shares() == self.shares
+        [share] = self.get(f"{API}/shares").json()
+        assert share["state"] == "active", share
+        shared = httpx.get(
+            f"{self.client.server}{API}/s/{self.share.share_id}/documents/{self.shared_id}/content",
+            headers={"Authorization": f"Bearer {self.view_token}"},
+        )
+        assert shared.status_code == 200 and shared.content == self.ciphertexts[self.shared_id]
 
 
 @dataclass
@@ -153,7 +197,8 @@ class Request:
     content: bytes | None = None
     params: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    aims_at: str = "own"  # A's "document", A's "session", "create" with A's id, or "own"
+    aims_at: str = "own"  # A's "document", "session" or "share", "create" with A's id, or "own"
+    expected: frozenset[int] | None = None  # a public route's answer, when its path has ids
 
 
 def _declaration(document_id: str) -> dict[str, Any]:
@@ -198,6 +243,26 @@ def _on_documents(method: str, suffix: str = "", **extra: Any) -> Aim:
 def _one(method: str, path: str) -> Aim:
     """A route that acts on the caller's own wallet: it takes no id of A's."""
     return lambda _: [Request(method, path)]
+
+
+def _new_share(share_id: str, document_ids: list[str]) -> dict[str, Any]:
+    return {
+        "share_id": share_id,
+        "access_hash": b64(32),
+        "pin": False,
+        "expires_in": 86400,
+        "max_opens": None,
+        "info": b64(285),
+        "owner_record": b64(285),
+        "documents": [
+            {"document_id": doc, "wrapped_key": b64(61), "metadata": b64(285)}
+            for doc in document_ids
+        ],
+    }
+
+
+def _on_share(method: str, suffix: str = "") -> Aim:
+    return lambda a: [Request(method, f"{API}/shares/{a.share.share_id}{suffix}", aims_at="share")]
 
 
 # Every route that needs a session, and how to aim it at wallet A.
@@ -248,7 +313,43 @@ PRIVATE_ROUTES: dict[tuple[str, str], Aim] = {
         *_on_documents("GET", "/content", headers={"Range": "bytes=0-99"})(a),
     ],
     ("POST", "/api/v1/documents/{document_id}/complete"): _on_documents("POST", "/complete"),
+    ("GET", "/api/v1/shares"): _one("GET", f"{API}/shares"),
+    ("POST", "/api/v1/shares"): lambda a: [
+        # A's share id (with A's documents), then a new id with A's documents.
+        Request(
+            "POST",
+            f"{API}/shares",
+            json=_new_share(a.share.share_id, a.ready_ids),
+            aims_at="create",
+        ),
+        Request(
+            "POST", f"{API}/shares", json=_new_share(new_id(), a.ready_ids), aims_at="document"
+        ),
+        Request(
+            "POST", f"{API}/shares", json=_new_share(new_id(), [a.pending_id]), aims_at="document"
+        ),
+    ],
+    ("GET", "/api/v1/shares/{share_id}"): _on_share("GET"),
+    ("POST", "/api/v1/shares/{share_id}/revoke"): _on_share("POST", "/revoke"),
+    ("DELETE", "/api/v1/shares/{share_id}"): _on_share("DELETE"),
 }
+
+
+def _shared_content(a: Owner) -> list[Request]:
+    """A's shared document, A's document not in the share and A's pending upload,
+    through A's share, with whatever the caller holds instead of A's view token."""
+    return [
+        Request(
+            "GET",
+            f"{API}/s/{a.share.share_id}/documents/{doc}/content",
+            aims_at="share",
+            expected=frozenset({401}),
+            headers=headers,
+        )
+        for doc in (a.shared_id, a.ready_ids[1], a.pending_id)
+        for headers in ({}, {"Range": "bytes=0-99"})
+    ]
+
 
 # Routes anyone may call, aimed at A where they take a handle or an id.
 PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
@@ -271,6 +372,22 @@ PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
             "POST", f"{API}/login/recovery", json={"handle": a.handle, "recovery_auth": b64(32)}
         )
     ],
+    # A share link's routes: its state is public (the id is in the link); opening needs the
+    # token derived from the link and PIN (a wrong one is counted: one try per identity here,
+    # far from the lock), content needs the view token an opening gives.
+    ("GET", "/api/v1/s/{share_id}"): lambda a: [
+        Request("GET", f"{API}/s/{a.share.share_id}", aims_at="share", expected=frozenset({200}))
+    ],
+    ("POST", "/api/v1/s/{share_id}/open"): lambda a: [
+        Request(
+            "POST",
+            f"{API}/s/{a.share.share_id}/open",
+            json={"access_token": b64(32)},
+            aims_at="share",
+            expected=frozenset({403}),
+        )
+    ],
+    ("GET", "/api/v1/s/{share_id}/documents/{document_id}/content"): _shared_content,
 }
 PUBLIC_EXPECTED = {
     "/api/v1/health": {200},
@@ -281,15 +398,19 @@ PUBLIC_EXPECTED = {
     "/api/v1/login/recovery": {401},
 }
 # Served outside the API schema, public by design: the language picker, the kiosk page in
-# each language (it holds no data: the wallet is opened in the page's memory), the schema
-# and the static files.
+# each language (it holds no data: the wallet is opened in the page's memory), the share
+# viewer's page (the same for every link: the share is opened in the worker's browser with
+# the API above), the schema and the static files.
 PAGES = {
     ("GET", "/"),
     ("GET", "/{lang}"),
     ("GET", "/{lang}/"),
+    ("GET", "/s"),
+    ("GET", "/s/{share_id:path}"),
     ("GET", "/openapi.json"),
     ("MOUNT", "/static"),
     ("MOUNT", "/static/crypto"),
+    ("MOUNT", "/static/viewer"),
 }
 
 
@@ -367,6 +488,18 @@ def recovery_session(server: LiveServer, handle: str, recovery_code: str) -> str
     return str(answer.json()["session_token"])
 
 
+def open_link(server: LiveServer, share: ShareSummary) -> dict[str, Any]:
+    """Open a share as its worker would (raw, to keep the sealed boxes); the answer,
+    with the access token that was shown."""
+    _, share_id, secret = parse_share_link(share.link)
+    token = b64u_encode(derive_share_keys(secret, share_id, share.pin).access_token)
+    answer = httpx.post(
+        f"{server.url}{API}/s/{share_id}/open", json={"access_token": token}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json()) | {"access_token": token}
+
+
 @pytest.fixture(scope="module")
 def world(pde_server: LiveServer) -> Iterator[World]:
     """Wallet A (documents, a pending upload, an ended and a revoked session),
@@ -378,8 +511,12 @@ def world(pde_server: LiveServer) -> Iterator[World]:
         a_handle = f"owner-a-{secrets.token_hex(4)}"
         a_client.register(a_handle, PASSPHRASE)
         ready, pending, plaintexts = fill(a_client, "A")
+        a_share = create_share(a_client, ready[:1], recipient="CPAS", purpose="RIS", pin="2468")
+        a_opened = open_link(pde_server, a_share)
         b_client.register(f"other-b-{secrets.token_hex(4)}", PASSPHRASE)
-        fill(b_client, "B")
+        b_ready, _, _ = fill(b_client, "B")
+        b_share = create_share(b_client, b_ready, recipient="B's CPAS", purpose="B's RIS")
+        b_view_token = open_link(pde_server, b_share)["view_token"]
         c_handle = f"other-c-{secrets.token_hex(4)}"
         c_registration = c_client.register(c_handle, PASSPHRASE)
         fill(c_client, "C")
@@ -398,7 +535,15 @@ def world(pde_server: LiveServer) -> Iterator[World]:
         a_token = str(a_client._token)
         a_session = next(s["session_id"] for s in a_client.sessions() if s["current"])
         owner = Owner(
-            a_client, a_handle, str(a_client.account_id), a_session, ready, pending, plaintexts
+            a_client,
+            a_handle,
+            str(a_client.account_id),
+            a_session,
+            ready,
+            pending,
+            plaintexts,
+            a_share,
+            a_opened,
         )
         owner.snapshot()
         token_hash = hashlib.sha256(a_token.encode()).digest()
@@ -415,6 +560,8 @@ def world(pde_server: LiveServer) -> Iterator[World]:
             "A's token ended by the owner": f"Bearer {revoked_token}",
             "B's session": f"Bearer {b_client._token}",
             "C's recovery session": f"Bearer {recovery_token}",
+            "B's share view token": f"Bearer {b_view_token}",
+            "A's share access token": f"Bearer {a_opened['access_token']}",
             "A's own session": f"Bearer {a_token}",  # the positive control only
         }
         with httpx.Client(base_url=pde_server.url, timeout=30) as http:
@@ -437,6 +584,7 @@ ERROR_CODES = {
     404: "not_found",
     409: "already_exists",
 }
+PUBLIC_CODES = {401: "share_view_expired", 403: "share_wrong_access"}  # of a share link's routes
 
 
 def run_matrix(
@@ -460,8 +608,10 @@ def run_matrix(
             label = f"{identity}: {request.method} {request.path} -> {response.status_code}"
             if response.status_code not in allowed:
                 problems.append(f"{label}, expected {sorted(allowed)}: {response.text[:300]}")
-            code = ERROR_CODES.get(response.status_code)
-            if code and routes is PRIVATE_ROUTES and _error_code(response) != code:
+            codes = PUBLIC_CODES if routes is PUBLIC_ROUTES else ERROR_CODES
+            code = codes.get(response.status_code)
+            checked = routes is PRIVATE_ROUTES or request.aims_at == "share"
+            if code and checked and _error_code(response) != code:
                 problems.append(f"{label} with error code {_error_code(response)}, not {code}")
             headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items()).encode()
             leaks = find_leaks({"body": response.content, "headers": headers}, forbidden)
@@ -530,6 +680,8 @@ def test_the_matrix_notices_a_token_that_opens_a_wallet(world: World) -> None:
         "A's stored token hash (hex)",
         "A's token truncated",
         "A's token extended",
+        "B's share view token",
+        "A's share access token",
     ],
 )
 def test_without_a_valid_token_every_private_route_answers_401_and_nothing_of_a(
@@ -568,10 +720,12 @@ def test_a_recovery_session_gets_403_or_404_and_nothing_of_a(world: World) -> No
     world.a.assert_unchanged()
 
 
-@pytest.mark.parametrize("identity", ["no token", "B's session", "C's recovery session"])
+@pytest.mark.parametrize(
+    "identity", ["no token", "B's session", "C's recovery session", "B's share view token"]
+)
 def test_public_routes_aimed_at_a_reveal_nothing_of_a(world: World, identity: str) -> None:
     def expected(request: Request) -> set[int]:
-        return PUBLIC_EXPECTED[request.path]
+        return set(request.expected or PUBLIC_EXPECTED[request.path])
 
     assert run_matrix(world, identity, expected, PUBLIC_ROUTES) == []
     world.a.assert_unchanged()
