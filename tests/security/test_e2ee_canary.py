@@ -1,7 +1,9 @@
 """The E2EE canary (DESIGN.md §2): a wallet is filled through the Python client
 with distinct random markers in every place a person can type or choose
 (passphrase, file content, file name, title, issuer, tags, note, a renamed
-title, an unfinished upload), then everything the server side holds is read
+title, an unfinished upload, a share's recipient, purpose and PIN, and the
+metadata it carries), the share is opened and its documents downloaded as a
+worker would, then everything the server side holds is read
 back (every database row and byte, every blob, every file of the data folders,
 the server log) and searched for each marker and for every secret and key in
 every encoding. The server must hold ciphertext only.
@@ -28,11 +30,15 @@ from sqlalchemy import MetaData, create_engine, make_url, select, text
 
 from crypto import (
     b64u_decode,
+    b64u_encode,
     decode_code,
     derive_login_keys,
     derive_recovery_keys,
+    derive_share_keys,
+    parse_share_link,
     unwrap_deposit_private_key,
 )
+from share_links.client import ShareViewer, create_share
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
 from wallet.client import PdeClient
@@ -53,6 +59,18 @@ def stop_after_first_part(received: int, size: int) -> None:
 
 
 @dataclass
+class SharedProof:
+    """What the worker decrypted from the share: the info and each document's metadata."""
+
+    info: dict[str, str]
+    metadata: list[dict[str, Any]]
+    contents: list[bytes]
+
+
+SHARED_FIELDS = ("title", "issuer")  # what the owner lets travel; media type and size always do
+
+
+@dataclass
 class FilledWallet:
     """A wallet full of markers, and a snapshot of everything the server holds."""
 
@@ -65,13 +83,17 @@ class FilledWallet:
     handle: str
     metadata_boxes: list[bytes]
     ciphertexts: list[bytes]
+    shared: SharedProof
 
     def haystacks(self) -> dict[str, bytes]:
         return self.database | self.stored_files | self.objects | {"server log": self.log.encode()}
 
 
-def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, dict[str, bytes]]]:
-    """Register and fill the wallet; returns the markers and the secrets to look for."""
+def _fill(
+    client: PdeClient, folder: Path
+) -> tuple[dict[str, str], dict[str, dict[str, bytes]], SharedProof]:
+    """Register and fill the wallet, share two documents and open the share; returns
+    the markers, the secrets to look for and what the worker decrypted."""
     markers = {
         name: marker()
         for name in (
@@ -93,6 +115,9 @@ def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, di
             "renamed tag",
             "unfinished content",
             "unfinished title",
+            "share recipient",
+            "share purpose",
+            "share pin",
         )
     }
     passphrase = f"ma phrase {markers['passphrase']} secrète"
@@ -109,7 +134,7 @@ def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, di
     )
     named = folder / f"{markers['file name']}.pdf"
     named.write_bytes(b"%PDF-1.4\n" + markers["named file content"].encode() + b"\n%%EOF\n")
-    client.add(named, category="identity")
+    named_id = client.add(named, category="identity")
 
     big = bytearray(os.urandom(2 * MIB + 512 * 1024))
     for offset, name in (
@@ -135,6 +160,31 @@ def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, di
             part_bytes=MIB,
             progress=stop_after_first_part,
         )
+
+    share = create_share(
+        client,
+        [letter_id, named_id],
+        recipient=f"CPAS {markers['share recipient']}",
+        purpose=f"RIS {markers['share purpose']}",
+        pin=markers["share pin"],
+        max_opens=3,
+        fields=SHARED_FIELDS,
+    )
+    with ShareViewer(share.link) as viewer:
+        assert viewer.needs_pin()
+        opened = viewer.open(share.pin)
+        contents = []
+        for shared_file in opened.documents:
+            out = io.BytesIO()
+            viewer.download(opened, shared_file, out)
+            contents.append(out.getvalue())
+    proof = SharedProof(
+        {"recipient": opened.recipient, "purpose": opened.purpose},
+        [shared_file.metadata for shared_file in opened.documents],
+        contents,
+    )
+    _, share_id, share_secret = parse_share_link(share.link)
+    share_keys = derive_share_keys(share_secret, share_id, share.pin)
 
     new_passphrase = f"nouvelle {markers['new passphrase']} phrase"
     client.change_passphrase(passphrase, new_passphrase)
@@ -164,6 +214,9 @@ def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, di
         "recovery kek": recovery.kek,
         "recovery auth": recovery.auth,
         "deposit private key": deposit_private,
+        "share secret": share_secret,
+        "share key": share_keys.share_key,
+        "share access token": share_keys.access_token,  # shown to the server, kept as SHA-256
     } | document_keys
     words = {
         "passphrase": passphrase,
@@ -171,9 +224,12 @@ def _fill(client: PdeClient, folder: Path) -> tuple[dict[str, str], dict[str, di
         "recovery code": registration.recovery_code,
         "recovery code without dashes": registration.recovery_code.replace("-", ""),
         "session token": str(client._token),
+        "share secret (base64url, as in the link)": b64u_encode(share_secret),
+        "share link": share.link,
+        "share view token": opened.view_token,
     }
     found = {name: forms_of_bytes(key) for name, key in keys.items()}
-    return markers, found | {name: forms_of_text(word) for name, word in words.items()}
+    return markers, found | {name: forms_of_text(word) for name, word in words.items()}, proof
 
 
 def _value_bytes(value: Any) -> bytes:
@@ -270,7 +326,7 @@ def filled(
     pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[FilledWallet]:
     with PdeClient(pde_server.url, retry_seconds=5) as client:
-        markers, found_secrets = _fill(client, tmp_path_factory.mktemp("canary-files"))
+        markers, found_secrets, shared = _fill(client, tmp_path_factory.mktemp("canary-files"))
         items = client.call("GET", "/api/v1/documents")
         ciphertexts = [
             client._send("GET", f"/api/v1/documents/{item['document_id']}/content").content
@@ -293,6 +349,7 @@ def filled(
             handle=str(client.handle),
             metadata_boxes=[b64u_decode(item["metadata"]) for item in items],
             ciphertexts=ciphertexts,
+            shared=shared,
         )
 
 
@@ -345,3 +402,96 @@ def test_no_passphrase_recovery_code_session_token_or_key_is_stored_on_the_serve
     filled: FilledWallet,
 ) -> None:
     assert find_leaks(filled.haystacks(), filled.secrets) == []
+
+
+def test_the_scan_reads_the_share_tables(filled: FilledWallet) -> None:
+    for table in ("shares", "share_documents", "share_events"):
+        assert filled.database[f"database table {table}"], f"{table} is empty or was not read"
+
+
+def test_a_share_carries_only_the_metadata_fields_the_owner_chose(filled: FilledWallet) -> None:
+    """The worker decrypts each document's share metadata with the share key: the
+    chosen fields and the media type and size, nothing else of the owner's metadata
+    (type, date, tags, file name), and the documents themselves byte for byte."""
+    letter, named = filled.shared.metadata
+    assert set(letter) == {"title", "issuer", "media_type", "size"}, letter
+    assert letter["title"] == filled.markers["renamed title"]
+    assert letter["issuer"] == filled.markers["issuer"]
+    assert letter["media_type"] == "text/plain"
+    assert set(named) == {"title", "media_type", "size"}, named  # it has no issuer
+    assert named["media_type"] == "application/pdf"
+    left_out = {
+        name: forms_of_text(filled.markers[name]) for name in ("tag", "renamed tag", "file name")
+    }
+    assert find_leaks({"letter's shared metadata": repr(letter).encode()}, left_out) == []
+    assert filled.markers["text content"].encode() in filled.shared.contents[0]
+    assert filled.markers["named file content"].encode() in filled.shared.contents[1]
+    assert [len(c) for c in filled.shared.contents] == [m["size"] for m in (letter, named)]
+    assert filled.shared.info == {
+        "recipient": f"CPAS {filled.markers['share recipient']}",
+        "purpose": f"RIS {filled.markers['share purpose']}",
+    }
+
+
+@dataclass
+class Sent:
+    """One request as it left the client: method, URL, headers and body."""
+
+    url: str
+    headers: bytes
+    body: bytes
+
+
+def record_requests(http: Any, sent: list[Sent]) -> None:
+    """Keep every request `http` (an httpx.Client) sends, body included."""
+
+    def keep(request: Any) -> None:
+        body = request.read() if not isinstance(request.stream, Iterator) else b""
+        headers = "\n".join(f"{k}: {v}" for k, v in request.headers.items()).encode()
+        sent.append(Sent(str(request.url), headers, body))
+
+    http.event_hooks["request"].append(keep)
+
+
+def test_the_server_never_receives_the_link_secret_the_pin_or_the_share_key(
+    pde_server: LiveServer, tmp_path: Path
+) -> None:
+    """Every request of the owner's client (share created) and of the worker's
+    (status, opening, downloads) is recorded as it leaves: the link's secret (raw,
+    hex, base64url), the PIN and the share key are in none. The access token is
+    (in the opening's body), which proves that the bodies were recorded."""
+    sent: list[Sent] = []
+    pin = f"PIN-{secrets.token_hex(6)}"
+    with PdeClient(pde_server.url, retry_seconds=5) as client:
+        client.register(f"recorded-{secrets.token_hex(4)}", "recorded passphrase here")
+        record_requests(client._http, sent)
+        document_id = client.add(io.BytesIO(b"shared letter " * 100), title="lettre")
+        share = create_share(client, [document_id], recipient="CPAS", purpose="RIS", pin=pin)
+    with ShareViewer(share.link) as viewer:
+        record_requests(viewer._http._http, sent)
+        assert viewer.needs_pin()
+        opened = viewer.open(pin)
+        viewer.save_all(opened, tmp_path / "saved")
+    _, share_id, secret = parse_share_link(share.link)
+    keys = derive_share_keys(secret, share_id, pin)
+
+    kinds = {(s.url.split("/api/v1/")[1].split("/")[0]) for s in sent}
+    assert {"documents", "shares", "s"} <= kinds, kinds
+    assert any(s.url.endswith("/content") and "/s/" in s.url for s in sent), "no download seen"
+    haystacks = {}
+    for n, request in enumerate(sent):
+        haystacks[f"request {n} url {request.url}"] = request.url.encode()
+        haystacks[f"request {n} headers"] = request.headers
+        haystacks[f"request {n} body"] = request.body
+    never_sent = {
+        "share secret": forms_of_bytes(secret),
+        "share secret as in the link": forms_of_text(b64u_encode(secret)),
+        "PIN": forms_of_text(pin),
+        "share key": forms_of_bytes(keys.share_key),
+        "link": forms_of_text(share.link),
+    }
+    assert find_leaks(haystacks, never_sent) == []
+    token = b64u_encode(keys.access_token)
+    assert any(token.encode() in request.body for request in sent)  # positive control
+    assert any(opened.view_token.encode() in request.headers for request in sent)
+    assert (tmp_path / "saved" / "lettre").read_bytes() == b"shared letter " * 100
