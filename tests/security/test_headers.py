@@ -19,6 +19,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import httpx
 import pytest
 
+from crypto import b64u_encode, derive_share_keys, parse_share_link
+from share_links.client import create_share
 from tests.conftest import server_on
 from tests.server import LiveServer
 from wallet.client import PdeClient
@@ -41,6 +43,16 @@ KINDS = [
     "content download",
     "ranged download",
     "export",
+    "share created",
+    "share list",
+    "share status",
+    "share opened",
+    "shared content download",
+    "shared ranged download",
+    "share error 403 wrong access",
+    "share error 404",
+    "share error 401 view",
+    "share error 410 revoked",
     "logout",
 ]
 
@@ -66,6 +78,11 @@ def responses(server: LiveServer) -> Iterator[dict[str, httpx.Response]]:
         document_id = client.add(io.BytesIO(b"<script>alert(1)</script>"), title="x.html")
         authorized = {"Authorization": f"Bearer {client._token}"}
         content = f"{API}/documents/{document_id}/content"
+        share = create_share(client, [document_id], recipient="CPAS", purpose="RIS", pin="12")
+        _, share_id, secret = parse_share_link(share.link)
+        token = b64u_encode(derive_share_keys(secret, share_id, "12").access_token)
+        wrong = b64u_encode(derive_share_keys(secret, share_id, "13").access_token)
+        link = f"{API}/s/{share_id}"
         with httpx.Client(base_url=server.url, timeout=30) as http:
             got = {
                 "page /": http.get("/"),
@@ -86,8 +103,25 @@ def responses(server: LiveServer) -> Iterator[dict[str, httpx.Response]]:
                 "content download": http.get(content, headers=authorized),
                 "ranged download": http.get(content, headers=authorized | {"Range": "bytes=0-9"}),
                 "export": http.get(f"{API}/account/export", headers=authorized),
-                "logout": http.post(f"{API}/logout", headers=authorized),
+                "share created": seen[f"POST {API}/shares"],
+                "share list": http.get(f"{API}/shares", headers=authorized),
+                "share status": http.get(link),
+                "share opened": http.post(f"{link}/open", json={"access_token": token}),
             }
+            viewer = {"Authorization": f"Bearer {got['share opened'].json()['view_token']}"}
+            shared = f"{link}/documents/{document_id}/content"
+            got |= {
+                "shared content download": http.get(shared, headers=viewer),
+                "shared ranged download": http.get(shared, headers=viewer | {"Range": "bytes=0-9"}),
+                "share error 403 wrong access": http.post(
+                    f"{link}/open", json={"access_token": wrong}
+                ),
+                "share error 404": http.get(f"{API}/s/{'A' * 22}"),
+                "share error 401 view": http.get(shared),
+            }
+            http.post(f"{API}/shares/{share_id}/revoke", headers=authorized)
+            got["share error 410 revoked"] = http.get(shared, headers=viewer)
+            got["logout"] = http.post(f"{API}/logout", headers=authorized)
             got["after logout"] = http.get(f"{API}/account", headers=authorized)
         yield got
     finally:
@@ -115,6 +149,16 @@ def test_each_kind_of_response_was_answered_as_expected(
         "content download": 200,
         "ranged download": 206,
         "export": 200,
+        "share created": 201,
+        "share list": 200,
+        "share status": 200,
+        "share opened": 200,
+        "shared content download": 200,
+        "shared ranged download": 206,
+        "share error 403 wrong access": 403,
+        "share error 404": 404,
+        "share error 401 view": 401,
+        "share error 410 revoked": 410,
         "logout": 204,
         "after logout": 401,
     }
@@ -164,7 +208,10 @@ def test_every_kind_of_response_sends_no_referrer_is_not_sniffed_and_is_not_cach
     assert headers.get_list("cache-control") == ["no-store"]
 
 
-@pytest.mark.parametrize("kind", ["content download", "ranged download"])
+@pytest.mark.parametrize(
+    "kind",
+    ["content download", "ranged download", "shared content download", "shared ranged download"],
+)
 def test_content_downloads_are_opaque_attachments(
     responses: dict[str, httpx.Response], kind: str
 ) -> None:

@@ -4,10 +4,11 @@ unexpected becomes a 500"). Every operation gets Schemathesis' coverage cases
 methods), then 30 generated requests with valid and invalid data, derandomized
 so that a run is repeatable, against a live server on SQLite and the local
 folder, with the bearer token of a fresh wallet so that the routes behind the
-login are reached too. Half of the requests that name a document or a session
-are pointed at a real one of that wallet (a completed document, an upload in
-progress, a second session), so that they get past "not found" into the
-route's own checks.
+login are reached too. Half of the requests that name a document, a session
+or a share are pointed at a real one of that wallet (a completed document, an
+upload in progress, a second session, a share of a document, and that
+document on the share's content route), so that they get past "not found"
+into the route's own checks.
 
 The only check is `not_a_server_error`: no answer may be a 5xx."""
 
@@ -48,6 +49,9 @@ FUZZ_ENV = {  # the fuzzer's failed logins and its many uploads must not lock th
     "PDE_LOGIN_ATTEMPTS_PER_HANDLE": "1000000",
     "PDE_WALLET_QUOTA_BYTES": str(1 << 60),
     "PDE_DOCUMENTS_PER_WALLET": "1000000",
+    "PDE_SHARES_PER_WALLET": "1000000",
+    "PDE_SHARES_PER_HOUR": "1000000",
+    "PDE_SHARE_OPENS_PER_CLIENT_PER_MINUTE": "1000000",
 }
 PASSPHRASE = "fuzzing passphrase"
 
@@ -115,6 +119,34 @@ class FuzzWallet:
                 )
             )
         return document_id
+
+    def new_share(self) -> tuple[str, str]:
+        """(share id, its document id): a share of a new completed document. Its boxes
+        are random bytes of the right sizes: the server cannot tell."""
+        share_id, document_id = new_id(), self.new_upload(complete=True)
+        self._ok(
+            self.http.post(
+                f"{API}/shares",
+                headers=self.authorization(),
+                json={
+                    "share_id": share_id,
+                    "access_hash": b64u_encode(os.urandom(32)),
+                    "pin": True,
+                    "expires_in": 86400,
+                    "max_opens": None,
+                    "info": b64u_encode(os.urandom(285)),
+                    "owner_record": b64u_encode(os.urandom(285)),
+                    "documents": [
+                        {
+                            "document_id": document_id,
+                            "wrapped_key": b64u_encode(os.urandom(61)),
+                            "metadata": b64u_encode(os.urandom(285)),
+                        }
+                    ],
+                },
+            )
+        )
+        return share_id, document_id
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +232,12 @@ LOGOUT = "POST /api/v1/logout"
 def _aim_at_real_things(case: schemathesis.Case, wallet: FuzzWallet) -> None:
     """Point half of the generated ids (deterministically) at real ones of the wallet."""
     parameters = case.path_parameters or {}
+    generated = parameters.get("share_id")
+    if generated is not None and not hashlib.sha256(repr(generated).encode()).digest()[0] % 2:
+        parameters["share_id"], shared_document = wallet.new_share()
+        if "document_id" in parameters:  # the share's content route: its own document
+            parameters["document_id"] = shared_document
+        return
     for name in ("document_id", "session_id"):
         generated = parameters.get(name)
         if generated is None or hashlib.sha256(repr(generated).encode()).digest()[0] % 2:
