@@ -127,6 +127,8 @@ def wallet(server: Server) -> Iterator[Wallet]:
         "html": HTML,
         "pdf": tiny_pdf(),
         "private": b"never shared",
+        "svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>parent.hacked=1</script></svg>',
+        "fake": HTML,  # a web page that calls itself a PNG
     }
     files = {
         "photo": ("carte d'identité.png", "Carte d'identité", "identity"),
@@ -134,6 +136,8 @@ def wallet(server: Server) -> Iterator[Wallet]:
         "html": ("page.html", "Page web", "other"),
         "pdf": ("décision.pdf", "Décision du CPAS", "cpas"),
         "private": ("journal.txt", "Journal intime", "story"),
+        "svg": ("dessin.svg", "Dessin", "other"),
+        "fake": ("photo.png", "Fausse photo", "other"),
     }
     extra = {"photo": {"date": "2024-03-01", "issuer": "Commune d'Ixelles"}}
     ids = {
@@ -243,7 +247,7 @@ def test_a_pin_share_in_french_shows_exactly_the_shared_documents(
         photo.locator(".document-show").click()
         image = photo.locator(".preview img")
         expect(image).to_have_attribute("src", re.compile(r"^blob:"))
-        page.wait_for_function("document.querySelector('.preview img')?.naturalWidth === 64")
+        page.wait_for_function("() => document.querySelector('.preview img')?.naturalWidth === 64")
 
         text = card(page, "Attestation CPAS")
         text.locator(".document-show").click()
@@ -316,6 +320,51 @@ def test_arabic_is_right_to_left_and_a_language_switch_keeps_the_documents(
         expect(page.locator("#documents-title")).to_have_text("Gedeelde documenten: 2")
         _, data = download(page, "Document 2")
         assert data == wallet.content["pdf"]
+
+
+def test_drawings_and_files_that_lie_about_their_type_are_only_downloaded(
+    browser: Browser, wallet: Wallet
+) -> None:
+    share = wallet.share("svg", "fake", fields=EVERY_FIELD)
+    with viewer_page(browser, locale="en") as page:
+        open_link(page, share.link)
+        expect(card(page, "Dessin").locator(".document-show")).to_be_hidden()
+        fake = card(page, "Fausse photo")
+        fake.locator(".document-show").click()
+        expect(fake.locator(".document-status")).to_have_text(
+            "This file cannot be shown here. Download it to open it."
+        )
+        expect(fake.locator(".document-show")).to_be_hidden()
+        expect(page.locator(".preview img, iframe, frame, object, embed")).to_have_count(0)
+        assert download(page, "Dessin")[1] == wallet.content["svg"]
+        assert download(page, "Fausse photo")[1] == wallet.content["fake"]
+        assert page.evaluate("window.hacked") is None
+
+
+SAFE_NAMES = r"""async () => {
+  const { safeFileName } = await import('/static/viewer/files.js');
+  return [
+    safeFileName('../../etc/passwd', 'text/plain', 'x'),
+    safeFileName('facture\u202Efdp.exe', 'application/pdf', 'x'),
+    safeFileName('.bashrc', 'text/plain', 'x'),
+    safeFileName('', 'image/png', 'Carte: recto/verso'),
+    safeFileName('con\u0000trol\nname.txt', 'text/plain', 'x'),
+    safeFileName('a'.repeat(300) + '.pdf', 'application/pdf', 'x').length,
+  ];
+}"""
+
+
+def test_downloaded_file_names_are_made_safe(browser: Browser, server: Server) -> None:
+    with viewer_page(browser) as page:
+        page.goto(f"{server.url}/s/")
+        assert page.evaluate(SAFE_NAMES) == [
+            "etc_passwd",
+            "facture_fdp.exe",
+            "bashrc",
+            "Carte_ recto_verso.png",
+            "con_trol_name.txt",
+            120,
+        ]
 
 
 @pytest.mark.parametrize(
@@ -430,7 +479,7 @@ def test_print_puts_only_the_chosen_document_on_paper(browser: Browser, wallet: 
         page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; }")
         open_link(page, share.link)
         card(page, "Attestation CPAS").locator(".document-print").click()
-        page.wait_for_function("window.printed === 1")
+        page.wait_for_function("() => window.printed === 1")
         page.emulate_media(media="print")
         expect(page.locator(".preview pre")).to_be_visible()
         expect(card(page, "Carte d'identité")).to_be_hidden()
