@@ -109,12 +109,25 @@ function showScreen(name, focus) {
   if (focus) byId(focus).focus();
 }
 
-/** Replace the page with the plain page of `kind`; `retry` re-runs the failed step. */
+/** Zero and drop the link's secret and the keys derived from it. */
+function forgetKeys() {
+  state.secret?.fill(0);
+  state.keys?.shareKey.fill(0);
+  state.keys?.accessToken.fill(0);
+  state.secret = null;
+  state.keys = null;
+}
+
+/**
+ * Replace the page with the plain page of `kind`; `retry` re-runs the failed
+ * step. Without a retry the link is over: its secret and keys leave memory too.
+ */
 function showProblem(kind, retry = null) {
   const problem = PROBLEMS[kind];
   clearTimeout(state.viewTimer);
   clearDocuments();
   state.opened = null;
+  if (!(retry && problem.retry)) forgetKeys();
   document.body.dataset.state = kind;
   byId('problem-icon').src = problem.icon;
   setText(byId('problem-heading'), problem.title);
@@ -209,9 +222,11 @@ async function open(keys) {
   const opened = await openShare(state.shareId, pde.b64uEncode(keys.accessToken));
   const info = await pde.decryptShareInfo(keys.shareKey, pde.b64uDecode(opened.info), state.shareId);
   const documents = await decryptDocuments(keys.shareKey, opened.documents);
-  state.keys = keys;
-  state.secret?.fill(0);
-  state.secret = null;
+  if (state.keys !== keys) {
+    state.secret?.fill(0);
+    state.secret = null;
+    state.keys = keys;
+  }
   state.opened = {
     info,
     expiresAt: opened.expires_at,
@@ -331,10 +346,8 @@ function start() {
   const link = readLink();
   clearTimeout(state.viewTimer);
   clearDocuments();
-  state.keys = null;
+  forgetKeys();
   state.opened = null;
-  state.secret?.fill(0);
-  state.secret = null;
   if (!state.shareId || !link) {
     showProblem('invalid');
   } else if (!globalThis.crypto?.subtle) {
