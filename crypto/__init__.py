@@ -32,8 +32,10 @@ from crypto.keys import (
     wrap_master_key_for_recovery,
 )
 from crypto.metadata import (
+    decrypt_deposit_link_record,
     decrypt_deposit_metadata,
     decrypt_metadata,
+    encrypt_deposit_link_record,
     encrypt_deposit_metadata,
     encrypt_metadata,
 )
@@ -81,6 +83,7 @@ __all__ = [
     "ciphertext_size",
     "decode_code",
     "decrypt_chunks",
+    "decrypt_deposit_link_record",
     "decrypt_deposit_metadata",
     "decrypt_metadata",
     "decrypt_share_info",
@@ -92,6 +95,7 @@ __all__ = [
     "derive_share_keys",
     "encode_code",
     "encrypt_chunks",
+    "encrypt_deposit_link_record",
     "encrypt_deposit_metadata",
     "encrypt_metadata",
     "encrypt_share_info",

@@ -114,3 +114,24 @@ def decrypt_deposit_metadata(
     """Inverse of `encrypt_deposit_metadata`."""
     ad = associated_data("pde/v1/ad/deposit-metadata", deposit_id, document_id)
     return _open_metadata(document_key, box, ad)
+
+
+def encrypt_deposit_link_record(
+    master_key: bytes,
+    record: dict[str, Any],
+    account_id: str,
+    deposit_id: str,
+    nonce: bytes | None = None,
+) -> bytes:
+    """The owner's own description of a deposit link (its label), sealed under the
+    master key: the server and the depositor never read it."""
+    ad = associated_data("pde/v1/ad/deposit-link", account_id, deposit_id)
+    return seal_padded_json(hkdf(master_key, "pde/v1/deposit-link"), record, ad, nonce)
+
+
+def decrypt_deposit_link_record(
+    master_key: bytes, box: bytes, account_id: str, deposit_id: str
+) -> dict[str, Any]:
+    """Inverse of `encrypt_deposit_link_record`."""
+    ad = associated_data("pde/v1/ad/deposit-link", account_id, deposit_id)
+    return open_padded_json(hkdf(master_key, "pde/v1/deposit-link"), box, ad)

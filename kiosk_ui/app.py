@@ -17,7 +17,7 @@ from kiosk_ui.pages import KioskConfig, page_router
 from share_links.api import owner_router, viewer_api_router
 from share_links.openings import OpeningRecorder
 from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
-from wallet.api import accounts, documents
+from wallet.api import accounts, deposits, documents
 from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
 from wallet.maintenance import housekeeping
@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app.include_router(accounts.router)
     app.include_router(documents.router)
+    app.include_router(deposits.owner_router)
+    app.include_router(deposits.depositor_router)
     app.include_router(owner_router)
     app.include_router(viewer_api_router)
 

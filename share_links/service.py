@@ -325,7 +325,7 @@ def shared_documents(db: Session, share_id: str) -> list[OpenedDocument]:
         .where(ShareDocument.share_id == share_id, Document.state == READY)
         .order_by(ShareDocument.position)
     )
-    return [OpenedDocument(*row) for row in db.execute(query).tuples()]
+    return [OpenedDocument(*row) for row in db.execute(query)]
 
 
 def authorize_view(db: Session, settings: Settings, share_id: str, token: str | None) -> Share:

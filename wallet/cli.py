@@ -217,6 +217,77 @@ def _open_share(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deposit_link(client: object, args: argparse.Namespace) -> int:
+    from share_links.client import parse_duration
+    from wallet.deposit_client import create_deposit_link
+
+    try:
+        expires_in = parse_duration(args.expires)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+    _login(client, args)
+    link = create_deposit_link(
+        client,  # type: ignore[arg-type]
+        args.label,
+        expires_in=expires_in,
+        max_files=args.max_files,
+    )
+    print(link.link)
+    print(f"expires {link.expires_at}; takes {link.max_files} files", file=sys.stderr)
+    return 0
+
+
+def _deposit_links(client: object, args: argparse.Namespace) -> int:
+    from wallet.deposit_client import list_deposit_links
+
+    _login(client, args)
+    for link in list_deposit_links(client):  # type: ignore[arg-type]
+        print(
+            f"{link.deposit_id}\t{link.state}\tfiles {link.files}/{link.max_files}\t"
+            f"expires {link.expires_at}\t{link.label}"
+        )
+    return 0
+
+
+def _inbox(client: object, args: argparse.Namespace) -> int:
+    from wallet.deposit_client import inbox
+
+    _login(client, args)
+    for item in inbox(client):  # type: ignore[arg-type]
+        meta = item.metadata
+        print(f"{item.document_id}\t{meta.get('size', '')}\t{meta.get('file_name', '')}")
+    return 0
+
+
+def _sort_inbox(client: object, args: argparse.Namespace) -> int:
+    from wallet.deposit_client import accept, inbox, reject
+
+    _login(client, args)
+    waiting = {item.document_id: item for item in inbox(client)}  # type: ignore[arg-type]
+    if args.document_id not in waiting:
+        raise SystemExit("No deposited file has this id in the inbox.")
+    decide = accept if args.action == "accept" else reject
+    decide(client, waiting[args.document_id])  # type: ignore[arg-type]
+    print(f"{args.document_id}\t{args.action}ed")
+    return 0
+
+
+def _deposit(args: argparse.Namespace) -> int:
+    from wallet.client import ClientError
+    from wallet.deposit_client import deposit
+
+    try:
+        for document_id in deposit(args.url, [Path(f) for f in args.files]):
+            print(document_id)
+    except ClientError as error:
+        print(f"error: {error.message} [{error.code}]", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"error: {error.strerror}: {error.filename}", file=sys.stderr)
+        return 1
+    return 0
+
+
 CLIENT_COMMANDS = {
     "register": _register,
     "add": _add,
@@ -228,6 +299,11 @@ CLIENT_COMMANDS = {
     "share": _share,
     "shares": _shares,
     "revoke": _revoke,
+    "deposit-link": _deposit_link,
+    "deposit-links": _deposit_links,
+    "inbox": _inbox,
+    "accept": _sort_inbox,
+    "reject": _sort_inbox,
 }
 
 
@@ -266,6 +342,17 @@ def _add_client_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     actions.add_parser("shares", help="list shares with their openings")
     revoke = actions.add_parser("revoke", help="end a share now")
     revoke.add_argument("share_id")
+    deposit_link = actions.add_parser(
+        "deposit-link", help="open a write-only deposit link; prints it"
+    )
+    deposit_link.add_argument("--label", required=True, help="for you: who deposits, and why")
+    deposit_link.add_argument("--expires", default="7d", help="1h to 30d (default 7d)")
+    deposit_link.add_argument("--max-files", type=int, default=5)
+    actions.add_parser("deposit-links", help="list deposit links")
+    actions.add_parser("inbox", help="list deposited files waiting for you")
+    for verb in ("accept", "reject"):
+        sort = actions.add_parser(verb, help=f"{verb} a deposited file")
+        sort.add_argument("document_id")
     client.set_defaults(run=_client)
 
 
@@ -289,6 +376,12 @@ def build_parser() -> argparse.ArgumentParser:
     open_share.add_argument("--pin", help="asked for when the share has one")
     open_share.add_argument("-o", "--output", required=True, help="folder for the documents")
     open_share.set_defaults(run=_open_share)
+    deposit = commands.add_parser(
+        "deposit", help="seal files into a wallet through its deposit link (no account)"
+    )
+    deposit.add_argument("url")
+    deposit.add_argument("files", nargs="+", metavar="FILE")
+    deposit.set_defaults(run=_deposit)
     return parser
 
 

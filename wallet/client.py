@@ -264,19 +264,9 @@ class PdeClient:
         """Encrypt a file here, upload it in resumable parts, and return its id."""
         account_id, master = self.require_keys()
         document_id, document_key = new_id(), new_key()
-        path = Path(source) if isinstance(source, (str, Path)) else None
-        name = path.name if path else getattr(source, "name", "document")
-        metadata: dict[str, Any] = {
-            "title": title or Path(str(name)).stem,
-            "type": category,
-            "file_name": Path(str(name)).name,
-            "media_type": mimetypes.guess_type(str(name))[0] or "application/octet-stream",
-        }
+        metadata = describe_file(source, title, category)
         with tempfile.TemporaryFile() as sealed:
-            writer = HashingWriter(sealed)  # type: ignore[arg-type]
-            with path.open("rb") if path else Borrowed(source) as plain:  # type: ignore[union-attr]
-                encrypt_stream(plain, writer, document_key, document_id)  # type: ignore[arg-type]
-            size, digest = sealed.tell(), writer.digest.digest()
+            size, digest = encrypt_file(source, sealed, document_key, document_id)
             metadata["size"] = plaintext_size(size)
             metadata |= extra or {}
             declared = {
@@ -296,17 +286,24 @@ class PdeClient:
         return document_id
 
     def upload_parts(
-        self, document_id: str, sealed: BinaryIO, size: int, part_bytes: int, progress: Any = None
+        self,
+        document_id: str,
+        sealed: BinaryIO,
+        size: int,
+        part_bytes: int,
+        progress: Any = None,
+        base: str = "/api/v1/documents",
     ) -> None:
-        """Send the ciphertext from wherever the server says it stands; resumes after drops."""
-        status = self.call("GET", f"/api/v1/documents/{document_id}/upload")
+        """Send the ciphertext from wherever the server says it stands; resumes after drops.
+        `base` is where the upload lives (a deposit link's uploads live elsewhere)."""
+        status = self.call("GET", f"{base}/{document_id}/upload")
         received, part_bytes = int(status["received"]), min(part_bytes, status["part_max_bytes"])
         while received < size:
             sealed.seek(received)
             part = sealed.read(min(part_bytes, size - received))
             response = self._send(
                 "PUT",
-                f"/api/v1/documents/{document_id}/content",
+                f"{base}/{document_id}/content",
                 params={"offset": received},
                 content=part,
                 headers={"Content-Type": "application/octet-stream"},
@@ -421,6 +418,29 @@ class PdeClient:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def describe_file(source: Path | BinaryIO, title: str | None, category: str) -> dict[str, Any]:
+    """The metadata of a file about to be added: title, type, file name, media type."""
+    name = Path(source).name if isinstance(source, (str, Path)) else getattr(source, "name", "")
+    name = Path(str(name or "document")).name
+    return {
+        "title": title or Path(name).stem,
+        "type": category,
+        "file_name": name,
+        "media_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+    }
+
+
+def encrypt_file(
+    source: Path | BinaryIO, sealed: BinaryIO, document_key: bytes, document_id: str
+) -> tuple[int, bytes]:
+    """Encrypt a file (a path or an open file) into `sealed`; (ciphertext size, SHA-256)."""
+    writer = HashingWriter(sealed)
+    path = Path(source) if isinstance(source, (str, Path)) else None
+    with path.open("rb") if path else Borrowed(source) as plain:  # type: ignore[union-attr]
+        encrypt_stream(plain, writer, document_key, document_id)  # type: ignore[arg-type]
+    return sealed.tell(), writer.digest.digest()
 
 
 def raise_for_error(response: httpx.Response) -> None:

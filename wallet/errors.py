@@ -126,3 +126,21 @@ class DatabaseUnavailable(WalletError):
         "database_unavailable",
         "The service is unavailable. Nothing was lost; please try again later.",
     )
+
+
+class DepositNotFound(WalletError):
+    """No deposit link has this id: a mistyped or deleted link."""
+
+    status, code, message = 404, "deposit_not_found", "This deposit link does not exist."
+
+
+class DepositClosed(WalletError):
+    """The deposit link expired, was withdrawn, or took all the files it allowed."""
+
+    status, code, message = 410, "deposit_closed", "This deposit link is closed."
+
+
+class DepositLimit(WalletError):
+    """The wallet keeps as many deposit links as allowed."""
+
+    status, code, message = 413, "deposit_limit", "Too many deposit links. Delete old ones first."

@@ -108,7 +108,8 @@ class AuthSession(Base):
 class Document(Base):
     """An encrypted document: a wrapped key, sealed metadata and, once its upload
     completed, one ciphertext blob. `state` is 'uploading' until then, and such a
-    document is never listed."""
+    document is never listed; a completed deposit is 'deposited' (in the owner's
+    inbox) until the owner accepts it, and only then 'ready'."""
 
     __tablename__ = "documents"
 
@@ -117,6 +118,9 @@ class Document(Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
     state: Mapped[str] = mapped_column(String(16))
+    # Set while the document came through a deposit link and is not yet accepted:
+    # its key is then sealed to the wallet's public key (FORMAT.md §7).
+    deposit_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True, index=True)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary(128))
     metadata_box: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(BigInteger)  # ciphertext bytes, declared up front
@@ -208,3 +212,24 @@ class ShareEvent(Base):
     share_id: Mapped[str] = mapped_column(ForeignKey("shares.id", ondelete="CASCADE"), index=True)
     event: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DepositLink(Base):
+    """A write-only door into a wallet: whoever holds the link can add files sealed
+    to the wallet's public key, until it expires or its count is used, and can
+    never list or read anything. The label is sealed for the owner."""
+
+    __tablename__ = "deposit_links"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    label_box: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    max_files: Mapped[int] = mapped_column(Integer)
+    files: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    account: Mapped[Account] = relationship()

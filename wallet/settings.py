@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     share_opens_per_client_per_minute: int = Field(default=30, ge=1)
     share_view_minutes: int = Field(default=60, ge=1)
 
+    deposit_links_per_wallet: int = Field(default=50, ge=1)
+    deposit_files_per_link: int = Field(default=100, ge=1)
+    deposit_max_days: int = Field(default=30, ge=1, le=365)
+    deposits_per_client_per_hour: int = Field(default=120, ge=1)
+
     @functools.cached_property
     def fake_salt_key(self) -> bytes:
         """The key of the fake salts; random per process when no secret is configured."""

@@ -169,6 +169,16 @@ def metadata_vectors() -> dict[str, Any]:
                 doc_key, {"title": "Attestation"}, DEPOSIT_ID, DOCUMENT_ID, nonce
             ).hex(),
         },
+        "deposit_link_record": {
+            "master_key": fixed("master", 32).hex(),
+            "account_id": ACCOUNT_ID,
+            "deposit_id": DEPOSIT_ID,
+            "json": metadata.dump_json({"label": "CPAS Ixelles"}).decode(),
+            "nonce": nonce.hex(),
+            "box": metadata.encrypt_deposit_link_record(
+                fixed("master", 32), {"label": "CPAS Ixelles"}, ACCOUNT_ID, DEPOSIT_ID, nonce
+            ).hex(),
+        },
     }
 
 

@@ -171,3 +171,31 @@ export async function decryptDepositMetadata(documentKey, box, depositId, docume
   return openJson(await deriveMetadataKey(documentKey), box, aad);
 }
 
+
+/**
+ * The owner's description of a deposit link (its label), sealed under the master key:
+ * box(HKDF(master_key, "", "pde/v1/deposit-link"), pad(json), AD("pde/v1/ad/deposit-link", account_id, deposit_id)).
+ * @param {Uint8Array} masterKey
+ * @param {object|string} record e.g. `{label: "CPAS Ixelles"}`
+ * @param {string} accountId
+ * @param {string} depositId
+ * @param {{nonce?: Uint8Array}} [options]
+ * @returns {Promise<Uint8Array>}
+ */
+export async function encryptDepositLinkRecord(masterKey, record, accountId, depositId, options = {}) {
+  const key = await hkdf(masterKey, NO_SALT, 'pde/v1/deposit-link');
+  return sealJson(key, record, ad('pde/v1/ad/deposit-link', accountId, depositId), options);
+}
+
+/**
+ * Inverse of `encryptDepositLinkRecord`.
+ * @param {Uint8Array} masterKey
+ * @param {Uint8Array} box
+ * @param {string} accountId
+ * @param {string} depositId
+ * @returns {Promise<object>}
+ */
+export async function decryptDepositLinkRecord(masterKey, box, accountId, depositId) {
+  const key = await hkdf(masterKey, NO_SALT, 'pde/v1/deposit-link');
+  return openJson(key, box, ad('pde/v1/ad/deposit-link', accountId, depositId));
+}

@@ -43,6 +43,8 @@ export {
   decryptMetadata,
   deriveMetadataKey,
   encryptDepositMetadata,
+  encryptDepositLinkRecord,
+  decryptDepositLinkRecord,
   encryptMetadata,
   pad,
   unpad,

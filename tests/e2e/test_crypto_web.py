@@ -268,7 +268,7 @@ def test_browser_pads_and_seals_metadata_exactly_as_the_vectors(crypto_page: Pag
             roundtrip: hex(pde.unpad(padded)) === hex(pattern(c.message_length)) });
         }
         const tooLarge = await failure(() => pde.pad(new Uint8Array(arg.pad_too_large)));
-        const m = arg.metadata, d = arg.deposit_metadata;
+        const m = arg.metadata, d = arg.deposit_metadata, r = arg.deposit_link_record;
         const box = await pde.encryptMetadata(unhex(m.document_key), m.json, m.account_id,
           m.document_id, { nonce: unhex(m.nonce) });
         const fromObject = await pde.encryptMetadata(unhex(m.document_key), JSON.parse(m.json),
@@ -281,6 +281,10 @@ def test_browser_pads_and_seals_metadata_exactly_as_the_vectors(crypto_page: Pag
             m.document_id),
           depositOpened: await pde.decryptDepositMetadata(unhex(d.document_key), unhex(d.box),
             d.deposit_id, d.document_id),
+          linkBox: hex(await pde.encryptDepositLinkRecord(unhex(r.master_key), r.json, r.account_id,
+            r.deposit_id, { nonce: unhex(r.nonce) })),
+          linkOpened: await pde.decryptDepositLinkRecord(unhex(r.master_key), unhex(r.box),
+            r.account_id, r.deposit_id),
         };
         """,
         v,
@@ -296,6 +300,8 @@ def test_browser_pads_and_seals_metadata_exactly_as_the_vectors(crypto_page: Pag
     assert result["depositBox"] == v["deposit_metadata"]["box"]
     assert result["opened"] == json.loads(v["metadata"]["json"])
     assert result["depositOpened"] == json.loads(v["deposit_metadata"]["json"])
+    assert result["linkBox"] == v["deposit_link_record"]["box"]
+    assert result["linkOpened"] == json.loads(v["deposit_link_record"]["json"])
 
 
 def test_browser_derives_share_keys_links_and_boxes_of_the_vectors(crypto_page: Page) -> None:

@@ -35,7 +35,7 @@ from wallet.errors import (
     UploadNotPending,
     UploadOffsetMismatch,
 )
-from wallet.models import Document
+from wallet.models import Account, Document
 from wallet.services import documents, uploads
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
@@ -165,6 +165,19 @@ async def put_part(
 ) -> UploadStatus:
     """Send the part of the ciphertext that starts at `offset` (the acknowledged
     `received` count). Acknowledged only once stored; resend after a drop."""
+    document = await store_part(request, db, runtime, account, document_id, offset)
+    return upload_status(runtime, document)
+
+
+async def store_part(
+    request: Request,
+    db: DbDep,
+    runtime: RuntimeDep,
+    account: Account,
+    document_id: str,
+    offset: int,
+) -> Document:
+    """Receive one part of an upload, store it and commit before acknowledging it."""
     # Spooled: memory up to 1 MiB, then a temporary file, so a part never fills memory.
     with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
         limit = runtime.settings.upload_part_max_bytes
@@ -182,7 +195,7 @@ async def put_part(
             length,
         )
         await run_in_threadpool(db.commit)
-    return upload_status(runtime, document)
+    return document
 
 
 @router.post(
@@ -197,6 +210,11 @@ def complete_upload(
 ) -> DocumentResponse:
     """Check the whole ciphertext against the declared SHA-256 and make the document
     visible. A mismatch discards the upload: it must be sent again."""
+    return document_response(finish_upload(db, runtime, account, document_id))
+
+
+def finish_upload(db: DbDep, runtime: RuntimeDep, account: Account, document_id: str) -> Document:
+    """Complete an upload and commit; on a SHA-256 mismatch discard it and re-raise."""
     try:
         leftovers = uploads.complete_upload(db, runtime.blobs, runtime.hashes, account, document_id)
     except IntegrityMismatch:
@@ -207,7 +225,7 @@ def complete_upload(
         raise
     db.commit()
     documents.delete_blobs(runtime.blobs, leftovers)
-    return document_response(documents.find_document(db, account.id, document_id))
+    return documents.find_document(db, account.id, document_id, state=None)
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:

@@ -4,7 +4,7 @@ unpadded base64url (FORMAT.md §1) and are checked for length here."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
@@ -172,6 +172,57 @@ class UploadStatus(BaseModel):
     received: int
     part_max_bytes: int
     complete: bool
+
+
+SealedKey = bytes_field(93, 93)  # a 32-byte key sealed to a public key (FORMAT.md §7)
+
+
+class DepositLinkCreateRequest(Body):
+    deposit_id: Id
+    expires_in: int = Field(ge=3600, le=365 * 86400, description="seconds")
+    max_files: int = Field(ge=1, le=10000)
+    label: MetadataBox
+
+
+class DepositLinkResponse(BaseModel):
+    deposit_id: str
+    label: MetadataBox
+    created_at: datetime
+    expires_at: datetime
+    max_files: int
+    files: int
+    state: Literal["active", "expired", "revoked", "used_up"]
+
+
+class DepositInfoResponse(BaseModel):
+    deposit_id: str
+    public_key: Key32
+    expires_at: datetime
+    files_left: int
+    document_max_bytes: int
+    part_max_bytes: int
+
+
+class DepositDeclareRequest(Body):
+    document_id: Id
+    sealed_key: SealedKey
+    metadata: MetadataBox
+    size: int = Field(ge=60, le=1 << 50, description="ciphertext bytes")
+    sha256: Digest
+
+
+class InboxItemResponse(BaseModel):
+    document_id: str
+    deposit_id: str
+    sealed_key: SealedKey
+    metadata: MetadataBox
+    size: int
+    created_at: datetime
+
+
+class InboxAcceptRequest(Body):
+    wrapped_key: WrappedKey
+    metadata: MetadataBox
 
 
 class ErrorBody(BaseModel):

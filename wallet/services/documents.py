@@ -26,7 +26,7 @@ from wallet.storage.base import BlobReader, BlobStore, BlobStoreUnavailable
 
 log = logging.getLogger("pde.documents")
 
-UPLOADING, READY = "uploading", "ready"
+UPLOADING, READY, DEPOSITED = "uploading", "ready", "deposited"
 
 
 def content_key(account_id: str, document_id: str) -> str:
@@ -53,6 +53,7 @@ class NewDocument:
     metadata_box: bytes
     size: int
     sha256: bytes
+    deposit_id: str | None = None  # through a deposit link: the key is sealed, not wrapped
 
 
 def create_document(
@@ -77,6 +78,7 @@ def create_document(
         id=new.document_id,
         account_id=account.id,
         state=UPLOADING,
+        deposit_id=new.deposit_id,
         wrapped_key=new.wrapped_key,
         metadata_box=new.metadata_box,
         size=new.size,

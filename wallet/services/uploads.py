@@ -24,6 +24,7 @@ from wallet.errors import (
 )
 from wallet.models import Account, Document, UploadPart
 from wallet.services.documents import (
+    DEPOSITED,
     READY,
     UPLOADING,
     content_key,
@@ -146,7 +147,7 @@ def complete_upload(
     if digest != document.sha256:
         raise IntegrityMismatch()
     blobs.concat(keys, content_key(account.id, document.id))
-    document.state = READY
+    document.state = READY if document.deposit_id is None else DEPOSITED
     document.updated_at = now()
     document.parts.clear()
     db.flush()

@@ -221,3 +221,17 @@ def test_share_owner_record_matches_vector_and_is_bound_to_account_and_share() -
     assert share.decrypt_share_owner_record(master, box, o["account_id"], o["share_id"]) == record
     with pytest.raises(DecryptionError):
         share.decrypt_share_owner_record(master, box, o["share_id"], o["account_id"])
+
+
+def test_deposit_link_record_matches_vector_and_is_bound_to_account_and_link() -> None:
+    r = load("metadata")["deposit_link_record"]
+    master, record = h(r["master_key"]), json.loads(r["json"])
+    box = metadata.encrypt_deposit_link_record(
+        master, record, r["account_id"], r["deposit_id"], h(r["nonce"])
+    )
+    assert box.hex() == r["box"]
+    assert metadata.decrypt_deposit_link_record(master, box, r["account_id"], r["deposit_id"]) == (
+        record
+    )
+    with pytest.raises(DecryptionError):
+        metadata.decrypt_deposit_link_record(master, box, r["deposit_id"], r["account_id"])

@@ -1,0 +1,261 @@
+"""Routes of deposit links (docs/deposits.md): the owner creates, lists, revokes
+and deletes links and works through the inbox; a depositor holding a link can
+only learn the wallet's public key and upload sealed files, never read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from wallet.api.deps import ClientKey, CurrentWallet, DbDep, RuntimeDep
+from wallet.api.documents import document_response, finish_upload, store_part, upload_status
+from wallet.api.errors import error_responses
+from wallet.api.schemas import (
+    DepositDeclareRequest,
+    DepositInfoResponse,
+    DepositLinkCreateRequest,
+    DepositLinkResponse,
+    DocumentResponse,
+    Id,
+    InboxAcceptRequest,
+    InboxItemResponse,
+    UploadStatus,
+)
+from wallet.errors import (
+    AlreadyExists,
+    DepositClosed,
+    DepositLimit,
+    DepositNotFound,
+    DocumentTooLarge,
+    IntegrityMismatch,
+    NotAuthenticated,
+    NotFound,
+    PassphraseChangeRequired,
+    QuotaExceeded,
+    RateLimited,
+    StorageUnavailable,
+    UploadIncomplete,
+    UploadNotPending,
+    UploadOffsetMismatch,
+)
+from wallet.models import DepositLink, Document
+from wallet.services import deposits, documents
+from wallet.services.documents import NewDocument
+
+owner_router = APIRouter(prefix="/api/v1", tags=["deposits"])
+depositor_router = APIRouter(prefix="/api/v1/d", tags=["depositor"])
+AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
+CLOSED = (DepositNotFound, DepositClosed)
+Offset = Annotated[int, Query(ge=0, le=1 << 50)]
+
+
+def link_response(link: DepositLink) -> DepositLinkResponse:
+    return DepositLinkResponse(
+        deposit_id=link.id,
+        label=link.label_box,
+        created_at=link.created_at,
+        expires_at=link.expires_at,
+        max_files=link.max_files,
+        files=link.files,
+        state=deposits.link_state(link),  # type: ignore[arg-type]
+    )
+
+
+@owner_router.post(
+    "/deposit-links",
+    status_code=201,
+    response_model=DepositLinkResponse,
+    responses=error_responses(*AUTH, AlreadyExists, DepositLimit),
+)
+def create_link(
+    body: DepositLinkCreateRequest, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+) -> DepositLinkResponse:
+    """Open a write-only door into this wallet."""
+    new = deposits.NewDepositLink(
+        body.deposit_id, timedelta(seconds=body.expires_in), body.max_files, body.label
+    )
+    link = deposits.create_link(db, runtime.settings, account, new)
+    db.commit()
+    return link_response(link)
+
+
+@owner_router.get(
+    "/deposit-links", response_model=list[DepositLinkResponse], responses=error_responses(*AUTH)
+)
+def list_links(db: DbDep, account: CurrentWallet) -> list[DepositLinkResponse]:
+    """Every deposit link of the wallet, newest first."""
+    return [link_response(link) for link in deposits.list_links(db, account.id)]
+
+
+@owner_router.post(
+    "/deposit-links/{deposit_id}/revoke",
+    response_model=DepositLinkResponse,
+    responses=error_responses(*AUTH),
+)
+def revoke_link(deposit_id: Id, db: DbDep, account: CurrentWallet) -> DepositLinkResponse:
+    """Close the link now; what was deposited stays in the inbox."""
+    link = deposits.revoke_link(db, account.id, deposit_id)
+    db.commit()
+    return link_response(link)
+
+
+@owner_router.delete(
+    "/deposit-links/{deposit_id}", status_code=204, responses=error_responses(*AUTH)
+)
+def delete_link(deposit_id: Id, db: DbDep, account: CurrentWallet) -> None:
+    """Forget the link; what was deposited stays in the inbox."""
+    deposits.delete_link(db, account.id, deposit_id)
+    db.commit()
+
+
+def inbox_item(document: Document) -> InboxItemResponse:
+    return InboxItemResponse(
+        document_id=document.id,
+        deposit_id=document.deposit_id or "",
+        sealed_key=document.wrapped_key,
+        metadata=document.metadata_box,
+        size=document.size,
+        created_at=document.created_at,
+    )
+
+
+@owner_router.get(
+    "/inbox", response_model=list[InboxItemResponse], responses=error_responses(*AUTH)
+)
+def list_inbox(db: DbDep, account: CurrentWallet) -> list[InboxItemResponse]:
+    """Deposited files waiting to be accepted or rejected."""
+    return [inbox_item(d) for d in deposits.inbox(db, account.id)]
+
+
+@owner_router.post(
+    "/inbox/{document_id}/accept",
+    response_model=DocumentResponse,
+    responses=error_responses(*AUTH),
+)
+def accept(
+    document_id: Id, body: InboxAcceptRequest, db: DbDep, account: CurrentWallet
+) -> DocumentResponse:
+    """Move a deposited file into the wallet: its key re-wrapped under the master
+    key and its metadata re-sealed, both by the client."""
+    document = deposits.accept(db, account.id, document_id, body.wrapped_key, body.metadata)
+    db.commit()
+    return document_response(document)
+
+
+@owner_router.delete(
+    "/inbox/{document_id}", status_code=204, responses=error_responses(*AUTH, StorageUnavailable)
+)
+def reject(document_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep) -> None:
+    """Delete a deposited file for good."""
+    leftovers = deposits.reject(db, account, document_id)
+    db.commit()
+    documents.delete_blobs(runtime.blobs, leftovers)
+
+
+# Whoever holds a deposit link ------------------------------------------------------
+
+
+@depositor_router.get(
+    "/{deposit_id}", response_model=DepositInfoResponse, responses=error_responses(*CLOSED)
+)
+def deposit_info(deposit_id: str, db: DbDep, runtime: RuntimeDep) -> DepositInfoResponse:
+    """The wallet's public key to seal files to, and what the link still accepts."""
+    link = deposits.open_link(db, deposit_id)
+    return DepositInfoResponse(
+        deposit_id=link.id,
+        public_key=link.account.deposit_public_key,
+        expires_at=link.expires_at,
+        files_left=link.max_files - link.files,
+        document_max_bytes=runtime.settings.document_max_bytes,
+        part_max_bytes=runtime.settings.upload_part_max_bytes,
+    )
+
+
+@depositor_router.post(
+    "/{deposit_id}/documents",
+    status_code=201,
+    response_model=UploadStatus,
+    responses=error_responses(*CLOSED, AlreadyExists, DocumentTooLarge, QuotaExceeded, RateLimited),
+)
+def declare(
+    deposit_id: str,
+    body: DepositDeclareRequest,
+    db: DbDep,
+    runtime: RuntimeDep,
+    client: ClientKey,
+) -> UploadStatus:
+    """Declare one sealed file (sealed key, sealed metadata, size, SHA-256); counts
+    against the link's files and the wallet's quota before any byte is sent."""
+    new = NewDocument(
+        body.document_id, body.sealed_key, body.metadata, body.size, body.sha256, deposit_id
+    )
+    document = deposits.declare_deposit(
+        db, runtime.settings, runtime.limiter, client, deposit_id, new
+    )
+    db.commit()
+    return upload_status(runtime, document)
+
+
+@depositor_router.get(
+    "/{deposit_id}/documents/{document_id}/upload",
+    response_model=UploadStatus,
+    responses=error_responses(*CLOSED, NotFound, UploadNotPending),
+)
+def get_upload(deposit_id: str, document_id: str, db: DbDep, runtime: RuntimeDep) -> UploadStatus:
+    """How many bytes of this link's unfinished file are acknowledged: where to resume."""
+    _, document = deposits.deposit_upload(db, deposit_id, document_id)
+    return upload_status(runtime, document)
+
+
+@depositor_router.put(
+    "/{deposit_id}/documents/{document_id}/content",
+    response_model=UploadStatus,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+    responses=error_responses(
+        *CLOSED,
+        NotFound,
+        UploadOffsetMismatch,
+        UploadNotPending,
+        IntegrityMismatch,
+        StorageUnavailable,
+    ),
+)
+async def put_part(
+    deposit_id: str,
+    document_id: str,
+    request: Request,
+    db: DbDep,
+    runtime: RuntimeDep,
+    offset: Offset,
+) -> UploadStatus:
+    """Send the part at `offset` of a file this link declared; resumable as the owner's."""
+    account, _ = deposits.deposit_upload(db, deposit_id, document_id)
+    document = await store_part(request, db, runtime, account, document_id, offset)
+    return upload_status(runtime, document)
+
+
+@depositor_router.post(
+    "/{deposit_id}/documents/{document_id}/complete",
+    response_model=UploadStatus,
+    responses=error_responses(
+        *CLOSED,
+        NotFound,
+        UploadIncomplete,
+        UploadNotPending,
+        IntegrityMismatch,
+        StorageUnavailable,
+    ),
+)
+def complete(deposit_id: str, document_id: str, db: DbDep, runtime: RuntimeDep) -> UploadStatus:
+    """Check the whole file against its SHA-256 and put it in the owner's inbox."""
+    account, _ = deposits.deposit_upload(db, deposit_id, document_id)
+    return upload_status(runtime, finish_upload(db, runtime, account, document_id))

@@ -1,0 +1,226 @@
+"""Deposit links from Python: the owner's side on a logged-in `PdeClient`
+(create, list, revoke, inbox, accept, reject), and depositing files through a
+link with no account (`pde deposit URL FILE…`). The depositor's files are
+sealed here to the wallet's public key (FORMAT.md §7); the link's fragment
+holds a fingerprint of that key, checked before anything is sent."""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import hmac
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from crypto import (
+    b64u_decode,
+    b64u_encode,
+    decrypt_deposit_link_record,
+    decrypt_deposit_metadata,
+    encrypt_deposit_link_record,
+    encrypt_deposit_metadata,
+    encrypt_metadata,
+    new_id,
+    new_key,
+    open_deposit_document_key,
+    seal_deposit_document_key,
+    unwrap_deposit_private_key,
+    wrap_document_key,
+)
+from crypto.errors import InvalidEncoding
+from crypto.share import is_valid_id
+from crypto.stream import plaintext_size
+from wallet.client import (
+    DEFAULT_PART_BYTES,
+    ClientError,
+    PdeClient,
+    describe_file,
+    encrypt_file,
+)
+
+FINGERPRINT_BYTES = 16
+
+
+def key_fingerprint(public_key: bytes) -> bytes:
+    """The first 16 bytes of SHA-256 of the wallet's deposit public key."""
+    return hashlib.sha256(public_key).digest()[:FINGERPRINT_BYTES]
+
+
+def format_deposit_link(base_url: str, deposit_id: str, public_key: bytes) -> str:
+    """https://host/d/<deposit_id>#<b64u(fingerprint of the public key)>."""
+    fingerprint = b64u_encode(key_fingerprint(public_key))
+    return f"{base_url.rstrip('/')}/d/{deposit_id}#{fingerprint}"
+
+
+def parse_deposit_link(link: str) -> tuple[str, str, bytes]:
+    """(base URL, deposit id, key fingerprint); InvalidEncoding if it is not one."""
+    parts = urlsplit(link.strip())
+    head, _, deposit_id = parts.path.rstrip("/").rpartition("/d/")
+    if not parts.scheme or not parts.netloc or not is_valid_id(deposit_id):
+        raise InvalidEncoding("not a PDE deposit link")
+    fingerprint = b64u_decode(parts.fragment)
+    if len(fingerprint) != FINGERPRINT_BYTES:
+        raise InvalidEncoding("not a PDE deposit link")
+    return f"{parts.scheme}://{parts.netloc}{head}", deposit_id, fingerprint
+
+
+@dataclass(frozen=True)
+class DepositLinkSummary:
+    """A deposit link as its owner sees it, label opened with the master key."""
+
+    deposit_id: str
+    link: str
+    label: str
+    state: str
+    expires_at: str
+    max_files: int
+    files: int
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A deposited file as its owner sees it before accepting it."""
+
+    document_id: str
+    deposit_id: str
+    metadata: dict[str, Any]
+    size: int
+    document_key: bytes
+
+
+def _summary(client: PdeClient, item: dict[str, Any]) -> DepositLinkSummary:
+    account_id, master = client.require_keys()
+    public_key = b64u_decode(client.account["deposit_public_key"])
+    record = decrypt_deposit_link_record(
+        master, b64u_decode(item["label"]), account_id, item["deposit_id"]
+    )
+    return DepositLinkSummary(
+        deposit_id=item["deposit_id"],
+        link=format_deposit_link(client.server, item["deposit_id"], public_key),
+        label=str(record.get("label", "")),
+        state=item["state"],
+        expires_at=item["expires_at"],
+        max_files=item["max_files"],
+        files=item["files"],
+    )
+
+
+def create_deposit_link(
+    client: PdeClient, label: str, *, expires_in: timedelta = timedelta(days=7), max_files: int = 5
+) -> DepositLinkSummary:
+    """Open a write-only door into the logged-in wallet; the label stays sealed."""
+    account_id, master = client.require_keys()
+    deposit_id = new_id()
+    body = {
+        "deposit_id": deposit_id,
+        "expires_in": int(expires_in.total_seconds()),
+        "max_files": max_files,
+        "label": b64u_encode(
+            encrypt_deposit_link_record(master, {"label": label}, account_id, deposit_id)
+        ),
+    }
+    return _summary(client, client.call("POST", "/api/v1/deposit-links", json=body))
+
+
+def list_deposit_links(client: PdeClient) -> builtins.list[DepositLinkSummary]:
+    """Every deposit link of the logged-in wallet, newest first."""
+    return [_summary(client, item) for item in client.call("GET", "/api/v1/deposit-links")]
+
+
+def revoke_deposit_link(client: PdeClient, deposit_id: str) -> DepositLinkSummary:
+    """Close a deposit link now; what was deposited stays in the inbox."""
+    return _summary(client, client.call("POST", f"/api/v1/deposit-links/{deposit_id}/revoke"))
+
+
+def _deposit_private_key(client: PdeClient) -> bytes:
+    account_id, master = client.require_keys()
+    wrapped = b64u_decode(client.account["wrapped_deposit_private_key"])
+    return unwrap_deposit_private_key(master, wrapped, account_id)
+
+
+def inbox(client: PdeClient) -> builtins.list[InboxItem]:
+    """Deposited files waiting in the logged-in wallet, their metadata opened here."""
+    private_key = _deposit_private_key(client)
+    items = []
+    for item in client.call("GET", "/api/v1/inbox"):
+        document_id, deposit_id = item["document_id"], item["deposit_id"]
+        key = open_deposit_document_key(
+            private_key, b64u_decode(item["sealed_key"]), deposit_id, document_id
+        )
+        metadata = decrypt_deposit_metadata(
+            key, b64u_decode(item["metadata"]), deposit_id, document_id
+        )
+        items.append(InboxItem(document_id, deposit_id, metadata, item["size"], key))
+    return items
+
+
+def accept(client: PdeClient, item: InboxItem) -> str:
+    """Move a deposited file into the wallet: key wrapped under the master key,
+    metadata sealed as the wallet's own. The content is not touched."""
+    account_id, master = client.require_keys()
+    body = {
+        "wrapped_key": b64u_encode(
+            wrap_document_key(master, item.document_key, account_id, item.document_id)
+        ),
+        "metadata": b64u_encode(
+            encrypt_metadata(item.document_key, item.metadata, account_id, item.document_id)
+        ),
+    }
+    client.call("POST", f"/api/v1/inbox/{item.document_id}/accept", json=body)
+    return item.document_id
+
+
+def reject(client: PdeClient, item: InboxItem) -> None:
+    """Delete a deposited file for good."""
+    client.call("DELETE", f"/api/v1/inbox/{item.document_id}")
+
+
+def deposit(
+    link: str,
+    files: builtins.list[Path],
+    *,
+    category: str = "other",
+    part_bytes: int = DEFAULT_PART_BYTES,
+    retry_seconds: float = 30.0,
+) -> builtins.list[str]:
+    """Seal each file to the wallet behind `link` and upload it; returns the new ids.
+    Refuses before sending anything if the server's key does not match the link."""
+    try:
+        base_url, deposit_id, fingerprint = parse_deposit_link(link)
+    except InvalidEncoding:
+        raise ClientError(404, "deposit_not_found", "This is not a PDE deposit link.") from None
+    with PdeClient(base_url, retry_seconds=retry_seconds, client_label="pde deposit") as http:
+        info = http.call("GET", f"/api/v1/d/{deposit_id}")
+        public_key = b64u_decode(info["public_key"])
+        if not hmac.compare_digest(key_fingerprint(public_key), fingerprint):
+            raise ClientError(
+                409, "deposit_key_mismatch", "The wallet's key does not match the link."
+            )
+        base = f"/api/v1/d/{deposit_id}/documents"
+        ids = []
+        for path in files:
+            document_id, key = new_id(), new_key()
+            metadata = describe_file(path, None, category)
+            with tempfile.TemporaryFile() as sealed:
+                size, digest = encrypt_file(path, sealed, key, document_id)
+                metadata["size"] = plaintext_size(size)
+                declared = {
+                    "document_id": document_id,
+                    "sealed_key": b64u_encode(
+                        seal_deposit_document_key(public_key, key, deposit_id, document_id)
+                    ),
+                    "metadata": b64u_encode(
+                        encrypt_deposit_metadata(key, metadata, deposit_id, document_id)
+                    ),
+                    "size": size,
+                    "sha256": b64u_encode(digest),
+                }
+                http.call("POST", base, json=declared)
+                http.upload_parts(document_id, sealed, size, part_bytes, base=base)
+            http.call("POST", f"{base}/{document_id}/complete")
+            ids.append(document_id)
+    return ids

@@ -1,0 +1,207 @@
+"""Deposit links: a write-only door into a wallet. A service holding the link
+uploads files whose keys are sealed to the wallet's X25519 public key
+(FORMAT.md §7); it can never list or read anything, its own uploads included.
+The owner finds the files in an inbox and accepts them (the client re-wraps
+each key under the master key) or rejects them (deleted).
+
+The link is the capability: its 128-bit id. Its fragment carries a fingerprint
+of the public key, so a depositor's client can check the key it is given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from crypto.share import is_valid_id
+from wallet.clock import now
+from wallet.errors import (
+    AlreadyExists,
+    DepositClosed,
+    DepositLimit,
+    DepositNotFound,
+    InvalidRequest,
+    NotFound,
+)
+from wallet.models import Account, DepositLink, Document
+from wallet.ratelimit import RateLimiter
+from wallet.services.documents import (
+    DEPOSITED,
+    READY,
+    NewDocument,
+    create_document,
+    delete_document,
+    find_document,
+    find_pending_upload,
+)
+from wallet.settings import Settings
+
+MIN_LIFE = timedelta(hours=1)
+ACTIVE, EXPIRED, REVOKED, USED_UP = "active", "expired", "revoked", "used_up"
+
+
+@dataclass(frozen=True)
+class NewDepositLink:
+    """What the owner's client sends: the id, how long, how many files, a sealed label."""
+
+    deposit_id: str
+    expires_in: timedelta
+    max_files: int
+    label_box: bytes
+
+
+def link_state(link: DepositLink, moment: datetime | None = None) -> str:
+    """active, or why the link takes no more files."""
+    if link.revoked_at is not None:
+        return REVOKED
+    if (moment or now()) >= link.expires_at:
+        return EXPIRED
+    if link.files >= link.max_files:
+        return USED_UP
+    return ACTIVE
+
+
+# The owner's side ---------------------------------------------------------------
+
+
+def create_link(
+    db: Session, settings: Settings, account: Account, new: NewDepositLink
+) -> DepositLink:
+    """Store a deposit link of `account`, after every limit is checked."""
+    if not MIN_LIFE <= new.expires_in <= timedelta(days=settings.deposit_max_days):
+        raise InvalidRequest(
+            f"A deposit link lasts from 1 hour to {settings.deposit_max_days} days."
+        )
+    if not 1 <= new.max_files <= settings.deposit_files_per_link:
+        raise InvalidRequest(f"A deposit link takes 1 to {settings.deposit_files_per_link} files.")
+    kept = db.scalar(
+        select(func.count()).select_from(DepositLink).where(DepositLink.account_id == account.id)
+    )
+    if (kept or 0) >= settings.deposit_links_per_wallet:
+        raise DepositLimit()
+    if db.get(DepositLink, new.deposit_id) is not None:
+        raise AlreadyExists()
+    moment = now()
+    link = DepositLink(
+        id=new.deposit_id,
+        account_id=account.id,
+        label_box=new.label_box,
+        created_at=moment,
+        expires_at=moment + new.expires_in,
+        max_files=new.max_files,
+        files=0,
+    )
+    db.add(link)
+    db.flush()
+    return link
+
+
+def list_links(db: Session, account_id: str) -> list[DepositLink]:
+    """Every deposit link of the wallet, newest first."""
+    query = select(DepositLink).where(DepositLink.account_id == account_id)
+    return list(db.scalars(query.order_by(DepositLink.created_at.desc(), DepositLink.id)))
+
+
+def find_link(db: Session, account_id: str, deposit_id: str) -> DepositLink:
+    """One of the wallet's deposit links; NotFound for any other id."""
+    link = db.get(DepositLink, deposit_id)
+    if link is None or link.account_id != account_id:
+        raise NotFound()
+    return link
+
+
+def revoke_link(db: Session, account_id: str, deposit_id: str) -> DepositLink:
+    """Close the link now; files already deposited stay in the inbox. Idempotent."""
+    link = find_link(db, account_id, deposit_id)
+    if link.revoked_at is None:
+        link.revoked_at = now()
+    db.flush()
+    return link
+
+
+def delete_link(db: Session, account_id: str, deposit_id: str) -> None:
+    """Forget the link (it closes at once); files already deposited stay in the inbox."""
+    db.delete(find_link(db, account_id, deposit_id))
+    db.flush()
+
+
+def inbox(db: Session, account_id: str) -> list[Document]:
+    """The wallet's deposited files waiting to be accepted or rejected, oldest first."""
+    query = select(Document).where(Document.account_id == account_id, Document.state == DEPOSITED)
+    return list(db.scalars(query.order_by(Document.created_at, Document.id)))
+
+
+def accept(
+    db: Session, account_id: str, document_id: str, wrapped_key: bytes, metadata_box: bytes
+) -> Document:
+    """Make a deposited file an ordinary document: its key now wrapped under the
+    master key and its metadata sealed as the wallet's own (the client did both)."""
+    document = find_document(db, account_id, document_id, state=DEPOSITED)
+    document.wrapped_key = wrapped_key
+    document.metadata_box = metadata_box
+    document.deposit_id = None
+    document.state = READY
+    document.updated_at = now()
+    db.flush()
+    return document
+
+
+def reject(db: Session, account: Account, document_id: str) -> list[str]:
+    """Delete a deposited file; returns the blob keys to delete once committed."""
+    find_document(db, account.id, document_id, state=DEPOSITED)
+    return delete_document(db, account, document_id)
+
+
+# The depositor's side -----------------------------------------------------------
+
+
+def open_link(db: Session, deposit_id: str, *, new_file: bool = True) -> DepositLink:
+    """The deposit link, if it still takes a new file (or, with `new_file=False`, the
+    rest of a file already declared: a used-up count does not stop that)."""
+    link = db.get(DepositLink, deposit_id) if is_valid_id(deposit_id) else None
+    if link is None:
+        raise DepositNotFound()
+    state = link_state(link)
+    if state != ACTIVE and (new_file or state != USED_UP):
+        raise DepositClosed()
+    return link
+
+
+def declare_deposit(
+    db: Session,
+    settings: Settings,
+    limiter: RateLimiter,
+    client: str,
+    deposit_id: str,
+    new: NewDocument,
+) -> Document:
+    """Declare one deposited file: counts against the link (one UPDATE decides, so
+    racing depositors cannot pass its count) and the wallet's quota."""
+    limiter.check("deposit", client, settings.deposits_per_client_per_hour, 3600)
+    link = open_link(db, deposit_id)
+    counted = db.execute(
+        update(DepositLink)
+        .where(DepositLink.id == link.id, DepositLink.files < DepositLink.max_files)
+        .values(files=DepositLink.files + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if counted.rowcount != 1:  # type: ignore[attr-defined]
+        raise DepositClosed()
+    limiter.record("deposit", client)
+    account = db.get(Account, link.account_id)
+    assert account is not None  # the link goes with its wallet
+    return create_document(db, settings, account, new)
+
+
+def deposit_upload(db: Session, deposit_id: str, document_id: str) -> tuple[Account, Document]:
+    """The wallet and the unfinished upload a depositor may still write to: only its
+    own, only while the link is open."""
+    link = open_link(db, deposit_id, new_file=False)
+    if not is_valid_id(document_id):
+        raise NotFound()
+    document = find_pending_upload(db, link.account_id, document_id)
+    if document.deposit_id != link.id:
+        raise NotFound()
+    return document.account, document
