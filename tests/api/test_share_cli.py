@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.server import LiveServer
-from wallet.cli import main
+from wallet.cli import build_parser, main
 
 PASSPHRASE = "command line share passphrase"
 
@@ -76,7 +76,7 @@ def owner(pde_server: LiveServer, pde: Callable[..., Run], tmp_path: Path) -> Ow
 def share(owner: Owner, *options: str) -> tuple[str, str]:
     """`pde client share` of both documents; (link, share id)."""
     made = owner.client(
-        "share", *owner.documents, "--to", "CPAS Ixelles", "--purpose", "RIS", *options
+        "share", "--to", "CPAS Ixelles", "--purpose", "RIS", *options, "--", *owner.documents
     )
     assert made.code == 0, made.err
     link = made.out.strip()
@@ -89,12 +89,12 @@ def test_a_share_made_on_the_command_line_opens_with_its_pin_byte_for_byte(
 ) -> None:
     made = owner.client(
         "share",
-        *owner.documents,
         "--to", "CPAS Ixelles, Mrs X",
         "--purpose", "RIS application",
         "--expires", "2h",
         "--max-opens", "3",
         "--pin", "1234",
+        "--", *owner.documents,  # an id may start with "-"
     )  # fmt: skip
     assert made.code == 0, made.err
     link = made.out.strip()
@@ -142,7 +142,7 @@ def test_a_revoked_share_exits_1_with_share_revoked(
     link, share_id = share(owner)
     assert pde("open-share", link, "-o", str(tmp_path / "first")).code == 0
 
-    revoked = owner.client("revoke", share_id)
+    revoked = owner.client("revoke", "--", share_id)
 
     assert revoked.code == 0, revoked.err
     assert revoked.out.strip() == f"{share_id}\trevoked"
@@ -165,7 +165,7 @@ def test_an_expiry_that_is_not_a_duration_stops_with_a_clear_message(
     owner: Owner, expires: str
 ) -> None:
     refused = owner.client(
-        "share", *owner.documents, "--to", "X", "--purpose", "Y", "--expires", expires
+        "share", "--to", "X", "--purpose", "Y", "--expires", expires, "--", *owner.documents
     )
     assert refused.code != 0
     assert "not a duration" in refused.err and "1h" in refused.err
@@ -177,7 +177,7 @@ def test_an_expiry_out_of_range_is_refused_by_the_server_with_invalid_request(
     owner: Owner, expires: str
 ) -> None:
     refused = owner.client(
-        "share", *owner.documents, "--to", "X", "--purpose", "Y", "--expires", expires
+        "share", "--to", "X", "--purpose", "Y", "--expires", expires, "--", *owner.documents
     )
     assert refused.code == 1 and "[invalid_request]" in refused.err
     assert owner.client("shares").out == ""
@@ -205,3 +205,12 @@ def test_a_link_to_a_deleted_or_unknown_share_exits_1_with_share_not_found(
     link = f"{pde_server.url}/s/{'A' * 22}#{'A' * 22}"
     refused = pde("open-share", link, "-o", str(tmp_path / "out"))
     assert refused.code == 1 and "[share_not_found]" in refused.err
+
+
+def test_an_id_that_starts_with_a_dash_is_given_after_a_double_dash() -> None:
+    """A base64url id starts with "-" once in 64: argparse would take it for an option."""
+    parser = build_parser()
+    base = ["client", "--server", "http://pde.example", "--handle", "h"]
+    shared = parser.parse_args([*base, "share", "--to", "X", "--purpose", "Y", "--", "-a", "b"])
+    assert shared.document_ids == ["-a", "b"]
+    assert parser.parse_args([*base, "revoke", "--", "-abc"]).share_id == "-abc"
