@@ -15,9 +15,11 @@ from crypto.errors import (
     UnsupportedVersion,
 )
 from crypto.keys import (
+    CompartmentKeys,
     DepositKeyPair,
     LoginKeys,
     RecoveryKeys,
+    derive_compartment_keys,
     derive_login_keys,
     derive_recovery_keys,
     new_deposit_key_pair,
@@ -66,6 +68,7 @@ from crypto.stream import (
 )
 
 __all__ = [
+    "CompartmentKeys",
     "CryptoError",
     "DecryptionError",
     "DepositKeyPair",
@@ -90,6 +93,7 @@ __all__ = [
     "decrypt_share_metadata",
     "decrypt_share_owner_record",
     "decrypt_stream",
+    "derive_compartment_keys",
     "derive_login_keys",
     "derive_recovery_keys",
     "derive_share_keys",

@@ -4,6 +4,7 @@ deposit keys. Pure functions: no I/O, no server."""
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 
@@ -71,6 +72,36 @@ def derive_recovery_keys(recovery_key: bytes, account_salt: bytes) -> RecoveryKe
     return RecoveryKeys(
         auth=hkdf(recovery_key, "pde/v1/recovery-auth", salt=account_salt),
         kek=hkdf(recovery_key, "pde/v1/recovery-kek", salt=account_salt),
+    )
+
+
+@dataclass(frozen=True)
+class CompartmentKeys:
+    """A hidden compartment's keys: `token` is shown to the server with each request of
+    the compartment (it stores SHA-256 of it), `key` takes the master key's place."""
+
+    token: bytes
+    key: bytes
+
+
+def compartment_salt(account_id: str) -> bytes:
+    """A per-wallet salt that no passphrase change moves: SHA-256 of a label and the id."""
+    return hashlib.sha256(b"pde/v1/compartment-salt" + account_id.encode()).digest()[:16]
+
+
+def derive_compartment_keys(
+    secret: str, account_id: str, iterations: int = PBKDF2_ITERATIONS
+) -> CompartmentKeys:
+    """croot = HKDF(PBKDF2(NFKC(secret), salt), salt, "pde/v1/compartment"); token, key.
+    Any secret opens *a* compartment (empty unless used): the server cannot tell a
+    wrong secret from an empty compartment, nor an unused wallet from a used one."""
+    if not secret:
+        raise ValueError("a compartment secret is not empty")
+    salt = compartment_salt(account_id)
+    stretched = pbkdf2(normalize_secret_text(secret), salt, iterations)
+    root = hkdf(stretched, "pde/v1/compartment", salt=salt)
+    return CompartmentKeys(
+        token=hkdf(root, "pde/v1/compartment-token"), key=hkdf(root, "pde/v1/compartment-key")
     )
 
 

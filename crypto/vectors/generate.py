@@ -75,6 +75,18 @@ def kdf_vectors() -> dict[str, Any]:
                 "kek": rec.kek.hex(),
             }
         ],
+        "compartment": [
+            {
+                "secret": secret,
+                "account_id": ACCOUNT_ID,
+                "iterations": 600_000,
+                "salt": keys.compartment_salt(ACCOUNT_ID).hex(),
+                "token": derived.token.hex(),
+                "key": derived.key.hex(),
+            }
+            for secret in ("mon autre secret", "سر آخر")
+            for derived in [keys.derive_compartment_keys(secret, ACCOUNT_ID)]
+        ],
         "associated_data": [
             {
                 "label": "pde/v1/ad/document-key",

@@ -19,6 +19,7 @@ import {
   pbkdf2,
   randomBytes,
   sealBox,
+  sha256,
 } from './primitives.js';
 
 export const ACCOUNT_SALT_BYTES = 16;
@@ -89,6 +90,30 @@ export async function deriveLoginKeys(passphrase, salt, card, options = {}) {
   return {
     authKey: await hkdf(root, NO_SALT, 'pde/v1/auth'),
     kek: await hkdf(root, NO_SALT, 'pde/v1/kek'),
+  };
+}
+
+/**
+ * A hidden compartment's keys (FORMAT.md §4.1): any secret opens *a* compartment,
+ * empty unless used. `token` is shown to the server with the compartment's
+ * requests (it stores SHA-256 of it); `key` takes the master key's place.
+ * @param {string} secret the compartment's own secret (not the passphrase)
+ * @param {string} accountId
+ * @param {{iterations?: number}} [options]
+ * @returns {Promise<{token: Uint8Array, key: Uint8Array}>}
+ */
+export async function deriveCompartmentKeys(secret, accountId, options = {}) {
+  const { iterations = PBKDF2_ITERATIONS } = options;
+  if (typeof secret !== 'string' || !secret) {
+    throw new TypeError('a compartment secret is not empty');
+  }
+  const label = utf8('pde/v1/compartment-salt');
+  const salt = (await sha256(concatBytes(label, utf8(accountId)))).slice(0, 16);
+  const stretched = await pbkdf2(normalizeSecretText(secret), salt, iterations);
+  const root = await hkdf(stretched, salt, 'pde/v1/compartment');
+  return {
+    token: await hkdf(root, NO_SALT, 'pde/v1/compartment-token'),
+    key: await hkdf(root, NO_SALT, 'pde/v1/compartment-key'),
   };
 }
 

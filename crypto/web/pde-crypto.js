@@ -22,6 +22,7 @@ export {
 export { b64uDecode, b64uEncode, decodeCode, encodeCode, fromUtf8, utf8 } from './encoding.js';
 export { ad, hkdf, openBox, pbkdf2, randomBytes, sealBox, sha256 } from './primitives.js';
 export {
+  deriveCompartmentKeys,
   deriveLoginKeys,
   deriveRecoveryKeys,
   newAccountSalt,

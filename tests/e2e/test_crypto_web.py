@@ -201,13 +201,22 @@ def test_browser_derives_login_and_recovery_keys_and_associated_data_of_the_vect
           recovery.push({ auth: hex(k.recoveryAuth), kek: hex(k.recoveryKek) });
         }
         const ad = arg.associated_data.map((c) => hex(pde.ad(c.label, ...c.fields)));
-        return { login, recovery, ad };
+        const compartment = [];
+        for (const c of arg.compartment) {
+          const k = await pde.deriveCompartmentKeys(c.secret, c.account_id,
+            { iterations: c.iterations });
+          compartment.push({ token: hex(k.token), key: hex(k.key) });
+        }
+        return { login, recovery, ad, compartment };
         """,
         v,
     )
     assert result["login"] == [{"auth_key": c["auth_key"], "kek": c["kek"]} for c in v["login"]]
     assert result["recovery"] == [{"auth": c["auth"], "kek": c["kek"]} for c in v["recovery"]]
     assert result["ad"] == [c["bytes"] for c in v["associated_data"]]
+    assert result["compartment"] == [
+        {"token": c["token"], "key": c["key"]} for c in v["compartment"]
+    ]
 
 
 def test_browser_reproduces_and_opens_every_wrapped_key_vector(crypto_page: Page) -> None:

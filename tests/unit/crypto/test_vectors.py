@@ -235,3 +235,12 @@ def test_deposit_link_record_matches_vector_and_is_bound_to_account_and_link() -
     )
     with pytest.raises(DecryptionError):
         metadata.decrypt_deposit_link_record(master, box, r["deposit_id"], r["account_id"])
+
+
+def test_compartment_keys_match_vectors_and_differ_from_login_keys() -> None:
+    for case in load("kdf")["compartment"]:
+        derived = keys.derive_compartment_keys(case["secret"], case["account_id"])
+        assert keys.compartment_salt(case["account_id"]).hex() == case["salt"]
+        assert (derived.token.hex(), derived.key.hex()) == (case["token"], case["key"])
+        other_wallet = keys.derive_compartment_keys(case["secret"], "b3RoZXItYWNjb3VudC0wMQ")
+        assert other_wallet.token != derived.token and derived.token != derived.key
