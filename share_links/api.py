@@ -32,7 +32,7 @@ from share_links.schemas import (
     ShareResponse,
     ShareStatusResponse,
 )
-from wallet.api.deps import ClientKey, CurrentWallet, DbDep, RuntimeDep
+from wallet.api.deps import ClientKey, CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import CIPHERTEXT_RESPONSES, RangeHeader, ciphertext_response
 from wallet.api.errors import error_responses
 from wallet.api.schemas import Id
@@ -78,7 +78,11 @@ def share_response(share: Share) -> ShareResponse:
     responses=error_responses(*AUTH, AlreadyExists, ShareLimit, RateLimited),
 )
 def create_share(
-    body: ShareCreateRequest, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+    body: ShareCreateRequest,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    compartment: CompartmentTag,
 ) -> ShareResponse:
     """Store a share the owner's client prepared: wrapped keys, sealed metadata,
     SHA-256 of the access token. The link's secret never comes here."""
@@ -93,6 +97,7 @@ def create_share(
         documents=[
             service.SharedDocument(d.document_id, d.wrapped_key, d.metadata) for d in body.documents
         ],
+        compartment_tag=compartment,
     )
     share = service.create_share(db, runtime.settings, runtime.limiter, account, new)
     db.commit()
@@ -100,31 +105,39 @@ def create_share(
 
 
 @owner_router.get("", response_model=list[ShareResponse], responses=error_responses(*AUTH))
-def list_shares(db: DbDep, account: CurrentWallet) -> list[ShareResponse]:
-    """Every share of the wallet, newest first, with its openings."""
-    return [share_response(s) for s in service.list_shares(db, account.id)]
+def list_shares(
+    db: DbDep, account: CurrentWallet, compartment: CompartmentTag
+) -> list[ShareResponse]:
+    """Every share of the wallet's view asked for, newest first, with its openings."""
+    return [share_response(s) for s in service.list_shares(db, account.id, compartment)]
 
 
 @owner_router.get("/{share_id}", response_model=ShareResponse, responses=error_responses(*AUTH))
-def get_share(share_id: Id, db: DbDep, account: CurrentWallet) -> ShareResponse:
+def get_share(
+    share_id: Id, db: DbDep, account: CurrentWallet, compartment: CompartmentTag
+) -> ShareResponse:
     """One share of the wallet, with its openings."""
-    return share_response(service.find_share(db, account.id, share_id))
+    return share_response(service.find_share(db, account.id, share_id, compartment))
 
 
 @owner_router.post(
     "/{share_id}/revoke", response_model=ShareResponse, responses=error_responses(*AUTH)
 )
-def revoke_share(share_id: Id, db: DbDep, account: CurrentWallet) -> ShareResponse:
+def revoke_share(
+    share_id: Id, db: DbDep, account: CurrentWallet, compartment: CompartmentTag
+) -> ShareResponse:
     """End the share now, for viewers already open too."""
-    share = service.revoke_share(db, account.id, share_id)
+    share = service.revoke_share(db, account.id, share_id, compartment)
     db.commit()
     return share_response(share)
 
 
 @owner_router.delete("/{share_id}", status_code=204, responses=error_responses(*AUTH))
-def delete_share(share_id: Id, db: DbDep, account: CurrentWallet) -> None:
+def delete_share(
+    share_id: Id, db: DbDep, account: CurrentWallet, compartment: CompartmentTag
+) -> None:
     """Forget the share and its log; the link stops working at once."""
-    service.delete_share(db, account.id, share_id)
+    service.delete_share(db, account.id, share_id, compartment)
     db.commit()
 
 

@@ -34,7 +34,7 @@ from wallet.clock import now
 from wallet.errors import AlreadyExists, InvalidRequest, NotFound, WalletError
 from wallet.models import Account, Document, Share, ShareDocument, ShareEvent
 from wallet.ratelimit import RateLimiter
-from wallet.services.documents import READY
+from wallet.services.documents import READY, in_compartment
 from wallet.settings import Settings
 
 MIN_EXPIRY = timedelta(hours=1)
@@ -65,6 +65,7 @@ class NewShare:
     info_box: bytes
     owner_record: bytes
     documents: list[SharedDocument]
+    compartment_tag: bytes | None = None  # the compartment the shared documents are in
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,11 @@ def _check_new_share(db: Session, settings: Settings, account: Account, new: New
         raise ShareLimit()
     if db.get(Share, new.share_id) is not None:
         raise AlreadyExists()
-    ready = db.scalar(
-        select(func.count())
-        .select_from(Document)
-        .where(Document.account_id == account.id, Document.state == READY, Document.id.in_(ids))
+    query = select(func.count()).select_from(Document)
+    query = query.where(
+        Document.account_id == account.id, Document.state == READY, Document.id.in_(ids)
     )
+    ready = db.scalar(in_compartment(query, new.compartment_tag))
     if ready != len(ids):
         raise NotFound("One of these documents does not exist.")
 
@@ -165,6 +166,7 @@ def create_share(
         opens=0,
         wrong_accesses=0,
         locked=False,
+        compartment_tag=new.compartment_tag,
         documents=[
             ShareDocument(
                 document_id=d.document_id,
@@ -180,23 +182,31 @@ def create_share(
     return share
 
 
-def list_shares(db: Session, account_id: str) -> list[Share]:
-    """Every share of the wallet, newest first."""
+def list_shares(db: Session, account_id: str, compartment: bytes | None = None) -> list[Share]:
+    """Every share of one compartment of the wallet (the normal view by default), newest first."""
     query = select(Share).where(Share.account_id == account_id)
+    if compartment is None:
+        query = query.where(Share.compartment_tag.is_(None))
+    else:
+        query = query.where(Share.compartment_tag == compartment)
     return list(db.scalars(query.order_by(Share.created_at.desc(), Share.id)))
 
 
-def find_share(db: Session, account_id: str, share_id: str) -> Share:
-    """One of the wallet's shares; NotFound for any other id."""
+def find_share(
+    db: Session, account_id: str, share_id: str, compartment: bytes | None = None
+) -> Share:
+    """One of the wallet's shares in this compartment; NotFound for any other id."""
     share = db.get(Share, share_id)
-    if share is None or share.account_id != account_id:
+    if share is None or share.account_id != account_id or share.compartment_tag != compartment:
         raise NotFound()
     return share
 
 
-def revoke_share(db: Session, account_id: str, share_id: str) -> Share:
+def revoke_share(
+    db: Session, account_id: str, share_id: str, compartment: bytes | None = None
+) -> Share:
     """End a share now, for viewers already open too. Idempotent."""
-    share = find_share(db, account_id, share_id)
+    share = find_share(db, account_id, share_id, compartment)
     if share.revoked_at is None:
         share.revoked_at = now()
         _log(db, share, REVOKED_EVENT, share.revoked_at)
@@ -204,9 +214,11 @@ def revoke_share(db: Session, account_id: str, share_id: str) -> Share:
     return share
 
 
-def delete_share(db: Session, account_id: str, share_id: str) -> None:
+def delete_share(
+    db: Session, account_id: str, share_id: str, compartment: bytes | None = None
+) -> None:
     """Forget a share and its log; it stops working at once."""
-    db.delete(find_share(db, account_id, share_id))
+    db.delete(find_share(db, account_id, share_id, compartment))
     db.flush()
 
 

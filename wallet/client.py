@@ -18,11 +18,13 @@ from typing import IO, Any, BinaryIO
 import httpx
 
 from crypto import (
+    CompartmentKeys,
     b64u_decode,
     b64u_encode,
     decode_code,
     decrypt_metadata,
     decrypt_stream,
+    derive_compartment_keys,
     derive_login_keys,
     derive_recovery_keys,
     encode_code,
@@ -95,12 +97,16 @@ class PdeClient:
         self.account_id: str | None = None
         self.handle: str | None = None
         self._master_key: bytes | None = None
+        self._compartment: CompartmentKeys | None = None
         self.account: dict[str, Any] = {}
 
     # --- HTTP ---------------------------------------------------------------
 
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        if self._compartment:
+            headers["PDE-Compartment"] = b64u_encode(self._compartment.token)
+        return headers
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One request, retried while the server is down or answers 503 (nothing
@@ -243,11 +249,48 @@ class PdeClient:
         self.call("DELETE", "/api/v1/account", json={"confirm_handle": self.handle})
         self._token, self._master_key = None, None
 
-    def require_keys(self) -> tuple[str, bytes]:
-        """(account id, master key) of the logged-in wallet."""
+    def master_keys(self) -> tuple[str, bytes]:
+        """(account id, master key) of the logged-in wallet, whatever view is open."""
         if self.account_id is None or self._master_key is None:
             raise ClientError(401, "not_authenticated", "Log in first.")
         return self.account_id, self._master_key
+
+    def require_keys(self) -> tuple[str, bytes]:
+        """(account id, key of the open view): the master key, or the open hidden
+        compartment's key, which takes its place (FORMAT.md §4.1)."""
+        account_id, master = self.master_keys()
+        return account_id, self._compartment.key if self._compartment else master
+
+    # --- hidden compartment ---------------------------------------------------
+
+    def open_compartment(self, secret: str) -> None:
+        """Work in the hidden compartment of `secret` (any secret opens one, empty
+        unless used) until `close_compartment`."""
+        account_id, _ = self.master_keys()
+        self._compartment = derive_compartment_keys(secret, account_id)
+
+    def close_compartment(self) -> None:
+        """Back to the normal view."""
+        self._compartment = None
+
+    def move(self, document_id: str, to_secret: str | None) -> None:
+        """Move a document from the open view to the compartment of `to_secret` (None:
+        the normal view). Its key is re-wrapped, its metadata re-sealed; content stays."""
+        account_id, master = self.master_keys()
+        item = self.call("GET", f"/api/v1/documents/{document_id}")
+        document_key, info = self.document_key(item), self.document_info(item)
+        target = derive_compartment_keys(to_secret, account_id) if to_secret else None
+        key = target.key if target else master
+        body = {
+            "wrapped_key": b64u_encode(
+                wrap_document_key(key, document_key, account_id, document_id)
+            ),
+            "metadata": b64u_encode(
+                encrypt_metadata(document_key, info.metadata, account_id, document_id)
+            ),
+            "to_compartment": b64u_encode(target.token) if target else None,
+        }
+        self.call("POST", f"/api/v1/documents/{document_id}/move", json=body)
 
     # --- documents ----------------------------------------------------------
 

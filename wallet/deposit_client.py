@@ -93,7 +93,7 @@ class InboxItem:
 
 
 def _summary(client: PdeClient, item: dict[str, Any]) -> DepositLinkSummary:
-    account_id, master = client.require_keys()
+    account_id, master = client.master_keys()
     public_key = b64u_decode(client.account["deposit_public_key"])
     record = decrypt_deposit_link_record(
         master, b64u_decode(item["label"]), account_id, item["deposit_id"]
@@ -113,7 +113,7 @@ def create_deposit_link(
     client: PdeClient, label: str, *, expires_in: timedelta = timedelta(days=7), max_files: int = 5
 ) -> DepositLinkSummary:
     """Open a write-only door into the logged-in wallet; the label stays sealed."""
-    account_id, master = client.require_keys()
+    account_id, master = client.master_keys()
     deposit_id = new_id()
     body = {
         "deposit_id": deposit_id,
@@ -137,7 +137,7 @@ def revoke_deposit_link(client: PdeClient, deposit_id: str) -> DepositLinkSummar
 
 
 def _deposit_private_key(client: PdeClient) -> bytes:
-    account_id, master = client.require_keys()
+    account_id, master = client.master_keys()
     wrapped = b64u_decode(client.account["wrapped_deposit_private_key"])
     return unwrap_deposit_private_key(master, wrapped, account_id)
 
@@ -161,7 +161,7 @@ def inbox(client: PdeClient) -> builtins.list[InboxItem]:
 def accept(client: PdeClient, item: InboxItem) -> str:
     """Move a deposited file into the wallet: key wrapped under the master key,
     metadata sealed as the wallet's own. The content is not touched."""
-    account_id, master = client.require_keys()
+    account_id, master = client.master_keys()
     body = {
         "wrapped_key": b64u_encode(
             wrap_document_key(master, item.document_key, account_id, item.document_id)

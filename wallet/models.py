@@ -121,6 +121,10 @@ class Document(Base):
     # Set while the document came through a deposit link and is not yet accepted:
     # its key is then sealed to the wallet's public key (FORMAT.md §7).
     deposit_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True, index=True)
+    # SHA-256 of a hidden compartment's token (FORMAT.md §4.1); None: the normal view.
+    compartment_tag: Mapped[bytes | None] = mapped_column(
+        LargeBinary(32), nullable=True, index=True
+    )
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary(128))
     metadata_box: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(BigInteger)  # ciphertext bytes, declared up front
@@ -170,6 +174,7 @@ class Share(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     max_opens: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    compartment_tag: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
     opens: Mapped[int] = mapped_column(Integer, default=0)
     wrong_accesses: Mapped[int] = mapped_column(Integer, default=0)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)

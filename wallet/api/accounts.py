@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
 from crypto.verifier import check_verifier
-from wallet.api.deps import ClientKey, CurrentSession, CurrentWallet, DbDep, RuntimeDep, client_key
+from wallet.api.deps import (
+    ClientKey,
+    CompartmentTag,
+    CurrentSession,
+    CurrentWallet,
+    DbDep,
+    RuntimeDep,
+    client_key,
+)
 from wallet.api.errors import error_responses
 from wallet.api.schemas import (
     AccountResponse,
@@ -34,13 +43,16 @@ from wallet.errors import (
 )
 from wallet.models import Account, AuthSession
 from wallet.runtime import Runtime
-from wallet.services import accounts, erasure, sessions
+from wallet.services import accounts, documents, erasure, sessions
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 AUTH_ERRORS = (NotAuthenticated,)
 
 
-def account_response(runtime: Runtime, account: Account) -> AccountResponse:
+def account_response(
+    db: Session, runtime: Runtime, account: Account, compartment: bytes | None = None
+) -> AccountResponse:
+    """The wallet as one view sees it: the usage shown is that view's own."""
     return AccountResponse(
         account_id=account.id,
         handle=account.handle,
@@ -50,7 +62,7 @@ def account_response(runtime: Runtime, account: Account) -> AccountResponse:
         deposit_public_key=account.deposit_public_key,
         wrapped_deposit_private_key=account.wrapped_deposit_private_key,
         must_change_passphrase=account.must_change_passphrase,
-        used_bytes=account.used_bytes,
+        used_bytes=documents.compartment_usage(db, account.id, compartment),
         quota_bytes=runtime.settings.wallet_quota_bytes,
         document_max_bytes=runtime.settings.document_max_bytes,
         created_at=account.created_at,
@@ -72,7 +84,7 @@ def _open_session(
         session_token=token,
         session_id=current.id,
         expires_at=current.expires_at,
-        account=account_response(runtime, account),
+        account=account_response(db, runtime, account),
     )
 
 
@@ -145,9 +157,11 @@ def login_with_recovery(
 
 
 @router.get("/account", response_model=AccountResponse, responses=error_responses(*AUTH_ERRORS))
-def get_account(session: CurrentSession, runtime: RuntimeDep) -> AccountResponse:
-    """The caller's wallet: wrapped keys, usage and limits."""
-    return account_response(runtime, session.account)
+def get_account(
+    session: CurrentSession, db: DbDep, runtime: RuntimeDep, compartment: CompartmentTag
+) -> AccountResponse:
+    """The caller's wallet: wrapped keys, usage (of the view asked for) and limits."""
+    return account_response(db, runtime, session.account, compartment)
 
 
 @router.put(

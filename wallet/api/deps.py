@@ -3,14 +3,17 @@ the caller's session and wallet from the `Authorization: Bearer` header."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from wallet.errors import PassphraseChangeRequired
+from crypto import b64u_decode
+from crypto.errors import InvalidEncoding
+from wallet.errors import InvalidRequest, PassphraseChangeRequired
 from wallet.models import Account, AuthSession
 from wallet.runtime import Runtime
 from wallet.services.sessions import authenticate
@@ -65,3 +68,28 @@ def current_wallet(session: CurrentSession) -> Account:
 
 
 CurrentWallet = Annotated[Account, Depends(current_wallet)]
+
+
+def compartment_tag(
+    compartment: Annotated[
+        str | None,
+        Header(
+            alias="PDE-Compartment",
+            description="a hidden compartment's token (FORMAT.md §4.1); absent: the normal view",
+        ),
+    ] = None,
+) -> bytes | None:
+    """Which compartment a request works in: None for the normal view, else the tag
+    the server keeps, SHA-256 of the token. Any well-formed token is a compartment."""
+    if compartment is None:
+        return None
+    try:
+        token = b64u_decode(compartment)
+    except InvalidEncoding:
+        token = b""
+    if len(token) != 32:
+        raise InvalidRequest("PDE-Compartment: must encode 32 bytes in base64url.")
+    return hashlib.sha256(token).digest()
+
+
+CompartmentTag = Annotated[bytes | None, Depends(compartment_tag)]

@@ -3,6 +3,7 @@ download (with HTTP Range), update metadata, delete."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from typing import Annotated, BinaryIO
@@ -11,10 +12,11 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from wallet.api.deps import CurrentWallet, DbDep, RuntimeDep
+from wallet.api.deps import CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.errors import error_responses
 from wallet.api.schemas import (
     DocumentCreateRequest,
+    DocumentMoveRequest,
     DocumentResponse,
     DocumentUpdateRequest,
     Id,
@@ -72,12 +74,21 @@ def upload_status(runtime: RuntimeDep, document: Document) -> UploadStatus:
     responses=error_responses(*AUTH, AlreadyExists, DocumentTooLarge, QuotaExceeded),
 )
 def create_document(
-    body: DocumentCreateRequest, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+    body: DocumentCreateRequest,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    compartment: CompartmentTag,
 ) -> UploadStatus:
     """Declare a document (wrapped key, sealed metadata, ciphertext size and SHA-256).
     Limits and quota are checked now, before any byte is sent."""
     new = documents.NewDocument(
-        body.document_id, body.wrapped_key, body.metadata, body.size, body.sha256
+        body.document_id,
+        body.wrapped_key,
+        body.metadata,
+        body.size,
+        body.sha256,
+        compartment_tag=compartment,
     )
     document = documents.create_document(db, runtime.settings, account, new)
     db.commit()
@@ -85,23 +96,52 @@ def create_document(
 
 
 @router.get("", response_model=list[DocumentResponse], responses=error_responses(*AUTH))
-def list_documents(db: DbDep, account: CurrentWallet) -> list[DocumentResponse]:
-    """Every completed document of the wallet. Uploads in progress are not listed."""
-    return [document_response(d) for d in documents.list_documents(db, account.id)]
+def list_documents(
+    db: DbDep, account: CurrentWallet, compartment: CompartmentTag
+) -> list[DocumentResponse]:
+    """Every completed document of the wallet's normal view, or of the hidden
+    compartment whose token is shown. Uploads in progress are not listed."""
+    return [document_response(d) for d in documents.list_documents(db, account.id, compartment)]
 
 
 @router.get("/{document_id}", response_model=DocumentResponse, responses=error_responses(*AUTH))
-def get_document(document_id: Id, db: DbDep, account: CurrentWallet) -> DocumentResponse:
+def get_document(
+    document_id: Id, db: DbDep, account: CurrentWallet, compartment: CompartmentTag
+) -> DocumentResponse:
     """One completed document's wrapped key and sealed metadata."""
-    return document_response(documents.find_document(db, account.id, document_id))
+    document = documents.find_document(db, account.id, document_id, compartment=compartment)
+    return document_response(document)
 
 
 @router.patch("/{document_id}", response_model=DocumentResponse, responses=error_responses(*AUTH))
 def update_document(
-    document_id: Id, body: DocumentUpdateRequest, db: DbDep, account: CurrentWallet
+    document_id: Id,
+    body: DocumentUpdateRequest,
+    db: DbDep,
+    account: CurrentWallet,
+    compartment: CompartmentTag,
 ) -> DocumentResponse:
     """Replace the sealed metadata (rename, change type, date, issuer)."""
-    document = documents.update_document(db, account.id, document_id, body.metadata)
+    document = documents.update_document(db, account.id, document_id, body.metadata, compartment)
+    db.commit()
+    return document_response(document)
+
+
+@router.post(
+    "/{document_id}/move", response_model=DocumentResponse, responses=error_responses(*AUTH)
+)
+def move_document(
+    document_id: Id,
+    body: DocumentMoveRequest,
+    db: DbDep,
+    account: CurrentWallet,
+    compartment: CompartmentTag,
+) -> DocumentResponse:
+    """Move a document out of the compartment of this request into another (the key
+    re-wrapped and the metadata re-sealed by the client; the content stays)."""
+    target = hashlib.sha256(body.to_compartment).digest() if body.to_compartment else None
+    moved = documents.MovedDocument(body.wrapped_key, body.metadata, target)
+    document = documents.move_document(db, account.id, document_id, moved, compartment)
     db.commit()
     return document_response(document)
 
@@ -110,10 +150,14 @@ def update_document(
     "/{document_id}", status_code=204, responses=error_responses(*AUTH, StorageUnavailable)
 )
 def delete_document(
-    document_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+    document_id: Id,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    compartment: CompartmentTag,
 ) -> None:
     """Delete a document (or an unfinished upload) and its ciphertext."""
-    leftovers = documents.delete_document(db, account, document_id)
+    leftovers = documents.delete_document(db, account, document_id, compartment)
     db.commit()
     documents.delete_blobs(runtime.blobs, leftovers)
 
@@ -266,10 +310,11 @@ def download(
     db: DbDep,
     account: CurrentWallet,
     runtime: RuntimeDep,
+    compartment: CompartmentTag,
     range_header: RangeHeader = None,
 ) -> StreamingResponse:
     """The ciphertext, streamed, with HTTP Range for resumed or partial downloads."""
-    document = documents.find_document(db, account.id, document_id)
+    document = documents.find_document(db, account.id, document_id, compartment=compartment)
     return ciphertext_response(runtime, document, range_header)
 
 

@@ -157,6 +157,14 @@ class DocumentUpdateRequest(Body):
     metadata: MetadataBox
 
 
+class DocumentMoveRequest(Body):
+    wrapped_key: WrappedKey
+    metadata: MetadataBox
+    to_compartment: Key32 | None = Field(
+        description="the target hidden compartment's token; null: the normal view"
+    )
+
+
 class DocumentResponse(BaseModel):
     document_id: str
     wrapped_key: WrappedKey

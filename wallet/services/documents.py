@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from crypto.stream import plaintext_size
@@ -27,6 +28,18 @@ from wallet.storage.base import BlobReader, BlobStore, BlobStoreUnavailable
 log = logging.getLogger("pde.documents")
 
 UPLOADING, READY, DEPOSITED = "uploading", "ready", "deposited"
+# Lookups by id alone (uploads, deposits): the 128-bit id is the capability there.
+EVERY_COMPARTMENT = b"*"
+
+
+def in_compartment(query: Select[Any], compartment: bytes | None) -> Select[Any]:
+    """`query` narrowed to one compartment: None is the normal view, else a hidden
+    compartment's tag; EVERY_COMPARTMENT leaves it as it is."""
+    if compartment == EVERY_COMPARTMENT:
+        return query
+    if compartment is None:
+        return query.where(Document.compartment_tag.is_(None))
+    return query.where(Document.compartment_tag == compartment)
 
 
 def content_key(account_id: str, document_id: str) -> str:
@@ -54,6 +67,16 @@ class NewDocument:
     size: int
     sha256: bytes
     deposit_id: str | None = None  # through a deposit link: the key is sealed, not wrapped
+    compartment_tag: bytes | None = None  # a hidden compartment's, or None
+
+
+@dataclass(frozen=True)
+class MovedDocument:
+    """A document's key and metadata sealed for its new compartment (tag None: normal)."""
+
+    wrapped_key: bytes
+    metadata_box: bytes
+    compartment_tag: bytes | None
 
 
 def create_document(
@@ -79,6 +102,7 @@ def create_document(
         account_id=account.id,
         state=UPLOADING,
         deposit_id=new.deposit_id,
+        compartment_tag=new.compartment_tag,
         wrapped_key=new.wrapped_key,
         metadata_box=new.metadata_box,
         size=new.size,
@@ -94,11 +118,16 @@ def create_document(
 
 
 def find_document(
-    db: Session, account_id: str, document_id: str, state: str | None = READY
+    db: Session,
+    account_id: str,
+    document_id: str,
+    state: str | None = READY,
+    compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> Document:
-    """The account's document (in `state`, unless None); NotFound for anything else,
-    whoever owns it."""
+    """The account's document (in `state`, unless None, and in `compartment`);
+    NotFound for anything else, whoever owns it."""
     query = select(Document).where(Document.id == document_id, Document.account_id == account_id)
+    query = in_compartment(query, compartment)
     if state is not None:
         query = query.where(Document.state == state)
     document = db.scalar(query)
@@ -116,29 +145,63 @@ def find_pending_upload(db: Session, account_id: str, document_id: str) -> Docum
     return document
 
 
-def list_documents(db: Session, account_id: str) -> list[Document]:
-    """The account's completed documents, oldest first. Uploads in progress are not listed."""
+def list_documents(
+    db: Session, account_id: str, compartment: bytes | None = None
+) -> list[Document]:
+    """The completed documents of one compartment (the normal view unless a hidden
+    compartment's tag is given), oldest first. Uploads in progress are not listed."""
     query = select(Document).where(Document.account_id == account_id, Document.state == READY)
+    query = in_compartment(query, compartment)
     return list(db.scalars(query.order_by(Document.created_at, Document.id)))
 
 
+def compartment_usage(db: Session, account_id: str, compartment: bytes | None) -> int:
+    """Ciphertext bytes held in one compartment: what that view shows as used. The
+    same query runs whether or not a hidden compartment holds anything."""
+    query = in_compartment(select(func.coalesce(func.sum(Document.size), 0)), compartment)
+    return int(db.scalar(query.where(Document.account_id == account_id)) or 0)
+
+
 def update_document(
-    db: Session, account_id: str, document_id: str, metadata_box: bytes
+    db: Session,
+    account_id: str,
+    document_id: str,
+    metadata_box: bytes,
+    compartment: bytes | None = None,
 ) -> Document:
     """Replace a document's sealed metadata (rename, re-categorise)."""
-    document = find_document(db, account_id, document_id)
+    document = find_document(db, account_id, document_id, compartment=compartment)
     document.metadata_box = metadata_box
     document.updated_at = now()
     return document
 
 
-def delete_document(db: Session, account: Account, document_id: str) -> list[str]:
+def move_document(
+    db: Session,
+    account_id: str,
+    document_id: str,
+    moved: MovedDocument,
+    compartment: bytes | None,
+) -> Document:
+    """Move a document from `compartment` to another: the client re-wrapped its key and
+    re-sealed its metadata with the other compartment's key; the content stays."""
+    document = find_document(db, account_id, document_id, compartment=compartment)
+    document.wrapped_key = moved.wrapped_key
+    document.metadata_box = moved.metadata_box
+    document.compartment_tag = moved.compartment_tag
+    document.updated_at = now()
+    db.flush()
+    return document
+
+
+def delete_document(
+    db: Session, account: Account, document_id: str, compartment: bytes | None = EVERY_COMPARTMENT
+) -> list[str]:
     """Delete a document's row and reservation; returns the blob keys to delete once
     that is committed. A blob left behind by a crash is orphaned ciphertext whose
     key is gone, never a listed document without content."""
-    document = db.scalar(
-        select(Document).where(Document.id == document_id, Document.account_id == account.id)
-    )
+    query = select(Document).where(Document.id == document_id, Document.account_id == account.id)
+    document = db.scalar(in_compartment(query, compartment))
     if document is None:
         raise NotFound()
     parts = [part_key(account.id, document.id, p.part_offset) for p in document.parts]
