@@ -11,6 +11,7 @@ from crypto.errors import (
     DecryptionError,
     InvalidCode,
     InvalidEncoding,
+    InvalidShare,
     MetadataTooLarge,
     UnsupportedVersion,
 )
@@ -41,7 +42,21 @@ from crypto.metadata import (
     encrypt_deposit_metadata,
     encrypt_metadata,
 )
-from crypto.seal import open_deposit_document_key, seal_deposit_document_key
+from crypto.seal import (
+    open_deposit_document_key,
+    open_trustee_share,
+    seal_deposit_document_key,
+    seal_trustee_share,
+)
+from crypto.shamir import (
+    Share,
+    combine_shares,
+    share_from_bytes,
+    share_from_text,
+    share_to_bytes,
+    share_to_text,
+    split_secret,
+)
 from crypto.share import (
     ShareKeys,
     access_token_hash,
@@ -74,9 +89,11 @@ __all__ = [
     "DepositKeyPair",
     "InvalidCode",
     "InvalidEncoding",
+    "InvalidShare",
     "LoginKeys",
     "MetadataTooLarge",
     "RecoveryKeys",
+    "Share",
     "ShareKeys",
     "UnsupportedVersion",
     "access_token_hash",
@@ -84,6 +101,7 @@ __all__ = [
     "b64u_decode",
     "b64u_encode",
     "ciphertext_size",
+    "combine_shares",
     "decode_code",
     "decrypt_chunks",
     "decrypt_deposit_link_record",
@@ -111,8 +129,15 @@ __all__ = [
     "new_id",
     "new_key",
     "open_deposit_document_key",
+    "open_trustee_share",
     "parse_share_link",
     "seal_deposit_document_key",
+    "seal_trustee_share",
+    "share_from_bytes",
+    "share_from_text",
+    "share_to_bytes",
+    "share_to_text",
+    "split_secret",
     "unwrap_deposit_private_key",
     "unwrap_document_key",
     "unwrap_document_key_from_share",

@@ -37,3 +37,10 @@ class InvalidEncoding(CryptoError):
     """Text that should be unpadded base64url is not."""
 
     code = "invalid_encoding"
+
+
+class InvalidShare(CryptoError):
+    """Trustee shares that cannot give a secret: of different splits, one given twice,
+    fewer than the split's threshold, malformed, or one of them wrong or changed."""
+
+    code = "invalid_share"

@@ -8,8 +8,10 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from crypto.errors import DecryptionError, UnsupportedVersion
+from crypto.encoding import b64u_encode
+from crypto.errors import DecryptionError, InvalidShare, UnsupportedVersion
 from crypto.primitives import KEY_BYTES, NONCE_BYTES, TAG_BYTES, associated_data, hkdf, random_bytes
+from crypto.shamir import Share, share_from_bytes, share_to_bytes
 
 SEAL_VERSION = 0x01
 SEAL_OVERHEAD = 1 + KEY_BYTES + NONCE_BYTES + TAG_BYTES
@@ -88,3 +90,39 @@ def open_deposit_document_key(
     if len(key) != KEY_BYTES:
         raise DecryptionError("ciphertext does not authenticate")
     return key
+
+
+def trustee_share_ad(account_id: str, set_id: bytes, x: int) -> bytes:
+    """AD("pde/v1/ad/trustee-share", account_id, b64u(set_id), decimal x)."""
+    return associated_data("pde/v1/ad/trustee-share", account_id, b64u_encode(set_id), str(x))
+
+
+def seal_trustee_share(
+    trustee_public: bytes,
+    share: Share,
+    account_id: str,
+    *,
+    ephemeral_private: bytes | None = None,
+    nonce: bytes | None = None,
+) -> bytes:
+    """A trustee's share of the owner's recovery key, sealed to the trustee's X25519 key
+    and bound to the owner's account, the split and the share's number."""
+    ad = trustee_share_ad(account_id, share.set_id, share.x)
+    return seal_to_public_key(
+        trustee_public, share_to_bytes(share), ad, ephemeral_private=ephemeral_private, nonce=nonce
+    )
+
+
+def open_trustee_share(
+    trustee_private: bytes, sealed: bytes, account_id: str, set_id: bytes, x: int
+) -> Share:
+    """Inverse of `seal_trustee_share`, in the trustee's client; DecryptionError on any
+    mismatch, including a sealed share whose own header names another split or number."""
+    plaintext = open_sealed(trustee_private, sealed, trustee_share_ad(account_id, set_id, x))
+    try:
+        share = share_from_bytes(plaintext)
+    except (InvalidShare, UnsupportedVersion):
+        raise DecryptionError("ciphertext does not authenticate") from None
+    if share.set_id != set_id or share.x != x:
+        raise DecryptionError("ciphertext does not authenticate")
+    return share

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from crypto import encoding, keys, metadata, primitives, seal, share, stream
+from crypto import encoding, keys, metadata, primitives, seal, shamir, share, stream
 from crypto.verifier import fake_salt
 
 HERE = Path(__file__).parent
@@ -328,6 +330,126 @@ def seal_vectors() -> dict[str, Any]:
     }
 
 
+def _replayed(label: str) -> tuple[Callable[[int], bytes], bytearray]:
+    """A "random" source for split_secret that hands out fixed("label") in order, and
+    the bytes it handed out (the vector's `random`: set id ‖ coefficients)."""
+    given = bytearray()
+    pool = fixed(label, 8 + 15 * 68)
+
+    def source(n: int) -> bytes:
+        given.extend(pool[len(given) : len(given) + n])
+        return bytes(given[-n:]) if n else b""
+
+    return source, given
+
+
+def _shamir_case(name: str, secret: bytes, k: int, n: int, subsets: list[list[int]]) -> Any:
+    source, given = _replayed(f"shamir-{name}")
+    shares = shamir.split_secret(secret, k, n, source)
+    by_x = {s.x: s for s in shares}
+
+    def outcome(xs: list[int]) -> dict[str, Any]:
+        if len(xs) < k:
+            return {"xs": xs, "error": "invalid_share"}
+        return {"xs": xs, "secret": shamir.combine_shares([by_x[x] for x in xs]).hex()}
+
+    return {
+        "name": name,
+        "secret": secret.hex(),
+        "threshold": k,
+        "shares": n,
+        "random": given.hex(),
+        "set_id": shares[0].set_id.hex(),
+        "share_bytes": [shamir.share_to_bytes(s).hex() for s in shares],
+        "share_text": [shamir.share_to_text(s) for s in shares],
+        "subsets": [outcome(xs) for xs in subsets],
+    }
+
+
+def _flip(data: bytes, i: int) -> bytes:
+    return data[:i] + bytes([data[i] ^ 1]) + data[i + 1 :]
+
+
+def _all(n: int) -> list[int]:
+    return list(range(1, n + 1))
+
+
+def _all_subsets(n: int) -> list[list[int]]:
+    return [[x for x in range(1, n + 1) if mask >> (x - 1) & 1] for mask in range(1, 1 << n)]
+
+
+def shamir_vectors() -> dict[str, Any]:
+    recovery = fixed("recovery", 16)
+    cases = [
+        _shamir_case("2-of-2", fixed("shamir-secret", 16), 2, 2, _all_subsets(2)),
+        _shamir_case("2-of-3", recovery, 2, 3, [*_all_subsets(3), [3, 1], [3, 2, 1]]),
+        _shamir_case("3-of-5", recovery, 3, 5, [*_all_subsets(5), [5, 3, 1]]),
+        _shamir_case("4-of-6", fixed("shamir-key", 32), 4, 6, [[1, 2, 3], [6, 4, 2, 1], _all(6)]),
+        _shamir_case("2-of-16", recovery, 2, 16, [[16], [16, 9], [1, 2], _all(16)]),
+        _shamir_case("16-of-16", b"\x2a", 16, 16, [_all(15), _all(16)[::-1]]),
+    ]
+    a, b = (bytes.fromhex(s) for s in cases[2]["share_bytes"][:2])
+    other = bytes.fromhex(_shamir_case("3-of-5-again", recovery, 3, 5, [])["share_bytes"][2])
+    c = bytes.fromhex(cases[2]["share_bytes"][2])
+    invalid_sets = {
+        "mixed_splits": [a, b, other],
+        "twice": [a, b, a],
+        "same_number": [a, b, _flip(a, 20)],
+        "too_few": [a, b],
+        "tampered": [a, b, _flip(c, 12)],
+        "tampered_extra": [a, b, c, _flip(bytes.fromhex(cases[2]["share_bytes"][3]), 30)],
+    }
+    invalid_bytes = {
+        "version_2": ("unsupported_version", bytes([2]) + a[1:]),
+        "threshold_1": ("invalid_share", a[:9] + bytes([1]) + a[10:]),
+        "threshold_above_total": ("invalid_share", a[:9] + bytes([6, 5]) + a[11:]),
+        "total_17": ("invalid_share", a[:9] + bytes([3, 17]) + a[11:]),
+        "number_0": ("invalid_share", a[:11] + bytes([0]) + a[12:]),
+        "number_above_total": ("invalid_share", a[:11] + bytes([6]) + a[12:]),
+        "value_too_short": ("invalid_share", a[:16]),
+    }
+    text = cases[2]["share_text"][0]
+    wallet = keys.new_deposit_key_pair(fixed("trustee-private", 32))
+    eph, nonce = fixed("trustee-ephemeral", 32), fixed("trustee-seal-nonce", 12)
+    trustee_share = shamir.share_from_bytes(b)
+    return {
+        "field": {
+            "polynomial": "0x11b",
+            "mul": [[x, y, shamir.gf_mul(x, y)] for x, y in ((0x57, 0x83), (0x57, 0x13), (2, 128))],
+            "inverse": [[x, shamir.gf_inv(x)] for x in (1, 2, 0x53, 0xFF)],
+        },
+        "cases": cases,
+        "invalid_sets": {k: [s.hex() for s in v] for k, v in invalid_sets.items()},
+        "invalid_bytes": {k: {"error": e, "bytes": v.hex()} for k, (e, v) in invalid_bytes.items()},
+        "text_typed": {
+            "typed": text.lower().replace("-", " ").replace("0", "o").replace("1", "l"),
+            "bytes": cases[2]["share_bytes"][0],
+        },
+        "text_invalid": [
+            text[:-1] + ("0" if text[-1] != "0" else "1"),
+            text[:-2],
+            text.replace("-", "U", 1),
+            "",
+        ],
+        "sealed_trustee_share": {
+            "trustee_private_key": wallet.private_key.hex(),
+            "trustee_public_key": wallet.public_key.hex(),
+            "ephemeral_private_key": eph.hex(),
+            "nonce": nonce.hex(),
+            "account_id": ACCOUNT_ID,
+            "set_id": trustee_share.set_id.hex(),
+            "x": trustee_share.x,
+            "share_bytes": b.hex(),
+            "associated_data": seal.trustee_share_ad(
+                ACCOUNT_ID, trustee_share.set_id, trustee_share.x
+            ).hex(),
+            "sealed": seal.seal_trustee_share(
+                wallet.public_key, trustee_share, ACCOUNT_ID, ephemeral_private=eph, nonce=nonce
+            ).hex(),
+        },
+    }
+
+
 def encoding_vectors() -> dict[str, Any]:
     b64 = [
         {"bytes": fixed(f"b64-{n}", n).hex(), "text": encoding.b64u_encode(fixed(f"b64-{n}", n))}
@@ -377,17 +499,21 @@ GENERATORS = {
     "stream": stream_vectors,
     "share": share_vectors,
     "seal": seal_vectors,
+    "shamir": shamir_vectors,
     "encoding": encoding_vectors,
     "server": server_vectors,
 }
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Write every vector file, or only those named (`python -m crypto.vectors.generate shamir`)."""
     for name, generate in GENERATORS.items():
+        if names and name not in names:
+            continue
         text = json.dumps(generate(), ensure_ascii=False, indent=1) + "\n"
         (HERE / f"{name}.json").write_text(text, encoding="utf-8")
         print(f"wrote crypto/vectors/{name}.json")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
