@@ -201,7 +201,9 @@ def deposit_upload(db: Session, deposit_id: str, document_id: str) -> tuple[Acco
     link = open_link(db, deposit_id, new_file=False)
     if not is_valid_id(document_id):
         raise NotFound()
-    document = find_pending_upload(db, link.account_id, document_id)
+    # The link is checked before the state: another link's finished file, or one of
+    # the owner's documents, must look exactly like an id that does not exist.
+    document = find_document(db, link.account_id, document_id, state=None)
     if document.deposit_id != link.id:
         raise NotFound()
-    return document.account, document
+    return document.account, find_pending_upload(db, link.account_id, document_id)
