@@ -60,3 +60,14 @@ export class InvalidEncoding extends CryptoError {
     super(message, 'invalid_encoding');
   }
 }
+
+/**
+ * Trustee shares that cannot give a secret: of different splits, one given twice,
+ * fewer than the split's threshold, malformed, or one of them wrong or changed.
+ */
+export class InvalidShare extends CryptoError {
+  /** @param {string} [message] */
+  constructor(message = 'the shares do not combine') {
+    super(message, 'invalid_share');
+  }
+}

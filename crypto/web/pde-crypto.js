@@ -16,6 +16,7 @@ export {
   DecryptionError,
   InvalidCode,
   InvalidEncoding,
+  InvalidShare,
   MetadataTooLarge,
   UnsupportedVersion,
 } from './errors.js';
@@ -79,6 +80,20 @@ export {
   newDepositKeyPair,
   openDepositDocumentKey,
   openSealed,
+  openTrusteeShare,
   sealDepositDocumentKey,
   sealToPublicKey,
+  sealTrusteeShare,
+  trusteeShareAd,
 } from './seal.js';
+export {
+  combineShares,
+  gfInv,
+  gfMul,
+  makeShare,
+  shareFromBytes,
+  shareFromText,
+  shareToBytes,
+  shareToText,
+  splitSecret,
+} from './shamir.js';

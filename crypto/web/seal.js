@@ -11,8 +11,8 @@
  * @module seal
  */
 
-import { b64uDecode, concatBytes } from './encoding.js';
-import { DecryptionError, UnsupportedVersion } from './errors.js';
+import { b64uDecode, b64uEncode, bytesEqual, concatBytes } from './encoding.js';
+import { CryptoError, DecryptionError, UnsupportedVersion } from './errors.js';
 import {
   KEY_BYTES,
   NONCE_BYTES,
@@ -24,6 +24,7 @@ import {
   givenOrRandom,
   hkdf,
 } from './primitives.js';
+import { shareFromBytes, shareToBytes } from './shamir.js';
 
 export const X25519_KEY_BYTES = 32;
 export const SEAL_VERSION = 0x01;
@@ -187,4 +188,55 @@ export async function openDepositDocumentKey(
   const key = await openSealed(depositPrivate, sealed, aad, options);
   if (key.length !== KEY_BYTES) throw new DecryptionError();
   return key;
+}
+
+/**
+ * AD("pde/v1/ad/trustee-share", account_id, b64u(set_id), decimal x) (FORMAT.md §7.1).
+ * @param {string} accountId
+ * @param {Uint8Array} setId 8 bytes
+ * @param {number} x the share's number
+ * @returns {Uint8Array}
+ */
+export function trusteeShareAd(accountId, setId, x) {
+  return ad('pde/v1/ad/trustee-share', accountId, b64uEncode(setId), String(x));
+}
+
+/**
+ * A trustee's share of the owner's recovery key, sealed to the trustee's X25519
+ * public key and bound to the owner's account, the split and the share's number.
+ * @param {Uint8Array} trusteePublic 32 raw bytes
+ * @param {import('./shamir.js').Share} share
+ * @param {string} accountId
+ * @param {{ephemeralPrivateKey?: Uint8Array, nonce?: Uint8Array}} [options]
+ * @returns {Promise<Uint8Array>}
+ */
+export async function sealTrusteeShare(trusteePublic, share, accountId, options = {}) {
+  const aad = trusteeShareAd(accountId, share.setId, share.x);
+  return sealToPublicKey(trusteePublic, shareToBytes(share), aad, options);
+}
+
+/**
+ * Inverse of `sealTrusteeShare`, in the trustee's browser: DecryptionError on any
+ * mismatch, including a sealed share whose own header names another split or number.
+ * @param {Uint8Array|JsonWebKey|CryptoKey} trusteePrivate
+ * @param {Uint8Array} sealed
+ * @param {string} accountId
+ * @param {Uint8Array} setId
+ * @param {number} x
+ * @param {{recipientPublic?: Uint8Array}} [options]
+ * @returns {Promise<import('./shamir.js').Share>}
+ * @throws {DecryptionError|UnsupportedVersion}
+ */
+export async function openTrusteeShare(trusteePrivate, sealed, accountId, setId, x, options = {}) {
+  const aad = trusteeShareAd(accountId, setId, x);
+  const plaintext = await openSealed(trusteePrivate, sealed, aad, options);
+  let share;
+  try {
+    share = shareFromBytes(plaintext);
+  } catch (error) {
+    if (error instanceof CryptoError) throw new DecryptionError();
+    throw error;
+  }
+  if (!bytesEqual(share.setId, setId) || share.x !== x) throw new DecryptionError();
+  return share;
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from crypto import keys, metadata, seal, share, stream
+from crypto import keys, metadata, seal, shamir, share, stream
 from crypto.primitives import associated_data
 
 pytestmark = pytest.mark.browser
@@ -95,7 +96,7 @@ DECRYPTION_FAILED = {
 
 # The browser never holds a server secret: the fake salt is computed only by the server.
 SERVER_ONLY_VECTORS = {"server"}
-BROWSER_VECTORS = {"encoding", "kdf", "wrap", "metadata", "share", "seal", "stream"}
+BROWSER_VECTORS = {"encoding", "kdf", "wrap", "metadata", "share", "seal", "stream", "shamir"}
 
 
 def test_every_vector_file_is_checked_by_a_browser_test_or_is_server_only() -> None:
@@ -763,3 +764,134 @@ def test_the_kiosk_self_test_page_says_encryption_works_in_this_browser(
     status = crypto_page.locator("#crypto-status")
     status.and_(crypto_page.locator("[data-state='ok']")).wait_for(timeout=10_000)
     assert status.text_content() == "Encryption works in this browser."
+
+
+# --- recovery by trustees (Shamir) ------------------------------------------------------
+
+SHAMIR_VECTORS = """
+const replay = (hexBytes) => {
+  const bytes = unhex(hexBytes); let taken = 0;
+  return (n) => { taken += n; return bytes.slice(taken - n, taken); };
+};
+const code = async (thunk) => (await failure(thunk))?.code ?? null;
+const field = {
+  mul: arg.field.mul.map(([a, b]) => [a, b, pde.gfMul(a, b)]),
+  inverse: arg.field.inverse.map(([a]) => [a, pde.gfInv(a)]),
+};
+const cases = [];
+for (const c of arg.cases) {
+  const shares = await pde.splitSecret(unhex(c.secret), c.threshold, c.shares,
+    { random: replay(c.random) });
+  const subsets = [];
+  for (const s of c.subsets) {
+    const chosen = s.xs.map((x) => pde.shareFromBytes(unhex(c.share_bytes[x - 1])));
+    const error = await code(() => pde.combineShares(chosen));
+    subsets.push(error ? { xs: s.xs, error } :
+      { xs: s.xs, secret: hex(await pde.combineShares(chosen)) });
+  }
+  const fromText = await Promise.all(c.share_text.map(pde.shareFromText));
+  cases.push({ name: c.name, share_bytes: shares.map((s) => hex(pde.shareToBytes(s))),
+    share_text: await Promise.all(shares.map(pde.shareToText)),
+    text_read: fromText.map((s) => hex(pde.shareToBytes(s))), subsets });
+}
+const invalidSets = {};
+for (const [name, list] of Object.entries(arg.invalid_sets)) {
+  const shares = list.map((b) => pde.shareFromBytes(unhex(b)));
+  invalidSets[name] = await code(() => pde.combineShares(shares));
+}
+const invalidBytes = {};
+for (const [name, c] of Object.entries(arg.invalid_bytes)) {
+  invalidBytes[name] = await code(() => pde.shareFromBytes(unhex(c.bytes)));
+}
+const t = arg.sealed_trustee_share;
+const share = pde.shareFromBytes(unhex(t.share_bytes));
+const sealed = await pde.sealTrusteeShare(unhex(t.trustee_public_key), share, t.account_id,
+  { ephemeralPrivateKey: unhex(t.ephemeral_private_key), nonce: unhex(t.nonce) });
+const open = (account, setId, x) => pde.openTrusteeShare(unhex(t.trustee_private_key),
+  unhex(t.sealed), account, setId, x);
+const opened = await open(t.account_id, unhex(t.set_id), t.x);
+return {
+  field, cases, invalidSets, invalidBytes,
+  typed: hex(pde.shareToBytes(await pde.shareFromText(arg.text_typed.typed))),
+  textInvalid: await Promise.all(arg.text_invalid.map((x) => code(() => pde.shareFromText(x)))),
+  sealed: hex(sealed),
+  ad: hex(pde.trusteeShareAd(t.account_id, unhex(t.set_id), t.x)),
+  opened: hex(pde.shareToBytes(opened)),
+  openedElsewhere: [
+    await code(() => open('b3RoZXItYWNjb3VudC0wMQ', unhex(t.set_id), t.x)),
+    await code(() => open(t.account_id, new Uint8Array(8), t.x)),
+    await code(() => open(t.account_id, unhex(t.set_id), t.x + 1)),
+  ],
+  error: (({ code, name }) => ({ code, name }))(new pde.InvalidShare()),
+};
+"""
+
+
+def test_browser_reproduces_the_shamir_vectors_and_refuses_what_they_refuse(
+    crypto_page: Page,
+) -> None:
+    v = vectors("shamir")
+    result = run(crypto_page, SHAMIR_VECTORS, v)
+    assert result["field"] == {k: v["field"][k] for k in ("mul", "inverse")}
+    for got, case in zip(result["cases"], v["cases"], strict=True):
+        assert got["name"] == case["name"]
+        assert got["share_bytes"] == case["share_bytes"] == got["text_read"]
+        assert got["share_text"] == case["share_text"]
+        assert got["subsets"] == case["subsets"]
+    assert result["invalidSets"] == dict.fromkeys(v["invalid_sets"], "invalid_share")
+    assert result["invalidBytes"] == {k: c["error"] for k, c in v["invalid_bytes"].items()}
+    assert result["typed"] == v["text_typed"]["bytes"]
+    assert result["textInvalid"] == ["invalid_code"] * len(v["text_invalid"])
+    t = v["sealed_trustee_share"]
+    assert (result["sealed"], result["ad"]) == (t["sealed"], t["associated_data"])
+    assert result["opened"] == t["share_bytes"]
+    assert result["openedElsewhere"] == ["decryption_failed"] * 3
+    assert result["error"] == {"code": "invalid_share", "name": "InvalidShare"}
+
+
+def test_browser_and_python_combine_and_open_each_others_trustee_shares(
+    crypto_page: Page,
+) -> None:
+    python_secret = os.urandom(16)
+    python_shares = shamir.split_secret(python_secret, 3, 5)
+    trustee = keys.new_deposit_key_pair()
+    made = run(
+        crypto_page,
+        """
+        const fromPython = await Promise.all(arg.texts.map(pde.shareFromText));
+        const combined = await pde.combineShares([fromPython[4], fromPython[0], fromPython[2]]);
+        const tooFew = await failure(() => pde.combineShares(fromPython.slice(0, 2)));
+        const opened = await pde.openTrusteeShare(unb64(arg.trusteePrivate), unb64(arg.sealed),
+          arg.accountId, fromPython[1].setId, 2);
+        const secret = pde.randomBytes(16);
+        const shares = await pde.splitSecret(secret, 2, 4);
+        const sealed = await pde.sealTrusteeShare(unb64(arg.trusteePublic), shares[3],
+          arg.accountId);
+        return {
+          combined: b64(combined), tooFew: tooFew.code, opened: b64(pde.shareToBytes(opened)),
+          secret: b64(secret), shares: shares.map((s) => b64(pde.shareToBytes(s))),
+          texts: await Promise.all(shares.map(pde.shareToText)), sealed: b64(sealed),
+        };
+        """,
+        {
+            "texts": [shamir.share_to_text(s) for s in python_shares],
+            "trusteePrivate": b64u(trustee.private_key),
+            "trusteePublic": b64u(trustee.public_key),
+            "accountId": ACCOUNT_ID,
+            "sealed": b64u(
+                seal.seal_trustee_share(trustee.public_key, python_shares[1], ACCOUNT_ID)
+            ),
+        },
+    )
+    assert from_b64u(made["combined"]) == python_secret
+    assert made["tooFew"] == "invalid_share"
+    assert from_b64u(made["opened"]) == shamir.share_to_bytes(python_shares[1])
+    browser_shares = [shamir.share_from_bytes(from_b64u(b)) for b in made["shares"]]
+    assert [shamir.share_from_text(t) for t in made["texts"]] == browser_shares
+    secret = from_b64u(made["secret"])
+    for pair in itertools.combinations(browser_shares, 2):
+        assert shamir.combine_shares(list(pair)) == secret
+    opened = seal.open_trustee_share(
+        trustee.private_key, from_b64u(made["sealed"]), ACCOUNT_ID, browser_shares[0].set_id, 4
+    )
+    assert opened == browser_shares[3]
