@@ -64,11 +64,35 @@ def _login_vectors() -> list[dict[str, Any]]:
     return out
 
 
+def _card_vectors() -> list[dict[str, Any]]:
+    """Wallet card logins (FORMAT.md §3): P is the PIN with Eastern Arabic digits as
+    ASCII, so the same PIN typed on an Arabic, Persian or Latin keyboard opens the wallet."""
+    salt, card = fixed("salt-card", 16), fixed("wallet-card", 16)
+    out = []
+    for pin in ("042719", "٠٤٢٧١٩", "۰۴۲۷۱۹"):
+        passphrase = share.normalize_pin(pin)
+        derived = keys.derive_login_keys(passphrase, salt, card)
+        out.append(
+            {
+                "pin": pin,
+                "passphrase": passphrase,
+                "account_salt": salt.hex(),
+                "card_secret": card.hex(),
+                "card_code": encoding.encode_code(card),
+                "iterations": 600_000,
+                "auth_key": derived.auth_key.hex(),
+                "kek": derived.kek.hex(),
+            }
+        )
+    return out
+
+
 def kdf_vectors() -> dict[str, Any]:
     recovery_key, salt = fixed("recovery", 16), fixed("salt-0", 16)
     rec = keys.derive_recovery_keys(recovery_key, salt)
     return {
         "login": _login_vectors(),
+        "card": _card_vectors(),
         "recovery": [
             {
                 "recovery_key": recovery_key.hex(),
