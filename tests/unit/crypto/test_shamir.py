@@ -303,3 +303,13 @@ def test_malformed_shares_cannot_be_built() -> None:
             changed(good, **fields)
     with pytest.raises(InvalidShare, match="too short"):
         shamir.share_from_bytes(shamir.share_to_bytes(good)[:12])
+
+
+def test_format_md_lists_the_trustee_labels_and_describes_the_encoding() -> None:
+    format_md = (Path(__file__).parents[3] / "crypto" / "FORMAT.md").read_text(encoding="utf-8")
+    for label in ("pde/v1/shamir-check", "pde/v1/trustee-share-check", "pde/v1/ad/trustee-share"):
+        assert f"| `{label}` |" in format_md, label
+    assert "### 7.1 Recovery by trustees" in format_md
+    share = split_secret(os.urandom(16), 2, 3)[0]
+    assert len(shamir.share_to_bytes(share)) == 32 and "32 bytes for a 16-byte secret" in format_md
+    assert len(shamir.share_to_text(share).replace("-", "")) == 53 and "53 characters" in format_md
