@@ -19,6 +19,14 @@ PDFJS_NAME=pdfjs-dist
 PDFJS_VERSION=6.5.438
 PDFJS_INTEGRITY='sha512-vg8Pw1x+AFKy4AMDvhuWl5cOYV8d698UoEANoFFhc79hqXDnZQqnOXoxw3HG907WHOg1JYOvLhP756boddFxpA=='
 
+# jsQR (Apache-2.0), a QR decoder in plain JavaScript: the login screen loads it
+# only when a person reads their wallet card from a photo (and the browser has
+# no BarcodeDetector). Its UMD build is copied as it is: imported as a module,
+# it sets globalThis.jsQR.
+JSQR_NAME=jsqr
+JSQR_VERSION=1.4.0
+JSQR_INTEGRITY='sha512-dxLob7q65Xg2DvstYkRpkYtmKm2sPJ9oFhrhmudT1dZvNFFTlroai3AWSpLey/w5vMcLBXRgOJsbXpdN9HzU/A=='
+
 mit_licence() {
   cat <<MIT
 MIT License
@@ -89,6 +97,7 @@ vendor() {
 }
 
 vendor "$QRCODE_NAME" "$QRCODE_VERSION" "$QRCODE_INTEGRITY" qrcode-generator dist/qrcode.mjs
+vendor "$JSQR_NAME" "$JSQR_VERSION" "$JSQR_INTEGRITY" jsqr dist/jsQR.js
 
 # The page's strict CSP has no 'wasm-unsafe-eval': PDF.js runs with useWasm
 # off and decodes JBIG2/CCITT and JPEG 2000 scans with its plain-JavaScript
