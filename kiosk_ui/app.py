@@ -12,12 +12,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
 import crypto
+from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
 from kiosk_ui.i18n import LANGUAGES, load_translations
 from kiosk_ui.pages import KioskConfig, page_router
 from share_links.api import owner_router, viewer_api_router
 from share_links.openings import OpeningRecorder
 from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
-from wallet.api import accounts, deposits, documents
+from wallet.api import accounts, deposits, documents, recovery
 from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
 from wallet.maintenance import housekeeping
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(documents.router)
     app.include_router(deposits.owner_router)
     app.include_router(deposits.depositor_router)
+    app.include_router(recovery.router)
     app.include_router(owner_router)
     app.include_router(viewer_api_router)
 
@@ -81,9 +83,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     viewer_translations = load_translations(VIEWER_DIR / "locales", domain=VIEWER_DOMAIN)
     viewer_templates = Jinja2Templates(directory=VIEWER_DIR / "templates")
     app.include_router(viewer_router(viewer_templates, viewer_translations, LANGUAGES))
+    deposit_translations = load_translations(DEPOSIT_DIR / "locales", domain=DEPOSIT_DOMAIN)
+    deposit_templates = Jinja2Templates(directory=DEPOSIT_DIR / "templates")
+    app.include_router(deposit_router(deposit_templates, deposit_translations, LANGUAGES))
     app.include_router(page_router(TEMPLATES))
 
     app.mount("/static/crypto", _compressed(CRYPTO_WEB_DIR), name="crypto-web")
     app.mount("/static/viewer", _compressed(VIEWER_DIR / "static"), name="viewer-static")
+    app.mount("/static/deposit", _compressed(DEPOSIT_DIR / "static"), name="deposit-static")
     app.mount("/static", _compressed(HERE / "static"), name="static")
     return app

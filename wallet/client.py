@@ -44,6 +44,7 @@ from crypto import (
 from crypto.keys import ACCOUNT_SALT_BYTES, RECOVERY_KEY_BYTES
 from crypto.primitives import random_bytes
 from crypto.stream import plaintext_size
+from crypto.trustees import derive_trustee_keys, unwrap_master_key_for_trustees
 from wallet.client_io import Borrowed, HashingWriter, IteratorReader, unique_path
 
 DEFAULT_PART_BYTES = 8 << 20
@@ -212,6 +213,26 @@ class PdeClient:
         )
         self._take_session(answer, master)
         self.change_passphrase(None, new_passphrase)
+
+    def login_with_trustees(
+        self, handle: str, request_id: str, request_token: bytes, trustee_key: bytes, new: str
+    ) -> None:
+        """Log in with the trustee key that k trustees' shares gave back, through one's
+        own recovery request whose delay is over, and set a new passphrase at once."""
+        keys = derive_trustee_keys(trustee_key)
+        body = {
+            "handle": handle,
+            "request_id": request_id,
+            "token": b64u_encode(request_token),
+            "trustee_auth": b64u_encode(keys.auth),
+        }
+        answer = self.call("POST", "/api/v1/login/trustees", json=body)
+        account = answer["account"]
+        master = unwrap_master_key_for_trustees(
+            keys.kek, b64u_decode(account["wrapped_master_key_trustees"]), account["account_id"]
+        )
+        self._take_session(answer, master)
+        self.change_passphrase(None, new)
 
     def change_passphrase(self, current: str | None, new: str, card_secret: bytes = b"") -> None:
         """Re-wrap the master key under a new passphrase; documents are untouched."""

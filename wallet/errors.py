@@ -144,3 +144,13 @@ class DepositLimit(WalletError):
     """The wallet keeps as many deposit links as allowed."""
 
     status, code, message = 413, "deposit_limit", "Too many deposit links. Delete old ones first."
+
+
+class RecoveryNotReady(WalletError):
+    """A recovery through trustees before its delay is over, or cancelled by the owner."""
+
+    status, code, message = (
+        409,
+        "recovery_not_ready",
+        "This recovery is not open: it is still waiting, or the owner cancelled it.",
+    )

@@ -75,6 +75,15 @@ class Account(Base):
     deposit_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     wrapped_deposit_private_key: Mapped[bytes] = mapped_column(LargeBinary(128))
     must_change_passphrase: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Recovery by trustees (FORMAT.md §7.2), set up by the owner: k of n shares of a
+    # trustee key open `wrapped_master_key_trustees`, after a recovery request's delay.
+    trustee_threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    trustee_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    trustee_verifier: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    wrapped_master_key_trustees: Mapped[bytes | None] = mapped_column(
+        LargeBinary(128), nullable=True
+    )
+    trustee_record: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     used_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -238,3 +247,53 @@ class DepositLink(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     account: Mapped[Account] = relationship()
+
+
+class TrusteeShare(Base):
+    """One trustee's share of an owner's trustee key, sealed to the trustee wallet's
+    public key: the server cannot open it, and one share alone tells nothing."""
+
+    __tablename__ = "trustee_shares"
+
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    x: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trustee_account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    set_id: Mapped[bytes] = mapped_column(LargeBinary(8))
+    sealed_share: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RecoveryRequest(Base):
+    """Someone asks to recover a wallet through its trustees. Nothing happens before
+    `opens_at`; the owner sees it at login until then and can cancel it. A request
+    for a handle that does not exist is stored too (account None), so the answer
+    never tells which handles exist."""
+
+    __tablename__ = "recovery_requests"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    request_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ReleasedShare(Base):
+    """A trustee's share, re-sealed by the trustee to one recovery request's key."""
+
+    __tablename__ = "released_shares"
+
+    request_id: Mapped[str] = mapped_column(
+        ForeignKey("recovery_requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    x: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sealed_share: Mapped[bytes] = mapped_column(LargeBinary)
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     deposit_max_days: int = Field(default=30, ge=1, le=365)
     deposits_per_client_per_hour: int = Field(default=120, ge=1)
 
+    recovery_delay_hours: int = Field(default=72, ge=0)
+    recovery_requests_per_client_per_hour: int = Field(default=10, ge=1)
+
     @functools.cached_property
     def fake_salt_key(self) -> bytes:
         """The key of the fake salts; random per process when no secret is configured."""

@@ -97,3 +97,11 @@ export {
   shareToText,
   splitSecret,
 } from './shamir.js';
+export {
+  deriveRequestKeys,
+  deriveTrusteeKeys,
+  openReleasedShare,
+  sealReleasedShare,
+  unwrapMasterKeyForTrustees,
+  wrapMasterKeyForTrustees,
+} from './trustees.js';

@@ -62,6 +62,7 @@ def account_response(
         deposit_public_key=account.deposit_public_key,
         wrapped_deposit_private_key=account.wrapped_deposit_private_key,
         must_change_passphrase=account.must_change_passphrase,
+        wrapped_master_key_trustees=account.wrapped_master_key_trustees,
         used_bytes=documents.compartment_usage(db, account.id, compartment),
         quota_bytes=runtime.settings.wallet_quota_bytes,
         document_max_bytes=runtime.settings.document_max_bytes,
@@ -73,7 +74,7 @@ def _client_label(request: Request) -> str:
     return request.headers.get("PDE-Client", "")[:40]
 
 
-def _open_session(
+def open_session_response(
     db: DbDep, runtime: Runtime, request: Request, account: Account, *, recovery: bool
 ) -> LoginResponse:
     token, current = sessions.create_session(
@@ -108,7 +109,7 @@ def register(
     runtime.limiter.check("register", client, limit, 3600)
     account = accounts.register(db, accounts.NewAccount(**body.model_dump()))
     runtime.limiter.record("register", client)
-    return _open_session(db, runtime, request, account, recovery=False)
+    return open_session_response(db, runtime, request, account, recovery=False)
 
 
 @router.post("/login/start", response_model=LoginStartResponse)
@@ -131,7 +132,7 @@ def _login(
     )
     if recovery:
         account.must_change_passphrase = True
-    return _open_session(db, runtime, request, account, recovery=recovery)
+    return open_session_response(db, runtime, request, account, recovery=recovery)
 
 
 @router.post(

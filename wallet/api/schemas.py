@@ -111,6 +111,7 @@ class AccountResponse(BaseModel):
     deposit_public_key: Key32
     wrapped_deposit_private_key: WrappedKey
     must_change_passphrase: bool
+    wrapped_master_key_trustees: WrappedKey | None = None
     used_bytes: int
     quota_bytes: int
     document_max_bytes: int
@@ -231,6 +232,87 @@ class InboxItemResponse(BaseModel):
 class InboxAcceptRequest(Body):
     wrapped_key: WrappedKey
     metadata: MetadataBox
+
+
+SealedShare = bytes_field(93, 256)  # a Shamir share sealed to a public key (FORMAT.md §7)
+SetId = bytes_field(8, 8)
+
+
+class WalletTrusteeRequest(Body):
+    handle: Handle
+    public_key: Key32
+    x: int = Field(ge=1, le=16)
+    sealed_share: SealedShare
+
+
+class TrusteeSetupRequest(Body):
+    set_id: SetId
+    threshold: int = Field(ge=2, le=16)
+    total: int = Field(ge=2, le=16)
+    trustee_auth: Key32
+    wrapped_master_key: WrappedKey
+    record: MetadataBox
+    wallet_trustees: list[WalletTrusteeRequest] = Field(max_length=16)
+
+
+class WalletTrusteeResponse(BaseModel):
+    x: int
+    handle: str
+
+
+class TrusteesResponse(BaseModel):
+    threshold: int | None
+    total: int | None
+    record: MetadataBox | None
+    wallet_trustees: list[WalletTrusteeResponse]
+
+
+class RecoveryRequestCreate(Body):
+    request_id: Id
+    handle: Handle
+    public_key: Key32
+    token: Key32
+
+
+class RecoveryRequestResponse(BaseModel):
+    request_id: str
+    created_at: datetime
+    opens_at: datetime
+    state: Literal["waiting", "ready", "cancelled", "completed"]
+
+
+class RecoveryRequestProof(Body):
+    token: Key32
+
+
+class ReleasedShareResponse(BaseModel):
+    x: int
+    sealed_share: SealedShare
+
+
+class RecoveryStatusResponse(RecoveryRequestResponse):
+    released: list[ReleasedShareResponse]
+
+
+class TrusteeRequestResponse(RecoveryRequestResponse):
+    owner_handle: str
+    owner_account_id: str
+    public_key: Key32
+    x: int
+    set_id: SetId
+    sealed_share: SealedShare
+    released: bool
+
+
+class ReleaseRequest(Body):
+    sealed_share: SealedShare
+
+
+class TrusteeLoginRequest(Body):
+    handle: Handle
+    request_id: Id
+    token: Key32
+    trustee_auth: Key32
 
 
 class ErrorBody(BaseModel):
