@@ -193,6 +193,9 @@ def deposit(
         base_url, deposit_id, fingerprint = parse_deposit_link(link)
     except InvalidEncoding:
         raise ClientError(404, "deposit_not_found", "This is not a PDE deposit link.") from None
+    for path in files:  # every file readable before any is sent: a link's count is spent
+        with Path(path).open("rb"):
+            pass
     with PdeClient(base_url, retry_seconds=retry_seconds, client_label="pde deposit") as http:
         info = http.call("GET", f"/api/v1/d/{deposit_id}")
         public_key = b64u_decode(info["public_key"])

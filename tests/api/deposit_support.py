@@ -160,9 +160,7 @@ def seal_deposit(
 
 
 def declare(http: httpx.Client, sealed: SealedDeposit, **changes: Any) -> httpx.Response:
-    return http.post(
-        f"{API}/d/{sealed.deposit_id}/documents", json=sealed.declaration | changes
-    )
+    return http.post(f"{API}/d/{sealed.deposit_id}/documents", json=sealed.declaration | changes)
 
 
 def put_part(

@@ -157,9 +157,7 @@ def test_a_created_link_is_listed_newest_first_with_its_sealed_label_and_state(
 
 
 @pytest.mark.parametrize("expires_in", [HOUR, 30 * DAY])
-def test_a_link_may_last_from_one_hour_to_thirty_days(
-    owner: DepositOwner, expires_in: int
-) -> None:
+def test_a_link_may_last_from_one_hour_to_thirty_days(owner: DepositOwner, expires_in: int) -> None:
     link = link_of(owner, make_link(owner, expires_in=expires_in))
     assert at(link["expires_at"]) - at(link["created_at"]) == timedelta(seconds=expires_in)
 
@@ -351,9 +349,12 @@ def test_a_deposited_file_lands_in_the_inbox_not_in_the_documents_counted_everyw
     assert link_of(owner, deposit_id)["files"] == 1
     assert inbox_ids(owner) == []  # not before it is complete
     half = sealed.size // 2
-    assert put_part(http, deposit_id, sealed.document_id, 0, sealed.ciphertext[:half]).json()[
-        "received"
-    ] == half
+    assert (
+        put_part(http, deposit_id, sealed.document_id, 0, sealed.ciphertext[:half]).json()[
+            "received"
+        ]
+        == half
+    )
     status = upload_status(http, deposit_id, sealed.document_id)
     assert status.status_code == 200 and status.json()["received"] == half
     rest = put_part(http, deposit_id, sealed.document_id, half, sealed.ciphertext[half:])
@@ -831,7 +832,9 @@ def test_accept_or_reject_of_anything_but_a_deposit_in_this_inbox_is_not_found(
         new_id(),
     ):
         body = accept_body(owner, document_id, accepted.document_key, {"title": "x"})
-        assert_error(owner.http.post(f"{API}/inbox/{document_id}/accept", json=body), 404, "not_found")
+        assert_error(
+            owner.http.post(f"{API}/inbox/{document_id}/accept", json=body), 404, "not_found"
+        )
         assert_error(owner.http.delete(f"{API}/inbox/{document_id}"), 404, "not_found")
 
     assert (owner.document_ids(), inbox_ids(owner), owner.used_bytes()) == before
@@ -917,9 +920,7 @@ def test_erasing_the_wallet_removes_its_links_and_inbox(
     waiting = deposit_content(http, owner, deposit_id, b"in the inbox")
     started = start_deposit(http, owner, deposit_id, b"half sent " * 500)
 
-    response = owner.http.request(
-        "DELETE", f"{API}/account", json={"confirm_handle": owner.handle}
-    )
+    response = owner.http.request("DELETE", f"{API}/account", json={"confirm_handle": owner.handle})
 
     assert response.status_code == 204, response.text
     assert_closed_everywhere(http, owner, deposit_id, started.document_id, 404, "deposit_not_found")

@@ -1,0 +1,256 @@
+"""The command line of deposit links (`pde client deposit-link|deposit-links|inbox|
+accept|reject`, `pde deposit`), run in-process against a live server on both
+backends: a link is printed, a service with no account deposits files through
+it, the owner finds them in the inbox and accepts (byte for byte) or rejects
+them, and every refusal exits 1 with its stable code, before sending anything
+when the link's key fingerprint does not match or a file is missing."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from crypto import b64u_decode, b64u_encode
+from tests.server import LiveServer
+from wallet.cli import build_parser, main
+from wallet.client import PdeClient
+from wallet.deposit_client import revoke_deposit_link
+
+PASSPHRASE = "command line deposit passphrase"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def pde(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Run `pde <args>` in-process; its exit code, standard output and error."""
+    monkeypatch.setenv("PDE_PASSPHRASE", PASSPHRASE)
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+            if isinstance(stop.code, str):
+                print(stop.code, file=sys.stderr)  # as the interpreter would
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def owner(pde_server: LiveServer, pde: Callable[..., Run]) -> Callable[..., Run]:
+    """`pde client --server … --handle …` of a wallet registered on the command line."""
+    handle = f"dcli-{secrets.token_hex(4)}"
+
+    def client(*args: str) -> Run:
+        return pde("client", "--server", pde_server.url, "--handle", handle, *args)
+
+    registered = client("register")
+    assert registered.code == 0, registered.err
+    client.handle = handle  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, bytes]:
+    """Two files a service deposits: name -> content."""
+    made = {"attestation.pdf": b"%PDF-1.7 attestation " * 300, "scan.png": bytes(range(256)) * 9}
+    for name, content in made.items():
+        (tmp_path / name).write_bytes(content)
+    return made
+
+
+def deposit_link(owner: Callable[..., Run], *options: str) -> tuple[str, str]:
+    """`pde client deposit-link`; (link, deposit id)."""
+    made = owner("deposit-link", "--label", "CPAS Ixelles, housing", *options)
+    assert made.code == 0, made.err
+    link = made.out.strip()
+    assert "\n" not in link and "/d/" in link and "#" in link
+    return link, link.split("/d/")[1].split("#")[0]
+
+
+def inbox(owner: Callable[..., Run]) -> list[list[str]]:
+    listed = owner("inbox")
+    assert listed.code == 0, listed.err
+    return [line.split("\t") for line in listed.out.splitlines()]
+
+
+def links(owner: Callable[..., Run]) -> list[list[str]]:
+    listed = owner("deposit-links")
+    assert listed.code == 0, listed.err
+    return [line.split("\t") for line in listed.out.splitlines()]
+
+
+def test_files_deposited_through_a_printed_link_are_accepted_byte_for_byte(
+    owner: Callable[..., Run],
+    pde: Callable[..., Run],
+    files: dict[str, bytes],
+    tmp_path: Path,
+) -> None:
+    link, deposit_id = deposit_link(owner, "--max-files", "2", "--expires", "2d")
+    assert links(owner) == [
+        [deposit_id, "active", "files 0/2", links(owner)[0][3], "CPAS Ixelles, housing"]
+    ]
+
+    deposited = pde("deposit", link, *(str(tmp_path / name) for name in files))
+
+    assert deposited.code == 0, deposited.err
+    ids = deposited.out.split()
+    assert len(ids) == 2 and len(set(ids)) == 2
+    waiting = inbox(owner)
+    assert sorted(row[0] for row in waiting) == sorted(ids)
+    by_name = {row[2]: row for row in waiting}
+    assert set(by_name) == set(files)
+    assert [by_name[name][1] for name in files] == [str(len(c)) for c in files.values()]
+    assert owner("list").out == ""  # not documents before they are accepted
+    [row] = links(owner)
+    assert row[:3] == [deposit_id, "used_up", "files 2/2"]
+
+    pdf_id, png_id = by_name["attestation.pdf"][0], by_name["scan.png"][0]
+    accepted = owner("accept", "--", pdf_id)
+    rejected = owner("reject", "--", png_id)
+
+    assert accepted.code == 0 and accepted.out.strip() == f"{pdf_id}\taccepted"
+    assert rejected.code == 0 and rejected.out.strip() == f"{png_id}\trejected"
+    assert inbox(owner) == []
+    [document] = owner("list").out.splitlines()
+    assert document.startswith(pdf_id)
+    out = tmp_path / "out.pdf"
+    got = owner("get", "-o", str(out), "--", pdf_id)
+    assert got.code == 0, got.err
+    assert out.read_bytes() == files["attestation.pdf"]
+    again = owner("accept", "--", png_id)
+    assert again.code != 0 and "No deposited file" in again.err
+
+
+def test_a_deposit_past_the_links_file_count_exits_1_with_deposit_closed(
+    owner: Callable[..., Run], pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path
+) -> None:
+    link, _ = deposit_link(owner, "--max-files", "2")
+    paths = [str(tmp_path / name) for name in files]
+    assert pde("deposit", link, *paths).code == 0
+
+    third = pde("deposit", link, paths[0])
+
+    assert third.code == 1 and "[deposit_closed]" in third.err
+    assert third.out == ""
+    assert len(inbox(owner)) == 2
+
+
+def test_a_revoked_link_exits_1_with_deposit_closed(
+    pde_server: LiveServer,
+    owner: Callable[..., Run],
+    pde: Callable[..., Run],
+    files: dict[str, bytes],
+    tmp_path: Path,
+) -> None:
+    link, deposit_id = deposit_link(owner)
+    with PdeClient(pde_server.url, retry_seconds=5) as client:
+        client.login(owner.handle, PASSPHRASE)  # type: ignore[attr-defined]
+        assert revoke_deposit_link(client, deposit_id).state == "revoked"
+
+    refused = pde("deposit", link, str(tmp_path / "scan.png"))
+
+    assert refused.code == 1 and "[deposit_closed]" in refused.err
+    assert links(owner)[0][1] == "revoked"
+
+
+@pytest.mark.parametrize("alteration", ["one bit flipped", "another key's fingerprint"])
+def test_a_link_whose_fragment_was_altered_exits_1_with_deposit_key_mismatch_sending_nothing(
+    pde_server: LiveServer,
+    owner: Callable[..., Run],
+    pde: Callable[..., Run],
+    files: dict[str, bytes],
+    tmp_path: Path,
+    alteration: str,
+) -> None:
+    link, deposit_id = deposit_link(owner, "--max-files", "3")
+    base, fragment = link.split("#")
+    fingerprint = bytearray(b64u_decode(fragment))
+    fingerprint[0] ^= 1
+    if alteration != "one bit flipped":
+        fingerprint = bytearray(hashlib.sha256(secrets.token_bytes(32)).digest()[:16])
+    altered = f"{base}#{b64u_encode(bytes(fingerprint))}"
+    before = httpx.get(f"{pde_server.url}/api/v1/d/{deposit_id}").json()
+
+    refused = pde("deposit", altered, *(str(tmp_path / name) for name in files))
+
+    assert refused.code == 1 and "[deposit_key_mismatch]" in refused.err
+    assert refused.out == ""
+    assert httpx.get(f"{pde_server.url}/api/v1/d/{deposit_id}").json() == before
+    assert inbox(owner) == []
+    assert links(owner)[0][2] == "files 0/3"  # no declaration reached the server
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "not a link",
+        "https://pde.example/d/short#AAAAAAAAAAAAAAAAAAAAAA",
+        "https://pde.example/d/AAAAAAAAAAAAAAAAAAAAAA",
+        "https://pde.example/d/AAAAAAAAAAAAAAAAAAAAAA#short",
+        "https://pde.example/d/AAAAAAAAAAAAAAAAAAAAAA#!!!!!!!!!!!!!!!!!!!!!!",
+        "https://pde.example/s/AAAAAAAAAAAAAAAAAAAAAA#AAAAAAAAAAAAAAAAAAAAAA",
+    ],
+)
+def test_something_that_is_not_a_deposit_link_exits_1_with_deposit_not_found(
+    pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path, link: str
+) -> None:
+    refused = pde("deposit", link, str(tmp_path / "scan.png"))
+    assert refused.code == 1 and "[deposit_not_found]" in refused.err
+
+
+def test_a_link_to_an_unknown_deposit_exits_1_with_deposit_not_found(
+    pde_server: LiveServer, pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path
+) -> None:
+    refused = pde(
+        "deposit", f"{pde_server.url}/d/{'A' * 22}#{'A' * 22}", str(tmp_path / "scan.png")
+    )
+    assert refused.code == 1 and "[deposit_not_found]" in refused.err
+
+
+def test_a_missing_file_exits_1_with_a_clear_message_before_anything_is_sent(
+    owner: Callable[..., Run], pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path
+) -> None:
+    link, deposit_id = deposit_link(owner, "--max-files", "2")
+    missing = tmp_path / "missing.pdf"
+
+    refused = pde("deposit", link, str(tmp_path / "scan.png"), str(missing))
+
+    assert refused.code == 1 and refused.out == ""
+    assert "No such file or directory" in refused.err and str(missing) in refused.err
+    assert "Traceback" not in refused.err
+    assert inbox(owner) == []
+    assert links(owner)[0][:3] == [deposit_id, "active", "files 0/2"]
+
+
+@pytest.mark.parametrize("expires", ["soon", "30m", "31d"])
+def test_an_expiry_that_is_not_a_duration_or_out_of_range_is_refused(
+    owner: Callable[..., Run], expires: str
+) -> None:
+    refused = owner("deposit-link", "--label", "X", "--expires", expires)
+    assert refused.code != 0 and refused.out == ""
+    assert "not a duration" in refused.err or "[invalid_request]" in refused.err
+    assert links(owner) == []
+
+
+def test_an_id_that_starts_with_a_dash_is_given_after_a_double_dash() -> None:
+    parser = build_parser()
+    base = ["client", "--server", "http://pde.example", "--handle", "h"]
+    for verb in ("accept", "reject"):
+        assert parser.parse_args([*base, verb, "--", "-abc"]).document_id == "-abc"
