@@ -319,16 +319,16 @@ def _add_client_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     add.add_argument("--type", default="other", choices=CATEGORIES)
     actions.add_parser("list", help="list documents: id, type, size, title")
     get = actions.add_parser("get", help="download and decrypt a document")
-    get.add_argument("document_id")
+    get.add_argument("document_id", type=_identifier)
     get.add_argument("-o", "--output", required=True)
     delete = actions.add_parser("delete", help="delete a document")
-    delete.add_argument("document_id")
+    delete.add_argument("document_id", type=_identifier)
     export = actions.add_parser("export", help="decrypt every document into a folder")
     export.add_argument("-o", "--output", required=True)
     erase = actions.add_parser("erase", help="erase the wallet for good")
     erase.add_argument("--yes", action="store_true")
     share = actions.add_parser("share", help="share documents; prints the link")
-    share.add_argument("document_ids", nargs="+", metavar="ID")
+    share.add_argument("document_ids", nargs="+", metavar="ID", type=_identifier)
     share.add_argument("--to", required=True, help='recipient, e.g. "CPAS Ixelles, Mrs X"')
     share.add_argument("--purpose", required=True)
     share.add_argument("--expires", default="7d", help="1h to 30d (default 7d)")
@@ -341,7 +341,7 @@ def _add_client_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     actions.add_parser("shares", help="list shares with their openings")
     revoke = actions.add_parser("revoke", help="end a share now")
-    revoke.add_argument("share_id")
+    revoke.add_argument("share_id", type=_identifier)
     deposit_link = actions.add_parser(
         "deposit-link", help="open a write-only deposit link; prints it"
     )
@@ -352,7 +352,7 @@ def _add_client_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     actions.add_parser("inbox", help="list deposited files waiting for you")
     for verb in ("accept", "reject"):
         sort = actions.add_parser(verb, help=f"{verb} a deposited file")
-        sort.add_argument("document_id")
+        sort.add_argument("document_id", type=_identifier)
     client.set_defaults(run=_client)
 
 
@@ -385,9 +385,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# One id in 64 starts with '-' (base64url), which argparse would read as an option:
+# such ids are shielded before parsing and unshielded by their argument type.
+_ID_SHIELD = "\x00id:"
+
+
+def _shield_ids(argv: list[str]) -> list[str]:
+    from crypto.share import is_valid_id
+
+    return [_ID_SHIELD + a if a.startswith("-") and is_valid_id(a) else a for a in argv]
+
+
+def _identifier(text: str) -> str:
+    return text.removeprefix(_ID_SHIELD)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pde` command."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_shield_ids(sys.argv[1:] if argv is None else argv))
     try:
         return int(args.run(args))
     except BrokenPipeError:  # `pde client list | head`: the reader left, not an error

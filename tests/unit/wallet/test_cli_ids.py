@@ -1,0 +1,28 @@
+"""The command line takes every id as typed, including the one in 64 that starts
+with '-' (base64url), which argparse alone would read as an unknown option."""
+
+from __future__ import annotations
+
+from crypto import new_id
+from wallet.cli import _shield_ids, build_parser
+
+
+def _id_starting_with_dash() -> str:
+    return next(i for i in iter(new_id, None) if i.startswith("-"))
+
+
+def test_a_share_id_starting_with_a_dash_is_an_argument_not_an_option() -> None:
+    share_id = _id_starting_with_dash()
+    args = build_parser().parse_args(_shield_ids(["client", "--server", "x", "revoke", share_id]))
+    assert args.share_id == share_id
+
+
+def test_document_ids_starting_with_a_dash_are_shared_as_typed() -> None:
+    ids = [_id_starting_with_dash(), new_id()]
+    argv = ["client", "--server", "x", "share", *ids, "--to", "CPAS", "--purpose", "RIS"]
+    assert build_parser().parse_args(_shield_ids(argv)).document_ids == ids
+
+
+def test_options_and_other_words_starting_with_a_dash_are_left_alone() -> None:
+    argv = ["client", "--server", "x", "--handle", "-ab", "list"]
+    assert _shield_ids(argv) == argv
