@@ -6,11 +6,13 @@ share to a trustee is `crypto.seal.seal_trustee_share`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from crypto.errors import DecryptionError
+from crypto.metadata import open_padded_json, seal_padded_json
 from crypto.primitives import KEY_BYTES, associated_data, hkdf, open_box, seal_box
 from crypto.seal import open_sealed, seal_to_public_key
 
@@ -107,3 +109,18 @@ def seal_released_share(
 def open_released_share(request_private: bytes, sealed: bytes, request_id: str, x: int) -> bytes:
     """Inverse of `seal_released_share`, in the requester's client."""
     return open_sealed(request_private, sealed, _release_ad(request_id, x))
+
+
+def encrypt_trustee_record(
+    master_key: bytes, record: dict[str, Any], account_id: str, nonce: bytes | None = None
+) -> bytes:
+    """The owner's own notes on their trustees (`{"notes": [...], "printed": [x...]}`),
+    sealed under the master key: the server and the trustees never read them."""
+    ad = associated_data("pde/v1/ad/trustee-record", account_id)
+    return seal_padded_json(hkdf(master_key, "pde/v1/trustee-record"), record, ad, nonce)
+
+
+def decrypt_trustee_record(master_key: bytes, box: bytes, account_id: str) -> dict[str, Any]:
+    """Inverse of `encrypt_trustee_record`."""
+    ad = associated_data("pde/v1/ad/trustee-record", account_id)
+    return open_padded_json(hkdf(master_key, "pde/v1/trustee-record"), box, ad)

@@ -20,8 +20,6 @@ from crypto import (
     unwrap_deposit_private_key,
 )
 from crypto.errors import InvalidEncoding
-from crypto.metadata import open_padded_json, seal_padded_json
-from crypto.primitives import associated_data, hkdf
 from crypto.seal import open_trustee_share, seal_trustee_share
 from crypto.shamir import (
     combine_shares,
@@ -34,8 +32,10 @@ from crypto.shamir import (
 from crypto.trustees import (
     REQUEST_SECRET_BYTES,
     TRUSTEE_KEY_BYTES,
+    decrypt_trustee_record,
     derive_request_keys,
     derive_trustee_keys,
+    encrypt_trustee_record,
     open_released_share,
     seal_released_share,
     wrap_master_key_for_trustees,
@@ -60,10 +60,6 @@ def parse_invitation(text: str) -> tuple[str, bytes]:
     if not handle or len(public_key) != 32:
         raise InvalidEncoding("not a PDE trustee invitation")
     return handle, public_key
-
-
-def _record_key(master: bytes) -> bytes:
-    return hkdf(master, "pde/v1/trustee-record")
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,6 @@ def set_up_trustees(
             }
         )
     record = {"notes": notes or [], "printed": [s.x for s in shares[len(invitations) :]]}
-    ad = associated_data("pde/v1/ad/trustee-record", account_id)
     body = {
         "set_id": b64u_encode(shares[0].set_id),
         "threshold": threshold,
@@ -112,7 +107,7 @@ def set_up_trustees(
         "wrapped_master_key": b64u_encode(
             wrap_master_key_for_trustees(keys.kek, master, account_id)
         ),
-        "record": b64u_encode(seal_padded_json(_record_key(master), record, ad)),
+        "record": b64u_encode(encrypt_trustee_record(master, record, account_id)),
         "wallet_trustees": wallet_trustees,
     }
     client.call("PUT", "/api/v1/trustees", json=body)
@@ -125,8 +120,7 @@ def trustees_record(client: PdeClient) -> dict[str, Any]:
     answer = client.call("GET", "/api/v1/trustees")
     if not answer["record"]:
         return {}
-    ad = associated_data("pde/v1/ad/trustee-record", account_id)
-    return open_padded_json(_record_key(master), b64u_decode(answer["record"]), ad)
+    return decrypt_trustee_record(master, b64u_decode(answer["record"]), account_id)
 
 
 def recovery_requests(client: PdeClient) -> builtins.list[dict[str, Any]]:

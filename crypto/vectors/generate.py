@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from crypto import encoding, keys, metadata, primitives, seal, shamir, share, stream
+from crypto import encoding, keys, metadata, primitives, seal, shamir, share, stream, trustees
 from crypto.verifier import fake_salt
 
 HERE = Path(__file__).parent
@@ -516,6 +516,63 @@ def server_vectors() -> dict[str, Any]:
     }
 
 
+def trustees_vectors() -> dict[str, Any]:
+    trustee_key, master = fixed("trustee-key", 16), fixed("master", 32)
+    derived = trustees.derive_trustee_keys(trustee_key)
+    request_secret, request_id = fixed("request-secret", 16), DOCUMENT_ID
+    request = trustees.derive_request_keys(request_secret, request_id)
+    share_bytes, eph = pattern(32), fixed("release-ephemeral", 32)
+    nonces = [fixed(f"trustee-nonce-{i}", 12) for i in range(3)]
+    record = {"notes": ["Mme X, CPAS"], "printed": [3]}
+    return {
+        "trustee_keys": {
+            "trustee_key": trustee_key.hex(),
+            "auth": derived.auth.hex(),
+            "kek": derived.kek.hex(),
+        },
+        "wrapped_master": {
+            "kek": derived.kek.hex(),
+            "master_key": master.hex(),
+            "account_id": ACCOUNT_ID,
+            "nonce": nonces[0].hex(),
+            "box": trustees.wrap_master_key_for_trustees(
+                derived.kek, master, ACCOUNT_ID, nonces[0]
+            ).hex(),
+        },
+        "record": {
+            "master_key": master.hex(),
+            "account_id": ACCOUNT_ID,
+            "json": metadata.dump_json(record).decode(),
+            "nonce": nonces[1].hex(),
+            "box": trustees.encrypt_trustee_record(master, record, ACCOUNT_ID, nonces[1]).hex(),
+        },
+        "request": {
+            "request_secret": request_secret.hex(),
+            "request_id": request_id,
+            "private_key": request.private_key.hex(),
+            "public_key": request.public_key.hex(),
+            "token": request.token.hex(),
+        },
+        "released": {
+            "public_key": request.public_key.hex(),
+            "private_key": request.private_key.hex(),
+            "request_id": request_id,
+            "x": 2,
+            "share_bytes": share_bytes.hex(),
+            "ephemeral_private_key": eph.hex(),
+            "nonce": nonces[2].hex(),
+            "sealed": trustees.seal_released_share(
+                request.public_key,
+                share_bytes,
+                request_id,
+                2,
+                ephemeral_private=eph,
+                nonce=nonces[2],
+            ).hex(),
+        },
+    }
+
+
 GENERATORS = {
     "kdf": kdf_vectors,
     "wrap": wrap_vectors,
@@ -524,6 +581,7 @@ GENERATORS = {
     "share": share_vectors,
     "seal": seal_vectors,
     "shamir": shamir_vectors,
+    "trustees": trustees_vectors,
     "encoding": encoding_vectors,
     "server": server_vectors,
 }

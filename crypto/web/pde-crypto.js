@@ -98,8 +98,10 @@ export {
   splitSecret,
 } from './shamir.js';
 export {
+  decryptTrusteeRecord,
   deriveRequestKeys,
   deriveTrusteeKeys,
+  encryptTrusteeRecord,
   openReleasedShare,
   sealReleasedShare,
   unwrapMasterKeyForTrustees,

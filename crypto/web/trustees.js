@@ -7,6 +7,7 @@
 
 import { utf8 } from './encoding.js';
 import { unwrapKey, wrapKey } from './keys.js';
+import { openJson, sealJson } from './metadata.js';
 import { NO_SALT, ad, checkBytes, hkdf } from './primitives.js';
 import { newDepositKeyPair, openSealed, sealToPublicKey } from './seal.js';
 
@@ -90,4 +91,30 @@ export async function sealReleasedShare(requestPublic, shareBytes, requestId, x,
  */
 export async function openReleasedShare(requestPrivate, sealed, requestId, x) {
   return openSealed(requestPrivate, sealed, releaseAd(requestId, x));
+}
+
+/**
+ * trustee_record = box(HKDF(master_key, "", "pde/v1/trustee-record"), pad(utf8(json)),
+ * AD("pde/v1/ad/trustee-record", account_id)): the owner's notes about their trustees.
+ * @param {Uint8Array} masterKey
+ * @param {object|string} record
+ * @param {string} accountId
+ * @param {{nonce?: Uint8Array}} [options]
+ * @returns {Promise<Uint8Array>}
+ */
+export async function encryptTrusteeRecord(masterKey, record, accountId, options = {}) {
+  const key = await hkdf(masterKey, NO_SALT, 'pde/v1/trustee-record');
+  return sealJson(key, record, ad('pde/v1/ad/trustee-record', accountId), options);
+}
+
+/**
+ * Inverse of `encryptTrusteeRecord`.
+ * @param {Uint8Array} masterKey
+ * @param {Uint8Array} box
+ * @param {string} accountId
+ * @returns {Promise<object>}
+ */
+export async function decryptTrusteeRecord(masterKey, box, accountId) {
+  const key = await hkdf(masterKey, NO_SALT, 'pde/v1/trustee-record');
+  return openJson(key, box, ad('pde/v1/ad/trustee-record', accountId));
 }

@@ -96,7 +96,17 @@ DECRYPTION_FAILED = {
 
 # The browser never holds a server secret: the fake salt is computed only by the server.
 SERVER_ONLY_VECTORS = {"server"}
-BROWSER_VECTORS = {"encoding", "kdf", "wrap", "metadata", "share", "seal", "stream", "shamir"}
+BROWSER_VECTORS = {
+    "encoding",
+    "kdf",
+    "wrap",
+    "metadata",
+    "share",
+    "seal",
+    "stream",
+    "shamir",
+    "trustees",
+}
 
 
 def test_every_vector_file_is_checked_by_a_browser_test_or_is_server_only() -> None:
@@ -367,6 +377,46 @@ def test_browser_derives_share_keys_links_and_boxes_of_the_vectors(crypto_page: 
     assert result["info"] == json.loads(v["info"]["json"])
     assert result["ownerBox"] == v["owner_record"]["box"]
     assert result["owner"] == json.loads(v["owner_record"]["json"])
+
+
+def test_browser_reproduces_the_trustee_and_recovery_request_vectors(crypto_page: Page) -> None:
+    v = vectors("trustees")
+    result = run(
+        crypto_page,
+        """
+        const t = await pde.deriveTrusteeKeys(unhex(arg.trustee_keys.trustee_key));
+        const w = arg.wrapped_master, r = arg.record, q = arg.request, s = arg.released;
+        const box = await pde.wrapMasterKeyForTrustees(unhex(w.kek), unhex(w.master_key),
+          w.account_id, { nonce: unhex(w.nonce) });
+        const master = await pde.unwrapMasterKeyForTrustees(unhex(w.kek), unhex(w.box),
+          w.account_id);
+        const record = await pde.encryptTrusteeRecord(unhex(r.master_key), r.json, r.account_id,
+          { nonce: unhex(r.nonce) });
+        const request = await pde.deriveRequestKeys(unhex(q.request_secret), q.request_id);
+        const sealed = await pde.sealReleasedShare(unhex(s.public_key), unhex(s.share_bytes),
+          s.request_id, s.x, { ephemeralPrivateKey: unhex(s.ephemeral_private_key),
+          nonce: unhex(s.nonce) });
+        const opened = await pde.openReleasedShare(unhex(s.private_key), unhex(s.sealed),
+          s.request_id, s.x);
+        return { auth: hex(t.auth), kek: hex(t.kek), box: hex(box), master: hex(master),
+          record: hex(record), requestPrivate: hex(request.privateKey),
+          requestPublic: hex(request.publicKey), token: hex(request.token),
+          sealed: hex(sealed), opened: hex(opened) };
+        """,
+        v,
+    )
+    assert result == {
+        "auth": v["trustee_keys"]["auth"],
+        "kek": v["trustee_keys"]["kek"],
+        "box": v["wrapped_master"]["box"],
+        "master": v["wrapped_master"]["master_key"],
+        "record": v["record"]["box"],
+        "requestPrivate": v["request"]["private_key"],
+        "requestPublic": v["request"]["public_key"],
+        "token": v["request"]["token"],
+        "sealed": v["released"]["sealed"],
+        "opened": v["released"]["share_bytes"],
+    }
 
 
 def test_browser_seals_and_opens_the_deposit_vector_with_webcrypto_x25519(
