@@ -6,7 +6,10 @@ refused (401; 404 for another wallet's ids; 403 passphrase_change_required only
 for a recovery session), no response may carry anything of A's, and A's wallet
 must be exactly as it was afterwards. A share link's routes need no session
 but the token derived from the link (and PIN) or the view token it gives:
-nothing else opens them.
+nothing else opens them. A deposit link's routes need no session either but a
+link that is open, and reach only the uploads that link declared: through A's
+link, A's documents and uploads are not found, and so are A's deposit uploads
+through another wallet's link; a made-up link is not found.
 
 The matrix is a table kept by hand, so that each route's expected answer is
 written down; `test_the_matrix_covers_every_route_of_the_app` fails as soon as
@@ -40,12 +43,14 @@ from crypto import (
     new_id,
     new_key,
     parse_share_link,
+    seal_deposit_document_key,
     wrap_document_key,
 )
 from kiosk_ui.app import create_app
 from share_links.client import ShareSummary, create_share
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
+from wallet import deposit_client
 from wallet.client import PdeClient
 from wallet.db import migrate
 from wallet.settings import Settings
@@ -72,11 +77,18 @@ class Owner:
     plaintexts: dict[str, bytes]
     share: ShareSummary
     opened_share: dict[str, Any]  # the answer to A's share opened with the right token
+    deposit_link: str = ""  # A's deposit link (its id is the capability)
+    deposit_id: str = ""
+    deposited_id: str = ""  # a file deposited through it, waiting in A's inbox
+    pending_deposit_id: str = ""  # a deposit through it, half sent
     listing: list[dict[str, Any]] = field(default_factory=list)
     account: dict[str, Any] = field(default_factory=dict)
     pending_status: dict[str, Any] = field(default_factory=dict)
     ciphertexts: dict[str, bytes] = field(default_factory=dict)
     shares: list[dict[str, Any]] = field(default_factory=list)
+    deposit_links: list[dict[str, Any]] = field(default_factory=list)
+    inbox: list[dict[str, Any]] = field(default_factory=list)
+    pending_deposit_status: dict[str, Any] = field(default_factory=dict)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         response = self.client._send("GET", path, **kwargs)
@@ -91,6 +103,16 @@ class Owner:
             doc: self.get(f"{API}/documents/{doc}/content").content for doc in self.ready_ids
         }
         self.shares = self._shares()
+        self.deposit_links = self.get(f"{API}/deposit-links").json()
+        self.inbox = self.get(f"{API}/inbox").json()
+        self.pending_deposit_status = self._pending_deposit_status()
+
+    def _pending_deposit_status(self) -> dict[str, Any]:
+        """A's half-sent deposit, as its depositor sees it through A's link."""
+        path = f"{API}/d/{self.deposit_id}/documents/{self.pending_deposit_id}/upload"
+        response = httpx.get(f"{self.client.server}{path}", timeout=30)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
 
     def _shares(self) -> list[dict[str, Any]]:
         """A's shares, without the wrong tries at its link (the public routes make some)."""
@@ -142,6 +164,18 @@ class Owner:
             doc = item["document_id"]
             found[f"A's share key of {doc}"] = forms_of_bytes(b64u_decode(item["wrapped_key"]))
             found[f"A's share metadata of {doc}"] = forms_of_bytes(b64u_decode(item["metadata"]))
+        # A's deposit link: its id is the capability and answered to whoever holds it; its
+        # label is A's, and what was deposited is for A alone (its depositor included).
+        for link in self.deposit_links:
+            found["A's deposit link label"] = forms_of_bytes(b64u_decode(link["label"]))
+        found["A's pending deposit id"] = forms_of_text(self.pending_deposit_id)
+        for item in self.inbox:
+            doc = item["document_id"]
+            found[f"A's inbox document id {doc}"] = forms_of_text(doc)
+            found[f"A's inbox sealed key of {doc}"] = forms_of_bytes(
+                b64u_decode(item["sealed_key"])
+            )
+            found[f"A's inbox metadata of {doc}"] = forms_of_bytes(b64u_decode(item["metadata"]))
         return found
 
     def assert_unchanged(self) -> None:
@@ -160,6 +194,10 @@ class Owner:
         assert self._shares() == self.shares
         [share] = self.get(f"{API}/shares").json()
         assert share["state"] == "active", share
+        assert self.get(f"{API}/deposit-links").json() == self.deposit_links
+        assert [link["state"] for link in self.deposit_links] == ["active"]
+        assert self.get(f"{API}/inbox").json() == self.inbox
+        assert self._pending_deposit_status() == self.pending_deposit_status
         shared = httpx.get(
             f"{self.client.server}{API}/s/{self.share.share_id}/documents/{self.shared_id}/content",
             headers={"Authorization": f"Bearer {self.view_token}"},
@@ -199,6 +237,7 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
     aims_at: str = "own"  # A's "document", "session" or "share", "create" with A's id, or "own"
     expected: frozenset[int] | None = None  # a public route's answer, when its path has ids
+    code: str | None = None  # a public route's error code, when it must be this one
 
 
 def _declaration(document_id: str) -> dict[str, Any]:
@@ -259,6 +298,58 @@ def _new_share(share_id: str, document_ids: list[str]) -> dict[str, Any]:
             for doc in document_ids
         ],
     }
+
+
+def _new_link(deposit_id: str) -> dict[str, Any]:
+    return {"deposit_id": deposit_id, "expires_in": 86400, "max_files": 1, "label": b64(285)}
+
+
+def _deposit_declaration(document_id: str) -> dict[str, Any]:
+    return {
+        "document_id": document_id,
+        "sealed_key": b64(93),
+        "metadata": b64(285),
+        "size": 200,
+        "sha256": b64(32),
+    }
+
+
+def _on_deposit_uploads(method: str, suffix: str, **extra: Any) -> Aim:
+    """A depositor's upload route: through A's link on A's documents and A's own upload
+    (not this link's: not found), through B's link on A's deposit (not found), and
+    through a made-up link (no such link)."""
+
+    def aim(a: Owner) -> list[Request]:
+        upload = f"{API}/d/{{}}/documents/{{}}{suffix}"
+        found_not = frozenset({404})
+        requests = [
+            Request(
+                method,
+                upload.format(a.deposit_id, doc),
+                aims_at="deposit",
+                expected=found_not,
+                code="not_found",
+                **extra,
+            )
+            for doc in (*a.ready_ids, a.pending_id)
+        ]
+        requests += [
+            Request(
+                method,
+                upload.format(link, a.pending_deposit_id),
+                aims_at="deposit",
+                expected=found_not,
+                code=code,
+                **extra,
+            )
+            for link, code in ((B_DEPOSIT[0], "not_found"), (new_id(), "deposit_not_found"))
+        ]
+        return requests
+
+    return aim
+
+
+B_DEPOSIT: list[str] = []  # B's open deposit link id, set by the `world` fixture
 
 
 def _on_share(method: str, suffix: str = "") -> Aim:
@@ -332,6 +423,31 @@ PRIVATE_ROUTES: dict[tuple[str, str], Aim] = {
     ("GET", "/api/v1/shares/{share_id}"): _on_share("GET"),
     ("POST", "/api/v1/shares/{share_id}/revoke"): _on_share("POST", "/revoke"),
     ("DELETE", "/api/v1/shares/{share_id}"): _on_share("DELETE"),
+    ("GET", "/api/v1/deposit-links"): _one("GET", f"{API}/deposit-links"),
+    ("POST", "/api/v1/deposit-links"): lambda a: [
+        Request("POST", f"{API}/deposit-links", json=_new_link(a.deposit_id), aims_at="create"),
+        Request("POST", f"{API}/deposit-links", json=_new_link(new_id())),
+    ],
+    ("POST", "/api/v1/deposit-links/{deposit_id}/revoke"): lambda a: [
+        Request("POST", f"{API}/deposit-links/{a.deposit_id}/revoke", aims_at="deposit")
+    ],
+    ("DELETE", "/api/v1/deposit-links/{deposit_id}"): lambda a: [
+        Request("DELETE", f"{API}/deposit-links/{a.deposit_id}", aims_at="deposit")
+    ],
+    ("GET", "/api/v1/inbox"): _one("GET", f"{API}/inbox"),
+    ("POST", "/api/v1/inbox/{document_id}/accept"): lambda a: [
+        Request(
+            "POST",
+            f"{API}/inbox/{doc}/accept",
+            json={"wrapped_key": b64(61), "metadata": b64(285)},
+            aims_at="document",
+        )
+        for doc in (a.deposited_id, a.pending_deposit_id, a.ready_ids[0], a.pending_id)
+    ],
+    ("DELETE", "/api/v1/inbox/{document_id}"): lambda a: [
+        Request("DELETE", f"{API}/inbox/{doc}", aims_at="document")
+        for doc in (a.deposited_id, a.pending_deposit_id, a.ready_ids[0], a.pending_id)
+    ],
 }
 
 
@@ -388,6 +504,43 @@ PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
         )
     ],
     ("GET", "/api/v1/s/{share_id}/documents/{document_id}/content"): _shared_content,
+    # A deposit link's routes: whoever holds the open link learns A's public key and may
+    # declare files (an id already taken is refused and counts nothing); its uploads are
+    # reached only through the link that declared them.
+    ("GET", "/api/v1/d/{deposit_id}"): lambda a: [
+        Request("GET", f"{API}/d/{a.deposit_id}", aims_at="deposit", expected=frozenset({200})),
+        Request(
+            "GET",
+            f"{API}/d/{new_id()}",
+            aims_at="deposit",
+            expected=frozenset({404}),
+            code="deposit_not_found",
+        ),
+    ],
+    ("POST", "/api/v1/d/{deposit_id}/documents"): lambda a: [
+        Request(
+            "POST",
+            f"{API}/d/{a.deposit_id}/documents",
+            json=_deposit_declaration(doc),
+            aims_at="deposit",
+            expected=frozenset({409}),
+            code="already_exists",
+        )
+        for doc in (*a.ready_ids, a.pending_id, a.deposited_id, a.pending_deposit_id)
+    ],
+    ("GET", "/api/v1/d/{deposit_id}/documents/{document_id}/upload"): _on_deposit_uploads(
+        "GET", "/upload"
+    ),
+    ("PUT", "/api/v1/d/{deposit_id}/documents/{document_id}/content"): _on_deposit_uploads(
+        "PUT",
+        "/content",
+        params={"offset": 0},
+        content=b"PDEs\x01" + bytes(195),
+        headers={"Content-Type": "application/octet-stream"},
+    ),
+    ("POST", "/api/v1/d/{deposit_id}/documents/{document_id}/complete"): _on_deposit_uploads(
+        "POST", "/complete"
+    ),
 }
 PUBLIC_EXPECTED = {
     "/api/v1/health": {200},
@@ -400,17 +553,20 @@ PUBLIC_EXPECTED = {
 # Served outside the API schema, public by design: the language picker, the kiosk page in
 # each language (it holds no data: the wallet is opened in the page's memory), the share
 # viewer's page (the same for every link: the share is opened in the worker's browser with
-# the API above), the schema and the static files.
+# the API above), the depositor's page (likewise), the schema and the static files.
 PAGES = {
     ("GET", "/"),
     ("GET", "/{lang}"),
     ("GET", "/{lang}/"),
     ("GET", "/s"),
     ("GET", "/s/{share_id:path}"),
+    ("GET", "/d"),  # the depositor's page: the same for every link, like the viewer's
+    ("GET", "/d/{deposit_id:path}"),
     ("GET", "/openapi.json"),
     ("MOUNT", "/static"),
     ("MOUNT", "/static/crypto"),
     ("MOUNT", "/static/viewer"),
+    ("MOUNT", "/static/deposit"),
 }
 
 
@@ -500,13 +656,48 @@ def open_link(server: LiveServer, share: ShareSummary) -> dict[str, Any]:
     return dict(answer.json()) | {"access_token": token}
 
 
+def deposit_into(server: LiveServer, link: str, folder: Path) -> tuple[str, str]:
+    """A file deposited through `link` (waiting in the inbox) and a deposit half sent."""
+    source = folder / "deposited.pdf"
+    source.write_bytes(b"%PDF deposited " * 200)
+    [deposited] = deposit_client.deposit(link, [source], retry_seconds=5)
+    _, deposit_id, _ = deposit_client.parse_deposit_link(link)
+    info = httpx.get(f"{server.url}{API}/d/{deposit_id}", timeout=30).json()
+    document_id, key = new_id(), new_key()
+    sealed = io.BytesIO()
+    encrypt_stream(io.BytesIO(os.urandom(MIB + 10)), sealed, key, document_id)
+    body = sealed.getvalue()
+    public_key = b64u_decode(info["public_key"])
+    declaration = {
+        "document_id": document_id,
+        "sealed_key": b64u_encode(
+            seal_deposit_document_key(public_key, key, deposit_id, document_id)
+        ),
+        "metadata": b64(285),
+        "size": len(body),
+        "sha256": b64u_encode(hashlib.sha256(body).digest()),
+    }
+    base = f"{server.url}{API}/d/{deposit_id}/documents"
+    assert httpx.post(base, json=declaration, timeout=30).status_code == 201
+    part = httpx.put(
+        f"{base}/{document_id}/content",
+        params={"offset": 0},
+        content=body[:MIB],
+        headers={"Content-Type": "application/octet-stream"},
+        timeout=30,
+    )
+    assert part.status_code == 200, part.text
+    return deposited, document_id
+
+
 @pytest.fixture(scope="module")
-def world(pde_server: LiveServer) -> Iterator[World]:
+def world(pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """Wallet A (documents, a pending upload, an ended and a revoked session),
     wallet B (the same, its own), and wallet C logged in with its recovery sheet."""
     a_client = PdeClient(pde_server.url, retry_seconds=5)
     b_client = PdeClient(pde_server.url, retry_seconds=5)
     c_client = PdeClient(pde_server.url, retry_seconds=5)
+    tmp_path = tmp_path_factory.mktemp("deposits")
     try:
         a_handle = f"owner-a-{secrets.token_hex(4)}"
         a_client.register(a_handle, PASSPHRASE)
@@ -517,6 +708,10 @@ def world(pde_server: LiveServer) -> Iterator[World]:
         b_ready, _, _ = fill(b_client, "B")
         b_share = create_share(b_client, b_ready, recipient="B's CPAS", purpose="B's RIS")
         b_view_token = open_link(pde_server, b_share)["view_token"]
+        a_link = deposit_client.create_deposit_link(a_client, "A's CPAS", max_files=5)
+        deposited, pending_deposit = deposit_into(pde_server, a_link.link, tmp_path)
+        b_link = deposit_client.create_deposit_link(b_client, "B's CPAS", max_files=5)
+        B_DEPOSIT[:] = [b_link.deposit_id]
         c_handle = f"other-c-{secrets.token_hex(4)}"
         c_registration = c_client.register(c_handle, PASSPHRASE)
         fill(c_client, "C")
@@ -544,6 +739,10 @@ def world(pde_server: LiveServer) -> Iterator[World]:
             plaintexts,
             a_share,
             a_opened,
+            a_link.link,
+            a_link.deposit_id,
+            deposited,
+            pending_deposit,
         )
         owner.snapshot()
         token_hash = hashlib.sha256(a_token.encode()).digest()
@@ -613,6 +812,10 @@ def run_matrix(
             checked = routes is PRIVATE_ROUTES or request.aims_at == "share"
             if code and checked and _error_code(response) != code:
                 problems.append(f"{label} with error code {_error_code(response)}, not {code}")
+            if request.code and _error_code(response) != request.code:
+                problems.append(
+                    f"{label} with error code {_error_code(response)}, not {request.code}"
+                )
             headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items()).encode()
             leaks = find_leaks({"body": response.content, "headers": headers}, forbidden)
             problems += [f"{label} leaks {leak}" for leak in leaks]
