@@ -1,6 +1,7 @@
 """Housekeeping the server runs at start and then every hour: abandoned
-uploads, ended sessions, and shares that ended more than 90 days ago (their
-owner's log with them) are removed."""
+uploads, ended sessions, shares that ended more than 90 days ago (their
+owner's log with them) and recovery requests opened more than 90 days ago
+(with the shares released to them) are removed."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from datetime import timedelta
 from sqlalchemy import delete, or_
 
 from wallet.clock import now
-from wallet.models import AuthSession, Share
+from wallet.models import AuthSession, RecoveryRequest, Share
 from wallet.runtime import Runtime
 from wallet.services.uploads import purge_abandoned_uploads
 
 log = logging.getLogger("pde.maintenance")
 INTERVAL_SECONDS = 3600
-ENDED_SHARES_KEPT = timedelta(days=90)
+ENDED_SHARES_KEPT = timedelta(days=90)  # also recovery requests, counted from opening
 
 
 def run_once(runtime: Runtime) -> None:
@@ -37,6 +38,7 @@ def run_once(runtime: Runtime) -> None:
             db.execute(
                 delete(Share).where(or_(Share.expires_at <= long_ago, Share.revoked_at <= long_ago))
             )
+            db.execute(delete(RecoveryRequest).where(RecoveryRequest.opens_at <= long_ago))
             db.commit()
         if purged:
             log.info("discarded %d abandoned uploads", purged)
