@@ -2,8 +2,10 @@
 with distinct random markers in every place a person can type or choose
 (passphrase, file content, file name, title, issuer, tags, note, a renamed
 title, an unfinished upload, a share's recipient, purpose and PIN, and the
-metadata it carries), the share is opened and its documents downloaded as a
-worker would, then everything the server side holds is read
+metadata it carries, a deposit link's label, and the content, file name and
+title of files deposited through it by a service with no account), the share
+is opened and its documents downloaded as a worker would, the deposits are
+accepted (one is rejected), then everything the server side holds is read
 back (every database row and byte, every blob, every file of the data folders,
 the server log) and searched for each marker and for every secret and key in
 every encoding. The server must hold ciphertext only.
@@ -39,8 +41,10 @@ from crypto import (
     unwrap_deposit_private_key,
 )
 from share_links.client import ShareViewer, create_share
+from tests.api.deposit_support import deposit, seal_deposit
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
+from wallet import deposit_client
 from wallet.client import PdeClient
 
 MIB = 1 << 20
@@ -118,6 +122,14 @@ def _fill(
             "share recipient",
             "share purpose",
             "share pin",
+            "deposit link label",
+            "deposit content",
+            "deposit file name",
+            "sealed deposit content",
+            "sealed deposit title",
+            "sealed deposit file name",
+            "rejected deposit content",
+            "rejected deposit file name",
         )
     }
     passphrase = f"ma phrase {markers['passphrase']} secrète"
@@ -186,6 +198,8 @@ def _fill(
     _, share_id, share_secret = parse_share_link(share.link)
     share_keys = derive_share_keys(share_secret, share_id, share.pin)
 
+    rejected_key, accepted = _deposit_and_sort(client, folder, markers)
+
     new_passphrase = f"nouvelle {markers['new passphrase']} phrase"
     client.change_passphrase(passphrase, new_passphrase)
     second_salt = b64u_decode(client.account["account_salt"])
@@ -228,8 +242,45 @@ def _fill(
         "share link": share.link,
         "share view token": opened.view_token,
     }
+    keys["document key of the rejected deposit"] = rejected_key
+    assert set(accepted) <= {
+        item["document_id"] for item in client.call("GET", "/api/v1/documents")
+    }
     found = {name: forms_of_bytes(key) for name, key in keys.items()}
     return markers, found | {name: forms_of_text(word) for name, word in words.items()}, proof
+
+
+def _deposit_and_sort(
+    client: PdeClient, folder: Path, markers: dict[str, str]
+) -> tuple[bytes, list[str]]:
+    """Open a deposit link with a marker label; deposit through it as a service would
+    (`pde deposit`'s client, and one sealed here with a chosen title), accept two files
+    and reject one. Returns the rejected file's document key and the accepted ids."""
+    link = deposit_client.create_deposit_link(
+        client, f"CPAS {markers['deposit link label']}", max_files=3
+    )
+    public_key = b64u_decode(client.account["deposit_public_key"])
+    attestation = folder / f"{markers['deposit file name']}.pdf"
+    attestation.write_bytes(b"%PDF-1.4\n" + markers["deposit content"].encode() + b"\n%%EOF\n")
+    [through_client] = deposit_client.deposit(link.link, [attestation], retry_seconds=5)
+    with PdeClient(client.server, retry_seconds=5) as depositor:
+        for name in ("sealed deposit", "rejected deposit"):
+            content = f"{name}: {markers[f'{name} content']}".encode() * 50
+            meta = {
+                "title": markers.get(f"{name} title", "deposited"),
+                "file_name": f"{markers[f'{name} file name']}.txt",
+                "media_type": "text/plain",
+            }
+            deposit(depositor._http, seal_deposit(public_key, link.deposit_id, content, meta))
+    inbox = {item.metadata["file_name"]: item for item in deposit_client.inbox(client)}
+    assert len(inbox) == 3
+    rejected = inbox.pop(f"{markers['rejected deposit file name']}.txt")
+    deposit_client.reject(client, rejected)
+    accepted = [deposit_client.accept(client, item) for item in inbox.values()]
+    assert through_client in accepted and deposit_client.inbox(client) == []
+    titles = {info.metadata["title"] for info in client.list()}
+    assert {markers["sealed deposit title"], markers["deposit file name"]} <= titles
+    return rejected.document_key, accepted
 
 
 def _value_bytes(value: Any) -> bytes:
@@ -378,7 +429,7 @@ def test_the_scan_reads_the_database_the_blobs_and_the_log(filled: FilledWallet)
     assert filled.handle.encode() in database
     for box in filled.metadata_boxes:
         assert box in database or box.hex().encode() in database
-    assert len(filled.ciphertexts) == 4
+    assert len(filled.ciphertexts) == 6  # four added, two deposited and accepted
     blobs = list(filled.objects.values()) + list(filled.stored_files.values())
     for ciphertext in filled.ciphertexts:
         assert any(ciphertext in blob for blob in blobs), "a document's ciphertext was not read"
@@ -404,8 +455,8 @@ def test_no_passphrase_recovery_code_session_token_or_key_is_stored_on_the_serve
     assert find_leaks(filled.haystacks(), filled.secrets) == []
 
 
-def test_the_scan_reads_the_share_tables(filled: FilledWallet) -> None:
-    for table in ("shares", "share_documents", "share_events"):
+def test_the_scan_reads_the_share_and_deposit_tables(filled: FilledWallet) -> None:
+    for table in ("shares", "share_documents", "share_events", "deposit_links"):
         assert filled.database[f"database table {table}"], f"{table} is empty or was not read"
 
 
