@@ -14,15 +14,19 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from types import SimpleNamespace
+from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 import pytest
 
-from crypto import b64u_encode, derive_share_keys, parse_share_link
+from crypto import b64u_decode, b64u_encode, derive_share_keys, parse_share_link
 from share_links.client import create_share
+from tests.api.deposit_support import accept_body, complete, declare, put_part, seal_deposit
 from tests.conftest import server_on
 from tests.server import LiveServer
+from wallet import deposit_client
 from wallet.client import PdeClient
 
 API = "/api/v1"
@@ -53,6 +57,16 @@ KINDS = [
     "share error 404",
     "share error 401 view",
     "share error 410 revoked",
+    "deposit link created",
+    "deposit link list",
+    "deposit info",
+    "deposit declared",
+    "deposit part",
+    "deposit completed",
+    "inbox",
+    "deposit accepted",
+    "deposit error 404",
+    "deposit error 410 closed",
     "logout",
 ]
 
@@ -121,11 +135,43 @@ def responses(server: LiveServer) -> Iterator[dict[str, httpx.Response]]:
             }
             http.post(f"{API}/shares/{share_id}/revoke", headers=authorized)
             got["share error 410 revoked"] = http.get(shared, headers=viewer)
+            got |= _deposit_responses(client, http, seen)
             got["logout"] = http.post(f"{API}/logout", headers=authorized)
             got["after logout"] = http.get(f"{API}/account", headers=authorized)
         yield got
     finally:
         client.close()
+
+
+def _deposit_responses(
+    client: PdeClient, http: httpx.Client, seen: dict[str, httpx.Response]
+) -> dict[str, httpx.Response]:
+    """A deposit link made, a file deposited through it and accepted, and its errors."""
+    authorized = {"Authorization": f"Bearer {client._token}"}
+    link = deposit_client.create_deposit_link(client, "CPAS", max_files=1)
+    public_key = b64u_decode(client.account["deposit_public_key"])
+    sealed = seal_deposit(public_key, link.deposit_id, b"<script>alert(2)</script>")
+    got = {
+        "deposit link created": seen[f"POST {API}/deposit-links"],
+        "deposit link list": http.get(f"{API}/deposit-links", headers=authorized),
+        "deposit info": http.get(f"{API}/d/{link.deposit_id}"),
+        "deposit declared": declare(http, sealed),
+        "deposit part": put_part(http, link.deposit_id, sealed.document_id, 0, sealed.ciphertext),
+        "deposit completed": complete(http, link.deposit_id, sealed.document_id),
+        "inbox": http.get(f"{API}/inbox", headers=authorized),
+        "deposit error 404": http.get(f"{API}/d/{'A' * 22}"),
+        "deposit error 410 closed": http.get(f"{API}/d/{link.deposit_id}"),  # used up
+    }
+    body = accept_body_for(client, sealed)
+    accepted = f"{API}/inbox/{sealed.document_id}/accept"
+    got["deposit accepted"] = http.post(accepted, headers=authorized, json=body)
+    return got
+
+
+def accept_body_for(client: PdeClient, sealed: Any) -> dict[str, Any]:
+    account_id, master = client.require_keys()
+    owner = SimpleNamespace(master_key=master, account_id=account_id)
+    return accept_body(owner, sealed.document_id, sealed.document_key, sealed.metadata)  # type: ignore[arg-type]
 
 
 def test_each_kind_of_response_was_answered_as_expected(
@@ -159,6 +205,16 @@ def test_each_kind_of_response_was_answered_as_expected(
         "share error 404": 404,
         "share error 401 view": 401,
         "share error 410 revoked": 410,
+        "deposit link created": 201,
+        "deposit link list": 200,
+        "deposit info": 200,
+        "deposit declared": 201,
+        "deposit part": 200,
+        "deposit completed": 200,
+        "inbox": 200,
+        "deposit accepted": 200,
+        "deposit error 404": 404,
+        "deposit error 410 closed": 410,
         "logout": 204,
         "after logout": 401,
     }
