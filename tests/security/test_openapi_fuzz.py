@@ -7,8 +7,9 @@ folder, with the bearer token of a fresh wallet so that the routes behind the
 login are reached too. Half of the requests that name a document, a session
 or a share are pointed at a real one of that wallet (a completed document, an
 upload in progress, a second session, a share of a document, and that
-document on the share's content route), so that they get past "not found"
-into the route's own checks.
+document on the share's content route, an open deposit link and an upload
+declared through it, a deposited file in the inbox), so that they get past
+"not found" into the route's own checks.
 
 The only check is `not_a_server_error`: no answer may be a 5xx."""
 
@@ -52,6 +53,9 @@ FUZZ_ENV = {  # the fuzzer's failed logins and its many uploads must not lock th
     "PDE_SHARES_PER_WALLET": "1000000",
     "PDE_SHARES_PER_HOUR": "1000000",
     "PDE_SHARE_OPENS_PER_CLIENT_PER_MINUTE": "1000000",
+    "PDE_DEPOSIT_LINKS_PER_WALLET": "1000000",
+    "PDE_DEPOSIT_FILES_PER_LINK": "10000",
+    "PDE_DEPOSITS_PER_CLIENT_PER_HOUR": "1000000",
 }
 PASSPHRASE = "fuzzing passphrase"
 
@@ -148,6 +152,53 @@ class FuzzWallet:
         )
         return share_id, document_id
 
+    def new_deposit_link(self) -> str:
+        """An open deposit link of the wallet (its label: random bytes of the right size)."""
+        deposit_id = new_id()
+        self._ok(
+            self.http.post(
+                f"{API}/deposit-links",
+                headers=self.authorization(),
+                json={
+                    "deposit_id": deposit_id,
+                    "expires_in": 86400,
+                    "max_files": 10000,
+                    "label": b64u_encode(os.urandom(285)),
+                },
+            )
+        )
+        return deposit_id
+
+    def new_deposit(self, deposit_id: str, *, complete: bool) -> str:
+        """A file declared through the link with no session, completed (in the inbox)
+        or left in progress; its sealed key and metadata are random bytes."""
+        document_id = new_id()
+        content = b"PDEs\x01" + os.urandom(155)
+        base = f"{API}/d/{deposit_id}/documents"
+        self._ok(
+            self.http.post(
+                base,
+                json={
+                    "document_id": document_id,
+                    "sealed_key": b64u_encode(os.urandom(93)),
+                    "metadata": b64u_encode(os.urandom(285)),
+                    "size": len(content),
+                    "sha256": b64u_encode(hashlib.sha256(content).digest()),
+                },
+            )
+        )
+        if complete:
+            self._ok(
+                self.http.put(
+                    f"{base}/{document_id}/content",
+                    params={"offset": 0},
+                    content=content,
+                    headers={"Content-Type": "application/octet-stream"},
+                )
+            )
+            self._ok(self.http.post(f"{base}/{document_id}/complete"))
+        return document_id
+
 
 @pytest.fixture(scope="module")
 def fuzz_wallet(fuzz_server: LiveServer) -> Iterator[FuzzWallet]:
@@ -238,16 +289,24 @@ def _aim_at_real_things(case: schemathesis.Case, wallet: FuzzWallet) -> None:
         if "document_id" in parameters:  # the share's content route: its own document
             parameters["document_id"] = shared_document
         return
+    in_progress = case.path.endswith(("/upload", "/complete")) or case.method.upper() == "PUT"
+    generated = parameters.get("deposit_id")
+    if generated is not None and not hashlib.sha256(repr(generated).encode()).digest()[0] % 2:
+        parameters["deposit_id"] = wallet.new_deposit_link()
+        if "document_id" in parameters:  # a depositor's upload route: one of the link's
+            parameters["document_id"] = wallet.new_deposit(
+                parameters["deposit_id"], complete=not in_progress
+            )
+        return
     for name in ("document_id", "session_id"):
         generated = parameters.get(name)
         if generated is None or hashlib.sha256(repr(generated).encode()).digest()[0] % 2:
             continue
         if name == "session_id":
             parameters[name] = wallet.new_session()[1]
+        elif case.path.startswith(f"{API}/inbox/"):  # a deposited file waiting in the inbox
+            parameters[name] = wallet.new_deposit(wallet.new_deposit_link(), complete=True)
         else:
-            in_progress = case.path.endswith(("/upload", "/complete")) or (
-                case.method.upper() == "PUT"
-            )
             parameters[name] = wallet.new_upload(complete=not in_progress)
 
 
