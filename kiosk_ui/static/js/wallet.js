@@ -4,6 +4,7 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import * as api from './api.js';
 import { state, wipeState } from './state.js';
+import { sealFile, sendParts } from './upload.js';
 
 const b64 = pde.b64uEncode;
 const unb64 = pde.b64uDecode;
@@ -152,42 +153,6 @@ export async function loadDocuments() {
   return opened;
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const MAX_RETRIES = 8;
-
-/**
- * Send the ciphertext in parts from wherever the server says it stands; after
- * a network drop, wait, ask the server what it acknowledged, and go on.
- */
-async function uploadParts(id, sealed, partBytes, { onProgress, onRetry }) {
-  let received = 0;
-  let failures = 0;
-  let mustAsk = false;
-  while (received < sealed.size) {
-    try {
-      if (mustAsk) {
-        received = (await api.uploadStatus(id)).received;
-        mustAsk = false;
-        continue;
-      }
-      const end = Math.min(received + partBytes, sealed.size);
-      received = (await api.putPart(id, received, sealed.slice(received, end))).received;
-      failures = 0;
-      onProgress(received, sealed.size);
-    } catch (error) {
-      if (error instanceof api.ApiError && error.received !== null) {
-        received = error.received; // the server holds a different prefix: resume there
-        continue;
-      }
-      failures += 1;
-      if (!api.isRetryable(error) || failures > MAX_RETRIES) throw error;
-      onRetry(failures);
-      await sleep(Math.min(500 * 2 ** (failures - 1), 8000));
-      mustAsk = true;
-    }
-  }
-}
-
 /**
  * Encrypt `file` here, declare it, upload it in parts, and make it visible.
  * `onProgress(phase, done, total)` reports "lock" (encrypting) and "send" (acknowledged bytes).
@@ -195,27 +160,23 @@ async function uploadParts(id, sealed, partBytes, { onProgress, onRetry }) {
 export async function addDocument(file, metadata, partBytes, { onProgress, onRetry }) {
   const id = pde.newId();
   const key = pde.newKey();
-  const parts = [];
-  let locked = 0;
-  for await (const chunk of pde.encryptChunks(file, key, id)) {
-    parts.push(chunk);
-    locked = Math.min(file.size, locked + pde.SEGMENT_BYTES);
-    onProgress('lock', locked, file.size);
-  }
-  const sealed = new Blob(parts, { type: 'application/octet-stream' });
-  parts.length = 0;
-  const digest = await pde.sha256(new Uint8Array(await sealed.arrayBuffer()));
+  const { sealed, sha256 } = await sealFile(file, key, id, (done, total) => onProgress('lock', done, total));
   const fullMetadata = { ...metadata, size: file.size };
   const status = await api.declareDocument({
     document_id: id,
     wrapped_key: b64(await pde.wrapDocumentKey(state.masterKey, key, state.accountId, id)),
     metadata: b64(await pde.encryptMetadata(key, fullMetadata, state.accountId, id)),
     size: sealed.size,
-    sha256: b64(digest),
+    sha256: b64(sha256),
   });
   const part = Math.min(partBytes, status.part_max_bytes);
   onProgress('send', 0, sealed.size);
-  await uploadParts(id, sealed, part, {
+  const transport = {
+    put: (offset, bytes) => api.putPart(id, offset, bytes),
+    status: () => api.uploadStatus(id),
+    isRetryable: api.isRetryable,
+  };
+  await sendParts(sealed, part, transport, {
     onProgress: (done, total) => onProgress('send', done, total),
     onRetry,
   });
