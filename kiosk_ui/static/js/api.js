@@ -99,3 +99,14 @@ export const createShare = (body) => json('POST', '/shares', { json: body });
 export const listShares = () => json('GET', '/shares');
 export const revokeShare = (id) => json('POST', `/shares/${encodeURIComponent(id)}/revoke`);
 export const deleteShare = (id) => json('DELETE', `/shares/${encodeURIComponent(id)}`);
+
+// Deposit links and the inbox (docs/deposits.md): the owner's routes. The
+// link's label travels sealed; its key fingerprint never reaches the server.
+export const createDepositLink = (body) => json('POST', '/deposit-links', { json: body });
+export const listDepositLinks = () => json('GET', '/deposit-links');
+export const revokeDepositLink = (id) => json('POST', `/deposit-links/${encodeURIComponent(id)}/revoke`);
+export const deleteDepositLink = (id) => json('DELETE', `/deposit-links/${encodeURIComponent(id)}`);
+export const listInbox = () => json('GET', '/inbox');
+export const acceptDeposit = (id, body) =>
+  json('POST', `/inbox/${encodeURIComponent(id)}/accept`, { json: body });
+export const rejectDeposit = (id) => json('DELETE', `/inbox/${encodeURIComponent(id)}`);

@@ -28,6 +28,13 @@ async function goToShares(screen, argument) {
 
 byId('documents-share').addEventListener('click', () => goToShares('share'));
 byId('documents-shares').addEventListener('click', () => goToShares('shares'));
+// The inbox and deposit links load on first use too; the inbox entry shows only when files wait.
+const loadDepositScreens = () => Promise.all([import('./inbox.js'), import('./deposit-links.js')]);
+for (const [id, screen] of [['documents-inbox', 'inbox'], ['documents-deposits', 'deposit-links']]) {
+  byId(id).addEventListener('click', () =>
+    loadDepositScreens().then(() => go(screen), (error) => notify(errorMessage(error))),
+  );
+}
 
 function matches(document, words) {
   const { metadata } = document;
@@ -92,6 +99,7 @@ register('documents', async () => {
   byId('documents-empty').hidden = true;
   list.replaceChildren();
   loadShareScreens().catch(() => {}); // ready before the person asks; retried on click
+  loadDepositScreens().then(([inbox]) => inbox.refreshInboxEntry()).catch(() => {});
   try {
     await loadDocuments();
   } catch (error) {

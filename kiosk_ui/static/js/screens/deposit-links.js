@@ -1,0 +1,199 @@
+// Deposit links: a write-only door into the wallet for a service (journey 7).
+// Make one (a label only the owner sees, how long, how many files), hand it
+// over as a large QR code, as text to copy or on a printed sheet; list every
+// link with its state, files used and expiry; revoke (confirmed) or delete.
+import { deleteDepositLink, revokeDepositLink } from '../api.js';
+import { createDepositLink, depositLink, loadDepositLinks } from '../deposits.js';
+import { t } from '../i18n.js';
+import { go, register } from '../nav.js';
+import { qrSvg } from '../qr.js';
+import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
+import { moment } from './share-ready.js';
+
+const form = byId('deposit-form');
+const list = byId('deposit-list');
+let link = '';
+let copied = false;
+
+const STATES = {
+  active: ['link', () => t('Active: it takes documents')],
+  expired: ['clock', () => t('Ended: its time is over')],
+  revoked: ['revoke', () => t('Revoked: you took it back')],
+  used_up: ['check', () => t('Used up: it took all its files')],
+};
+
+function button(className, iconName, label) {
+  return el('button', { className: `btn ${className}`, attrs: { type: 'button' } }, [icon(iconName), label]);
+}
+
+// Making a link ---------------------------------------------------------------
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const label = byId('deposit-label').value.trim();
+  const maxFiles = Number(byId('deposit-max-files').value);
+  const max = Number(byId('deposit-max-files').max);
+  if (!label) {
+    setError('deposit-error', t('Say who will send documents: only you will see it.'));
+    byId('deposit-label').focus();
+    return;
+  }
+  if (!Number.isInteger(maxFiles) || maxFiles < 1 || maxFiles > max) {
+    setError('deposit-error', t('Choose a number of files from 1 to {max}.', { max }));
+    byId('deposit-max-files').focus();
+    return;
+  }
+  setError('deposit-error', '');
+  try {
+    const expiresIn = Number(form.elements['deposit-expiry'].value);
+    const made = await busy(byId('deposit-submit'), () => createDepositLink({ label, expiresIn, maxFiles }));
+    form.reset();
+    await go('deposit-ready', made);
+  } catch (error) {
+    setError('deposit-error', errorMessage(error));
+  }
+});
+
+// The list ----------------------------------------------------------------------
+
+function facts(item) {
+  const ended = item.state === 'revoked' || item.state === 'expired';
+  const lines = [
+    ended
+      ? t('Closed')
+      : t('Open until {when}', { when: moment(item.expires_at) }),
+    t('Files received: {files} of {max}', { files: item.files, max: item.max_files }),
+  ];
+  return el('ul', { className: 'share-facts' }, lines.map((text) => el('li', { text })));
+}
+
+function confirmRevoke(item, row, revoke) {
+  const no = button('deposit-revoke-no', 'back', t('No, keep it'));
+  const yes = button('btn-danger deposit-revoke-yes', 'revoke', t('Yes, revoke it'));
+  const panel = el('div', { className: 'panel panel-danger', attrs: { role: 'group' } }, [
+    el('p', { text: t('Revoke this deposit link now? Nobody can send documents with it any more. What was already sent stays in your inbox.') }),
+    el('div', { className: 'actions' }, [no, yes]),
+  ]);
+  no.addEventListener('click', () => {
+    panel.remove();
+    revoke.focus();
+  });
+  yes.addEventListener('click', async () => {
+    try {
+      const revoked = await busy(yes, () => revokeDepositLink(item.deposit_id));
+      const fresh = linkItem({ ...revoked, record: item.record });
+      row.replaceWith(fresh);
+      fresh.querySelector('h3').focus();
+      notify(t('The deposit link is revoked.'));
+    } catch (error) {
+      notify(errorMessage(error));
+    }
+  });
+  return panel;
+}
+
+function actions(item, row) {
+  const buttons = el('div', { className: 'actions' });
+  if (item.state === 'active') {
+    const reveal = button('deposit-reveal', 'link', t('Show the link again'));
+    reveal.addEventListener('click', async () => {
+      try {
+        await go('deposit-ready', { ...item, url: await depositLink(item.deposit_id) });
+      } catch (error) {
+        notify(errorMessage(error));
+      }
+    });
+    const revoke = button('btn-danger deposit-revoke', 'revoke', t('Revoke now'));
+    revoke.addEventListener('click', () => {
+      if (!row.querySelector('.panel')) row.append(confirmRevoke(item, row, revoke));
+      row.querySelector('.deposit-revoke-no').focus();
+    });
+    buttons.append(reveal, revoke);
+  } else {
+    const remove = button('deposit-delete', 'delete', t('Delete'));
+    remove.addEventListener('click', async () => {
+      try {
+        await busy(remove, () => deleteDepositLink(item.deposit_id));
+        row.remove();
+        byId('deposit-links-empty').hidden = list.children.length > 0;
+        byId('deposit-links-title').focus();
+        notify(t('The deposit link is deleted.'));
+      } catch (error) {
+        notify(errorMessage(error));
+      }
+    });
+    buttons.append(remove);
+  }
+  return buttons;
+}
+
+function linkItem(item) {
+  const [stateIcon, stateLabel] = STATES[item.state] || STATES.expired;
+  const row = el('li', {
+    className: 'share-item',
+    attrs: { 'data-deposit-id': item.deposit_id, 'data-state': item.state },
+  });
+  row.append(
+    el('h3', { text: item.record?.label || '—', attrs: { tabindex: '-1', dir: 'auto' } }),
+    el('p', { className: 'share-state' }, [icon(stateIcon), el('span', { text: stateLabel() })]),
+    facts(item),
+    actions(item, row),
+  );
+  return row;
+}
+
+register('deposit-links', async () => {
+  setError('deposit-error', '');
+  byId('deposit-links-loading').hidden = false;
+  byId('deposit-links-empty').hidden = true;
+  list.replaceChildren();
+  try {
+    const links = await loadDepositLinks();
+    list.replaceChildren(...links.map(linkItem));
+  } catch (error) {
+    notify(errorMessage(error));
+  } finally {
+    byId('deposit-links-loading').hidden = true;
+  }
+  byId('deposit-links-empty').hidden = list.children.length > 0;
+});
+
+// Handing a link over -----------------------------------------------------------
+
+function forget() {
+  // A copied link stays on a shared computer's clipboard: empty it when done.
+  if (copied) navigator.clipboard?.writeText('').catch(() => {});
+  copied = false;
+  link = '';
+  for (const id of ['deposit-link', 'deposit-sheet-label', 'deposit-sheet-expiry', 'deposit-sheet-files']) {
+    byId(id).textContent = '';
+  }
+  byId('deposit-qr').replaceChildren();
+}
+
+byId('deposit-copy').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(link);
+    copied = true;
+    notify(t('The link is copied.'));
+  } catch {
+    // no clipboard here: select the link so that it can be copied by hand
+    window.getSelection().selectAllChildren(byId('deposit-link'));
+    notify(t('Copy the selected link.'));
+  }
+});
+byId('deposit-print').addEventListener('click', () => window.print());
+byId('deposit-done').addEventListener('click', () => {
+  forget();
+  go('deposit-links');
+});
+
+register('deposit-ready', (made) => {
+  forget();
+  link = made.url;
+  byId('deposit-qr').replaceChildren(qrSvg(link, t('QR code of the deposit link')));
+  byId('deposit-link').textContent = link;
+  byId('deposit-sheet-label').textContent = made.record?.label || '—';
+  byId('deposit-sheet-expiry').textContent = moment(made.expires_at);
+  byId('deposit-sheet-files').textContent = String(made.max_files - made.files);
+});
