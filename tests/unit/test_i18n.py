@@ -196,3 +196,74 @@ def test_a_malformed_share_id_gets_the_viewer_page_not_json(http: TestClient, pa
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert 'data-state="invalid"' in response.text
+
+
+# The depositor page's own catalogs (kiosk_ui/deposit/locales, domain "deposit") ---
+
+DEPOSIT = KIOSK / "deposit"
+
+
+def deposit_catalog(code: str) -> dict[str, str]:
+    from kiosk_ui.deposit import DEPOSIT_DOMAIN
+
+    return read_catalog(code, DEPOSIT / "locales", domain=DEPOSIT_DOMAIN)
+
+
+def deposit_used_messages() -> set[str]:
+    """Every message id the depositor page's template and scripts use, and the categories."""
+    used = set(CATEGORY_LABELS.values())
+    for template in (DEPOSIT / "templates").rglob("*.html"):
+        used |= {m.group(2) for m in TEMPLATE_MESSAGE.finditer(template.read_text())}
+    for script in (DEPOSIT / "static").rglob("*.js"):
+        used |= {m.group(1) for m in VIEWER_SCRIPT_MESSAGE.finditer(script.read_text())}
+    return used
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_deposit_page_has_every_message_in_every_language_with_its_placeholders(
+    code: str,
+) -> None:
+    english, catalog = deposit_catalog("en"), deposit_catalog(code)
+    assert set(catalog) == set(english), set(english) ^ set(catalog)
+    assert all(text.strip() for text in catalog.values())
+    for message, text in catalog.items():
+        assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(text)), message
+    kiosk = read_catalog(code)
+    assert {label: catalog[label] for label in CATEGORY_LABELS.values()} == {
+        label: kiosk[label] for label in CATEGORY_LABELS.values()
+    }
+
+
+def test_the_deposit_catalogs_hold_exactly_the_messages_the_page_shows() -> None:
+    english = set(deposit_catalog("en"))
+    used = deposit_used_messages()
+    assert len(used) > 40  # the extraction found the scripts' messages too
+    assert used - english == set(), "missing from the deposit page's catalogs"
+    assert english - used == set(), "unused in the deposit page"
+
+
+@pytest.mark.parametrize(
+    ("header", "query", "code", "direction", "title"),
+    [
+        ("fr-BE,fr;q=0.9", "", "fr", "ltr", "Envoyer des documents (PDE)"),
+        ("de,nl;q=0.8", "", "nl", "ltr", "Documenten versturen (PDE)"),
+        ("fr", "?lang=ar", "ar", "rtl", "إرسال وثائق (PDE)"),
+    ],
+)
+def test_the_deposit_page_speaks_the_browser_language_or_the_one_asked(
+    http: TestClient, header: str, query: str, code: str, direction: str, title: str
+) -> None:
+    response = http.get(f"/d/AAAAAAAAAAAAAAAAAAAAAA{query}", headers={"Accept-Language": header})
+    assert response.status_code == 200
+    assert response.headers["content-language"] == code
+    assert f'<html lang="{code}" dir="{direction}">' in response.text
+    assert f">{title}</title>" in response.text
+    assert 'data-state="checking"' in response.text
+
+
+@pytest.mark.parametrize("path", ["/d/not-an-id", "/d/", "/d/a/b"])
+def test_a_malformed_deposit_id_gets_the_deposit_page_not_json(http: TestClient, path: str) -> None:
+    response = http.get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'data-state="not_found"' in response.text

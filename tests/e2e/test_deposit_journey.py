@@ -1,0 +1,290 @@
+"""Deposit links, from both sides (issue 7), in French and in Arabic: given an
+owner at the kiosk, when they make a deposit link for two files, then the QR
+code on screen reads as the exact link, and a service in another browser
+profile opens it and sends two files (one of 5 MiB) without ever being able to
+see or list anything: no answer it gets carries a wallet's content or
+metadata, the wallet's routes refuse it, and its page offers nothing to read.
+The owner finds both in the inbox, accepts one (now a document, byte for byte
+the file sent) and rejects the other (gone). The used-up link, and a revoked
+one, get the closed page; a link whose fingerprint was changed gets the "cannot
+be trusted" page and sends nothing. `pde deposit` into a kiosk link lands in
+the inbox too."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, Response, expect
+
+from tests.e2e.kiosk_steps import PASSPHRASE, create_wallet, kiosk_page, open_kiosk, png
+from wallet.cli import main as pde_main
+from wallet.client import PdeClient
+
+pytestmark = pytest.mark.browser
+
+REPORT = os.urandom(5 * 1024 * 1024)  # 5 MiB: five segments and more than one part
+CERTIFICATE = png(40, 24)
+PHONE = {"width": 390, "height": 760}
+# What no answer to the service may carry: the wallet's keys, boxes and listings.
+WALLET_FIELDS = {"metadata", "wrapped_key", "sealed_key", "label", "wrapped_master_key", "documents"}
+
+
+# The owner, at the kiosk ---------------------------------------------------------
+
+
+def make_deposit_link(page: Page, label: str, max_files: int, expiry: str = "") -> str:
+    """From the documents screen: "Deposit links", name it, how long, how many files."""
+    page.click("#documents-deposits")
+    expect(page.locator("#screen-deposit-links")).to_be_visible()
+    page.locator("#deposit-label").press_sequentially(label)
+    if expiry:
+        page.check(f'input[name=deposit-expiry][value="{expiry}"]')
+    page.fill("#deposit-max-files", str(max_files))
+    page.click("#deposit-submit")
+    expect(page.locator("#screen-deposit-ready")).to_be_visible(timeout=30_000)
+    expect(page.locator("#deposit-qr svg")).to_have_count(1)
+    return page.locator("#deposit-link").inner_text().strip()
+
+
+def back_to_documents(page: Page) -> None:
+    """From the link screen or the list, back to the documents (the inbox entry is counted)."""
+    if page.locator("#screen-deposit-ready").is_visible():
+        page.click("#deposit-done")
+    page.click("#screen-deposit-links [data-go=documents]")
+    expect(page.locator("#screen-documents")).to_be_visible()
+
+
+def deposit_link_item(page: Page, deposit_id: str) -> Locator:
+    return page.locator(f'#deposit-list > li[data-deposit-id="{deposit_id}"]')
+
+
+def qr_text(page: Page, folder: Path) -> str:
+    """Photograph the QR code on screen and read it with zbarimg, as a phone would."""
+    picture = folder / "deposit-qr.png"
+    page.locator("#deposit-qr svg").screenshot(path=str(picture))
+    result = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(picture)], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def open_inbox(page: Page, waiting: int) -> None:
+    """From the documents screen: the inbox entry says how many wait; open it."""
+    expect(page.locator("#documents-inbox-count")).to_have_text(str(waiting))
+    page.click("#documents-inbox")
+    expect(page.locator("#screen-inbox")).to_be_visible()
+    expect(page.locator("#inbox-loading")).to_be_hidden()
+
+
+def inbox_item(page: Page, title: str) -> Locator:
+    return page.locator("#inbox-list > li", has_text=title)
+
+
+# The service, with the link --------------------------------------------------------
+
+
+class ServiceTraffic:
+    """Every request the service's page sends and every answer it gets."""
+
+    def __init__(self, page: Page) -> None:
+        self.requests: list[tuple[str, str]] = []
+        self.answers: list[tuple[str, int, str, bytes]] = []
+        page.on("request", lambda request: self.requests.append((request.method, request.url)))
+        page.on("response", self.record)
+
+    def record(self, response: Response) -> None:
+        try:
+            body = response.body()
+        except Exception:  # a redirect or an aborted answer has no body
+            body = b""
+        kind = response.headers.get("content-type", "")
+        self.answers.append((response.url, response.status, kind, body))
+
+    def api_answers(self) -> list[tuple[str, object]]:
+        return [
+            (url, json.loads(body))
+            for url, _, kind, body in self.answers
+            if "/api/" in url and kind.startswith("application/json") and body
+        ]
+
+
+def deposit_id_of(link: str) -> str:
+    return link.split("/d/", 1)[1].split("#", 1)[0]
+
+
+@contextmanager
+def service_page(browser: Browser, lang: str) -> Iterator[Page]:
+    """A service's own browser profile, on a phone, speaking `lang`; fails on any script error."""
+    context = browser.new_context(
+        viewport=PHONE, locale=lang, extra_http_headers={"Accept-Language": lang}
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == [], errors
+
+
+def service_opens(page: Page, link: str) -> None:
+    page.goto(link)
+    expect(page.locator("body[data-ready]")).to_have_count(1)
+    expect(page.locator("body")).not_to_have_attribute("data-state", "checking")
+
+
+def service_sends(page: Page, files: list[dict[str, object]]) -> None:
+    expect(page.locator("#screen-choose")).to_be_visible()
+    page.set_input_files("#deposit-files", files=files)  # type: ignore[arg-type]
+    expect(page.locator("#chosen-list > li")).to_have_count(len(files))
+    page.click("#deposit-send")
+    expect(page.locator("#screen-sent")).to_be_visible(timeout=120_000)
+
+
+# The journeys ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_service_deposits_two_files_the_owner_accepts_one_and_rejects_the_other(
+    browser: Browser, live_server: str, lang: str, tmp_path: Path
+) -> None:
+    with kiosk_page(browser) as owner, service_page(browser, lang) as service:
+        open_kiosk(owner, live_server, lang, query="?idle=3600")
+        handle, _ = create_wallet(owner)
+        expect(owner.locator("#documents-inbox")).to_be_hidden()  # nothing waits yet
+
+        link = make_deposit_link(owner, "CPAS Ixelles, logement", max_files=2)
+        deposit_id = deposit_id_of(link)
+        fingerprint = link.split("#", 1)[1]
+        assert link.startswith(f"{live_server}/d/"), link
+        assert qr_text(owner, tmp_path) == link
+        # On paper: the QR code and the link, not the buttons.
+        owner.emulate_media(media="print")
+        expect(owner.locator("#deposit-qr svg")).to_be_visible()
+        expect(owner.locator("#deposit-copy")).to_be_hidden()
+        owner.emulate_media(media="screen")
+
+        # The service, in its own browser, with nothing but the link.
+        traffic = ServiceTraffic(service)
+        service_opens(service, link)
+        expect(service.locator("html")).to_have_attribute("lang", lang)
+        assert "#" not in service.url  # the fingerprint left the address bar
+        # It can write, not read: nothing on its page lists or opens anything.
+        assert service.locator("#inbox-list, #document-list, [data-go], a[href]:not(.skip-link)").count() == 0
+        service_sends(
+            service,
+            [
+                {"name": "rapport-social.pdf", "mimeType": "application/pdf", "buffer": REPORT},
+                {"name": "attestation.png", "mimeType": "image/png", "buffer": CERTIFICATE},
+            ],
+        )
+        expect(service.locator("#sent-heading")).to_contain_text("2")
+        assert service.locator("#chosen-list > li").count() == 0
+        for method, url in traffic.requests:
+            assert fingerprint not in url
+            if "/api/" in url:
+                assert f"/api/v1/d/{deposit_id}" in url, (method, url)
+        for url, answer in traffic.api_answers():
+            assert isinstance(answer, dict), url
+            assert WALLET_FIELDS.isdisjoint(answer), (url, answer)
+        assert not [a for a in traffic.answers if a[2].startswith("application/octet-stream")]
+        for path in ("/api/v1/inbox", "/api/v1/documents", "/api/v1/deposit-links"):
+            assert service.request.get(f"{live_server}{path}").status == 401, path
+        assert service.evaluate("localStorage.length + sessionStorage.length") == 0
+
+        # Used up: the same link now gets the closed page.
+        service_opens(service, link)
+        expect(service.locator("body")).to_have_attribute("data-state", "closed")
+
+        # The owner: the list says 2 of 2, the inbox holds both with their names.
+        back_to_documents(owner)
+        owner.click("#documents-deposits")
+        item = deposit_link_item(owner, deposit_id)
+        expect(item).to_have_attribute("data-state", "used_up")
+        expect(item.locator("h3")).to_have_text("CPAS Ixelles, logement")
+        back_to_documents(owner)
+        open_inbox(owner, 2)
+        expect(owner.locator("#inbox-list > li")).to_have_count(2)
+        report = inbox_item(owner, "rapport-social")
+        expect(report).to_contain_text("rapport-social.pdf")
+        expect(report).to_contain_text("CPAS Ixelles, logement")
+        expect(inbox_item(owner, "attestation")).to_contain_text("attestation.png")
+
+        report.locator(".inbox-accept").click()
+        expect(report).to_have_count(0)
+        certificate = inbox_item(owner, "attestation")
+        certificate.locator(".inbox-reject").click()
+        certificate.locator(".inbox-reject-yes").click()
+        expect(owner.locator("#inbox-list > li")).to_have_count(0)
+        expect(owner.locator("#inbox-empty")).to_be_visible()
+
+        owner.click("#screen-inbox [data-go=documents]")
+        expect(owner.locator(".document-title", has_text="rapport-social")).to_have_count(1)
+        expect(owner.locator(".document-title", has_text="attestation")).to_have_count(0)
+        expect(owner.locator("#documents-inbox")).to_be_hidden()
+
+        with PdeClient(live_server, retry_seconds=5) as client:
+            client.login(handle, PASSPHRASE)
+            documents = client.list()
+            assert [d.metadata["title"] for d in documents] == ["rapport-social"]
+            assert documents[0].metadata["file_name"] == "rapport-social.pdf"
+            out = tmp_path / "report.pdf"
+            with out.open("wb") as sink:
+                client.get(documents[0].document_id, sink)
+            assert hashlib.sha256(out.read_bytes()).digest() == hashlib.sha256(REPORT).digest()
+
+        # A second link, revoked by the owner: closed too.
+        revoked = make_deposit_link(owner, "École 12", max_files=3, expiry="3600")
+        owner.click("#deposit-done")
+        item = deposit_link_item(owner, deposit_id_of(revoked))
+        item.locator(".deposit-revoke").click()
+        item.locator(".deposit-revoke-yes").click()
+        expect(deposit_link_item(owner, deposit_id_of(revoked))).to_have_attribute("data-state", "revoked")
+        service_opens(service, revoked)
+        expect(service.locator("body")).to_have_attribute("data-state", "closed")
+
+
+def test_a_changed_fingerprint_gets_the_untrusted_page_and_nothing_is_sent(
+    browser: Browser, live_server: str
+) -> None:
+    with kiosk_page(browser) as owner, service_page(browser, "fr") as service:
+        open_kiosk(owner, live_server, "fr", query="?idle=3600")
+        create_wallet(owner)
+        link = make_deposit_link(owner, "Hôpital", max_files=1)
+        other = base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
+        traffic = ServiceTraffic(service)
+        service_opens(service, f"{link.split('#')[0]}#{other}")
+        expect(service.locator("body")).to_have_attribute("data-state", "mismatch")
+        expect(service.locator("#problem-heading")).to_have_text("Ce lien n'est pas digne de confiance")
+        assert [url for method, url in traffic.requests if method != "GET"] == []
+        # Without its fragment, the link is incomplete: nothing asked of the wallet either.
+        service_opens(service, link.split("#")[0])
+        expect(service.locator("body")).to_have_attribute("data-state", "invalid")
+
+
+def test_pde_deposit_into_a_kiosk_link_lands_in_the_inbox(
+    browser: Browser, live_server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter = tmp_path / "courrier.txt"
+    letter.write_bytes("Votre dossier est complet.\n".encode())
+    with kiosk_page(browser) as owner:
+        open_kiosk(owner, live_server, "fr", query="?idle=3600")
+        create_wallet(owner)
+        link = make_deposit_link(owner, "Maison d'accueil", max_files=1)
+        assert pde_main(["deposit", link, str(letter)]) == 0
+        document_id = capsys.readouterr().out.strip()
+        assert len(document_id) == 22
+        back_to_documents(owner)
+        open_inbox(owner, 1)
+        item = owner.locator(f'#inbox-list > li[data-document-id="{document_id}"]')
+        expect(item).to_contain_text("courrier.txt")
+        expect(item).to_contain_text("Maison d'accueil")
