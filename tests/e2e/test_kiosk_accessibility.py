@@ -151,3 +151,58 @@ def test_no_serious_or_critical_violation_in_the_idle_dialog(
         assert not violations, f"axe-core violations in the idle dialog ({lang}):\n" + describe(
             violations
         )
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_no_serious_or_critical_violation_on_the_deposit_screens_and_page(
+    browser: Browser, live_server: str, lang: str
+) -> None:
+    from tests.e2e.test_deposit_journey import (
+        back_to_documents,
+        make_deposit_link,
+        open_inbox,
+        service_opens,
+        service_page,
+    )
+
+    with kiosk_page(browser) as page, service_page(browser, lang) as service:
+        audit = AxeAudit(page, lang)
+        open_kiosk(page, live_server, lang, query="?idle=3600")
+        create_wallet(page)
+        page.click("#documents-deposits")
+        expect(page.locator("#deposit-links-empty")).to_be_visible()
+        audit.check("deposit links, none yet")
+        page.click("#deposit-submit")
+        expect(page.locator("#deposit-error")).to_be_visible()
+        audit.check("deposit links, with its error")
+        page.click("#screen-deposit-links [data-go=documents]")
+        link = make_deposit_link(page, "CPAS Ixelles", max_files=1)
+        audit.check("deposit link ready")
+        page.click("#deposit-done")
+        expect(page.locator("#deposit-list > li")).to_have_count(1)
+        audit.check("deposit links")
+        page.click("#deposit-list .deposit-revoke")
+        audit.check("deposit link revoke confirmation")
+
+        service_audit = AxeAudit(service, lang)
+        service_opens(service, link)
+        service.set_input_files(
+            "#deposit-files", files=[{"name": "carte.png", "mimeType": "image/png", "buffer": png()}]
+        )
+        audit_service = service_audit.check
+        audit_service("depositor page, a file chosen")
+        service.click("#deposit-send")
+        expect(service.locator("#screen-sent")).to_be_visible(timeout=30_000)
+        audit_service("depositor page, sent")
+        service_opens(service, link)
+        expect(service.locator("body")).to_have_attribute("data-state", "closed")
+        audit_service("depositor page, closed")
+
+        page.click("#deposit-list .deposit-revoke-no")
+        back_to_documents(page)
+        open_inbox(page, 1)
+        audit.check("inbox")
+        page.click("#inbox-list .inbox-reject")
+        audit.check("inbox, reject confirmation")
+        found = audit.report() + service_audit.report()
+        assert not (audit.found or service_audit.found), "axe-core violations:\n" + found
