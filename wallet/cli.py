@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import re
 import sys
+import unicodedata
+import zlib
 from pathlib import Path
 
 from wallet.categories import CATEGORIES
@@ -75,8 +79,95 @@ def _require_handle(args: argparse.Namespace) -> str:
     return str(args.handle)
 
 
-def _login(client: object, args: argparse.Namespace) -> None:
-    client.login(_require_handle(args), _passphrase())  # type: ignore[attr-defined]
+def _card_secret(args: argparse.Namespace) -> bytes:
+    """The wallet card's secret from --card or PDE_CARD (b"" without a card); a
+    mistyped code stops here, before any request."""
+    from crypto.encoding import decode_code
+    from crypto.errors import InvalidCode
+
+    code = args.card or os.environ.get("PDE_CARD", "")
+    if not code:
+        return b""
+    try:
+        return decode_code(code)
+    except InvalidCode:
+        raise SystemExit("This card code is not right: check each letter and digit.") from None
+
+
+def _card_pin(typed: str) -> str:
+    """A card's PIN as the passphrase: Eastern Arabic digits as ASCII (FORMAT.md §3)."""
+    from crypto.share import normalize_pin
+
+    return normalize_pin(typed.strip())
+
+
+def _login(client: object, args: argparse.Namespace) -> tuple[str, bytes]:
+    """Log in with the passphrase, or with the card and its PIN; returns what was used."""
+    card = _card_secret(args)
+    secret = _passphrase("PIN: " if card else "Passphrase: ")
+    if card:
+        secret = _card_pin(secret)
+    client.login(_require_handle(args), secret, card)  # type: ignore[attr-defined]
+    return secret, card
+
+
+def _new_card_pin(args: argparse.Namespace) -> str:
+    typed = args.pin if args.pin is not None else getpass.getpass("New PIN (4 to 8 digits): ")
+    pin = _card_pin(typed)
+    if not re.fullmatch(r"[0-9]{4,8}", unicodedata.normalize("NFKC", pin)):
+        raise SystemExit("A PIN is 4 to 8 digits.")
+    if args.pin is None and _card_pin(getpass.getpass("Same PIN again: ")) != pin:
+        raise SystemExit("The two PINs differ.")
+    return pin
+
+
+def _qr_png(text: str, scale: int = 8) -> bytes:
+    """A black-on-white PNG of a QR code of `text` (qrcode's matrix, written without Pillow)."""
+    import qrcode
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    qr.add_data(text.encode())
+    qr.make(fit=True)
+    rows = [
+        bytes(0 if dark else 255 for dark in row for _ in range(scale)) for row in qr.get_matrix()
+    ]
+    raw = b"".join(b"\x00" + row for row in rows for _ in range(scale))
+    width = len(rows[0])
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return len(body).to_bytes(4, "big") + kind + body + crc
+
+    header = width.to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])  # 8-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _card(client: object, args: argparse.Namespace) -> int:
+    """Make a wallet card: from now on the wallet opens with the card and a PIN."""
+    from crypto.encoding import encode_code
+    from crypto.primitives import random_bytes
+
+    current, current_card = _login(client, args)
+    pin = _new_card_pin(args)
+    card = random_bytes(16)
+    client.change_passphrase(current, pin, current_card, card)  # type: ignore[attr-defined]
+    handle, code = _require_handle(args), encode_code(card)
+    print(f"handle: {handle}")
+    print(f"card code: {code}")
+    if args.output:
+        Path(args.output).write_bytes(_qr_png(f"pde-card:1:{handle}:{code}"))
+        print(Path(args.output))
+    print(
+        "Log in with --card CODE (or PDE_CARD) and the PIN. The passphrase no longer",
+        file=sys.stderr,
+    )
+    print("works. A lost card: log in with the recovery code.", file=sys.stderr)
+    return 0
 
 
 def _register(client: object, args: argparse.Namespace) -> int:
@@ -290,6 +381,7 @@ def _deposit(args: argparse.Namespace) -> int:
 
 CLIENT_COMMANDS = {
     "register": _register,
+    "card": _card,
     "add": _add,
     "list": _list,
     "get": _get,
@@ -311,8 +403,14 @@ def _add_client_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     client = commands.add_parser("client", help="use a wallet (encryption happens here)")
     client.add_argument("--server", required=True, help="e.g. https://pde.example")
     client.add_argument("--handle", help="the wallet's name (pseudonym)")
+    client.add_argument(
+        "--card", help="log in with a wallet card: its code (or PDE_CARD); the PIN as passphrase"
+    )
     actions = client.add_subparsers(dest="action", required=True)
     actions.add_parser("register", help="create a wallet; prints handle and recovery code")
+    card = actions.add_parser("card", help="make a wallet card (card + PIN replace the passphrase)")
+    card.add_argument("--pin", help="the card's PIN, 4 to 8 digits (else asked)")
+    card.add_argument("-o", "--output", help="write the card's QR code to this PNG file")
     add = actions.add_parser("add", help="encrypt and upload a file; prints its id")
     add.add_argument("file")
     add.add_argument("--title")

@@ -234,15 +234,25 @@ class PdeClient:
         self._take_session(answer, master)
         self.change_passphrase(None, new)
 
-    def change_passphrase(self, current: str | None, new: str, card_secret: bytes = b"") -> None:
-        """Re-wrap the master key under a new passphrase; documents are untouched."""
+    def change_passphrase(
+        self,
+        current: str | None,
+        new: str,
+        card_secret: bytes = b"",
+        new_card_secret: bytes | None = None,
+    ) -> None:
+        """Re-wrap the master key under a new passphrase; documents are untouched.
+        `card_secret` goes with `current`; `new_card_secret` (default: the same)
+        with `new`, so a wallet card can be made (then `new` is its PIN) or dropped (b"").
+        The account salt stays: the recovery sheet's keys are derived from it."""
         account_id, master = self.require_keys()
         body: dict[str, Any] = {}
+        salt = b64u_decode(self.account["account_salt"])
         if current is not None:
-            old = derive_login_keys(current, b64u_decode(self.account["account_salt"]), card_secret)
+            old = derive_login_keys(current, salt, card_secret)
             body["current_auth_key"] = b64u_encode(old.auth_key)
-        salt = random_bytes(ACCOUNT_SALT_BYTES)
-        keys = derive_login_keys(new, salt, card_secret)
+        next_card = card_secret if new_card_secret is None else new_card_secret
+        keys = derive_login_keys(new, salt, next_card)
         body |= {
             "account_salt": b64u_encode(salt),
             "auth_key": b64u_encode(keys.auth_key),
