@@ -103,3 +103,39 @@ def test_every_screen_fits_and_is_photographed(
         open_kiosk(page, live_server, lang)
         page.click("#screen-welcome [data-go=login]")
         shoot(page, folder, f"{lang}-10-login")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_deposit_screens_and_page_fit_and_are_photographed(
+    browser: Browser, live_server: str, lang: str, tmp_path: Path
+) -> None:
+    from tests.e2e.kiosk_steps import create_wallet
+    from tests.e2e.test_deposit_journey import (
+        back_to_documents,
+        make_deposit_link,
+        open_inbox,
+        service_opens,
+        service_page,
+    )
+
+    folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    with kiosk_page(browser) as page, service_page(browser, lang) as service:
+        open_kiosk(page, live_server, lang, query="?idle=3600")
+        create_wallet(page)
+        link = make_deposit_link(page, "CPAS Ixelles, logement", max_files=2)
+        shoot(page, folder, f"{lang}-20-deposit-link")
+        page.click("#deposit-done")
+        shoot(page, folder, f"{lang}-21-deposit-links")
+        service_opens(service, link)
+        service.set_input_files(
+            "#deposit-files", files=[{"name": "attestation.png", "mimeType": "image/png", "buffer": png(64, 40)}]
+        )
+        shoot(service, folder, f"{lang}-22-depositor-page")
+        service.click("#deposit-send")
+        expect(service.locator("#screen-sent")).to_be_visible(timeout=30_000)
+        shoot(service, folder, f"{lang}-23-depositor-sent")
+        back_to_documents(page)
+        shoot(page, folder, f"{lang}-24-documents-with-inbox")
+        open_inbox(page, 1)
+        shoot(page, folder, f"{lang}-25-inbox")
