@@ -945,3 +945,26 @@ def test_browser_and_python_combine_and_open_each_others_trustee_shares(
         trustee.private_key, from_b64u(made["sealed"]), ACCOUNT_ID, browser_shares[0].set_id, 4
     )
     assert opened == browser_shares[3]
+
+
+def test_browser_derives_the_wallet_card_vectors_from_the_pin_in_any_digits_and_the_code(
+    crypto_page: Page,
+) -> None:
+    cards = vectors("kdf")["card"]
+    result = run(
+        crypto_page,
+        """
+        const out = [];
+        for (const c of arg) {
+          const card = await pde.decodeCode(c.card_code);
+          const k = await pde.deriveLoginKeys(pde.normalizePin(c.pin), unhex(c.account_salt),
+            card, { iterations: c.iterations });
+          out.push({ card: hex(card), auth_key: hex(k.authKey), kek: hex(k.kek) });
+        }
+        return out;
+        """,
+        cards,
+    )
+    assert result == [
+        {"card": c["card_secret"], "auth_key": c["auth_key"], "kek": c["kek"]} for c in cards
+    ]
