@@ -45,6 +45,7 @@ from tests.api.deposit_support import (
     stored_link,
     upload_status,
 )
+from tests.api.share_support import post_share, prepare_share
 from tests.api.support import API, RawWallet, assert_error, server_settings, stored_keys
 from tests.conftest import BACKENDS, server_on
 from tests.server import LiveServer
@@ -840,6 +841,24 @@ def test_accept_or_reject_of_anything_but_a_deposit_in_this_inbox_is_not_found(
     assert (owner.document_ids(), inbox_ids(owner), owner.used_bytes()) == before
     assert owner.content(ordinary.document_id) == ordinary.ciphertext
     assert inbox_ids(other) == [theirs.document_id]
+
+
+def test_a_deposit_waiting_in_the_inbox_is_no_document_yet_for_any_other_route(
+    http: httpx.Client, owner: DepositOwner
+) -> None:
+    sealed = deposit_content(http, owner, make_link(owner), b"waiting")
+    document_id = sealed.document_id
+    prepared = prepare_share(owner, [], document_ids=[document_id])
+
+    for response in [
+        owner.http.get(f"{API}/documents/{document_id}"),
+        owner.http.get(f"{API}/documents/{document_id}/content"),
+        owner.http.patch(f"{API}/documents/{document_id}", json={"metadata": "A" * 380}),
+        post_share(owner, prepared),
+    ]:
+        assert_error(response, 404, "not_found")
+    assert owner.http.get(f"{API}/shares").json() == []
+    assert inbox_ids(owner) == [document_id]
 
 
 @pytest.mark.parametrize(
