@@ -12,6 +12,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from crypto.encoding import decode_code
+from crypto.errors import InvalidCode
 from tests.e2e.kiosk_steps import add_document, create_wallet, kiosk_page, open_kiosk, png
 from tests.e2e.share_steps import make_share, open_my_shares
 
@@ -206,3 +208,56 @@ def test_no_serious_or_critical_violation_on_the_deposit_screens_and_page(
         audit.check("inbox, reject confirmation")
         found = audit.report() + service_audit.report()
         assert not (audit.found or service_audit.found), "axe-core violations:\n" + found
+
+
+def mistyped_code(code: str) -> str:
+    """The card code with its first character changed, into one its check byte refuses."""
+    for other in "0123456789ABCDEFGHJKMNPQRSTVWXYZ":
+        try:
+            decode_code(other + code[1:])
+        except InvalidCode:
+            return other + code[1:]
+    raise AssertionError("31 changes cannot all pass the check byte")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_no_serious_or_critical_violation_on_the_wallet_card_screens(
+    browser: Browser, live_server: str, lang: str
+) -> None:
+    with kiosk_page(browser) as page:
+        audit = AxeAudit(page, lang)
+        open_kiosk(page, live_server, lang, query="?idle=3600")
+        handle, _ = create_wallet(page)
+        page.click("#screen-documents [data-go=account]")
+        page.click("#card-make-submit")
+        expect(page.locator("#card-make-error")).to_be_visible()
+        audit.check("my account, make a card, with its error")
+        page.fill("#card-make-current", "quatre mots pour ouvrir")
+        page.fill("#card-make-pin", "2468")
+        page.fill("#card-make-pin-again", "2468")
+        page.click("#card-make-submit")
+        expect(page.locator("#card-qr svg")).to_have_count(1)
+        audit.check("wallet card")
+        code = page.locator("#card-code").inner_text()
+        page.check("#card-kept")
+        page.click("#card-continue")
+
+        page.click("#leave-now")
+        page.wait_for_url(f"{live_server}/")
+        open_kiosk(page, live_server, lang, query="?idle=3600")
+        page.click("#screen-welcome [data-go=login]")
+        page.click("#login-with-card")
+        page.fill("#card-login-handle", handle)
+        page.fill("#card-login-code", mistyped_code(code))
+        page.fill("#card-login-pin", "2468")
+        page.click("#card-login-submit")
+        expect(page.locator("#card-login-error")).to_be_visible()
+        audit.check("card login, with its error")
+        page.fill("#card-login-code", code)
+        page.click("#card-login-submit")
+        expect(page.locator("#screen-documents")).to_be_visible()
+        page.click("#screen-documents [data-go=account]")
+        expect(page.locator("#card-stop-form")).to_be_visible()
+        page.fill("#card-stop-new", "cinq mots tout neufs ici")
+        audit.check("my account, stop using the card")
+        assert not audit.found, "axe-core violations:\n" + audit.report()

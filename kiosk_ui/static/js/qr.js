@@ -13,7 +13,9 @@ const QUIET = 4;
  */
 export function qrSvg(text, label) {
   const code = qrcode(0, 'M');
-  code.addData(text);
+  // qrcode-generator keeps one byte per character: give it the UTF-8 bytes, so a
+  // wallet name with accents or in another script reads back the same.
+  code.addData(String.fromCharCode(...new TextEncoder().encode(text)));
   code.make();
   const count = code.getModuleCount();
   const size = count + 2 * QUIET;

@@ -10,6 +10,8 @@ export const state = {
   accountSalt: null,
   /** True after a recovery-sheet login, until a new secret phrase is chosen. */
   mustChangePassphrase: false,
+  /** True when this session opened with a wallet card, or made one: "My account" offers to stop it. */
+  usesCard: false,
   masterKey: null,
   /** @type {Map<string, {id: string, key: Uint8Array, metadata: object, size: number, createdAt: string}>} */
   documents: new Map(),
@@ -29,5 +31,6 @@ export function wipeState() {
   state.handle = null;
   state.accountSalt = null;
   state.mustChangePassphrase = false;
+  state.usesCard = false;
   state.masterKey = null;
 }

@@ -52,10 +52,13 @@ export async function createWallet(handle, passphrase) {
   return code;
 }
 
-/** Log in and open the master key; ApiError 'invalid_credentials' when wrong. */
-export async function logIn(handle, passphrase) {
+/**
+ * Log in and open the master key; ApiError 'invalid_credentials' when wrong.
+ * With a wallet card, `passphrase` is its PIN and `card` its 16-byte secret.
+ */
+export async function logIn(handle, passphrase, card = undefined) {
   const { account_salt: salt } = await api.loginStart(handle);
-  const keys = await pde.deriveLoginKeys(passphrase, unb64(salt));
+  const keys = await pde.deriveLoginKeys(passphrase, unb64(salt), card);
   const answer = await api.login(handle, b64(keys.authKey));
   const { account } = answer;
   const masterKey = await pde.unwrapMasterKey(
@@ -64,6 +67,7 @@ export async function logIn(handle, passphrase) {
     account.account_id,
   );
   takeSession(answer, masterKey);
+  state.usesCard = Boolean(card);
 }
 
 /**
@@ -88,16 +92,20 @@ export async function logInWithRecovery(handle, code) {
 }
 
 /**
- * Re-wrap the master key held in this page under a new secret phrase, with a
- * new salt; `current` is null right after a recovery login. Documents are untouched.
+ * Re-wrap the master key held in this page under a new secret phrase (same
+ * account salt); `current` is null right after a recovery login. Documents are untouched.
+ * A wallet card goes with either side: `currentCard` to prove the old secrets,
+ * `nextCard` to make a card (then `next` is its PIN); none means a passphrase alone.
  */
-export async function changePassphrase(current, next) {
+export async function changePassphrase(current, next, { currentCard, nextCard } = {}) {
   const body = {};
   if (current !== null) {
-    body.current_auth_key = b64((await pde.deriveLoginKeys(current, state.accountSalt)).authKey);
+    const old = await pde.deriveLoginKeys(current, state.accountSalt, currentCard);
+    body.current_auth_key = b64(old.authKey);
   }
-  const salt = pde.newAccountSalt();
-  const keys = await pde.deriveLoginKeys(next, salt);
+  // The salt stays: the recovery sheet's keys are derived from it (FORMAT.md §4).
+  const salt = state.accountSalt;
+  const keys = await pde.deriveLoginKeys(next, salt, nextCard);
   await api.changePassphrase({
     ...body,
     account_salt: b64(salt),
@@ -106,6 +114,7 @@ export async function changePassphrase(current, next) {
   });
   state.accountSalt = salt;
   state.mustChangePassphrase = false;
+  state.usesCard = Boolean(nextCard);
 }
 
 /** Erase the wallet and every document for good, then forget the page's keys. */

@@ -1,4 +1,5 @@
-// "My account": change the secret phrase, see and end the wallet's sessions,
+// "My account": change the secret phrase (or make or stop a wallet card:
+// screens/card.js), see and end the wallet's sessions,
 // take every document away as a decrypted zip (after a warning that the file
 // is unprotected, stronger on a shared terminal), and erase the wallet
 // (typing its name to confirm).
@@ -156,9 +157,17 @@ byId('erase-form').addEventListener('submit', async (event) => {
   }
 });
 
+/** A passphrase wallet can change it or make a wallet card; a card wallet can stop using it. */
+function showSecretForms() {
+  for (const id of ['passphrase-form', 'card-make-form', 'card-stop-form']) byId(id).reset();
+  byId('passphrase-form').hidden = state.usesCard;
+  byId('card-make-form').hidden = state.usesCard;
+  byId('card-stop-form').hidden = !state.usesCard;
+}
+
 register('account', async () => {
-  for (const id of ['passphrase-error', 'erase-error']) setError(id, '');
-  byId('passphrase-form').reset();
+  for (const id of ['passphrase-error', 'card-make-error', 'card-stop-error', 'erase-error']) setError(id, '');
+  showSecretForms();
   byId('erase-form').reset();
   resetExport();
   await showSessions();
