@@ -31,6 +31,8 @@ export function isRetryable(error) {
 async function request(method, path, { json, body, token = state.token, keepalive = false } = {}) {
   const headers = { 'PDE-Client': 'kiosk' };
   if (token) headers.Authorization = `Bearer ${token}`;
+  // The one place that says which view a call works in: absent, the normal view.
+  if (state.compartment) headers['PDE-Compartment'] = state.compartment.token;
   const init = { method, headers, cache: 'no-store', credentials: 'omit', keepalive };
   if (json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -86,6 +88,8 @@ export const completeDocument = (id) => json('POST', `/documents/${id}/complete`
 export const updateDocument = (id, metadata) =>
   json('PATCH', `/documents/${id}`, { json: { metadata } });
 export const deleteDocument = (id) => json('DELETE', `/documents/${id}`);
+/** Move a document out of the open view: {wrapped_key, metadata, to_compartment: token or null}. */
+export const moveDocument = (id, body) => json('POST', `/documents/${id}/move`, { json: body });
 
 /** The document's ciphertext, as a Blob in memory. */
 export async function documentContent(id) {
@@ -110,3 +114,27 @@ export const listInbox = () => json('GET', '/inbox');
 export const acceptDeposit = (id, body) =>
   json('POST', `/inbox/${encodeURIComponent(id)}/accept`, { json: body });
 export const rejectDeposit = (id) => json('DELETE', `/inbox/${encodeURIComponent(id)}`);
+
+// Recovery by trustees (docs/trustees.md): only sealed shares, a wrapped key, a
+// verifier and a request's public key and token travel; never a share, the
+// trustee key or the request's secret.
+export const getAccount = () => json('GET', '/account');
+export const getTrustees = () => json('GET', '/trustees');
+export const setUpTrustees = (body) => json('PUT', '/trustees', { json: body });
+export const removeTrustees = () => json('DELETE', '/trustees');
+export const recoveryRequestsAgainstMe = () => json('GET', '/recovery-requests');
+export const cancelRecoveryRequest = (id) =>
+  json('POST', `/recovery-requests/${encodeURIComponent(id)}/cancel`);
+export const trusteeRequests = () => json('GET', '/trustee/requests');
+export const releaseShare = (id, sealedShare) =>
+  json('POST', `/trustee/requests/${encodeURIComponent(id)}/release`, {
+    json: { sealed_share: sealedShare },
+  });
+export const openRecoveryRequest = (body) =>
+  json('POST', '/recovery-requests', { json: body, token: null });
+export const recoveryRequestStatus = (id, token) =>
+  json('POST', `/recovery-requests/${encodeURIComponent(id)}/status`, {
+    json: { token },
+    token: null,
+  });
+export const loginWithTrustees = (body) => json('POST', '/login/trustees', { json: body, token: null });

@@ -5,7 +5,7 @@
 // (typing its name to confirm).
 import { ApiError, endSession, listSessions } from '../api.js';
 import { language, t } from '../i18n.js';
-import { register } from '../nav.js';
+import { go, register } from '../nav.js';
 import { MIN_PASSPHRASE_LENGTH } from '../passphrase.js';
 import { leave } from '../session.js';
 import { state } from '../state.js';
@@ -157,6 +157,16 @@ byId('erase-form').addEventListener('submit', async (event) => {
   }
 });
 
+// "Other documents" (screens/compartment.js) loads on first use, like the share screens.
+byId('account-compartment').addEventListener('click', async () => {
+  try {
+    await import('./compartment.js');
+    await go('compartment');
+  } catch (error) {
+    notify(errorMessage(error));
+  }
+});
+
 /** A passphrase wallet can change it or make a wallet card; a card wallet can stop using it. */
 function showSecretForms() {
   for (const id of ['passphrase-form', 'card-make-form', 'card-stop-form']) byId(id).reset();
@@ -164,6 +174,38 @@ function showSecretForms() {
   byId('card-make-form').hidden = state.usesCard;
   byId('card-stop-form').hidden = !state.usesCard;
 }
+
+// "Other documents" (screens/compartment.js) loads on first use, like the share screens.
+byId('account-compartment').addEventListener('click', async () => {
+  try {
+    await import('./compartment.js');
+    await go('compartment');
+  } catch (error) {
+    notify(errorMessage(error));
+  }
+});
+
+// The trustee screens (screens/trustees.js, trustee-help.js) load on first use too.
+for (const [id, screen] of [['account-trustees', 'trustees'], ['account-trustee-help', 'trustee-help']]) {
+  byId(id).addEventListener('click', async () => {
+    try {
+      await import(`./${screen}.js`);
+      await go(screen);
+    } catch (error) {
+      notify(errorMessage(error));
+    }
+  });
+}
+
+// "Other documents" (screens/compartment.js) loads on first use, like the share screens.
+byId('account-compartment').addEventListener('click', async () => {
+  try {
+    await import('./compartment.js');
+    await go('compartment');
+  } catch (error) {
+    notify(errorMessage(error));
+  }
+});
 
 register('account', async () => {
   for (const id of ['passphrase-error', 'card-make-error', 'card-stop-error', 'erase-error']) setError(id, '');

@@ -1,9 +1,10 @@
 // Open a wallet with its name and secret phrase.
-import { go, register } from '../nav.js';
+import { register } from '../nav.js';
 import { startSession } from '../session.js';
 import { state } from '../state.js';
 import { busy, byId, errorMessage, setError } from '../ui.js';
 import { logIn } from '../wallet.js';
+import { goAfterLogin } from './recovery-request-check.js';
 import { t } from '../i18n.js';
 
 byId('login-form').addEventListener('submit', async (event) => {
@@ -20,7 +21,7 @@ byId('login-form').addEventListener('submit', async (event) => {
     event.target.reset();
     startSession();
     // A recovery login left unfinished: the new secret phrase comes first.
-    await go(state.mustChangePassphrase ? 'new-passphrase' : 'documents');
+    await goAfterLogin(state.mustChangePassphrase ? 'new-passphrase' : 'documents');
   } catch (error) {
     byId('login-passphrase').value = '';
     setError('login-error', errorMessage(error));

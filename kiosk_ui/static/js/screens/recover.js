@@ -40,6 +40,18 @@ byId('recover-form').addEventListener('submit', async (event) => {
 
 register('recover', () => setError('recover-error', ''));
 
+// No recovery sheet: the trustees' screens (screens/recovery-request.js) load on first use.
+for (const [id, screen] of [['recover-ask-trustees', 'recovery-request-ask'], ['recover-have-request', 'recovery-request-open']]) {
+  byId(id).addEventListener('click', async () => {
+    try {
+      await import('./recovery-request.js');
+      await go(screen);
+    } catch (error) {
+      setError('recover-error', errorMessage(error));
+    }
+  });
+}
+
 const next = byId('new-passphrase-input');
 const again = byId('new-passphrase-again');
 
