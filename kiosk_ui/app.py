@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import crypto
 from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
@@ -28,6 +29,23 @@ from wallet.settings import Settings
 HERE = Path(__file__).parent
 CRYPTO_WEB_DIR = Path(crypto.__file__).parent / "web"
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+
+
+class PublicPagesGzip:
+    """Gzip everything but the API. Pages and static files are the same for everyone
+    and carry no secret (a share's or deposit's secret stays in the URL fragment), so
+    compression gives an attacker nothing to measure; API answers hold tokens and keys
+    and stay uncompressed (BREACH)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=1024)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/api/"):
+            await self.gzip(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def _compressed(directory: Path) -> GZipMiddleware:
@@ -59,6 +77,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.runtime = runtime
     app.state.share_openings = OpeningRecorder(runtime.db)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(PublicPagesGzip)
     install_error_handlers(app)
 
     @app.get("/api/v1/health", tags=["health"])
