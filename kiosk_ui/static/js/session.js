@@ -22,17 +22,31 @@ export function startSession() {
   });
 }
 
+// What the screens fill with the wallet's contents: lists, previews, sheets.
+const FILLED = [
+  'preview', 'view-title', 'view-details', 'view-status', 'pdf-page', 'document-list',
+  'add-chosen', 'add-pages', 'session-list', 'sheet-handle', 'sheet-code', 'sheet-qr',
+  'share-documents', 'share-list', 'share-qr', 'share-link', 'share-sheet-recipient',
+  'share-sheet-purpose', 'share-sheet-expiry', 'share-sheet-documents', 'share-pin-big',
+];
+
+/**
+ * Empty every screen of what it showed (forms, lists, previews, counts, search),
+ * on leaving and on entering meeting mode, where no screen may still hold another document.
+ */
+export function forgetScreens() {
+  for (const form of document.querySelectorAll('form')) form.reset();
+  for (const id of FILLED) byId(id)?.replaceChildren();
+  for (const count of document.querySelectorAll('#filters [data-count]')) count.textContent = '';
+  byId('search').value = '';
+}
+
 /** Log out, wipe everything on the page, and go back to the language picker. */
 export async function leave() {
   stopIdle?.();
   stopIdle = null;
   document.body.classList.add('leaving');
-  for (const form of document.querySelectorAll('form')) form.reset();
-  byId('preview').replaceChildren();
-  byId('document-list').replaceChildren();
-  byId('session-list').replaceChildren();
-  byId('sheet-code').textContent = '';
-  byId('sheet-qr').replaceChildren();
+  forgetScreens();
   await logOut();
   window.location.replace('/');
 }

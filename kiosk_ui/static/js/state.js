@@ -17,6 +17,8 @@ export const state = {
   documents: new Map(),
   /** Object URLs of decrypted previews, revoked on wipe. */
   objectUrls: new Set(),
+  /** Meeting mode (screens/meeting.js): {documentIds, accountSalt, wrappedMasterKey, triesLeft}, or null. */
+  meeting: null,
 };
 
 /** Forget the session and overwrite every key this page holds. */
@@ -33,4 +35,5 @@ export function wipeState() {
   state.mustChangePassphrase = false;
   state.usesCard = false;
   state.masterKey = null;
+  state.meeting = null;
 }

@@ -28,6 +28,16 @@ async function goToShares(screen, argument) {
 
 byId('documents-share').addEventListener('click', () => goToShares('share'));
 byId('documents-shares').addEventListener('click', () => goToShares('shares'));
+// Meeting mode (screens/meeting.js) loads on first use too.
+byId('documents-meeting').addEventListener('click', async () => {
+  try {
+    await import('./meeting.js');
+  } catch (error) {
+    notify(errorMessage(error));
+    return;
+  }
+  await go('meeting-pick');
+});
 // The inbox and deposit links load on first use too; the inbox entry shows only when files wait.
 const loadDepositScreens = () => Promise.all([import('./inbox.js'), import('./deposit-links.js')]);
 for (const [id, screen] of [['documents-inbox', 'inbox'], ['documents-deposits', 'deposit-links']]) {
@@ -45,16 +55,26 @@ function matches(document, words) {
   return words.every((word) => haystack.includes(word));
 }
 
-function item(document) {
-  const slug = categoryOf(document.metadata);
-  const open = el('button', { className: 'document', attrs: { type: 'button' } }, [
-    icon(categoryIcon(slug), 'icon icon-big'),
+/** A document's pictogram, title and details, as the lists show them. */
+export function documentFace(document) {
+  return [
+    icon(categoryIcon(categoryOf(document.metadata)), 'icon icon-big'),
     el('span', { className: 'document-text' }, [
       el('span', { className: 'document-title', text: document.metadata.title || '—' }),
       el('span', { className: 'document-details', text: details(document.metadata) }),
     ]),
-  ]);
+  ];
+}
+
+/** A button that opens the document's view. */
+export function documentButton(document) {
+  const open = el('button', { className: 'document', attrs: { type: 'button' } }, documentFace(document));
   open.addEventListener('click', () => go('view', document.id));
+  return open;
+}
+
+function item(document) {
+  const open = documentButton(document);
   const share = el('button', {
     className: 'btn share-one',
     attrs: { type: 'button', 'aria-label': t('Share {title}', { title: document.metadata.title || '—' }) },
@@ -95,6 +115,7 @@ for (const chip of document.querySelectorAll('#filters .chip')) {
 }
 
 register('documents', async () => {
+  if (state.meeting) return go('meeting'); // never the whole list during meeting mode
   byId('documents-loading').hidden = false;
   byId('documents-empty').hidden = true;
   list.replaceChildren();

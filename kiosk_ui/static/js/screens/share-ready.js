@@ -6,7 +6,7 @@ import { language, t } from '../i18n.js';
 import { go, register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
-import { byId, el, icon, notify } from '../ui.js';
+import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
 
 const MOMENT = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
 /** An API time (UTC; read as UTC without a zone too) in the page's language and local time. */
@@ -16,6 +16,8 @@ const pinBox = byId('share-pin-box');
 const printPin = byId('share-print-pin');
 let link = '';
 let copied = false;
+/** The documents of the share on show, for "Meeting mode with these documents". */
+let documentIds = [];
 
 /** The title of a document of the wallet, or a word for one that is gone. */
 export function documentTitle(id) {
@@ -54,6 +56,24 @@ byId('share-done').addEventListener('click', () => {
   go('shares');
 });
 
+/** Start meeting mode (screens/meeting.js, loaded on first use) with `ids`; true once started. */
+export async function meetWith(button, ids) {
+  try {
+    const { startMeeting } = await import('./meeting.js');
+    await busy(button, () => startMeeting(ids));
+    return true;
+  } catch (error) {
+    notify(errorMessage(error));
+    return false;
+  }
+}
+
+byId('share-meeting').addEventListener('click', async (event) => {
+  const ids = documentIds;
+  const started = await meetWith(event.currentTarget, ids);
+  if (started) forget(); // nor the link, nor the clipboard keep it
+});
+
 register('share-ready', (share) => {
   forget();
   link = share.link;
@@ -66,6 +86,8 @@ register('share-ready', (share) => {
     ...share.documentIds.map((id) => el('li', {}, [icon('file'), el('span', { text: documentTitle(id) })])),
   );
   byId('share-pin-big').textContent = share.pin || '';
+  documentIds = share.documentIds.filter((id) => state.documents.has(id));
+  byId('share-meeting').hidden = documentIds.length === 0;
   pinBox.hidden = !share.pin;
   byId('share-print-pin-box').hidden = !share.pin;
   printPin.checked = false;

@@ -9,7 +9,7 @@ import { go, register } from '../nav.js';
 import { loadShares, shareLink } from '../sharing.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
-import { documentTitle, moment } from './share-ready.js';
+import { documentTitle, meetWith, moment } from './share-ready.js';
 
 const list = byId('share-list');
 
@@ -121,6 +121,12 @@ function actions(share, item) {
       }),
     );
     row.append(reveal);
+  }
+  const meetingIds = share.document_ids.filter((id) => state.documents.has(id));
+  if (meetingIds.length) {
+    const meet = button('share-meeting', 'meeting', t('Meeting mode with these documents'));
+    meet.addEventListener('click', () => meetWith(meet, meetingIds));
+    row.append(meet);
   }
   if (share.state === 'active') {
     const revoke = button('btn-danger share-revoke', 'revoke', t('Revoke now'));
