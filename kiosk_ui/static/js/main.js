@@ -6,8 +6,6 @@ import './screens/recovery.js';
 import './screens/login.js';
 import './screens/recover.js';
 import './screens/account.js';
-import './screens/card.js';
-import './screens/card-login.js';
 import './screens/documents.js';
 import './screens/add.js';
 import './screens/note.js';

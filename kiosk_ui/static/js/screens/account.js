@@ -1,5 +1,5 @@
 // "My account": change the secret phrase (or make or stop a wallet card:
-// screens/card.js), see and end the wallet's sessions,
+// screens/card.js, loaded when this screen is first shown), see and end the wallet's sessions,
 // take every document away as a decrypted zip (after a warning that the file
 // is unprotected, stronger on a shared terminal), and erase the wallet
 // (typing its name to confirm).
@@ -167,7 +167,8 @@ byId('account-compartment').addEventListener('click', async () => {
   }
 });
 
-/** A passphrase wallet can change it or make a wallet card; a card wallet can stop using it. */
+/** A passphrase wallet can change it or make a wallet card; a card wallet can stop using it.
+ * The card forms stay hidden until screens/card.js, which handles them, is loaded. */
 function showSecretForms() {
   for (const id of ['passphrase-form', 'card-make-form', 'card-stop-form']) byId(id).reset();
   byId('passphrase-form').hidden = state.usesCard;
@@ -209,6 +210,7 @@ byId('account-compartment').addEventListener('click', async () => {
 
 register('account', async () => {
   for (const id of ['passphrase-error', 'card-make-error', 'card-stop-error', 'erase-error']) setError(id, '');
+  await import('./card.js'); // the wallet card's forms (loaded on first use)
   showSecretForms();
   byId('erase-form').reset();
   resetExport();

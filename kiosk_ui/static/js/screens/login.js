@@ -29,4 +29,14 @@ byId('login-form').addEventListener('submit', async (event) => {
   }
 });
 
+// "I have a wallet card" (screens/card-login.js) loads on first use, to keep the first visit light.
+byId('login-with-card').addEventListener('click', async () => {
+  try {
+    await import('./card-login.js');
+    await go('card-login');
+  } catch (error) {
+    setError('login-error', errorMessage(error));
+  }
+});
+
 register('login', () => setError('login-error', ''));
