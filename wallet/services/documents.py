@@ -8,8 +8,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crypto.stream import plaintext_size
 from wallet.clock import now
@@ -79,6 +80,34 @@ class MovedDocument:
     compartment_tag: bytes | None
 
 
+def reserve_bytes(db: Session, settings: Settings, account: Account, size: int) -> None:
+    """Take `size` bytes of the wallet's quota in one conditional UPDATE, so two
+    uploads declared at once cannot pass the quota together (no lost update)."""
+    fits = Account.used_bytes + size <= settings.wallet_quota_bytes
+    used = db.scalar(
+        update(Account)
+        .where(Account.id == account.id, fits)
+        .values(used_bytes=Account.used_bytes + size)
+        .returning(Account.used_bytes)
+        .execution_options(synchronize_session=False)
+    )
+    if used is None:
+        raise QuotaExceeded(limit=settings.wallet_quota_bytes, used=account.used_bytes)
+    set_committed_value(account, "used_bytes", used)
+
+
+def release_bytes(db: Session, account: Account, size: int) -> None:
+    """Give `size` bytes back to the quota, in one UPDATE (never below zero)."""
+    used = db.scalar(
+        update(Account)
+        .where(Account.id == account.id)
+        .values(used_bytes=case((Account.used_bytes >= size, Account.used_bytes - size), else_=0))
+        .returning(Account.used_bytes)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(account, "used_bytes", used or 0)
+
+
 def create_document(
     db: Session, settings: Settings, account: Account, new: NewDocument
 ) -> Document:
@@ -92,8 +121,6 @@ def create_document(
     count = db.scalar(select(func.count()).where(Document.account_id == account.id)) or 0
     if count >= settings.documents_per_wallet:
         raise QuotaExceeded("Your wallet has too many documents.", limit=count)
-    if account.used_bytes + new.size > settings.wallet_quota_bytes:
-        raise QuotaExceeded(limit=settings.wallet_quota_bytes, used=account.used_bytes)
     if db.get(Document, new.document_id) is not None:
         raise AlreadyExists()
     moment = now()
@@ -111,7 +138,7 @@ def create_document(
         created_at=moment,
         updated_at=moment,
     )
-    account.used_bytes += new.size  # reserved now, so concurrent uploads cannot overrun
+    reserve_bytes(db, settings, account, new.size)  # now, so concurrent uploads cannot overrun
     db.add(document)
     db.flush()
     return document
@@ -205,7 +232,7 @@ def delete_document(
     if document is None:
         raise NotFound()
     parts = [part_key(account.id, document.id, p.part_offset) for p in document.parts]
-    account.used_bytes = max(0, account.used_bytes - document.size)
+    release_bytes(db, account, document.size)
     db.delete(document)
     db.flush()
     return [content_key(account.id, document.id), *parts]

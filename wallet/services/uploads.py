@@ -31,6 +31,7 @@ from wallet.services.documents import (
     delete_blobs,
     find_pending_upload,
     part_key,
+    release_bytes,
 )
 from wallet.settings import Settings
 from wallet.storage.base import BlobStore
@@ -166,7 +167,7 @@ def discard_upload(db: Session, account: Account, document_id: str) -> list[str]
 
 def _discard(db: Session, account: Account, document: Document) -> list[str]:
     keys = _part_keys(document)
-    account.used_bytes = max(0, account.used_bytes - document.size)
+    release_bytes(db, account, document.size)
     db.delete(document)
     db.flush()
     return keys
