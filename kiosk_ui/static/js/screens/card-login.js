@@ -3,12 +3,13 @@
 // before any request; a wrong PIN or card gets the same answer as a wrong
 // secret phrase, so nobody learns which of the two was wrong.
 import { t } from '../i18n.js';
-import { go, register } from '../nav.js';
+import { register } from '../nav.js';
 import { startSession } from '../session.js';
 import { state } from '../state.js';
 import { busy, byId, errorMessage, setError } from '../ui.js';
 import { logIn } from '../wallet.js';
 import { cardPin, parseCardPayload, readCardCode } from './card.js';
+import { goAfterLogin } from './recovery-request-check.js';
 
 const photo = byId('card-photo');
 const status = byId('card-scan-status');
@@ -56,7 +57,7 @@ byId('card-login-form').addEventListener('submit', async (event) => {
     event.target.reset();
     status.textContent = '';
     startSession();
-    await go(state.mustChangePassphrase ? 'new-passphrase' : 'documents');
+    await goAfterLogin(state.mustChangePassphrase ? 'new-passphrase' : 'documents');
   } catch (error) {
     pinInput.value = '';
     setError('card-login-error', errorMessage(error));

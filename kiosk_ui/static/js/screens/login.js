@@ -1,5 +1,5 @@
 // Open a wallet with its name and secret phrase.
-import { register } from '../nav.js';
+import { go, register } from '../nav.js';
 import { startSession } from '../session.js';
 import { state } from '../state.js';
 import { busy, byId, errorMessage, setError } from '../ui.js';
