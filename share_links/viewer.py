@@ -93,6 +93,80 @@ def preferred_language(accept_language: str, supported: Sequence[str], default: 
     return default
 
 
+class PublicPage:
+    """A page for people without an account, opened from a link: one template in
+    `languages` (the first being the default) that carries every language's
+    strings, so that it switches language without a reload (a reload would lose
+    the link's fragment, already taken out of the address bar)."""
+
+    def __init__(
+        self,
+        templates: Jinja2Templates,
+        template: str,
+        translations: Mapping[str, ViewerCatalog],
+        languages: Sequence[ViewerLanguage],
+        categories: Mapping[str, str],
+    ) -> None:
+        self._templates = templates
+        self._template = template
+        self._translations = translations
+        self._languages = languages
+        self._codes = [language.code for language in languages]
+        self._by_code = {language.code: language for language in languages}
+        self._embedded = {
+            "strings": {code: dict(translations[code].messages) for code in self._codes},
+            "language_list": [
+                {"code": language.code, "name": language.name, "dir": language.direction}
+                for language in languages
+            ],
+            "categories": categories,
+        }
+
+    def render(
+        self, request: Request, lang: str | None, context: Mapping[str, Any], status_code: int = 200
+    ) -> HTMLResponse:
+        """The page in `lang` when offered, else in the browser's preferred language."""
+        code = lang if lang in self._by_code else None
+        code = code or preferred_language(
+            request.headers.get("accept-language", ""), self._codes, self._codes[0]
+        )
+        full_context: dict[str, Any] = {
+            "language": self._by_code[code],
+            "languages": self._languages,
+            "_": self._translations[code].gettext,
+            **self._embedded,
+            **context,
+        }
+        response = self._templates.TemplateResponse(
+            request, self._template, full_context, status_code=status_code
+        )
+        response.headers["Content-Language"] = code
+        response.headers["Vary"] = "Accept-Language"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+def link_page_router(
+    path: str, page: PublicPage, opening_state: str, invalid_state: str
+) -> APIRouter:
+    """The routes `path` and `path/<link id>` of `page`: the page starts in
+    `opening_state`, or in `invalid_state` with a 404 when the id is malformed.
+    The template gets the id as `link_id`."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get(path, response_class=HTMLResponse)
+    @router.get(path + "/{link_id:path}", response_class=HTMLResponse)
+    def link_page(request: Request, link_id: str = "", lang: str | None = None) -> HTMLResponse:
+        valid = is_valid_id(link_id)
+        context = {
+            "link_id": link_id if valid else "",
+            "initial_state": opening_state if valid else invalid_state,
+        }
+        return page.render(request, lang, context, status_code=200 if valid else 404)
+
+    return router
+
+
 def viewer_router(
     templates: Jinja2Templates,
     translations: Mapping[str, ViewerCatalog],
@@ -100,40 +174,5 @@ def viewer_router(
 ) -> APIRouter:
     """The route of the viewer page, rendered with `templates` (the viewer's own
     folder, VIEWER_DIR / "templates") in `languages`, the first being the default."""
-    router = APIRouter(include_in_schema=False)
-    codes = [language.code for language in languages]
-    by_code = {language.code: language for language in languages}
-    # Every language's strings travel in the page, for the switch without reload.
-    strings = {code: dict(translations[code].messages) for code in codes}
-    language_list = [
-        {"code": language.code, "name": language.name, "dir": language.direction}
-        for language in languages
-    ]
-
-    @router.get("/s", response_class=HTMLResponse)
-    @router.get("/s/{share_id:path}", response_class=HTMLResponse)
-    def viewer(request: Request, share_id: str = "", lang: str | None = None) -> HTMLResponse:
-        code = lang if lang in by_code else None
-        code = code or preferred_language(
-            request.headers.get("accept-language", ""), codes, codes[0]
-        )
-        valid = is_valid_id(share_id)
-        context: dict[str, Any] = {
-            "language": by_code[code],
-            "languages": languages,
-            "_": translations[code].gettext,
-            "strings": strings,
-            "language_list": language_list,
-            "share_id": share_id if valid else "",
-            "initial_state": "opening" if valid else "invalid",
-            "categories": CATEGORY_LABELS,
-        }
-        response = templates.TemplateResponse(
-            request, "viewer.html", context, status_code=200 if valid else 404
-        )
-        response.headers["Content-Language"] = code
-        response.headers["Vary"] = "Accept-Language"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    return router
+    page = PublicPage(templates, "viewer.html", translations, languages, CATEGORY_LABELS)
+    return link_page_router("/s", page, opening_state="opening", invalid_state="invalid")
