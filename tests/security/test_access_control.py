@@ -54,6 +54,7 @@ from wallet import deposit_client
 from wallet.client import PdeClient
 from wallet.db import migrate
 from wallet.settings import Settings
+from wallet.trustee_client import request_recovery, set_up_trustees, trustee_invitation
 
 MIB = 1 << 20
 PASSPHRASE = "access control matrix passphrase"
@@ -89,6 +90,9 @@ class Owner:
     deposit_links: list[dict[str, Any]] = field(default_factory=list)
     inbox: list[dict[str, Any]] = field(default_factory=list)
     pending_deposit_status: dict[str, Any] = field(default_factory=dict)
+    recovery_request_id: str = ""  # a recovery request against A, pending
+    trustees: dict[str, Any] = field(default_factory=dict)
+    recovery_requests: list[dict[str, Any]] = field(default_factory=list)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         response = self.client._send("GET", path, **kwargs)
@@ -106,6 +110,8 @@ class Owner:
         self.deposit_links = self.get(f"{API}/deposit-links").json()
         self.inbox = self.get(f"{API}/inbox").json()
         self.pending_deposit_status = self._pending_deposit_status()
+        self.trustees = self.get(f"{API}/trustees").json()
+        self.recovery_requests = self.get(f"{API}/recovery-requests").json()
 
     def _pending_deposit_status(self) -> dict[str, Any]:
         """A's half-sent deposit, as its depositor sees it through A's link."""
@@ -146,6 +152,12 @@ class Owner:
             "wrapped_deposit_private_key",
         ):
             found[f"A's {name}"] = forms_of_bytes(b64u_decode(self.account[name]))
+        # A's trustees: the master key wrapped for them, A's own notes, the pending request.
+        found["A's wrapped_master_key_trustees"] = forms_of_bytes(
+            b64u_decode(self.account["wrapped_master_key_trustees"])
+        )
+        found["A's trustee record"] = forms_of_bytes(b64u_decode(self.trustees["record"]))
+        found["A's recovery request id"] = forms_of_text(self.recovery_request_id)
         for item in self.listing:
             doc = item["document_id"]
             found[f"A's document id {doc}"] = forms_of_text(doc)
@@ -198,6 +210,9 @@ class Owner:
         assert [link["state"] for link in self.deposit_links] == ["active"]
         assert self.get(f"{API}/inbox").json() == self.inbox
         assert self._pending_deposit_status() == self.pending_deposit_status
+        assert self.get(f"{API}/trustees").json() == self.trustees
+        assert self.get(f"{API}/recovery-requests").json() == self.recovery_requests
+        assert [r["request_id"] for r in self.recovery_requests] == [self.recovery_request_id]
         shared = httpx.get(
             f"{self.client.server}{API}/s/{self.share.share_id}/documents/{self.shared_id}/content",
             headers={"Authorization": f"Bearer {self.view_token}"},
@@ -277,6 +292,25 @@ def _on_documents(method: str, suffix: str = "", **extra: Any) -> Aim:
         ]
 
     return aim
+
+
+def _move(to_compartment: str | None) -> dict[str, Any]:
+    """A move's body: a re-wrapped key, re-sealed metadata, the target compartment's token."""
+    return {"wrapped_key": b64(61), "metadata": b64(285), "to_compartment": to_compartment}
+
+
+def _trustee_setup(handle: str) -> dict[str, Any]:
+    """A trustee setup naming A's wallet as trustee, with a key that is not A's."""
+    trustee = {"handle": handle, "public_key": b64(32), "x": 1, "sealed_share": b64(93)}
+    return {
+        "set_id": b64(8),
+        "threshold": 2,
+        "total": 2,
+        "trustee_auth": b64(32),
+        "wrapped_master_key": b64(61),
+        "record": b64(285),
+        "wallet_trustees": [trustee],
+    }
 
 
 def _one(method: str, path: str) -> Aim:
@@ -404,6 +438,12 @@ PRIVATE_ROUTES: dict[tuple[str, str], Aim] = {
         *_on_documents("GET", "/content", headers={"Range": "bytes=0-99"})(a),
     ],
     ("POST", "/api/v1/documents/{document_id}/complete"): _on_documents("POST", "/complete"),
+    # Moving A's documents out of A's normal view, into a compartment or back, from any view.
+    ("POST", "/api/v1/documents/{document_id}/move"): lambda a: [
+        *_on_documents("POST", "/move", json=_move(None))(a),
+        *_on_documents("POST", "/move", json=_move(b64(32)))(a),
+        *_on_documents("POST", "/move", json=_move(None), headers={"PDE-Compartment": b64(32)})(a),
+    ],
     ("GET", "/api/v1/shares"): _one("GET", f"{API}/shares"),
     ("POST", "/api/v1/shares"): lambda a: [
         # A's share id (with A's documents), then a new id with A's documents.
@@ -447,6 +487,28 @@ PRIVATE_ROUTES: dict[tuple[str, str], Aim] = {
     ("DELETE", "/api/v1/inbox/{document_id}"): lambda a: [
         Request("DELETE", f"{API}/inbox/{doc}", aims_at="document")
         for doc in (a.deposited_id, a.pending_deposit_id, a.ready_ids[0], a.pending_id)
+    ],
+    # Trustees (docs/trustees.md): one's own setup; A's wallet named as a trustee with
+    # another key is not found; A's recovery request is neither cancelled nor released to.
+    ("GET", "/api/v1/trustees"): _one("GET", f"{API}/trustees"),
+    ("PUT", "/api/v1/trustees"): lambda a: [
+        Request("PUT", f"{API}/trustees", json=_trustee_setup(a.handle), aims_at="request")
+    ],
+    ("DELETE", "/api/v1/trustees"): _one("DELETE", f"{API}/trustees"),
+    ("GET", "/api/v1/recovery-requests"): _one("GET", f"{API}/recovery-requests"),
+    ("POST", "/api/v1/recovery-requests/{request_id}/cancel"): lambda a: [
+        Request(
+            "POST", f"{API}/recovery-requests/{a.recovery_request_id}/cancel", aims_at="request"
+        )
+    ],
+    ("GET", "/api/v1/trustee/requests"): _one("GET", f"{API}/trustee/requests"),
+    ("POST", "/api/v1/trustee/requests/{request_id}/release"): lambda a: [
+        Request(
+            "POST",
+            f"{API}/trustee/requests/{a.recovery_request_id}/release",
+            json={"sealed_share": b64(93)},
+            aims_at="request",
+        )
     ],
 }
 
@@ -541,6 +603,45 @@ PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
     ("POST", "/api/v1/d/{deposit_id}/documents/{document_id}/complete"): _on_deposit_uploads(
         "POST", "/complete"
     ),
+    # Recovery by trustees: anyone may ask (A's request id is taken: refused, nothing
+    # stored); a request's state and a trustee login need the request's token.
+    ("POST", "/api/v1/recovery-requests"): lambda a: [
+        Request(
+            "POST",
+            f"{API}/recovery-requests",
+            json={
+                "request_id": a.recovery_request_id,
+                "handle": a.handle,
+                "public_key": b64(32),
+                "token": b64(32),
+            },
+            expected=frozenset({409}),
+            code="already_exists",
+        )
+    ],
+    ("POST", "/api/v1/recovery-requests/{request_id}/status"): lambda a: [
+        Request(
+            "POST",
+            f"{API}/recovery-requests/{a.recovery_request_id}/status",
+            json={"token": b64(32)},
+            expected=frozenset({404}),
+            code="not_found",
+        )
+    ],
+    ("POST", "/api/v1/login/trustees"): lambda a: [
+        Request(
+            "POST",
+            f"{API}/login/trustees",
+            json={
+                "handle": a.handle,
+                "request_id": a.recovery_request_id,
+                "token": b64(32),
+                "trustee_auth": b64(32),
+            },
+            expected=frozenset({404}),
+            code="not_found",
+        )
+    ],
 }
 PUBLIC_EXPECTED = {
     "/api/v1/health": {200},
@@ -727,6 +828,10 @@ def world(pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> I
         a_client.end_session(revoked_id)
         revoked.close()
 
+        with PdeClient(pde_server.url, retry_seconds=5) as d_client:  # A's trustee
+            d_client.register(f"trustee-d-{secrets.token_hex(4)}", PASSPHRASE)
+            set_up_trustees(a_client, 2, [trustee_invitation(d_client)], printed=1)
+        a_request = request_recovery(pde_server.url, a_handle)
         a_token = str(a_client._token)
         a_session = next(s["session_id"] for s in a_client.sessions() if s["current"])
         owner = Owner(
@@ -744,6 +849,7 @@ def world(pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> I
             deposited,
             pending_deposit,
         )
+        owner.recovery_request_id = a_request.request_id
         owner.snapshot()
         token_hash = hashlib.sha256(a_token.encode()).digest()
         tokens = {

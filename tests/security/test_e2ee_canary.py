@@ -3,12 +3,17 @@ with distinct random markers in every place a person can type or choose
 (passphrase, file content, file name, title, issuer, tags, note, a renamed
 title, an unfinished upload, a share's recipient, purpose and PIN, and the
 metadata it carries, a deposit link's label, and the content, file name and
-title of files deposited through it by a service with no account), the share
+title of files deposited through it by a service with no account, a hidden
+document's title and content and the second secret of its compartment), the share
 is opened and its documents downloaded as a worker would, the deposits are
 accepted (one is rejected), then everything the server side holds is read
 back (every database row and byte, every blob, every file of the data folders,
 the server log) and searched for each marker and for every secret and key in
 every encoding. The server must hold ciphertext only.
+
+Recovery by trustees is checked the same way on a server whose requests open at
+once: the trustee key, the request's code and keys, the printed share, the owner's
+note and the new passphrase chosen after the recovery appear nowhere.
 
 A positive control proves that the search finds a marker planted on purpose,
 and that the scan really reads the database, the blobs and the log."""
@@ -22,6 +27,7 @@ import secrets
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,17 +41,29 @@ from crypto import (
     b64u_encode,
     decode_code,
     derive_login_keys,
+    derive_compartment_keys,
     derive_recovery_keys,
     derive_share_keys,
     parse_share_link,
     unwrap_deposit_private_key,
 )
+from crypto.shamir import combine_shares, share_from_bytes, share_from_text, share_to_bytes
+from crypto.trustees import derive_request_keys, derive_trustee_keys, open_released_share
 from share_links.client import ShareViewer, create_share
 from tests.api.deposit_support import deposit, seal_deposit
+from tests.conftest import server_on
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
 from wallet import deposit_client
 from wallet.client import PdeClient
+from wallet.trustee_client import (
+    recover_with_trustees,
+    release,
+    request_recovery,
+    requests_to_release,
+    set_up_trustees,
+    trustee_invitation,
+)
 
 MIB = 1 << 20
 
@@ -130,6 +148,9 @@ def _fill(
             "sealed deposit file name",
             "rejected deposit content",
             "rejected deposit file name",
+            "compartment secret",
+            "hidden title",
+            "hidden content",
         )
     }
     passphrase = f"ma phrase {markers['passphrase']} secrète"
@@ -199,6 +220,7 @@ def _fill(
     share_keys = derive_share_keys(share_secret, share_id, share.pin)
 
     rejected_key, accepted = _deposit_and_sort(client, folder, markers)
+    hidden_keys = _hide(client, markers)
 
     new_passphrase = f"nouvelle {markers['new passphrase']} phrase"
     client.change_passphrase(passphrase, new_passphrase)
@@ -243,11 +265,39 @@ def _fill(
         "share view token": opened.view_token,
     }
     keys["document key of the rejected deposit"] = rejected_key
+    keys |= hidden_keys
+    words["compartment secret"] = _compartment_secret(markers)
     assert set(accepted) <= {
         item["document_id"] for item in client.call("GET", "/api/v1/documents")
     }
     found = {name: forms_of_bytes(key) for name, key in keys.items()}
     return markers, found | {name: forms_of_text(word) for name, word in words.items()}, proof
+
+
+def _compartment_secret(markers: dict[str, str]) -> str:
+    return f"un autre {markers['compartment secret']} endroit"
+
+
+def _hide(client: PdeClient, markers: dict[str, str]) -> dict[str, bytes]:
+    """Add a document in the hidden compartment of a marker secret (FORMAT.md §4.1);
+    returns the compartment's token (shown to the server, kept as SHA-256) and keys."""
+    secret = _compartment_secret(markers)
+    client.open_compartment(secret)
+    hidden = io.BytesIO(f"Lettre cachée. {markers['hidden content']}".encode())
+    hidden.name = "lettre.txt"
+    hidden_id = client.add(hidden, title=markers["hidden title"], category="social")
+    item = client.call("GET", f"/api/v1/documents/{hidden_id}")
+    assert client.info(hidden_id).metadata["title"] == markers["hidden title"]
+    document_key = client.document_key(item)
+    client.close_compartment()
+    assert hidden_id not in {info.document_id for info in client.list()}
+    assert client.account_id is not None
+    keys = derive_compartment_keys(secret, client.account_id)
+    return {
+        "compartment token": keys.token,
+        "compartment key": keys.key,
+        "document key of the hidden document": document_key,
+    }
 
 
 def _deposit_and_sort(
@@ -546,3 +596,89 @@ def test_the_server_never_receives_the_link_secret_the_pin_or_the_share_key(
     assert any(token.encode() in request.body for request in sent)  # positive control
     assert any(opened.view_token.encode() in request.headers for request in sent)
     assert (tmp_path / "saved" / "lettre").read_bytes() == b"shared letter " * 100
+
+
+# Recovery by trustees (docs/trustees.md) ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trustee_canary(
+    pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[dict[str, dict[str, bytes]], dict[str, bytes]]]:
+    """On a server of the same backend whose requests open at once: an owner with two
+    trustee wallets and a printed share (2 of 3) and a marker note, a recovery request,
+    one trustee's release, and a recovery with the printed share and a marker new
+    passphrase. Returns the secrets to look for and everything the server side holds."""
+    backend = "postgres-s3" if "PDE_DATABASE_URL" in pde_server.env else "sqlite-local"
+    no_delay = {"PDE_RECOVERY_DELAY_HOURS": "0"}
+    with server_on(backend, tmp_path_factory.mktemp("trustee-canary"), no_delay) as server:
+        note, new_passphrase = marker(), f"nouvelle {marker()} phrase"
+        with ExitStack() as stack:
+            owner, trustee, other = (
+                stack.enter_context(PdeClient(server.url, retry_seconds=5)) for _ in range(3)
+            )
+            for client in (owner, trustee, other):
+                client.register(f"canary-{secrets.token_hex(4)}", "trustee canary passphrase")
+            owner.add(io.BytesIO(b"my papers " * 50), title="papers")
+            invitations = [trustee_invitation(trustee), trustee_invitation(other)]
+            plan = set_up_trustees(owner, 2, invitations, printed=1, notes=[note])
+            ticket = request_recovery(server.url, str(owner.handle))
+            [request] = requests_to_release(trustee)
+            release(trustee, request)
+
+            secret = decode_code(ticket.code)
+            request_keys = derive_request_keys(secret, ticket.request_id)
+            proof = {"token": b64u_encode(request_keys.token)}
+            path = f"/api/v1/recovery-requests/{ticket.request_id}/status"
+            [released] = owner.call("POST", path, json=proof)["released"]
+            trustee_share = share_from_bytes(
+                open_released_share(
+                    request_keys.private_key,
+                    b64u_decode(released["sealed_share"]),
+                    ticket.request_id,
+                    released["x"],
+                )
+            )
+            printed = share_from_text(plan.printed_shares[0])
+            trustee_key = combine_shares([trustee_share, printed])
+            recovered = recover_with_trustees(
+                server.url, str(owner.handle), ticket, new_passphrase, plan.printed_shares
+            )
+            recovered.close()
+            trustee_keys = derive_trustee_keys(trustee_key)
+        words = {
+            "owner's trustee note": note,
+            "new passphrase (trustee recovery)": new_passphrase,
+            "request code": ticket.code,
+            "request code without dashes": ticket.code.replace("-", ""),
+            "printed share": plan.printed_shares[0],
+            "printed share without dashes": plan.printed_shares[0].replace("-", ""),
+        }
+        keys = {
+            "trustee key": trustee_key,
+            "trustee kek": trustee_keys.kek,
+            "trustee auth": trustee_keys.auth,  # shown to the server, kept as Argon2id
+            "request secret": secret,
+            "request private key": request_keys.private_key,
+            "request token": request_keys.token,  # shown to the server, kept as SHA-256
+            "printed share's bytes": share_to_bytes(printed),
+            "trustee's share's bytes": share_to_bytes(trustee_share),
+        }
+        found = {name: forms_of_text(word) for name, word in words.items()}
+        found |= {name: forms_of_bytes(key) for name, key in keys.items()}
+        database_url = (
+            server.env.get("PDE_DATABASE_URL") or f"sqlite:///{server.data_dir / 'pde.sqlite3'}"
+        )
+        haystacks = read_database(database_url) | read_files(server.data_dir.parent)
+        if "PDE_S3_BUCKET" in server.env:
+            haystacks |= read_bucket(server.env)
+        yield found, haystacks | {"server log": server.log_text().encode()}
+
+
+def test_no_trustee_key_request_code_printed_share_or_new_passphrase_is_stored(
+    trustee_canary: tuple[dict[str, dict[str, bytes]], dict[str, bytes]],
+) -> None:
+    found, haystacks = trustee_canary
+    for table in ("trustee_shares", "recovery_requests"):
+        assert haystacks[f"database table {table}"], f"{table} is empty or was not read"
+    assert find_leaks(haystacks, found) == []
