@@ -182,7 +182,9 @@ def zbar(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def owner(browser: Browser, live_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Owner, list[str]]]:
+def owner(
+    browser: Browser, live_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Owner, list[str]]]:
     """An owner (French) with 2 of 3 trustees: two wallets (returned) and one printed share."""
     trustees = [trustee_invitation(browser, live_server, "fr") for _ in range(2)]
     qr = tmp_path_factory.mktemp("qr") / "printed-share.png"
@@ -252,7 +254,9 @@ def test_a_request_the_owner_stops_in_arabic_gives_the_cancelled_message(
         owner_logs_in(other, live_server, "ar", made.handle, NEW_PASSPHRASE)
         other.click(".recovery-warning-stop")
         expect(other.locator("#screen-documents")).to_be_visible()
-        expect(other.locator("#notice")).to_have_text("تم إيقاف الطلب. لا يمكن لأحد استخدامه بعد الآن.")
+        expect(other.locator("#notice")).to_have_text(
+            "تم إيقاف الطلب. لا يمكن لأحد استخدامه بعد الآن."
+        )
         leave_now(other, live_server)
 
         come_back(requester, live_server, "ar", made.handle, ticket, made.printed_share)
