@@ -214,7 +214,8 @@ def deposit_used_messages() -> set[str]:
     used = set(CATEGORY_LABELS.values())
     for template in (DEPOSIT / "templates").rglob("*.html"):
         used |= {m.group(2) for m in TEMPLATE_MESSAGE.finditer(template.read_text())}
-    for script in (DEPOSIT / "static").rglob("*.js"):
+    # The page's own scripts, and what it shares with the viewer (/static/viewer/page.js).
+    for script in [*(DEPOSIT / "static").rglob("*.js"), VIEWER / "static" / "page.js"]:
         used |= {m.group(1) for m in VIEWER_SCRIPT_MESSAGE.finditer(script.read_text())}
     return used
 

@@ -7,11 +7,10 @@
 // way to list or read what is in the wallet, its own files included.
 import * as pde from '/static/crypto/pde-crypto.js';
 import { sealFile, sendParts } from '/static/js/upload.js';
-import { setLanguage, setText } from '/static/viewer/strings.js';
+import { ICONS, UNAVAILABLE, VIEWER_ICONS, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/viewer/page.js';
+import { setText } from '/static/viewer/strings.js';
 import * as api from './api.js';
 
-const ICONS = '/static/icons';
-const VIEWER_ICONS = '/static/viewer/icons';
 const FINGERPRINT_BYTES = 16;
 const PART_BYTES = 4 << 20;
 const { categories } = JSON.parse(document.getElementById('viewer-strings').textContent);
@@ -62,12 +61,7 @@ const PROBLEMS = {
     text: 'The files could not be sent. Check the connection and try again: what was already sent is kept.',
     retry: 'Try again',
   },
-  unavailable: {
-    icon: `${ICONS}/warning.svg`,
-    title: 'The service is not available',
-    text: 'The server is busy or stopped for a moment. Try again in a few minutes.',
-    retry: 'Try again',
-  },
+  unavailable: UNAVAILABLE,
   rate_limited: {
     icon: `${ICONS}/clock.svg`,
     title: 'Too many files sent',
@@ -90,7 +84,6 @@ const API_PROBLEMS = {
   rate_limited: 'rate_limited',
 };
 
-const byId = (id) => document.getElementById(id);
 const state = {
   depositId: document.body.dataset.depositId,
   fingerprint: null, // 16 bytes from the fragment
@@ -100,14 +93,6 @@ const state = {
   files: [],
   sending: false,
 };
-
-function showScreen(name, focus) {
-  for (const screen of document.querySelectorAll('.screen')) {
-    screen.hidden = screen.id !== `screen-${name}`;
-  }
-  document.body.dataset.state = name;
-  if (focus) byId(focus).focus();
-}
 
 function formatSize(bytes) {
   const units = [['GB', 1e9], ['MB', 1e6], ['kB', 1e3]];
@@ -123,17 +108,8 @@ function formatWhen(iso) {
 
 /** Replace the page with the plain page of `kind`; `retry` goes on from there. */
 function showProblem(kind, retry = null, values = undefined) {
-  const problem = PROBLEMS[kind];
-  byId('problem-icon').src = problem.icon;
-  setText(byId('problem-heading'), problem.title);
-  setText(byId('problem-text'), problem.text, values);
-  const button = byId('problem-retry');
-  button.hidden = !(retry && problem.retry);
-  setText(byId('problem-retry-label'), problem.retry || '');
-  button.onclick = retry;
   if (!retry) forgetFiles(); // the link is over for this page
-  showScreen('problem', 'problem-title');
-  document.body.dataset.state = kind;
+  showProblemPage(kind, PROBLEMS[kind], retry, values);
 }
 
 function problemOf(error) {
@@ -377,23 +353,13 @@ async function begin() {
 
 /** The fingerprint from the fragment, which leaves the address bar before anything else. */
 function readFingerprint() {
-  const fragment = location.hash.slice(1);
-  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  const fragment = new URL(takeLink()).hash.slice(1);
   try {
     const bytes = pde.b64uDecode(fragment);
     return bytes.length === FINGERPRINT_BYTES ? bytes : null;
   } catch {
     return null;
   }
-}
-
-for (const button of document.querySelectorAll('.language-choice')) {
-  button.addEventListener('click', () => {
-    setLanguage(button.dataset.lang);
-    for (const other of document.querySelectorAll('.language-choice')) {
-      other.setAttribute('aria-pressed', String(other === button));
-    }
-  });
 }
 
 function start() {
@@ -411,9 +377,4 @@ function start() {
   }
 }
 
-// Pasting the same link again only changes the fragment: no reload, so start again here.
-window.addEventListener('hashchange', () => {
-  if (location.hash && !state.sending) start();
-});
-start();
-document.body.dataset.ready = '';
+startPage(start, () => state.sending);

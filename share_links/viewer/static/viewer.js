@@ -6,10 +6,9 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import { NetworkError, ShareError, openShare, shareStatus } from './api.js';
 import { clearDocuments, showDocuments } from './documents.js';
-import { language, onLanguageChange, setLanguage, setText, t } from './strings.js';
+import { ICONS, UNAVAILABLE, VIEWER_ICONS, byId, showProblemPage, showScreen, startPage, takeLink } from './page.js';
+import { language, onLanguageChange, setText, t } from './strings.js';
 
-const ICONS = '/static/icons';
-const VIEWER_ICONS = '/static/viewer/icons';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // Each state of a link that cannot be shown: pictogram, title, explanation,
@@ -57,12 +56,7 @@ const PROBLEMS = {
     text: 'The documents could not be loaded. Check the connection and try again.',
     retry: 'Try again',
   },
-  unavailable: {
-    icon: `${ICONS}/warning.svg`,
-    title: 'The service is not available',
-    text: 'The server is busy or stopped for a moment. Try again in a few minutes.',
-    retry: 'Try again',
-  },
+  unavailable: UNAVAILABLE,
   rate_limited: {
     icon: `${ICONS}/clock.svg`,
     title: 'Too many attempts',
@@ -92,7 +86,6 @@ const SHARE_STATES = {
   rate_limited: 'rate_limited',
 };
 
-const byId = (id) => document.getElementById(id);
 const state = {
   shareId: document.body.dataset.shareId,
   secret: null, // the link's 16 bytes, until the share is open
@@ -101,13 +94,6 @@ const state = {
   opened: null, // {info, expiresAt, viewExpiresAt, opens, maxOpens}
   viewTimer: null,
 };
-
-function showScreen(name, focus) {
-  for (const screen of document.querySelectorAll('.screen')) {
-    screen.hidden = screen.id !== `screen-${name}`;
-  }
-  if (focus) byId(focus).focus();
-}
 
 /** Zero and drop the link's secret and the keys derived from it. */
 function forgetKeys() {
@@ -128,15 +114,7 @@ function showProblem(kind, retry = null) {
   clearDocuments();
   state.opened = null;
   if (!(retry && problem.retry)) forgetKeys();
-  document.body.dataset.state = kind;
-  byId('problem-icon').src = problem.icon;
-  setText(byId('problem-heading'), problem.title);
-  setText(byId('problem-text'), problem.text);
-  const button = byId('problem-retry');
-  button.hidden = !(retry && problem.retry);
-  setText(byId('problem-retry-label'), problem.retry || '');
-  button.onclick = retry;
-  showScreen('problem', 'problem-title');
+  showProblemPage(kind, problem, retry);
 }
 
 function problemOf(error) {
@@ -242,8 +220,7 @@ async function open(keys) {
     onShareError: (error) => showProblem(problemOf(error), error.code === 'share_view_expired' ? reopen : null),
   });
   renderFacts();
-  document.body.dataset.state = 'open';
-  showScreen('share', 'share-title');
+  showScreen('share', 'share-title', 'open');
   startViewTimer(opened);
 }
 
@@ -263,7 +240,6 @@ async function unlock(pin) {
 }
 
 function askPin(message = '', values = undefined) {
-  document.body.dataset.state = 'pin';
   const input = byId('pin-input');
   input.value = '';
   setText(byId('pin-error'), message, values);
@@ -302,7 +278,6 @@ byId('pin-form').addEventListener('submit', async (event) => {
 /** Ask the server whether the share can be opened and needs a PIN, then open it. */
 async function begin() {
   showScreen('opening');
-  document.body.dataset.state = 'opening';
   try {
     const status = await shareStatus(state.shareId);
     state.needsPin = Boolean(status.pin);
@@ -321,24 +296,14 @@ async function begin() {
 }
 
 function readLink() {
-  const href = location.href;
   // The secret leaves the address bar (and so the history) before anything else happens.
-  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  const href = takeLink();
   try {
     const link = pde.parseShareLink(href);
     return link.shareId === state.shareId ? link : null;
   } catch {
     return null;
   }
-}
-
-for (const button of document.querySelectorAll('.language-choice')) {
-  button.addEventListener('click', () => {
-    setLanguage(button.dataset.lang);
-    for (const other of document.querySelectorAll('.language-choice')) {
-      other.setAttribute('aria-pressed', String(other === button));
-    }
-  });
 }
 
 /** Start from the link in the address bar (on load, or when a link is pasted into this tab). */
@@ -358,9 +323,4 @@ function start() {
   }
 }
 
-// Pasting the same link again only changes the fragment: no reload, so start again here.
-window.addEventListener('hashchange', () => {
-  if (location.hash) start();
-});
-start();
-document.body.dataset.ready = '';
+startPage(start);

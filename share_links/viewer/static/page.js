@@ -1,0 +1,71 @@
+// What the public pages opened from a link (this viewer, and the depositor page
+// of kiosk_ui) do alike: one screen at a time, a plain page for each state that
+// stops them, the language switch in place, and the link's fragment taken out
+// of the address bar before anything else. Each page brings its own words, but
+// for UNAVAILABLE below, which both pages' catalogs hold.
+import { setLanguage, setText } from './strings.js';
+
+export const ICONS = '/static/icons';
+export const VIEWER_ICONS = '/static/viewer/icons';
+
+// The server cannot answer for now: the same page, and the same words, on both pages.
+export const UNAVAILABLE = {
+  icon: `${ICONS}/warning.svg`,
+  title: 'The service is not available',
+  text: 'The server is busy or stopped for a moment. Try again in a few minutes.',
+  retry: 'Try again',
+};
+
+export const byId = (id) => document.getElementById(id);
+
+/** Show the screen `name` alone, the page's state being `state`; focus the element `focus`. */
+export function showScreen(name, focus = null, state = name) {
+  for (const screen of document.querySelectorAll('.screen')) {
+    screen.hidden = screen.id !== `screen-${name}`;
+  }
+  document.body.dataset.state = state;
+  if (focus) byId(focus).focus();
+}
+
+/**
+ * Show the plain page of `kind`, described by `problem` ({icon, title, text,
+ * retry?}), `values` filling the text's placeholders; its button calls `retry`,
+ * shown only when there is one and the problem is worth another try.
+ */
+export function showProblemPage(kind, problem, retry = null, values = undefined) {
+  byId('problem-icon').src = problem.icon;
+  setText(byId('problem-heading'), problem.title);
+  setText(byId('problem-text'), problem.text, values);
+  const button = byId('problem-retry');
+  button.hidden = !(retry && problem.retry);
+  setText(byId('problem-retry-label'), problem.retry || '');
+  button.onclick = retry;
+  showScreen('problem', 'problem-title', kind);
+}
+
+/** The page's whole address; its fragment leaves the address bar (and so the history) at once. */
+export function takeLink() {
+  const href = location.href;
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  return href;
+}
+
+/**
+ * Run `start` now, and again when a link is pasted into this tab (only the
+ * fragment changes: no reload) unless `busy()`; wire the language buttons.
+ */
+export function startPage(start, busy = () => false) {
+  for (const button of document.querySelectorAll('.language-choice')) {
+    button.addEventListener('click', () => {
+      setLanguage(button.dataset.lang);
+      for (const other of document.querySelectorAll('.language-choice')) {
+        other.setAttribute('aria-pressed', String(other === button));
+      }
+    });
+  }
+  window.addEventListener('hashchange', () => {
+    if (location.hash && !busy()) start();
+  });
+  start();
+  document.body.dataset.ready = '';
+}
