@@ -3,7 +3,7 @@
 // page; the server gets the hash of the access token, wrapped keys and boxes.
 import * as pde from '/static/crypto/pde-crypto.js';
 import * as api from './api.js';
-import { state } from './state.js';
+import { state, viewKey } from './state.js';
 
 const b64 = pde.b64uEncode;
 
@@ -65,7 +65,7 @@ export async function makeShare({ documents, recipient, purpose, expiresIn, maxO
   const items = [];
   for (const { id, fields } of documents) {
     const document = state.documents.get(id);
-    // document.key was unwrapped with the master key when the list was loaded (wallet.js).
+    // document.key was unwrapped with the open view's key when the list was loaded (wallet.js).
     items.push({
       document_id: id,
       wrapped_key: b64(await pde.wrapDocumentKeyForShare(shareKey, document.key, shareId, id)),
@@ -82,7 +82,7 @@ export async function makeShare({ documents, recipient, purpose, expiresIn, maxO
     expires_in: expiresIn,
     max_opens: maxOpens,
     info: b64(await pde.encryptShareInfo(shareKey, { recipient, purpose }, shareId)),
-    owner_record: b64(await pde.encryptShareOwnerRecord(state.masterKey, record, state.accountId, shareId)),
+    owner_record: b64(await pde.encryptShareOwnerRecord(viewKey(), record, state.accountId, shareId)),
     documents: items,
   });
   shareKey.fill(0);
@@ -111,7 +111,7 @@ export async function loadShares() {
       let record = null;
       try {
         record = await pde.decryptShareOwnerRecord(
-          state.masterKey,
+          viewKey(),
           pde.b64uDecode(share.owner_record),
           state.accountId,
           share.share_id,

@@ -13,6 +13,8 @@ export const state = {
   /** True when this session opened with a wallet card, or made one: "My account" offers to stop it. */
   usesCard: false,
   masterKey: null,
+  /** The open hidden compartment (FORMAT.md §4.1): {token: base64url, key}, or null for the normal view. */
+  compartment: null,
   /** @type {Map<string, {id: string, key: Uint8Array, metadata: object, size: number, createdAt: string}>} */
   documents: new Map(),
   /** Object URLs of decrypted previews, revoked on wipe. */
@@ -21,8 +23,21 @@ export const state = {
   meeting: null,
 };
 
+/** The key that wraps document keys and share records in the open view: the
+ * compartment's key takes the master key's place while a compartment is open. */
+export const viewKey = () => (state.compartment ? state.compartment.key : state.masterKey);
+
+/** Back to the normal view: the compartment's key and its documents' keys are overwritten. */
+export function forgetCompartment() {
+  if (state.compartment) state.compartment.key.fill(0);
+  state.compartment = null;
+  for (const document of state.documents.values()) document.key.fill(0);
+  state.documents.clear();
+}
+
 /** Forget the session and overwrite every key this page holds. */
 export function wipeState() {
+  forgetCompartment();
   if (state.masterKey) state.masterKey.fill(0);
   for (const document of state.documents.values()) document.key.fill(0);
   for (const url of state.objectUrls) URL.revokeObjectURL(url);

@@ -3,7 +3,7 @@
 // only wrapped keys, sealed metadata and ciphertext.
 import * as pde from '/static/crypto/pde-crypto.js';
 import * as api from './api.js';
-import { state, wipeState } from './state.js';
+import { state, viewKey, wipeState } from './state.js';
 import { sealFile, sendParts } from './upload.js';
 
 const b64 = pde.b64uEncode;
@@ -137,7 +137,7 @@ export async function logOut() {
 
 async function openDocument(item) {
   const key = await pde.unwrapDocumentKey(
-    state.masterKey,
+    viewKey(),
     unb64(item.wrapped_key),
     state.accountId,
     item.document_id,
@@ -173,7 +173,7 @@ export async function addDocument(file, metadata, partBytes, { onProgress, onRet
   const fullMetadata = { ...metadata, size: file.size };
   const status = await api.declareDocument({
     document_id: id,
-    wrapped_key: b64(await pde.wrapDocumentKey(state.masterKey, key, state.accountId, id)),
+    wrapped_key: b64(await pde.wrapDocumentKey(viewKey(), key, state.accountId, id)),
     metadata: b64(await pde.encryptMetadata(key, fullMetadata, state.accountId, id)),
     size: sealed.size,
     sha256: b64(sha256),

@@ -190,6 +190,16 @@ editForm.addEventListener('submit', async (event) => {
   }
 });
 
+byId('view-move').addEventListener('click', async (event) => {
+  const [id, button] = [currentId, event.currentTarget];
+  try {
+    const { moveFromView } = await import('./compartment.js'); // loaded on first use
+    await busy(button, () => moveFromView(id));
+  } catch (error) {
+    notify(errorMessage(error));
+  }
+});
+
 byId('view-delete').addEventListener('click', () => {
   editForm.hidden = true;
   confirm.hidden = false;
