@@ -313,6 +313,11 @@ def _trustee_setup(handle: str) -> dict[str, Any]:
     }
 
 
+def _move(to_compartment: str | None) -> dict[str, Any]:
+    """A move's body: a re-wrapped key, re-sealed metadata, the target compartment's token."""
+    return {"wrapped_key": b64(61), "metadata": b64(285), "to_compartment": to_compartment}
+
+
 def _one(method: str, path: str) -> Aim:
     """A route that acts on the caller's own wallet: it takes no id of A's."""
     return lambda _: [Request(method, path)]
