@@ -49,7 +49,9 @@ def sealed_for(wallet: RawWallet, key: bytes, content: bytes) -> SealedDocument:
     return dataclasses.replace(wallet, master_key=key).seal(content)
 
 
-def upload_in(wallet: RawWallet, token: str, content: bytes, key: bytes | None = None) -> SealedDocument:
+def upload_in(
+    wallet: RawWallet, token: str, content: bytes, key: bytes | None = None
+) -> SealedDocument:
     """Seal and upload `content` in the compartment of `token`; fails the test on any error."""
     sealed = sealed_for(wallet, key or secrets.token_bytes(32), content)
     declared = wallet.http.post(f"{API}/documents", json=sealed.declaration, headers=view(token))
@@ -103,9 +105,7 @@ def every_route_of(
         "get": wallet.http.get(f"{API}/documents/{document_id}", headers=headers),
         "content": wallet.http.get(f"{API}/documents/{document_id}/content", headers=headers),
         "patch": wallet.http.patch(f"{API}/documents/{document_id}", json=patch, headers=headers),
-        "move": wallet.http.post(
-            f"{API}/documents/{document_id}/move", json=body, headers=headers
-        ),
+        "move": wallet.http.post(f"{API}/documents/{document_id}/move", json=body, headers=headers),
         "delete": wallet.http.delete(f"{API}/documents/{document_id}", headers=headers),
     }
 
@@ -208,7 +208,9 @@ def test_no_route_of_the_normal_view_or_of_another_compartment_finds_a_hidden_do
 
     assert ids(raw_wallet, token) == [hidden.document_id]
     assert used_bytes(raw_wallet, token) == hidden.size
-    stored = raw_wallet.http.get(f"{API}/documents/{hidden.document_id}/content", headers=view(token))
+    stored = raw_wallet.http.get(
+        f"{API}/documents/{hidden.document_id}/content", headers=view(token)
+    )
     assert stored.status_code == 200 and stored.content == hidden.ciphertext
     # …and its own view finds nothing of the normal one.
     for route, response in every_route_of(raw_wallet, normal, token).items():
@@ -276,7 +278,9 @@ def test_shares_made_in_a_compartment_are_listed_only_there_and_open_for_the_wor
     in_compartment = dataclasses.replace(raw_wallet, http=_with(raw_wallet.http, token))
     try:
         # A share of a hidden document cannot be made from the normal view.
-        refused = raw_wallet.http.post(f"{API}/shares", json=prepare_share(raw_wallet, [hidden]).body)
+        refused = raw_wallet.http.post(
+            f"{API}/shares", json=prepare_share(raw_wallet, [hidden]).body
+        )
         assert_error(refused, 404, "not_found")
         share = make_share(in_compartment, [hidden])
     finally:
