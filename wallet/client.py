@@ -452,8 +452,11 @@ class PdeClient:
 
     def export(self, directory: Path) -> builtins.list[Path]:
         """Download the wallet's archive and decrypt every document into `directory`,
-        with an index.json of their metadata. Returns the files written."""
-        self.require_keys()
+        with an index.json of their metadata. Returns the files written. The archive
+        holds the normal view only, so a hidden compartment must be closed first."""
+        self.master_keys()
+        if self._compartment is not None:
+            raise ClientError(409, "compartment_open", "Close the other place before exporting.")
         directory.mkdir(parents=True, exist_ok=True)
         written: builtins.list[Path] = []
         with tempfile.TemporaryFile() as archive_file:
