@@ -7,7 +7,7 @@
 // way to list or read what is in the wallet, its own files included.
 import * as pde from '/static/crypto/pde-crypto.js';
 import { sealFile, sendParts } from '/static/js/upload.js';
-import { ICONS, UNAVAILABLE, VIEWER_ICONS, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/viewer/page.js';
+import { ICONS, UNAVAILABLE, VIEWER_ICONS, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/viewer/page.js';
 import { setText } from '/static/viewer/strings.js';
 import * as api from './api.js';
 
@@ -112,15 +112,7 @@ function showProblem(kind, retry = null, values = undefined) {
   showProblemPage(kind, PROBLEMS[kind], retry, values);
 }
 
-function problemOf(error) {
-  if (error instanceof api.NetworkError) return 'network';
-  if (error instanceof api.DepositError) {
-    if (error.code in API_PROBLEMS) return API_PROBLEMS[error.code];
-    if (error.status >= 500) return 'unavailable';
-    if (error.status === 404) return 'not_found';
-  }
-  return 'unavailable';
-}
+const problemOf = (error) => apiProblem(error, API_PROBLEMS) || 'unavailable';
 
 // Choosing ------------------------------------------------------------------------
 

@@ -1,53 +1,13 @@
 // The worker's side of the share API (docs/shares.md): no account, no cookie;
 // the access token proves the link (and PIN), the view token fetches content.
+import { apiRequest } from './request.js';
+
+export { ApiError, NetworkError } from './request.js';
+
 const API = '/api/v1/s';
 
-/** The server refused: `code` is the API's stable code (share_expired, …). */
-export class ShareError extends Error {
-  constructor(status, code, attemptsLeft = null) {
-    super(code);
-    this.name = 'ShareError';
-    this.status = status;
-    this.code = code;
-    this.attemptsLeft = attemptsLeft;
-  }
-}
-
-/** No answer at all: the network or the server is down. */
-export class NetworkError extends Error {
-  constructor() {
-    super('network');
-    this.name = 'NetworkError';
-  }
-}
-
-async function request(path, { json, token } = {}) {
-  const headers = { 'PDE-Client': 'share-viewer' };
-  const init = { method: 'GET', headers, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (json !== undefined) {
-    init.method = 'POST';
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(json);
-  }
-  let response;
-  try {
-    response = await fetch(API + path, init);
-  } catch {
-    throw new NetworkError();
-  }
-  if (!response.ok) {
-    let error = {};
-    try {
-      error = (await response.json()).error || {};
-    } catch {
-      // not our JSON (a proxy's error page): the status says enough
-    }
-    const code = error.code || (response.status >= 500 ? 'unavailable' : 'http_error');
-    throw new ShareError(response.status, code, error.attempts_left ?? null);
-  }
-  return response;
-}
+const request = (path, { json, token } = {}) =>
+  apiRequest(json === undefined ? 'GET' : 'POST', API + path, { client: 'share-viewer', json, token });
 
 const id = (shareId) => encodeURIComponent(shareId);
 

@@ -3,7 +3,7 @@
 // fetched again for every action, so a revocation stops the next one at once;
 // only the preview on screen stays in memory (as a blob: URL).
 import * as pde from '/static/crypto/pde-crypto.js';
-import { NetworkError, ShareError, documentContent } from './api.js';
+import { ApiError, NetworkError, documentContent } from './api.js';
 import { claimedType, looksLike, previewKind, safeFileName } from './files.js';
 import { pdfPages, pdfjsAvailable } from './pdf.js';
 import { language, onLanguageChange, setText, t } from './strings.js';
@@ -97,13 +97,13 @@ async function attempt(doc, button, action) {
   try {
     await action();
   } catch (error) {
-    if (error instanceof ShareError && error.code === 'not_found') {
+    if (error instanceof ApiError && error.code === 'not_found') {
       say(doc, 'This document is no longer shared.');
-    } else if (error instanceof ShareError && error.code !== 'rate_limited' && error.status < 500) {
+    } else if (error instanceof ApiError && error.code !== 'rate_limited' && error.status < 500) {
       share?.onShareError(error);
     } else if (error instanceof pde.CryptoError) {
       say(doc, 'This document could not be decrypted: it may be damaged.');
-    } else if (error instanceof ShareError) {
+    } else if (error instanceof ApiError) {
       say(doc, 'The server is busy. Try again in a minute.');
     } else if (error instanceof NetworkError || error instanceof TypeError) {
       say(doc, 'The connection was lost. Check it and try again.');
@@ -235,7 +235,7 @@ onLanguageChange(renderAll);
 
 /**
  * Show the opened share's documents.
- * @param {{shareId: string, viewToken: string, onShareError: (error: ShareError) => void,
+ * @param {{shareId: string, viewToken: string, onShareError: (error: ApiError) => void,
  *   documents: {id: string, key: Uint8Array, metadata: object, size: number|null}[]}} opened
  */
 export function showDocuments(opened) {

@@ -3,6 +3,7 @@
 // stops them, the language switch in place, and the link's fragment taken out
 // of the address bar before anything else. Each page brings its own words, but
 // for UNAVAILABLE below, which both pages' catalogs hold.
+import { ApiError, NetworkError } from './request.js';
 import { setLanguage, setText } from './strings.js';
 
 export const ICONS = '/static/icons';
@@ -41,6 +42,20 @@ export function showProblemPage(kind, problem, retry = null, values = undefined)
   setText(byId('problem-retry-label'), problem.retry || '');
   button.onclick = retry;
   showScreen('problem', 'problem-title', kind);
+}
+
+/**
+ * The problem page for an error of the API: its code's page in `codes`, else
+ * 'unavailable' or 'not_found' by its status; null for a refusal not foreseen
+ * there, and for any other error.
+ */
+export function apiProblem(error, codes) {
+  if (error instanceof NetworkError) return 'network';
+  if (!(error instanceof ApiError)) return null;
+  if (error.code in codes) return codes[error.code];
+  if (error.status >= 500) return 'unavailable';
+  if (error.status === 404) return 'not_found';
+  return null;
 }
 
 /** The page's whole address; its fragment leaves the address bar (and so the history) at once. */

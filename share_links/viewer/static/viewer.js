@@ -4,9 +4,9 @@
 // is for, why, and each document's details, all in this page's memory.
 // Every state of a link that cannot be opened gets its own plain page.
 import * as pde from '/static/crypto/pde-crypto.js';
-import { NetworkError, ShareError, openShare, shareStatus } from './api.js';
+import { ApiError, openShare, shareStatus } from './api.js';
 import { clearDocuments, showDocuments } from './documents.js';
-import { ICONS, UNAVAILABLE, VIEWER_ICONS, byId, showProblemPage, showScreen, startPage, takeLink } from './page.js';
+import { ICONS, UNAVAILABLE, VIEWER_ICONS, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from './page.js';
 import { language, onLanguageChange, setText, t } from './strings.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -118,14 +118,10 @@ function showProblem(kind, retry = null) {
 }
 
 function problemOf(error) {
-  if (error instanceof NetworkError) return 'network';
   if (error instanceof pde.CryptoError) return 'damaged';
-  if (error instanceof ShareError) {
-    if (error.code in SHARE_STATES) return SHARE_STATES[error.code];
-    if (error.status >= 500) return 'unavailable';
-    if (error.status === 404) return 'not_found';
-    return 'invalid';
-  }
+  const kind = apiProblem(error, SHARE_STATES);
+  if (kind) return kind;
+  if (error instanceof ApiError) return 'invalid';
   throw error;
 }
 
@@ -264,7 +260,7 @@ byId('pin-form').addEventListener('submit', async (event) => {
   try {
     await unlock(pin);
   } catch (error) {
-    if (error instanceof ShareError && error.code === 'share_wrong_access') {
+    if (error instanceof ApiError && error.code === 'share_wrong_access') {
       if (error.attemptsLeft === null) askPin('Wrong PIN. Check it with the person and try again.');
       else askPin('Wrong PIN. Attempts left: {count}.', { count: error.attemptsLeft });
     } else {
@@ -287,7 +283,7 @@ async function begin() {
     }
     await unlock('');
   } catch (error) {
-    if (error instanceof ShareError && error.code === 'share_wrong_access') {
+    if (error instanceof ApiError && error.code === 'share_wrong_access') {
       showProblem('invalid'); // no PIN: the fragment itself is wrong
     } else {
       showProblem(problemOf(error), begin);
