@@ -1,64 +1,16 @@
 // The JSON API of the wallet server (wallet/api/): one function per call,
 // with the session token from the page's state as a bearer token.
+import { apiRequest } from '/static/viewer/request.js';
 import { state } from './state.js';
+
+export { ApiError, NetworkError, isRetryable } from '/static/viewer/request.js';
 
 const API = '/api/v1';
 
-/** The server answered with an error; `code` is the API's stable code. */
-export class ApiError extends Error {
-  constructor(status, code, message, received = null) {
-    super(message || code);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.received = received;
-  }
-}
-
-/** The request never got an answer (network down, server unreachable). */
-export class NetworkError extends Error {
-  constructor() {
-    super('network');
-    this.name = 'NetworkError';
-  }
-}
-
-/** Errors worth trying again after a pause: nothing acknowledged was lost. */
-export function isRetryable(error) {
-  return error instanceof NetworkError || (error instanceof ApiError && error.status >= 502);
-}
-
-async function request(method, path, { json, body, token = state.token, keepalive = false } = {}) {
-  const headers = { 'PDE-Client': 'kiosk' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+function request(method, path, { token = state.token, ...options } = {}) {
   // The one place that says which view a call works in: absent, the normal view.
-  if (state.compartment) headers['PDE-Compartment'] = state.compartment.token;
-  const init = { method, headers, cache: 'no-store', credentials: 'omit', keepalive };
-  if (json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(json);
-  } else if (body !== undefined) {
-    headers['Content-Type'] = 'application/octet-stream';
-    init.body = body;
-  }
-  let response;
-  try {
-    response = await fetch(API + path, init);
-  } catch {
-    throw new NetworkError();
-  }
-  if (!response.ok) {
-    let code = 'http_error';
-    let message = '';
-    try {
-      ({ code, message } = (await response.json()).error);
-    } catch {
-      // not a JSON error body (a proxy's page): keep the generic code
-    }
-    const received = response.headers.get('PDE-Upload-Received');
-    throw new ApiError(response.status, code, message, received === null ? null : Number(received));
-  }
-  return response;
+  const headers = state.compartment ? { 'PDE-Compartment': state.compartment.token } : {};
+  return apiRequest(method, API + path, { client: 'kiosk', token, headers, ...options });
 }
 
 async function json(method, path, options) {
