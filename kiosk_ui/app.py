@@ -18,7 +18,7 @@ from kiosk_ui.i18n import LANGUAGES, load_translations
 from kiosk_ui.pages import KioskConfig, page_router
 from share_links.api import owner_router, viewer_api_router
 from share_links.openings import OpeningRecorder
-from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
+from share_links.viewer import PUBLIC_PAGE_TEMPLATES, VIEWER_DIR, VIEWER_DOMAIN, viewer_router
 from wallet.api import accounts, deposits, documents, recovery
 from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
@@ -103,7 +103,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     viewer_templates = Jinja2Templates(directory=VIEWER_DIR / "templates")
     app.include_router(viewer_router(viewer_templates, viewer_translations, LANGUAGES))
     deposit_translations = load_translations(DEPOSIT_DIR / "locales", domain=DEPOSIT_DOMAIN)
-    deposit_templates = Jinja2Templates(directory=DEPOSIT_DIR / "templates")
+    # The depositor page extends the public pages' skeleton (viewer/templates/public-page.html).
+    deposit_folders = [DEPOSIT_DIR / "templates", PUBLIC_PAGE_TEMPLATES]
+    deposit_templates = Jinja2Templates(directory=deposit_folders)
     app.include_router(deposit_router(deposit_templates, deposit_translations, LANGUAGES))
     app.include_router(page_router(TEMPLATES))
 

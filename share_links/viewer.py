@@ -28,6 +28,8 @@ from wallet.categories import CATEGORIES
 # templates/ (the page), static/ (served at /static/viewer), locales/ (catalogs "viewer.po")
 VIEWER_DIR = Path(__file__).parent / "viewer"
 VIEWER_DOMAIN = "viewer"
+# The skeleton every PublicPage's template extends ("public-page.html").
+PUBLIC_PAGE_TEMPLATES = VIEWER_DIR / "templates"
 
 LANGUAGE_TAG = re.compile(r"^\s*([A-Za-z]{1,8})(?:-[A-Za-z0-9]{1,8})*\s*$")
 
@@ -97,7 +99,8 @@ class PublicPage:
     """A page for people without an account, opened from a link: one template in
     `languages` (the first being the default) that carries every language's
     strings, so that it switches language without a reload (a reload would lose
-    the link's fragment, already taken out of the address bar)."""
+    the link's fragment, already taken out of the address bar). The template
+    extends "public-page.html": `templates` must search PUBLIC_PAGE_TEMPLATES."""
 
     def __init__(
         self,

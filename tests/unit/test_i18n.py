@@ -212,7 +212,8 @@ def deposit_catalog(code: str) -> dict[str, str]:
 def deposit_used_messages() -> set[str]:
     """Every message id the depositor page's template and scripts use, and the categories."""
     used = set(CATEGORY_LABELS.values())
-    for template in (DEPOSIT / "templates").rglob("*.html"):
+    skeleton = VIEWER / "templates" / "public-page.html"  # the public pages' common template
+    for template in [*(DEPOSIT / "templates").rglob("*.html"), skeleton]:
         used |= {m.group(2) for m in TEMPLATE_MESSAGE.finditer(template.read_text())}
     # The page's own scripts, and what it shares with the viewer (/static/viewer/page.js).
     for script in [*(DEPOSIT / "static").rglob("*.js"), VIEWER / "static" / "page.js"]:
