@@ -10,7 +10,7 @@ import { register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
-import { formatInvitation, moment } from './trustee-common.js';
+import { formatInvitation, isolate, moment } from './trustee-common.js';
 
 const unb64 = pde.b64uDecode;
 
@@ -62,7 +62,7 @@ function requestItem(request) {
   const box = el('input', { attrs: { type: 'checkbox', id: `trustee-confirm-${request.request_id}` } });
   const confirm = el('label', { className: 'check', attrs: { for: box.id } }, [
     box,
-    t('{name} asked me in person', { name: request.owner_handle }),
+    t('{name} asked me in person', { name: isolate(request.owner_handle) }),
   ]);
   const button = el('button', { className: 'btn btn-primary trustee-release', attrs: { type: 'button' } }, [
     icon('puzzle'),

@@ -11,7 +11,7 @@ import { go, register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
-import { parseInvitation, readQrFromPhoto } from './trustee-common.js';
+import { isolate, parseInvitation, readQrFromPhoto } from './trustee-common.js';
 
 const MAX_TRUSTEES = 16;
 const b64 = pde.b64uEncode;
@@ -41,7 +41,7 @@ function showChosen() {
     ...chosen.map((trustee, index) => {
       const remove = el('button', { className: 'btn btn-small', attrs: { type: 'button' } }, [
         icon('delete'),
-        t('Remove {name}', { name: trustee.handle }),
+        t('Remove {name}', { name: isolate(trustee.handle) }),
       ]);
       remove.addEventListener('click', () => {
         chosen.splice(index, 1);
@@ -235,7 +235,7 @@ function printedSheet(text, x, total) {
   const help = el('p', {
     className: 'sheet-warning',
     text: t('Keep this paper safe. Give this code only to {name}, in person, if they lost access to their wallet and ask you.', {
-      name: state.handle,
+      name: isolate(state.handle),
     }),
   });
   help.prepend(icon('warning'));
