@@ -34,7 +34,14 @@ REPORT = os.urandom(5 * 1024 * 1024)  # 5 MiB: five segments and more than one p
 CERTIFICATE = png(40, 24)
 PHONE = {"width": 390, "height": 760}
 # What no answer to the service may carry: the wallet's keys, boxes and listings.
-WALLET_FIELDS = {"metadata", "wrapped_key", "sealed_key", "label", "wrapped_master_key", "documents"}
+WALLET_FIELDS = {
+    "metadata",
+    "wrapped_key",
+    "sealed_key",
+    "label",
+    "wrapped_master_key",
+    "documents",
+}
 
 
 # The owner, at the kiosk ---------------------------------------------------------
@@ -179,7 +186,12 @@ def test_a_service_deposits_two_files_the_owner_accepts_one_and_rejects_the_othe
         expect(service.locator("html")).to_have_attribute("lang", lang)
         assert "#" not in service.url  # the fingerprint left the address bar
         # It can write, not read: nothing on its page lists or opens anything.
-        assert service.locator("#inbox-list, #document-list, [data-go], a[href]:not(.skip-link)").count() == 0
+        assert (
+            service.locator(
+                "#inbox-list, #document-list, [data-go], a[href]:not(.skip-link)"
+            ).count()
+            == 0
+        )
         service_sends(
             service,
             [
@@ -248,7 +260,9 @@ def test_a_service_deposits_two_files_the_owner_accepts_one_and_rejects_the_othe
         item = deposit_link_item(owner, deposit_id_of(revoked))
         item.locator(".deposit-revoke").click()
         item.locator(".deposit-revoke-yes").click()
-        expect(deposit_link_item(owner, deposit_id_of(revoked))).to_have_attribute("data-state", "revoked")
+        expect(deposit_link_item(owner, deposit_id_of(revoked))).to_have_attribute(
+            "data-state", "revoked"
+        )
         service_opens(service, revoked)
         expect(service.locator("body")).to_have_attribute("data-state", "closed")
 
@@ -264,7 +278,9 @@ def test_a_changed_fingerprint_gets_the_untrusted_page_and_nothing_is_sent(
         traffic = ServiceTraffic(service)
         service_opens(service, f"{link.split('#')[0]}#{other}")
         expect(service.locator("body")).to_have_attribute("data-state", "mismatch")
-        expect(service.locator("#problem-heading")).to_have_text("Ce lien n'est pas digne de confiance")
+        expect(service.locator("#problem-heading")).to_have_text(
+            "Ce lien n'est pas digne de confiance"
+        )
         assert [url for method, url in traffic.requests if method != "GET"] == []
         # Without its fragment, the link is incomplete: nothing asked of the wallet either.
         service_opens(service, link.split("#")[0])
@@ -275,7 +291,7 @@ def test_pde_deposit_into_a_kiosk_link_lands_in_the_inbox(
     browser: Browser, live_server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     letter = tmp_path / "courrier.txt"
-    letter.write_bytes("Votre dossier est complet.\n".encode())
+    letter.write_bytes(b"Votre dossier est complet.\n")
     with kiosk_page(browser) as owner:
         open_kiosk(owner, live_server, "fr", query="?idle=3600")
         create_wallet(owner)

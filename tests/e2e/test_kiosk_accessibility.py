@@ -223,7 +223,8 @@ def test_no_serious_or_critical_violation_on_the_deposit_screens_and_page(
         service_audit = AxeAudit(service, lang)
         service_opens(service, link)
         service.set_input_files(
-            "#deposit-files", files=[{"name": "carte.png", "mimeType": "image/png", "buffer": png()}]
+            "#deposit-files",
+            files=[{"name": "carte.png", "mimeType": "image/png", "buffer": png()}],
         )
         audit_service = service_audit.check
         audit_service("depositor page, a file chosen")

@@ -135,7 +135,8 @@ def test_the_deposit_screens_and_page_fit_and_are_photographed(
         shoot(page, folder, f"{lang}-21-deposit-links")
         service_opens(service, link)
         service.set_input_files(
-            "#deposit-files", files=[{"name": "attestation.png", "mimeType": "image/png", "buffer": png(64, 40)}]
+            "#deposit-files",
+            files=[{"name": "attestation.png", "mimeType": "image/png", "buffer": png(64, 40)}],
         )
         shoot(service, folder, f"{lang}-22-depositor-page")
         service.click("#deposit-send")
