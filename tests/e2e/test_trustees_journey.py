@@ -4,7 +4,7 @@ named by the invitation they show, and one printed share whose QR code reads
 back as its text), when someone asks to recover the wallet, then the owner sees
 a warning at their next login; (a) the owner says "this was me", one trustee
 releases their share, and the requester is told 2 shares are needed until they
-add the printed one, then chooses a new secret phrase and finds the document;
+add the printed one (read from a photo of its QR code), then chooses a new secret phrase and finds the document;
 (b) a request the owner stops gives the cancelled message even with enough
 shares. The server runs with no delay (PDE_RECOVERY_DELAY_HOURS=0)."""
 
@@ -220,7 +220,9 @@ def test_a_request_the_owner_confirms_opens_with_one_trustee_and_the_printed_sha
         expect(requester.locator("#request-open-error")).to_have_text(
             "2 parts sont nécessaires, vous en avez 1."
         )
-        requester.locator("#request-open-shares").fill(made.printed_share)
+        # The printed share, read from a photo of its QR code.
+        requester.set_input_files("#request-open-photo", str(made.printed_qr))
+        expect(requester.locator("#request-open-shares")).to_have_value(made.printed_share)
         requester.click("#request-open-submit")
         expect(requester.locator("#screen-new-passphrase")).to_be_visible(timeout=30_000)
         requester.locator("#new-passphrase-input").press_sequentially(NEW_PASSPHRASE)
