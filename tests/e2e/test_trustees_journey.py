@@ -4,9 +4,10 @@ named by the invitation they show, and one printed share whose QR code reads
 back as its text), when someone asks to recover the wallet, then the owner sees
 a warning at their next login; (a) the owner says "this was me", one trustee
 releases their share, and the requester is told 2 shares are needed until they
-add the printed one (read from a photo of its QR code), then chooses a new secret phrase and finds the document;
-(b) a request the owner stops gives the cancelled message even with enough
-shares. The server runs with no delay (PDE_RECOVERY_DELAY_HOURS=0)."""
+add the printed one (read from a photo of its QR code), then chooses a new
+secret phrase and finds the document; (b) a request the owner stops gives the
+cancelled message even with enough shares. The server runs with no delay
+(PDE_RECOVERY_DELAY_HOURS=0)."""
 
 from __future__ import annotations
 
