@@ -5,13 +5,14 @@
 import { deleteDepositLink, revokeDepositLink } from '../api.js';
 import { createDepositLink, depositLink, loadDepositLinks } from '../deposits.js';
 import { t } from '../i18n.js';
+import { LinkList, iconButton } from '../link-list.js';
 import { go, register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
 import { moment } from './share-ready.js';
 
 const form = byId('deposit-form');
-const list = byId('deposit-list');
+const links = new LinkList('deposit-links', 'deposit', byId('deposit-list'));
 let link = '';
 let copied = false;
 
@@ -21,10 +22,6 @@ const STATES = {
   revoked: ['revoke', () => t('Revoked: you took it back')],
   used_up: ['check', () => t('Used up: it took all its files')],
 };
-
-function button(className, iconName, label) {
-  return el('button', { className: `btn ${className}`, attrs: { type: 'button' } }, [icon(iconName), label]);
-}
 
 // Making a link ---------------------------------------------------------------
 
@@ -67,35 +64,10 @@ function facts(item) {
   return el('ul', { className: 'share-facts' }, lines.map((text) => el('li', { text })));
 }
 
-function confirmRevoke(item, row, revoke) {
-  const no = button('deposit-revoke-no', 'back', t('No, keep it'));
-  const yes = button('btn-danger deposit-revoke-yes', 'revoke', t('Yes, revoke it'));
-  const panel = el('div', { className: 'panel panel-danger', attrs: { role: 'group' } }, [
-    el('p', { text: t('Revoke this deposit link now? Nobody can send documents with it any more. What was already sent stays in your inbox.') }),
-    el('div', { className: 'actions' }, [no, yes]),
-  ]);
-  no.addEventListener('click', () => {
-    panel.remove();
-    revoke.focus();
-  });
-  yes.addEventListener('click', async () => {
-    try {
-      const revoked = await busy(yes, () => revokeDepositLink(item.deposit_id));
-      const fresh = linkItem({ ...revoked, record: item.record });
-      row.replaceWith(fresh);
-      fresh.querySelector('h3').focus();
-      notify(t('The deposit link is revoked.'));
-    } catch (error) {
-      notify(errorMessage(error));
-    }
-  });
-  return panel;
-}
-
 function actions(item, row) {
   const buttons = el('div', { className: 'actions' });
   if (item.state === 'active') {
-    const reveal = button('deposit-reveal', 'link', t('Show the link again'));
+    const reveal = iconButton('deposit-reveal', 'link', t('Show the link again'));
     reveal.addEventListener('click', async () => {
       try {
         await go('deposit-ready', { ...item, url: await depositLink(item.deposit_id) });
@@ -103,26 +75,17 @@ function actions(item, row) {
         notify(errorMessage(error));
       }
     });
-    const revoke = button('btn-danger deposit-revoke', 'revoke', t('Revoke now'));
-    revoke.addEventListener('click', () => {
-      if (!row.querySelector('.panel')) row.append(confirmRevoke(item, row, revoke));
-      row.querySelector('.deposit-revoke-no').focus();
+    const revoke = links.revokeButton(row, {
+      question: t('Revoke this deposit link now? Nobody can send documents with it any more. What was already sent stays in your inbox.'),
+      revoke: () => revokeDepositLink(item.deposit_id),
+      rowOf: (revoked) => linkItem({ ...revoked, record: item.record }),
+      done: t('The deposit link is revoked.'),
     });
     buttons.append(reveal, revoke);
   } else {
-    const remove = button('deposit-delete', 'delete', t('Delete'));
-    remove.addEventListener('click', async () => {
-      try {
-        await busy(remove, () => deleteDepositLink(item.deposit_id));
-        row.remove();
-        byId('deposit-links-empty').hidden = list.children.length > 0;
-        byId('deposit-links-title').focus();
-        notify(t('The deposit link is deleted.'));
-      } catch (error) {
-        notify(errorMessage(error));
-      }
-    });
-    buttons.append(remove);
+    buttons.append(
+      links.deleteButton(row, { remove: () => deleteDepositLink(item.deposit_id), done: t('The deposit link is deleted.') }),
+    );
   }
   return buttons;
 }
@@ -142,20 +105,9 @@ function linkItem(item) {
   return row;
 }
 
-register('deposit-links', async () => {
+register('deposit-links', () => {
   setError('deposit-error', '');
-  byId('deposit-links-loading').hidden = false;
-  byId('deposit-links-empty').hidden = true;
-  list.replaceChildren();
-  try {
-    const links = await loadDepositLinks();
-    list.replaceChildren(...links.map(linkItem));
-  } catch (error) {
-    notify(errorMessage(error));
-  } finally {
-    byId('deposit-links-loading').hidden = true;
-  }
-  byId('deposit-links-empty').hidden = list.children.length > 0;
+  return links.show(loadDepositLinks, linkItem);
 });
 
 // Handing a link over -----------------------------------------------------------

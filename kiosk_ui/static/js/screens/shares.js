@@ -5,13 +5,14 @@
 import { deleteShare, revokeShare } from '../api.js';
 import { categoryIcon, categoryOf } from '../categories.js';
 import { t } from '../i18n.js';
+import { LinkList, iconButton } from '../link-list.js';
 import { go, register } from '../nav.js';
 import { loadShares, shareLink } from '../sharing.js';
 import { state } from '../state.js';
-import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
+import { byId, el, icon } from '../ui.js';
 import { documentTitle, meetWith, moment } from './share-ready.js';
 
-const list = byId('share-list');
+const shares = new LinkList('shares', 'share', byId('share-list'));
 
 const STATES = {
   active: ['link', () => t('Active: it can be opened')],
@@ -27,10 +28,6 @@ const EVENTS = {
   locked: () => t('Locked: too many wrong PINs'),
   revoked: () => t('Revoked'),
 };
-
-function button(className, iconName, label) {
-  return el('button', { className: `btn ${className}`, attrs: { type: 'button' } }, [icon(iconName), label]);
-}
 
 /** When an ended share ended: revoked, expired, or its last event (locked, used up). */
 function endedAt(share) {
@@ -80,35 +77,10 @@ function log(share) {
   ]);
 }
 
-function confirmRevoke(share, item, revoke) {
-  const no = button('share-revoke-no', 'back', t('No, keep it'));
-  const yes = button('btn-danger share-revoke-yes', 'revoke', t('Yes, revoke it'));
-  const panel = el('div', { className: 'panel panel-danger', attrs: { role: 'group' } }, [
-    el('p', { text: t('Revoke this share now? The link stops working at once, even on a screen already open.') }),
-    el('div', { className: 'actions' }, [no, yes]),
-  ]);
-  no.addEventListener('click', () => {
-    panel.remove();
-    revoke.focus();
-  });
-  yes.addEventListener('click', async () => {
-    try {
-      const revoked = await busy(yes, () => revokeShare(share.share_id));
-      const fresh = shareItem({ ...revoked, record: share.record });
-      item.replaceWith(fresh);
-      fresh.querySelector('h2').focus();
-      notify(t('The share is revoked.'));
-    } catch (error) {
-      notify(errorMessage(error));
-    }
-  });
-  return panel;
-}
-
 function actions(share, item) {
   const row = el('div', { className: 'actions' });
   if (share.state === 'active' && share.record) {
-    const reveal = button('share-reveal', 'link', t('Show the link again'));
+    const reveal = iconButton('share-reveal', 'link', t('Show the link again'));
     reveal.addEventListener('click', () =>
       go('share-ready', {
         shareId: share.share_id,
@@ -124,31 +96,23 @@ function actions(share, item) {
   }
   const meetingIds = share.document_ids.filter((id) => state.documents.has(id));
   if (meetingIds.length) {
-    const meet = button('share-meeting', 'meeting', t('Meeting mode with these documents'));
+    const meet = iconButton('share-meeting', 'meeting', t('Meeting mode with these documents'));
     meet.addEventListener('click', () => meetWith(meet, meetingIds));
     row.append(meet);
   }
   if (share.state === 'active') {
-    const revoke = button('btn-danger share-revoke', 'revoke', t('Revoke now'));
-    revoke.addEventListener('click', () => {
-      if (!item.querySelector('.panel')) item.append(confirmRevoke(share, item, revoke));
-      item.querySelector('.share-revoke-no').focus();
-    });
-    row.append(revoke);
+    row.append(
+      shares.revokeButton(item, {
+        question: t('Revoke this share now? The link stops working at once, even on a screen already open.'),
+        revoke: () => revokeShare(share.share_id),
+        rowOf: (revoked) => shareItem({ ...revoked, record: share.record }),
+        done: t('The share is revoked.'),
+      }),
+    );
   } else {
-    const remove = button('share-delete', 'delete', t('Delete'));
-    remove.addEventListener('click', async () => {
-      try {
-        await busy(remove, () => deleteShare(share.share_id));
-        item.remove();
-        byId('shares-empty').hidden = list.children.length > 0;
-        byId('shares-title').focus();
-        notify(t('The share is deleted.'));
-      } catch (error) {
-        notify(errorMessage(error));
-      }
-    });
-    row.append(remove);
+    row.append(
+      shares.deleteButton(item, { remove: () => deleteShare(share.share_id), done: t('The share is deleted.') }),
+    );
   }
   return row;
 }
@@ -166,17 +130,4 @@ function shareItem(share) {
   return item;
 }
 
-register('shares', async () => {
-  byId('shares-loading').hidden = false;
-  byId('shares-empty').hidden = true;
-  list.replaceChildren();
-  try {
-    const shares = await loadShares();
-    list.replaceChildren(...shares.map(shareItem));
-  } catch (error) {
-    notify(errorMessage(error));
-  } finally {
-    byId('shares-loading').hidden = true;
-  }
-  byId('shares-empty').hidden = list.children.length > 0;
-});
+register('shares', () => shares.show(loadShares, shareItem));
