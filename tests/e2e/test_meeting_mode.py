@@ -36,7 +36,8 @@ MENU_FR = ["Ajouter un document", "Écrire mon histoire", "Mes partages", "Mon c
 
 def three_documents(page: Page) -> None:
     add_document(page, "carte.png", "image/png", png(64, 40), title=SHOWN[0], category="identity")
-    add_document(page, "lettre.txt", "text/plain", "Décision".encode(), title=SHOWN[1], category="cpas")
+    letter = "Décision".encode()
+    add_document(page, "lettre.txt", "text/plain", letter, title=SHOWN[1], category="cpas")
     add_document(page, "rapport.txt", "text/plain", b"Diagnostic", title=HIDDEN, category="health")
 
 
@@ -73,7 +74,8 @@ def tab_stops(page: Page, presses: int = 25) -> list[str]:
             page.evaluate(
                 """() => {
                   const e = document.activeElement;
-                  return [e.id, e.getAttribute('aria-label') || '', e.innerText || e.value || ''].join(' | ');
+                  const label = e.getAttribute('aria-label') || '';
+                  return [e.id, label, e.innerText || e.value || ''].join(' | ');
                 }"""
             )
         )
