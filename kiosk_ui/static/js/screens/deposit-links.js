@@ -6,15 +6,13 @@ import { deleteDepositLink, revokeDepositLink } from '../api.js';
 import { createDepositLink, depositLink, loadDepositLinks } from '../deposits.js';
 import { t } from '../i18n.js';
 import { LinkList, iconButton } from '../link-list.js';
+import { LinkSheet } from '../link-sheet.js';
 import { go, register } from '../nav.js';
-import { qrSvg } from '../qr.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
 import { moment } from './share-ready.js';
 
 const form = byId('deposit-form');
 const links = new LinkList('deposit-links', 'deposit', byId('deposit-list'));
-let link = '';
-let copied = false;
 
 const STATES = {
   active: ['link', () => t('Active: it takes documents')],
@@ -112,39 +110,13 @@ register('deposit-links', () => {
 
 // Handing a link over -----------------------------------------------------------
 
-function forget() {
-  // A copied link stays on a shared computer's clipboard: empty it when done.
-  if (copied) navigator.clipboard?.writeText('').catch(() => {});
-  copied = false;
-  link = '';
-  for (const id of ['deposit-link', 'deposit-sheet-label', 'deposit-sheet-expiry', 'deposit-sheet-files']) {
-    byId(id).textContent = '';
-  }
-  byId('deposit-qr').replaceChildren();
-}
-
-byId('deposit-copy').addEventListener('click', async () => {
-  try {
-    await navigator.clipboard.writeText(link);
-    copied = true;
-    notify(t('The link is copied.'));
-  } catch {
-    // no clipboard here: select the link so that it can be copied by hand
-    window.getSelection().selectAllChildren(byId('deposit-link'));
-    notify(t('Copy the selected link.'));
-  }
-});
-byId('deposit-print').addEventListener('click', () => window.print());
-byId('deposit-done').addEventListener('click', () => {
-  forget();
-  go('deposit-links');
+const sheet = new LinkSheet('deposit', {
+  clear: ['deposit-sheet-label', 'deposit-sheet-expiry', 'deposit-sheet-files'],
+  onDone: () => go('deposit-links'),
 });
 
 register('deposit-ready', (made) => {
-  forget();
-  link = made.url;
-  byId('deposit-qr').replaceChildren(qrSvg(link, t('QR code of the deposit link')));
-  byId('deposit-link').textContent = link;
+  sheet.show(made.url, t('QR code of the deposit link'));
   byId('deposit-sheet-label').textContent = made.record?.label || '—';
   byId('deposit-sheet-expiry').textContent = moment(made.expires_at);
   byId('deposit-sheet-files').textContent = String(made.max_files - made.files);

@@ -3,8 +3,8 @@
 // share sheet (the PIN goes on paper only when the owner ticks it). Shown right
 // after a share is made, and again from "My shares".
 import { language, t } from '../i18n.js';
+import { LinkSheet } from '../link-sheet.js';
 import { go, register } from '../nav.js';
-import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
 
@@ -14,8 +14,6 @@ export const moment = (iso) => MOMENT.format(new Date(/[zZ]|[+-]\d\d:\d\d$/.test
 
 const pinBox = byId('share-pin-box');
 const printPin = byId('share-print-pin');
-let link = '';
-let copied = false;
 /** The documents of the share on show, for "Meeting mode with these documents". */
 let documentIds = [];
 
@@ -24,36 +22,13 @@ export function documentTitle(id) {
   return state.documents.get(id)?.metadata.title || t('A document no longer in your wallet');
 }
 
-function forget() {
-  // A copied link stays on a shared computer's clipboard: empty it when done.
-  if (copied) navigator.clipboard?.writeText('').catch(() => {});
-  copied = false;
-  link = '';
-  for (const id of ['share-link', 'share-pin-big', 'share-sheet-recipient', 'share-sheet-purpose']) {
-    byId(id).textContent = '';
-  }
-  byId('share-qr').replaceChildren();
-  byId('share-sheet-documents').replaceChildren();
-}
-
-byId('share-copy').addEventListener('click', async () => {
-  try {
-    await navigator.clipboard.writeText(link);
-    copied = true;
-    notify(t('The link is copied.'));
-  } catch {
-    // no clipboard here: select the link so that it can be copied by hand
-    window.getSelection().selectAllChildren(byId('share-link'));
-    notify(t('Copy the selected link.'));
-  }
+const sheet = new LinkSheet('share', {
+  clear: ['share-pin-big', 'share-sheet-recipient', 'share-sheet-purpose', 'share-sheet-documents'],
+  onDone: () => go('shares'),
 });
+
 printPin.addEventListener('change', () => {
   pinBox.classList.toggle('print-hide', !printPin.checked);
-});
-byId('share-print').addEventListener('click', () => window.print());
-byId('share-done').addEventListener('click', () => {
-  forget();
-  go('shares');
 });
 
 /** Start meeting mode (screens/meeting.js, loaded on first use) with `ids`; true once started. */
@@ -71,14 +46,11 @@ export async function meetWith(button, ids) {
 byId('share-meeting').addEventListener('click', async (event) => {
   const ids = documentIds;
   const started = await meetWith(event.currentTarget, ids);
-  if (started) forget(); // nor the link, nor the clipboard keep it
+  if (started) sheet.forget(); // nor the link, nor the clipboard keep it
 });
 
 register('share-ready', (share) => {
-  forget();
-  link = share.link;
-  byId('share-qr').replaceChildren(qrSvg(link, t('QR code of the share link')));
-  byId('share-link').textContent = link;
+  sheet.show(share.link, t('QR code of the share link'));
   byId('share-sheet-recipient').textContent = share.recipient || '—';
   byId('share-sheet-purpose').textContent = share.purpose || '—';
   byId('share-sheet-expiry').textContent = moment(share.expiresAt);
