@@ -665,9 +665,9 @@ PAGES = {
     ("GET", "/{lang}"),
     ("GET", "/{lang}/"),
     ("GET", "/s"),
-    ("GET", "/s/{share_id:path}"),
+    ("GET", "/s/{link_id:path}"),
     ("GET", "/d"),  # the depositor's page: the same for every link, like the viewer's
-    ("GET", "/d/{deposit_id:path}"),
+    ("GET", "/d/{link_id:path}"),
     ("GET", "/openapi.json"),
     ("MOUNT", "/static"),
     ("MOUNT", "/static/crypto"),
