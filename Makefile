@@ -13,9 +13,10 @@ run: setup ## set up and serve PDE on its embedded defaults at http://127.0.0.1:
 	$(BIN)/pde migrate
 	$(BIN)/pde serve
 
+# Three workers on two cores: browser and server-subprocess tests spend much of their time waiting.
 test: setup system-deps $(S3_VENV)/bin/ministack ## set up and run the whole test suite
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 3 --dist loadfile
 
 setup: $(BIN)/pde
 
