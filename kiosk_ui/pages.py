@@ -12,26 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from kiosk_ui.i18n import LANGUAGES, LANGUAGES_BY_CODE, CatalogTranslations
+from share_links.viewer import CATEGORY_LABELS  # one table of category labels for every page
 from wallet.categories import CATEGORIES
 
 DEFAULT_IDLE_SECONDS = 180
 IDLE_WARNING_SECONDS = 30
 UPLOAD_PART_BYTES = 4 << 20
-
-# The pictogram and the (translatable) label of each document category of DESIGN §1.
-CATEGORY_LABELS: dict[str, str] = {
-    "identity": "Identity and residence",
-    "social": "Social reports and rights",
-    "steps": "Steps and requests",
-    "cpas": "CPAS letters",
-    "health": "Health",
-    "work": "Work, training and diplomas",
-    "children": "Children",
-    "leisure": "Leisure and clubs",
-    "story": "My story",
-    "other": "Other",
-}
-assert set(CATEGORY_LABELS) == set(CATEGORIES)
 
 
 @dataclass(frozen=True)
