@@ -70,9 +70,25 @@ class LiveServer:
         self._socket.close()
 
 
+# Every browser test registers from 127.0.0.1: the per-address limits are for people,
+# not for a test run (tests of the limits themselves run their own servers).
+GENEROUS_LIMITS = {
+    "registrations_per_client_per_hour": 10_000,
+    "login_attempts_per_client": 10_000,
+    "share_opens_per_client_per_minute": 100_000,
+    "deposits_per_client_per_hour": 10_000,
+    "recovery_requests_per_client_per_hour": 10_000,
+}
+
+
+def server_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings of a browser-test server: its own data folder, generous address limits."""
+    return Settings(data_dir=data_dir, **(GENEROUS_LIMITS | overrides))  # type: ignore[arg-type]
+
+
 def start_live_server(data_dir: Path) -> LiveServer:
     """Start a server whose database and blobs live under `data_dir`; the caller stops it."""
-    settings = Settings(data_dir=data_dir)
+    settings = server_settings(data_dir)
     migrate(settings.sqlalchemy_url)
     server = LiveServer(settings)
     server.start()

@@ -21,12 +21,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, server_settings
 from tests.e2e.kiosk_steps import PASSPHRASE, add_document, create_wallet, kiosk_page, open_kiosk
 from tests.e2e.test_kiosk_accessibility import blocking_violations, describe
 from wallet.client import PdeClient
 from wallet.db import migrate
-from wallet.settings import Settings
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +37,7 @@ LANGUAGES = ["fr", "ar"]
 @pytest.fixture(scope="module")
 def downloads_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second server, for a deployment used from people's own phones: kiosk_downloads=True."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("pde-downloads"), kiosk_downloads=True)
+    settings = server_settings(tmp_path_factory.mktemp("pde-downloads"), kiosk_downloads=True)
     migrate(settings.sqlalchemy_url)
     server = LiveServer(settings)
     server.start()
@@ -290,7 +289,7 @@ def test_download_is_offered_where_the_deployment_allows_it_and_gives_the_same_b
         ):
             page.click(f".document:has-text('{title}')")
             expect(page.locator("#view-download")).to_be_visible()
-            with page.expect_download() as waiting:
+            with page.expect_download(timeout=60_000) as waiting:
                 page.click("#view-download")
             download = waiting.value
             assert download.suggested_filename == name

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, server_settings
 from tests.e2e.kiosk_steps import (
     PASSPHRASE,
     create_wallet,
@@ -35,7 +35,6 @@ from tests.e2e.kiosk_steps import (
 )
 from wallet.client import PdeClient
 from wallet.db import migrate
-from wallet.settings import Settings
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +45,7 @@ DOCUMENT_TITLE = "Carte d'identité"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """This module's server: recovery requests open at once."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("pde-trustees"), recovery_delay_hours=0)
+    settings = server_settings(tmp_path_factory.mktemp("pde-trustees"), recovery_delay_hours=0)
     migrate(settings.sqlalchemy_url)
     server = LiveServer(settings)
     server.start()
