@@ -289,7 +289,7 @@ def test_download_is_offered_where_the_deployment_allows_it_and_gives_the_same_b
         ):
             page.click(f".document:has-text('{title}')")
             expect(page.locator("#view-download")).to_be_visible()
-            with page.expect_download(timeout=60_000) as waiting:
+            with page.expect_download() as waiting:
                 page.click("#view-download")
             download = waiting.value
             assert download.suggested_filename == name

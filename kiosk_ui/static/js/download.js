@@ -7,6 +7,7 @@ import { state } from './state.js';
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f/\\:*?"<>|\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
 const MAX_STEM = 80; // characters
+const REVOKE_AFTER_MS = 60_000;
 const EXTENSIONS = {
   'application/pdf': 'pdf',
   'image/jpeg': 'jpg',
@@ -41,7 +42,8 @@ export function downloadName(metadata) {
 
 /**
  * Give `blob` to the browser as a download named `fileName`, through an
- * object URL revoked as soon as the download has started.
+ * object URL revoked a while later: revoked at once, a busy terminal's browser
+ * may not have read it yet and drops the download. A wipe revokes it sooner.
  */
 export function saveBlob(blob, fileName) {
   const url = URL.createObjectURL(blob);
@@ -56,5 +58,5 @@ export function saveBlob(blob, fileName) {
   setTimeout(() => {
     URL.revokeObjectURL(url);
     state.objectUrls.delete(url);
-  }, 0);
+  }, REVOKE_AFTER_MS);
 }
