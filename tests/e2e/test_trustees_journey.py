@@ -33,6 +33,7 @@ from tests.e2e.kiosk_steps import (
     open_kiosk,
     png,
 )
+from tests.needs import missing
 from wallet.client import PdeClient
 from wallet.db import migrate
 
@@ -193,8 +194,9 @@ def owner(
     yield made, [handle for handle, _ in trustees]
 
 
-@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg is missing")
 def test_the_printed_share_qr_code_reads_back_as_its_text(owner: tuple[Owner, list[str]]) -> None:
+    if shutil.which("zbarimg") is None:
+        missing("zbarimg is missing (apt-get install -y zbar-tools)")
     made, _ = owner
     assert zbar(made.printed_qr) == made.printed_share
 
