@@ -31,9 +31,9 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pde.settings import Settings  # noqa: E402
 from tests.e2e.conftest import launch_chromium  # noqa: E402
 from wallet.db import migrate  # noqa: E402
-from wallet.settings import Settings  # noqa: E402
 
 GOAL_MB_S = 100
 
@@ -78,14 +78,14 @@ async ({ mib, repeat }) => {
 
 @contextmanager
 def running_server() -> Iterator[str]:
-    """`kiosk_ui.app:create_app()` under uvicorn in a child process, on a socket bound
+    """`pde.app:create_app()` under uvicorn in a child process, on a socket bound
     here, with a freshly migrated database in a temporary folder."""
     data_dir = tempfile.TemporaryDirectory(prefix="pde-bench-")
     migrate(Settings(data_dir=Path(data_dir.name)).sqlalchemy_url)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    command = [sys.executable, "-m", "uvicorn", "kiosk_ui.app:create_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", "pde.app:create_app", "--factory"]
     command += ["--fd", str(sock.fileno()), "--log-level", "warning"]
     env = os.environ | {"PDE_DATA_DIR": data_dir.name}
     server = subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=[sock.fileno()])

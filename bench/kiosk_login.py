@@ -31,11 +31,11 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from client import PdeClient  # noqa: E402
 from tests.e2e.conftest import launch_chromium  # noqa: E402
 from tests.e2e.kiosk_steps import KIOSK_VIEWPORT, PASSPHRASE  # noqa: E402
 from tests.e2e.test_kiosk_weight import BUDGET_BYTES, first_visit  # noqa: E402
 from tests.server import live_server  # noqa: E402
-from wallet.client import PdeClient  # noqa: E402
 
 GOAL_S = 1.0
 CATEGORIES = ("identity", "social", "steps", "cpas", "health", "work", "children", "other")

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
+from client import PdeClient
 from crypto import b64u_encode, encrypt_stream, new_id, new_key
 from tests.server import LiveServer, live_server, s3_env
 from tests.storage.s3server import S3Server
-from wallet.client import PdeClient
 
 MIB = 1 << 20
 PART = 16 * MIB

@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
+from client import PdeClient
+from client.shares import create_share
 from crypto import b64u_encode, derive_share_keys, parse_share_link
-from share_links.client import create_share
 from tests.pg import temporary_database
 from tests.server import live_server
-from wallet.client import PdeClient
 
 NO_LIMITS = {
     "PDE_SHARE_OPENS_PER_CLIENT_PER_MINUTE": "100000000",

@@ -22,6 +22,7 @@ from share_links.errors import (
     ShareViewExpired,
     ShareWrongAccess,
 )
+from share_links.models import Share
 from share_links.openings import OpeningRecorder
 from share_links.schemas import (
     OpenedDocumentResponse,
@@ -32,6 +33,7 @@ from share_links.schemas import (
     ShareResponse,
     ShareStatusResponse,
 )
+from share_links.settings import ShareSettings
 from wallet.api.deps import ClientKey, CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import CIPHERTEXT_RESPONSES, RangeHeader, ciphertext_response
 from wallet.api.errors import error_responses
@@ -45,7 +47,6 @@ from wallet.errors import (
     RateLimited,
     StorageUnavailable,
 )
-from wallet.models import Share
 
 owner_router = APIRouter(prefix="/api/v1/shares", tags=["shares"])
 viewer_api_router = APIRouter(prefix="/api/v1/s", tags=["share viewer"])
@@ -53,6 +54,17 @@ viewer_api_router = APIRouter(prefix="/api/v1/s", tags=["share viewer"])
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
 STATES = (ShareNotFound, ShareExpired, ShareRevoked, ShareUsedUp, ShareLocked)
 _view_bearer = HTTPBearer(auto_error=False, description="view token from opening the share")
+
+
+def share_settings(runtime: RuntimeDep) -> ShareSettings:
+    """The share links' settings, part of the app's (pde.settings.Settings)."""
+    settings = runtime.settings
+    if not isinstance(settings, ShareSettings):
+        raise TypeError("PDE's app needs pde.settings.Settings, which holds ShareSettings")
+    return settings
+
+
+SettingsDep = Annotated[ShareSettings, Depends(share_settings)]
 
 
 def share_response(share: Share) -> ShareResponse:
@@ -82,6 +94,7 @@ def create_share(
     db: DbDep,
     account: CurrentWallet,
     runtime: RuntimeDep,
+    settings: SettingsDep,
     compartment: CompartmentTag,
 ) -> ShareResponse:
     """Store a share the owner's client prepared: wrapped keys, sealed metadata,
@@ -99,7 +112,7 @@ def create_share(
         ],
         compartment_tag=compartment,
     )
-    share = service.create_share(db, runtime.settings, runtime.limiter, account, new)
+    share = service.create_share(db, settings, runtime.limiter, account, new)
     db.commit()
     return share_response(share)
 
@@ -165,13 +178,14 @@ def open_share(
     body: ShareOpenRequest,
     db: DbDep,
     runtime: RuntimeDep,
+    settings: SettingsDep,
     client: ClientKey,
     request: Request,
 ) -> ShareOpenResponse:
     """Show the access token derived from the link (and PIN); counts one opening."""
     recorder: OpeningRecorder = request.app.state.share_openings
     outcome = service.open_share(
-        db, runtime.settings, runtime.limiter, client, share_id, body.access_token, recorder
+        db, settings, runtime.limiter, client, share_id, body.access_token, recorder
     )
     db.commit()  # a wrong try is counted even though it is refused
     if not isinstance(outcome, service.OpenedShare):
@@ -198,12 +212,12 @@ def open_share(
 def viewed_share(
     share_id: str,
     db: DbDep,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_view_bearer)],
 ) -> Share:
     """The share behind the viewer's token, checked again on every request."""
     token = credentials.credentials if credentials else None
-    return service.authorize_view(db, runtime.settings, share_id, token)
+    return service.authorize_view(db, settings, share_id, token)
 
 
 @viewer_api_router.get(

@@ -18,8 +18,8 @@ from datetime import datetime
 from sqlalchemy import Table, and_, or_
 from sqlalchemy.orm import Session, sessionmaker
 
+from share_links.models import Share, ShareEvent
 from wallet.clock import now
-from wallet.models import Share, ShareEvent
 
 OPENED = "opened"
 BATCH_MAX = 256

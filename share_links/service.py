@@ -29,13 +29,14 @@ from share_links.errors import (
     ShareViewExpired,
     ShareWrongAccess,
 )
+from share_links.models import Share, ShareDocument, ShareEvent
 from share_links.openings import OpeningRecorder, count_opening
+from share_links.settings import ShareSettings
 from wallet.clock import now
 from wallet.errors import AlreadyExists, InvalidRequest, NotFound, WalletError
-from wallet.models import Account, Document, Share, ShareDocument, ShareEvent
+from wallet.models import Account, Document
 from wallet.ratelimit import RateLimiter
 from wallet.services.documents import READY, in_compartment
-from wallet.settings import Settings
 
 MIN_EXPIRY = timedelta(hours=1)
 MAX_OPENS = 1000
@@ -121,7 +122,7 @@ def _log(db: Session, share: Share, event: str, moment: datetime | None = None) 
 # The owner's side ---------------------------------------------------------
 
 
-def _check_new_share(db: Session, settings: Settings, account: Account, new: NewShare) -> None:
+def _check_new_share(db: Session, settings: ShareSettings, account: Account, new: NewShare) -> None:
     if not MIN_EXPIRY <= new.expires_in <= timedelta(days=settings.share_max_days):
         raise InvalidRequest(f"A share lasts from 1 hour to {settings.share_max_days} days.")
     if new.max_opens is not None and not 1 <= new.max_opens <= MAX_OPENS:
@@ -146,7 +147,7 @@ def _check_new_share(db: Session, settings: Settings, account: Account, new: New
 
 
 def create_share(
-    db: Session, settings: Settings, limiter: RateLimiter, account: Account, new: NewShare
+    db: Session, settings: ShareSettings, limiter: RateLimiter, account: Account, new: NewShare
 ) -> Share:
     """Store a share of `account`'s ready documents, after every limit is checked."""
     limiter.check("share-create", account.id, settings.shares_per_hour, 3600)
@@ -243,7 +244,7 @@ def openable_share(db: Session, share_id: str) -> Share:
     return share
 
 
-def _wrong_access(db: Session, settings: Settings, share: Share) -> WalletError:
+def _wrong_access(db: Session, settings: ShareSettings, share: Share) -> WalletError:
     """Count a wrong token; lock at the limit. Returns the error to answer with once
     the caller has committed the count."""
     db.execute(
@@ -263,19 +264,19 @@ def _wrong_access(db: Session, settings: Settings, share: Share) -> WalletError:
     return ShareLocked()
 
 
-def view_token(settings: Settings, share_id: str, expires_at: datetime) -> str:
+def view_token(settings: ShareSettings, share_id: str, expires_at: datetime) -> str:
     """A viewer's token: its expiry, signed with the server's key for this share.
     Nothing is stored; revocation and expiry are checked on the share itself."""
     expires = str(int(expires_at.timestamp()))
     return f"{expires}.{b64u_encode(_view_signature(settings, share_id, expires))}"
 
 
-def _view_signature(settings: Settings, share_id: str, expires: str) -> bytes:
+def _view_signature(settings: ShareSettings, share_id: str, expires: str) -> bytes:
     message = f"pde/v1/share-view\x00{share_id}\x00{expires}".encode()
     return hmac.new(settings.share_view_key, message, hashlib.sha256).digest()
 
 
-def _view_token_valid(settings: Settings, share_id: str, token: str) -> bool:
+def _view_token_valid(settings: ShareSettings, share_id: str, token: str) -> bool:
     expires, _, signature = token.partition(".")
     if not expires.isdigit() or len(expires) > 12 or int(expires) <= now().timestamp():
         return False
@@ -288,7 +289,7 @@ def _view_token_valid(settings: Settings, share_id: str, token: str) -> bool:
 
 def open_share(
     db: Session,
-    settings: Settings,
+    settings: ShareSettings,
     limiter: RateLimiter,
     client: str,
     share_id: str,
@@ -340,7 +341,7 @@ def shared_documents(db: Session, share_id: str) -> list[OpenedDocument]:
     return [OpenedDocument(*row) for row in db.execute(query)]
 
 
-def authorize_view(db: Session, settings: Settings, share_id: str, token: str | None) -> Share:
+def authorize_view(db: Session, settings: ShareSettings, share_id: str, token: str | None) -> Share:
     """The share behind a viewer's token. Revocation and expiry end every view at
     once; a share used up or locked since stays readable by views already open."""
     share = _public_share(db, share_id)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from client import PdeClient
 from tests.pg import temporary_database
 from tests.server import LiveServer, live_server, s3_env
 from tests.storage.s3server import S3Server, require_ministack
-from wallet.client import PdeClient
 
 BACKENDS = ["sqlite-local", "postgres-s3"]
 FAST_ENV = {  # test servers: generous limits so one test's logins do not lock another's

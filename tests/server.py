@@ -24,7 +24,7 @@ from tests.storage.s3server import S3Server, free_port
 from wallet.db import migrate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PDE = [sys.executable, "-m", "wallet.cli"]
+PDE = [sys.executable, "-m", "pde.cli"]
 START_TIMEOUT = 90.0  # generous: CI machines are shared and imports are slow under load
 
 

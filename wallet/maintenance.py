@@ -1,44 +1,53 @@
 """Housekeeping the server runs at start and then every hour: abandoned
-uploads, ended sessions, shares that ended more than 90 days ago (their
-owner's log with them) and recovery requests opened more than 90 days ago
-(with the shares released to them) are removed."""
+uploads, ended sessions and recovery requests opened more than 90 days ago
+(with the shares released to them) are removed. Packages above add their own
+tasks (share_links.maintenance), which `create_app` passes in: the core never
+imports them."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from datetime import timedelta
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_
+from sqlalchemy.orm import Session
 
 from wallet.clock import now
-from wallet.models import AuthSession, RecoveryRequest, Share
+from wallet.models import AuthSession, RecoveryRequest
 from wallet.runtime import Runtime
 from wallet.services.uploads import purge_abandoned_uploads
 
 log = logging.getLogger("pde.maintenance")
 INTERVAL_SECONDS = 3600
-ENDED_SHARES_KEPT = timedelta(days=90)  # also recovery requests, counted from opening
+ENDED_KEPT = timedelta(days=90)  # ended shares and recovery requests, then they go
+
+# A package's housekeeping: given a session and the time now, delete what has ended.
+HousekeepingTask = Callable[[Session, datetime], None]
 
 
-def run_once(runtime: Runtime) -> None:
-    """One round of housekeeping; failures are logged and retried next round."""
+def _purge_ended_sessions_and_requests(db: Session, runtime: Runtime, at: datetime) -> None:
+    idle_cutoff = at - timedelta(minutes=runtime.settings.session_idle_minutes)
+    db.execute(
+        delete(AuthSession).where(
+            or_(AuthSession.expires_at <= at, AuthSession.last_seen_at <= idle_cutoff)
+        )
+    )
+    db.execute(delete(RecoveryRequest).where(RecoveryRequest.opens_at <= at - ENDED_KEPT))
+
+
+def run_once(runtime: Runtime, tasks: Sequence[HousekeepingTask] = ()) -> None:
+    """One round of housekeeping, the core's and `tasks`; failures are logged and
+    retried next round."""
     try:
         with runtime.db() as db:
             purged = purge_abandoned_uploads(db, runtime.blobs, runtime.settings)
-            idle_cutoff = now() - timedelta(minutes=runtime.settings.session_idle_minutes)
-            db.execute(
-                delete(AuthSession).where(
-                    or_(AuthSession.expires_at <= now(), AuthSession.last_seen_at <= idle_cutoff)
-                )
-            )
-            long_ago = now() - ENDED_SHARES_KEPT
-            db.execute(
-                delete(Share).where(or_(Share.expires_at <= long_ago, Share.revoked_at <= long_ago))
-            )
-            db.execute(delete(RecoveryRequest).where(RecoveryRequest.opens_at <= long_ago))
+            at = now()
+            _purge_ended_sessions_and_requests(db, runtime, at)
+            for task in tasks:
+                task(db, at)
             db.commit()
         if purged:
             log.info("discarded %d abandoned uploads", purged)
@@ -47,12 +56,14 @@ def run_once(runtime: Runtime) -> None:
 
 
 @contextlib.asynccontextmanager
-async def housekeeping(runtime: Runtime) -> AsyncIterator[None]:
+async def housekeeping(
+    runtime: Runtime, tasks: Sequence[HousekeepingTask] = ()
+) -> AsyncIterator[None]:
     """Run `run_once` now and every hour while the application lives."""
 
     async def loop() -> None:
         while True:
-            await asyncio.to_thread(run_once, runtime)
+            await asyncio.to_thread(run_once, runtime, tasks)
             await asyncio.sleep(INTERVAL_SECONDS)
 
     task = asyncio.create_task(loop())

@@ -165,69 +165,6 @@ class UploadPart(Base):
     document: Mapped[Document] = relationship(back_populates="parts")
 
 
-class Share(Base):
-    """A share link's server side: what it may open, until when, how often. The
-    server keeps SHA-256 of the access token; recipient and purpose are sealed
-    (`info_box` for the worker, `owner_record` for the owner)."""
-
-    __tablename__ = "shares"
-
-    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
-    account_id: Mapped[str] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
-    )
-    access_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
-    pin: Mapped[bool] = mapped_column(Boolean)
-    info_box: Mapped[bytes] = mapped_column(LargeBinary)
-    owner_record: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    max_opens: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    compartment_tag: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
-    opens: Mapped[int] = mapped_column(Integer, default=0)
-    wrong_accesses: Mapped[int] = mapped_column(Integer, default=0)
-    locked: Mapped[bool] = mapped_column(Boolean, default=False)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-    documents: Mapped[list[ShareDocument]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, order_by="ShareDocument.position"
-    )
-    events: Mapped[list[ShareEvent]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, order_by="ShareEvent.id"
-    )
-
-
-class ShareDocument(Base):
-    """One document in a share: its key wrapped for the share, and only the metadata
-    fields the owner chose, sealed for the share. Goes away with the document."""
-
-    __tablename__ = "share_documents"
-
-    share_id: Mapped[str] = mapped_column(
-        ForeignKey("shares.id", ondelete="CASCADE"), primary_key=True
-    )
-    document_id: Mapped[str] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary(128))
-    metadata_box: Mapped[bytes] = mapped_column(LargeBinary)
-
-    document: Mapped[Document] = relationship()
-
-
-class ShareEvent(Base):
-    """The share's access log, for its owner: what happened and when. No address,
-    no browser, nothing about who."""
-
-    __tablename__ = "share_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    share_id: Mapped[str] = mapped_column(ForeignKey("shares.id", ondelete="CASCADE"), index=True)
-    event: Mapped[str] = mapped_column(String(16))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
 class DepositLink(Base):
     """A write-only door into a wallet: whoever holds the link can add files sealed
     to the wallet's public key, until it expires or its count is used, and can

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from wallet.db import check_migrated, make_engine, session_factory
 from wallet.ratelimit import RateLimiter
 from wallet.services.uploads import RunningHashes
-from wallet.settings import Settings
+from wallet.settings import WalletSettings
 from wallet.storage.base import BlobStore
 from wallet.storage.local import LocalBlobStore
 
 
-def open_blob_store(settings: Settings) -> BlobStore:
+def open_blob_store(settings: WalletSettings) -> BlobStore:
     """The blob store chosen by `PDE_BLOB_BACKEND`."""
     if settings.blob_backend == "s3":
         from wallet.storage.s3 import S3BlobStore
@@ -38,7 +38,7 @@ def open_blob_store(settings: Settings) -> BlobStore:
 class Runtime:
     """The server's long-lived parts, shared by every request."""
 
-    settings: Settings
+    settings: WalletSettings
     engine: Engine
     db: sessionmaker[Session]
     blobs: BlobStore
@@ -46,7 +46,7 @@ class Runtime:
     hashes: RunningHashes = field(default_factory=RunningHashes)
 
     @classmethod
-    def start(cls, settings: Settings) -> Runtime:
+    def start(cls, settings: WalletSettings) -> Runtime:
         """Check the settings and the schema, open the stores."""
         settings.check_production()
         engine = make_engine(settings.sqlalchemy_url)

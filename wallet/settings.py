@@ -1,15 +1,13 @@
-"""One typed settings object, read from `PDE_*` environment variables.
+"""The server core's typed settings, read from `PDE_*` environment variables.
 
 Embedded defaults run PDE on one machine with nothing else installed: SQLite
 and a local blob folder under `PDE_DATA_DIR`. With `PDE_ENVIRONMENT=production`
-`Settings.check_production` refuses values that would be unsafe there.
+`WalletSettings.check_production` refuses values that would be unsafe there.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -24,8 +22,9 @@ class UnsafeSettings(RuntimeError):
     """A production deployment was configured with a value that would put wallets at risk."""
 
 
-class Settings(BaseSettings):
-    """Everything PDE can be configured with; docs/deployment.md explains each."""
+class WalletSettings(BaseSettings):
+    """The server core's settings; each package above adds its own (share_links.settings),
+    and pde.settings.Settings is all of them. docs/deployment.md explains each."""
 
     model_config = SettingsConfigDict(env_prefix="PDE_", extra="ignore")
 
@@ -67,14 +66,6 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1)
     registrations_per_client_per_hour: int = Field(default=20, ge=1)
 
-    shares_per_wallet: int = Field(default=200, ge=1)
-    shares_per_hour: int = Field(default=60, ge=1)
-    documents_per_share: int = Field(default=50, ge=1)
-    share_max_days: int = Field(default=30, ge=1, le=365)
-    share_wrong_access_limit: int = Field(default=5, ge=1, le=20)
-    share_opens_per_client_per_minute: int = Field(default=30, ge=1)
-    share_view_minutes: int = Field(default=60, ge=1)
-
     deposit_links_per_wallet: int = Field(default=50, ge=1)
     deposit_files_per_link: int = Field(default=100, ge=1)
     deposit_max_days: int = Field(default=30, ge=1, le=365)
@@ -88,11 +79,6 @@ class Settings(BaseSettings):
         """The key of the fake salts; random per process when no secret is configured."""
         configured = self.server_secret.get_secret_value()
         return configured.encode() if configured else secrets.token_bytes(32)
-
-    @functools.cached_property
-    def share_view_key(self) -> bytes:
-        """The key that signs share viewer tokens (derived from the same secret)."""
-        return hmac.new(self.fake_salt_key, b"pde/v1/share-view-token", hashlib.sha256).digest()
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -1,7 +1,7 @@
 """Helpers of the deposit tests: a raw-HTTP wallet that holds a real X25519
 deposit key pair (so its inbox can be opened here), deposit links made as the
 owner's client would, files sealed and uploaded as a depositor's client would
-(with `crypto`, not `wallet.deposit_client`, so tests can send what it never
+(with `crypto`, not `client.deposits`, so tests can send what it never
 would), and a look at (or a change to) what the server stored.
 
 Changing the stored expiry is how the tests reach "expired" without sleeping."""

@@ -24,10 +24,10 @@ from crypto import (
     wrap_document_key_for_share,
 )
 from crypto.share import SHARE_SECRET_BYTES, ShareKeys, access_token_hash
+from share_links.models import Share
 from tests.api.support import API, RawWallet, SealedDocument, stored_rows
 from tests.server import LiveServer
 from wallet.clock import now
-from wallet.models import Share
 
 WEEK = 7 * 86400
 

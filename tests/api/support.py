@@ -32,10 +32,10 @@ from crypto import (
     wrap_document_key,
 )
 from crypto.primitives import random_bytes
+from pde.settings import Settings
 from tests.server import LiveServer
 from wallet.db import make_engine, session_factory
 from wallet.runtime import open_blob_store
-from wallet.settings import Settings
 
 API = "/api/v1"
 WRAPPED_KEY_BYTES = 61  # a 32-byte key in an AES-GCM box

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from client import ClientError, PdeClient
 from crypto import (
     b64u_decode,
     b64u_encode,
@@ -34,7 +35,6 @@ from tests.api.support import (
 )
 from tests.conftest import PASSPHRASE, server_on
 from tests.server import LiveServer
-from wallet.client import ClientError, PdeClient
 
 NEW_PASSPHRASE = "a new passphrase for the winter"
 IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")

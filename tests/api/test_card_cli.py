@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from client import PdeClient
+from pde.cli import main
 from tests.server import LiveServer
-from wallet.cli import main
-from wallet.client import PdeClient
 
 PASSPHRASE = "command line card passphrase"
 

@@ -23,11 +23,11 @@ from typing import Any
 import httpx
 import pytest
 
+from client import ClientError, PdeClient
 from crypto import b64u_encode, derive_compartment_keys, encrypt_metadata, wrap_document_key
 from tests.api.share_support import make_share, open_share, prepare_share, shared_content
 from tests.api.support import API, RawWallet, SealedDocument, assert_error
 from tests.conftest import PASSPHRASE
-from wallet.client import ClientError, PdeClient
 
 SECRET = "the garden behind the station"
 HEADER = "PDE-Compartment"

@@ -17,11 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from client import PdeClient
+from client.deposits import revoke_deposit_link
 from crypto import b64u_decode, b64u_encode
+from pde.cli import build_parser, main
 from tests.server import LiveServer
-from wallet.cli import build_parser, main
-from wallet.client import PdeClient
-from wallet.deposit_client import revoke_deposit_link
 
 PASSPHRASE = "command line deposit passphrase"
 

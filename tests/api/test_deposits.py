@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from client import PdeClient
+from client.shares import ShareViewer, create_share
 from crypto import b64u_decode, decrypt_deposit_link_record, new_id
 from crypto.stream import ciphertext_size
-from share_links.client import ShareViewer, create_share
 from tests.api.deposit_support import (
     DepositOwner,
     accept_body,
@@ -50,7 +51,6 @@ from tests.api.support import API, RawWallet, assert_error, server_settings, sto
 from tests.conftest import BACKENDS, server_on
 from tests.server import LiveServer
 from wallet import deposit_client
-from wallet.client import PdeClient
 from wallet.clock import now
 from wallet.maintenance import run_once
 from wallet.runtime import Runtime

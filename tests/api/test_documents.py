@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from client import ClientError, PdeClient
 from tests.api.support import (
     API,
     RawWallet,
@@ -26,7 +27,6 @@ from tests.api.support import (
 )
 from tests.conftest import PASSPHRASE
 from tests.server import LiveServer
-from wallet.client import ClientError, PdeClient
 from wallet.models import Account, AuthSession, Document, UploadPart
 
 

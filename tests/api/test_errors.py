@@ -18,11 +18,11 @@ import crypto
 from crypto import b64u_encode, new_id
 from crypto.primitives import random_bytes
 from crypto.share import is_valid_id
-from kiosk_ui.app import create_app
+from pde.app import create_app
+from pde.settings import Settings
 from tests.api.support import API, RawWallet, assert_error, register_raw, registration_body
 from tests.server import LiveServer
 from wallet.db import migrate
-from wallet.settings import Settings
 
 KEY = b64u_encode(random_bytes(32))
 STANDARD_BASE64 = base64.b64encode(bytes(range(224, 256))).decode().rstrip("=")  # has + and /

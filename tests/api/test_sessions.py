@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto import b64u_decode, new_id
+from pde.settings import Settings
 from tests.api.support import (
     API,
     RawWallet,
@@ -32,7 +33,6 @@ from wallet.db import make_engine, migrate, session_factory
 from wallet.errors import NotAuthenticated
 from wallet.models import Account, AuthSession
 from wallet.services import sessions
-from wallet.settings import Settings
 
 T0 = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from pde.cli import build_parser, main
 from tests.server import LiveServer
-from wallet.cli import build_parser, main
 
 PASSPHRASE = "command line share passphrase"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from wallet.client import PdeClient
+from client import PdeClient
 
 
 def test_a_document_added_is_listed_and_comes_back_byte_identical(wallet: PdeClient) -> None:

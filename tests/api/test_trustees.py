@@ -20,16 +20,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from crypto import b64u_decode, b64u_encode, decode_code, new_id
-from crypto.errors import InvalidShare
-from crypto.shamir import combine_shares, share_from_bytes, share_from_text
-from crypto.trustees import derive_request_keys, derive_trustee_keys, open_released_share
-from tests.api.support import API, assert_error, stored_rows, unique_handle
-from tests.conftest import BACKENDS, server_on
-from tests.server import LiveServer
-from wallet.client import ClientError, PdeClient
-from wallet.models import ReleasedShare
-from wallet.trustee_client import (
+from client import ClientError, PdeClient
+from client.trustees import (
     RecoveryTicket,
     TrusteePlan,
     cancel_recovery,
@@ -42,6 +34,14 @@ from wallet.trustee_client import (
     trustee_invitation,
     trustees_record,
 )
+from crypto import b64u_decode, b64u_encode, decode_code, new_id
+from crypto.errors import InvalidShare
+from crypto.shamir import combine_shares, share_from_bytes, share_from_text
+from crypto.trustees import derive_request_keys, derive_trustee_keys, open_released_share
+from tests.api.support import API, assert_error, stored_rows, unique_handle
+from tests.conftest import BACKENDS, server_on
+from tests.server import LiveServer
+from wallet.models import ReleasedShare
 
 PASSPHRASE = "trustees api passphrase"
 NEW_PASSPHRASE = "a brand new passphrase"

@@ -9,11 +9,11 @@ import io
 
 import pytest
 
+from client import PdeClient
 from crypto.stream import SEGMENT_BYTES, ciphertext_size, plaintext_size
 from tests.api.support import API, RawWallet, assert_error, login_raw, stored_keys, stored_rows
 from tests.conftest import PASSPHRASE
 from tests.server import LiveServer
-from wallet.client import PdeClient
 from wallet.models import Document, UploadPart
 
 

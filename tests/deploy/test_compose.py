@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from pde.cli import build_parser
+from pde.settings import Settings, UnsafeSettings
 from tests.needs import missing
-from wallet.cli import build_parser
-from wallet.settings import Settings, UnsafeSettings
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"

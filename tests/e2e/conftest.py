@@ -1,6 +1,6 @@
 """Browser tests start the real application and a real Chromium.
 
-`live_server` serves `kiosk_ui.app:create_app()` (freshly migrated SQLite
+`live_server` serves `pde.app:create_app()` (freshly migrated SQLite
 database in a temporary folder) with uvicorn on a free 127.0.0.1 port, a secure
 context, so `crypto.subtle` exists, under the app's real CSP; `browser` is one
 headless Chromium per test module; `crypto_page` is a fresh page on the
@@ -19,10 +19,10 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from kiosk_ui.app import create_app
+from pde.app import create_app
+from pde.settings import Settings
 from tests.needs import missing
 from wallet.db import migrate
-from wallet.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Response, expect
 
+from client import PdeClient
+from pde.cli import main as pde_main
 from tests.e2e.kiosk_steps import PASSPHRASE, create_wallet, kiosk_page, open_kiosk, png
-from wallet.cli import main as pde_main
-from wallet.client import PdeClient
 
 pytestmark = pytest.mark.browser
 

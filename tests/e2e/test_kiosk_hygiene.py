@@ -10,6 +10,7 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from client import PdeClient
 from tests.e2e.kiosk_steps import (
     EMPTY_STORAGE,
     PASSPHRASE,
@@ -20,7 +21,6 @@ from tests.e2e.kiosk_steps import (
     leave_now,
     open_kiosk,
 )
-from wallet.client import PdeClient
 
 pytestmark = pytest.mark.browser
 

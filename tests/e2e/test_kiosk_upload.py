@@ -12,8 +12,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Route, expect
 
+from client import PdeClient
 from tests.e2e.kiosk_steps import PASSPHRASE, create_wallet, kiosk_page, open_kiosk
-from wallet.client import PdeClient
 
 pytestmark = pytest.mark.browser
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
-from share_links.client import ShareViewer
+from client.shares import ShareViewer
 from tests.e2e.kiosk_steps import add_document, create_wallet, kiosk_page, open_kiosk, png
 from tests.e2e.share_steps import (
     make_share,

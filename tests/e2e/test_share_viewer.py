@@ -22,14 +22,14 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 
-from share_links.client import ShareSummary, create_share, delete_share, revoke_share
+from client import PdeClient
+from client.shares import ShareSummary, create_share, delete_share, revoke_share
+from pde.settings import Settings
+from share_links.models import Share
 from tests.e2e.conftest import LiveServer
 from tests.e2e.kiosk_steps import EMPTY_STORAGE, browser_storage, png
-from wallet.client import PdeClient
 from wallet.clock import now
 from wallet.db import make_engine, migrate, session_factory
-from wallet.models import Share
-from wallet.settings import Settings
 
 pytestmark = pytest.mark.browser
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from client import PdeClient
 from tests.e2e.conftest import LiveServer, server_settings
 from tests.e2e.kiosk_steps import (
     PASSPHRASE,
@@ -34,7 +35,6 @@ from tests.e2e.kiosk_steps import (
     png,
 )
 from tests.needs import missing
-from wallet.client import PdeClient
 from wallet.db import migrate
 
 pytestmark = pytest.mark.browser

@@ -15,11 +15,11 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from client import ClientError, PdeClient
 from tests.conftest import FAST_ENV, PASSPHRASE
 from tests.pg import ADMIN_CONNINFO, temporary_database
 from tests.server import LiveServer, live_server, s3_env
 from tests.storage.s3server import S3Server, require_ministack
-from wallet.client import ClientError, PdeClient
 
 MIB = 1 << 20
 

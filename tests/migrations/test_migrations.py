@@ -19,11 +19,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+import share_links.models  # noqa: F401  (every package's tables are in the one history)
+from pde.settings import Settings
 from tests.pg import temporary_database
 from wallet.db import DatabaseNotMigrated, alembic_config, check_migrated, make_engine, migrate
 from wallet.models import Base
 from wallet.runtime import Runtime
-from wallet.settings import Settings
 
 MODEL_TABLES = set(Base.metadata.tables)
 

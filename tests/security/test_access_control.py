@@ -32,6 +32,9 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
+from client import PdeClient
+from client.shares import ShareSummary, create_share
+from client.trustees import request_recovery, set_up_trustees, trustee_invitation
 from crypto import (
     b64u_decode,
     b64u_encode,
@@ -46,15 +49,12 @@ from crypto import (
     seal_deposit_document_key,
     wrap_document_key,
 )
-from kiosk_ui.app import create_app
-from share_links.client import ShareSummary, create_share
+from pde.app import create_app
+from pde.settings import Settings
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
 from wallet import deposit_client
-from wallet.client import PdeClient
 from wallet.db import migrate
-from wallet.settings import Settings
-from wallet.trustee_client import request_recovery, set_up_trustees, trustee_invitation
 
 MIB = 1 << 20
 PASSPHRASE = "access control matrix passphrase"

@@ -36,6 +36,16 @@ import pytest
 from minio import Minio
 from sqlalchemy import MetaData, create_engine, make_url, select, text
 
+from client import PdeClient
+from client.shares import ShareViewer, create_share
+from client.trustees import (
+    recover_with_trustees,
+    release,
+    request_recovery,
+    requests_to_release,
+    set_up_trustees,
+    trustee_invitation,
+)
 from crypto import (
     b64u_decode,
     b64u_encode,
@@ -49,21 +59,11 @@ from crypto import (
 )
 from crypto.shamir import combine_shares, share_from_bytes, share_from_text, share_to_bytes
 from crypto.trustees import derive_request_keys, derive_trustee_keys, open_released_share
-from share_links.client import ShareViewer, create_share
 from tests.api.deposit_support import deposit, seal_deposit
 from tests.conftest import server_on
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
 from wallet import deposit_client
-from wallet.client import PdeClient
-from wallet.trustee_client import (
-    recover_with_trustees,
-    release,
-    request_recovery,
-    requests_to_release,
-    set_up_trustees,
-    trustee_invitation,
-)
 
 MIB = 1 << 20
 

@@ -21,13 +21,13 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import httpx
 import pytest
 
+from client import PdeClient
+from client.shares import create_share
 from crypto import b64u_decode, b64u_encode, derive_share_keys, parse_share_link
-from share_links.client import create_share
 from tests.api.deposit_support import accept_body, complete, declare, put_part, seal_deposit
 from tests.conftest import server_on
 from tests.server import LiveServer
 from wallet import deposit_client
-from wallet.client import PdeClient
 
 API = "/api/v1"
 KINDS = [

@@ -36,13 +36,13 @@ from schemathesis import APIOperation, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
+from client import PdeClient
 from crypto import b64u_decode, b64u_encode, derive_login_keys, new_id
-from kiosk_ui.app import create_app
+from pde.app import create_app
+from pde.settings import Settings
 from tests.conftest import server_on
 from tests.server import LiveServer
-from wallet.client import PdeClient
 from wallet.db import migrate
-from wallet.settings import Settings
 
 API = "/api/v1"
 FUZZ_ENV = {  # the fuzzer's failed logins and its many uploads must not lock the wallet out

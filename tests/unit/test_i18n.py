@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kiosk_ui.app import create_app
 from kiosk_ui.i18n import LANGUAGES, catalog_path, read_catalog
 from kiosk_ui.pages import CATEGORY_LABELS
+from pde.app import create_app
+from pde.settings import Settings
 from share_links.viewer import CATEGORY_LABELS as VIEWER_CATEGORY_LABELS
 from share_links.viewer import VIEWER_DOMAIN
 from wallet.db import migrate
-from wallet.settings import Settings
 
 KIOSK = Path(__file__).resolve().parents[2] / "kiosk_ui"
 CODES = [language.code for language in LANGUAGES]

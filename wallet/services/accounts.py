@@ -17,7 +17,7 @@ from wallet.clock import now
 from wallet.errors import AlreadyExists, HandleTaken, InvalidCredentials, InvalidRequest
 from wallet.models import Account
 from wallet.ratelimit import RateLimiter
-from wallet.settings import Settings
+from wallet.settings import WalletSettings
 
 HANDLE_MIN, HANDLE_MAX = 3, 32
 HANDLE_PUNCTUATION = "-_."
@@ -101,7 +101,7 @@ def find_account(db: Session, handle: str) -> Account | None:
     return db.scalar(select(Account).where(Account.handle_key == lookup_key(handle)))
 
 
-def login_salt(db: Session, settings: Settings, handle: str) -> bytes:
+def login_salt(db: Session, settings: WalletSettings, handle: str) -> bytes:
     """The account salt, or a stable fake one: the answer never tells if a handle exists."""
     account = find_account(db, handle)
     if account is not None:
@@ -111,7 +111,7 @@ def login_salt(db: Session, settings: Settings, handle: str) -> bytes:
 
 def verify_login(
     db: Session,
-    settings: Settings,
+    settings: WalletSettings,
     limiter: RateLimiter,
     *,
     handle: str,

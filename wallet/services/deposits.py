@@ -36,7 +36,7 @@ from wallet.services.documents import (
     find_document,
     find_pending_upload,
 )
-from wallet.settings import Settings
+from wallet.settings import WalletSettings
 
 MIN_LIFE = timedelta(hours=1)
 ACTIVE, EXPIRED, REVOKED, USED_UP = "active", "expired", "revoked", "used_up"
@@ -67,7 +67,7 @@ def link_state(link: DepositLink, moment: datetime | None = None) -> str:
 
 
 def create_link(
-    db: Session, settings: Settings, account: Account, new: NewDepositLink
+    db: Session, settings: WalletSettings, account: Account, new: NewDepositLink
 ) -> DepositLink:
     """Store a deposit link of `account`, after every limit is checked."""
     if not MIN_LIFE <= new.expires_in <= timedelta(days=settings.deposit_max_days):
@@ -171,7 +171,7 @@ def open_link(db: Session, deposit_id: str, *, new_file: bool = True) -> Deposit
 
 def declare_deposit(
     db: Session,
-    settings: Settings,
+    settings: WalletSettings,
     limiter: RateLimiter,
     client: str,
     deposit_id: str,

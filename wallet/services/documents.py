@@ -23,7 +23,7 @@ from wallet.errors import (
     UploadNotPending,
 )
 from wallet.models import Account, Document
-from wallet.settings import Settings
+from wallet.settings import WalletSettings
 from wallet.storage.base import BlobReader, BlobStore, BlobStoreUnavailable
 
 log = logging.getLogger("pde.documents")
@@ -80,7 +80,7 @@ class MovedDocument:
     compartment_tag: bytes | None
 
 
-def reserve_bytes(db: Session, settings: Settings, account: Account, size: int) -> None:
+def reserve_bytes(db: Session, settings: WalletSettings, account: Account, size: int) -> None:
     """Take `size` bytes of the wallet's quota in one conditional UPDATE, so two
     uploads declared at once cannot pass the quota together (no lost update)."""
     fits = Account.used_bytes + size <= settings.wallet_quota_bytes
@@ -109,7 +109,7 @@ def release_bytes(db: Session, account: Account, size: int) -> None:
 
 
 def create_document(
-    db: Session, settings: Settings, account: Account, new: NewDocument
+    db: Session, settings: WalletSettings, account: Account, new: NewDocument
 ) -> Document:
     """Declare a document; limits and quota are checked here, before any byte is stored."""
     try:

@@ -27,7 +27,7 @@ from wallet.errors import (
 from wallet.models import Account, RecoveryRequest, ReleasedShare, TrusteeShare
 from wallet.ratelimit import RateLimiter
 from wallet.services.accounts import find_account, lookup_key
-from wallet.settings import Settings
+from wallet.settings import WalletSettings
 
 MAX_TRUSTEES = 16
 WAITING, READY, CANCELLED, COMPLETED = "waiting", "ready", "cancelled", "completed"
@@ -196,7 +196,7 @@ def release_share(db: Session, trustee_id: str, request_id: str, sealed: bytes) 
 
 def open_request(
     db: Session,
-    settings: Settings,
+    settings: WalletSettings,
     limiter: RateLimiter,
     client: str,
     *,
@@ -245,7 +245,7 @@ def released_shares(db: Session, request: RecoveryRequest) -> list[ReleasedShare
 
 def verify_trustee_login(
     db: Session,
-    settings: Settings,
+    settings: WalletSettings,
     limiter: RateLimiter,
     client: str,
     *,

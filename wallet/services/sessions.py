@@ -14,7 +14,7 @@ from crypto import new_id
 from wallet.clock import now
 from wallet.errors import NotAuthenticated, NotFound
 from wallet.models import Account, AuthSession
-from wallet.settings import Settings
+from wallet.settings import WalletSettings
 
 LAST_SEEN_RESOLUTION = timedelta(seconds=30)  # spare the database a write per request
 
@@ -24,7 +24,12 @@ def _hash(token: str) -> bytes:
 
 
 def create_session(
-    db: Session, settings: Settings, account: Account, *, recovery: bool = False, client: str = ""
+    db: Session,
+    settings: WalletSettings,
+    account: Account,
+    *,
+    recovery: bool = False,
+    client: str = "",
 ) -> tuple[str, AuthSession]:
     """Open a session for `account`; returns its bearer token (shown once) and the session."""
     token = secrets.token_urlsafe(32)
@@ -43,7 +48,7 @@ def create_session(
     return token, session
 
 
-def authenticate(db: Session, settings: Settings, token: str | None) -> AuthSession:
+def authenticate(db: Session, settings: WalletSettings, token: str | None) -> AuthSession:
     """The live session for a bearer token; NotAuthenticated if none, ended or timed out."""
     if not token:
         raise NotAuthenticated()

@@ -33,7 +33,7 @@ from wallet.services.documents import (
     part_key,
     release_bytes,
 )
-from wallet.settings import Settings
+from wallet.settings import WalletSettings
 from wallet.storage.base import BlobStore
 
 STREAM_PREFIX = MAGIC + bytes([STREAM_VERSION])
@@ -86,7 +86,7 @@ class _HashingReader:
 def put_part(
     db: Session,
     blobs: BlobStore,
-    settings: Settings,
+    settings: WalletSettings,
     hashes: RunningHashes,
     account: Account,
     document_id: str,
@@ -173,7 +173,7 @@ def _discard(db: Session, account: Account, document: Document) -> list[str]:
     return keys
 
 
-def purge_abandoned_uploads(db: Session, blobs: BlobStore, settings: Settings) -> int:
+def purge_abandoned_uploads(db: Session, blobs: BlobStore, settings: WalletSettings) -> int:
     """Discard uploads untouched for `upload_abandoned_hours`; returns how many."""
     cutoff = now() - timedelta(hours=settings.upload_abandoned_hours)
     stale = db.scalars(

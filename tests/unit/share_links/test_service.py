@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from share_links.client import parse_duration
+from client.shares import parse_duration
+from share_links.models import Share
 from share_links.service import STATE_ERRORS, share_state
-from wallet.models import Share
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from crypto import new_id
 from crypto.stream import ciphertext_size
+from pde.settings import Settings
 from wallet import maintenance
 from wallet.db import make_engine, migrate, session_factory
 from wallet.errors import RateLimited
@@ -19,7 +20,6 @@ from wallet.models import Account, AuthSession, Document
 from wallet.ratelimit import RateLimiter
 from wallet.runtime import Runtime
 from wallet.services import accounts, documents, sessions, uploads
-from wallet.settings import Settings
 from wallet.storage.local import LocalBlobStore
 
 STREAM_START = b"PDEs\x01" + bytes(39)

@@ -12,6 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from client.documents import PdeClient
+from client.http import ClientError, Connection
+from client.io import unique_path
 from crypto import (
     b64u_decode,
     b64u_encode,
@@ -30,8 +33,6 @@ from crypto import (
 )
 from crypto.errors import InvalidEncoding
 from crypto.share import SHARE_SECRET_BYTES, access_token_hash
-from wallet.client import ClientError, PdeClient
-from wallet.client_io import unique_path
 
 # What travels with each document unless the owner says otherwise: enough to
 # recognise and show it. Media type and size always travel (the viewer needs them).
@@ -197,7 +198,7 @@ class ShareViewer:
             base_url, self.share_id, self._secret = parse_share_link(link)
         except InvalidEncoding:
             raise ClientError(404, "share_not_found", "This is not a PDE share link.") from None
-        self._http = PdeClient(base_url, retry_seconds=retry_seconds, client_label="pde viewer")
+        self._http = Connection(base_url, retry_seconds=retry_seconds, client_label="pde viewer")
 
     def needs_pin(self) -> bool:
         """Whether the owner set a PIN (also: raises the share's state if it cannot open)."""

@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from client.documents import PdeClient
+from client.http import ClientError, Connection
 from crypto import (
     b64u_decode,
     b64u_encode,
@@ -40,7 +42,6 @@ from crypto.trustees import (
     seal_released_share,
     wrap_master_key_for_trustees,
 )
-from wallet.client import ClientError, PdeClient
 
 INVITATION_PREFIX = "pde-trustee:1:"
 
@@ -188,7 +189,7 @@ def request_recovery(server: str, handle: str) -> RecoveryTicket:
         "public_key": b64u_encode(keys.public_key),
         "token": b64u_encode(keys.token),
     }
-    with PdeClient(server) as http:
+    with Connection(server) as http:
         answer = http.call("POST", "/api/v1/recovery-requests", json=body)
     return RecoveryTicket(request_id, encode_code(secret), answer["opens_at"])
 

@@ -1,59 +1,40 @@
-"""The `pde` command: serve, migrate, housekeeping, and a client that does its
-own encryption. The interface is kept stable for operators and scripts."""
+"""`pde client`, `pde open-share` and `pde deposit`: the commands that use a
+wallet, a share link or a deposit link through the Python client, which does
+its own encryption. Each parses nothing itself and prints what a script needs."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import io
 import os
 import re
 import sys
 import unicodedata
-import zlib
 from pathlib import Path
 
+import qrcode
+from qrcode.image.pure import PyPNGImage
+
+from client import ClientError, PdeClient
+from client.deposits import (
+    accept,
+    create_deposit_link,
+    deposit,
+    inbox,
+    list_deposit_links,
+    reject,
+)
+from client.shares import ShareViewer, create_share, list_shares, parse_duration, revoke_share
+from crypto.encoding import decode_code, encode_code
+from crypto.errors import InvalidCode
+from crypto.primitives import random_bytes
+from crypto.share import is_valid_id, normalize_pin
 from wallet.categories import CATEGORIES
 
 
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from kiosk_ui.app import create_app
-    from wallet.settings import Settings
-
-    settings = Settings()
-    uvicorn.run(
-        create_app(settings),
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        access_log=False,  # access logs would pair handles' requests with IP addresses
-        server_header=False,
-    )
-    return 0
-
-
-def _migrate(_: argparse.Namespace) -> int:
-    from wallet.db import migrate
-    from wallet.settings import Settings
-
-    migrate(Settings().sqlalchemy_url)
-    print("database is up to date")
-    return 0
-
-
-def _housekeeping(_: argparse.Namespace) -> int:
-    from wallet.maintenance import run_once
-    from wallet.runtime import Runtime
-    from wallet.settings import Settings
-
-    run_once(Runtime.start(Settings()))
-    return 0
-
-
 def _passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
-    from wallet.client import environment_passphrase
-
-    given = environment_passphrase()
+    given = os.environ.get("PDE_PASSPHRASE")  # for scripts
     if given is not None:
         return given
     first = getpass.getpass(prompt)
@@ -63,8 +44,6 @@ def _passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
 
 
 def _client(args: argparse.Namespace) -> int:
-    from wallet.client import ClientError, PdeClient
-
     try:
         with PdeClient(args.server) as client:
             return int(CLIENT_COMMANDS[args.action](client, args))
@@ -82,8 +61,6 @@ def _require_handle(args: argparse.Namespace) -> str:
 def _card_secret(args: argparse.Namespace) -> bytes:
     """The wallet card's secret from --card or PDE_CARD (b"" without a card); a
     mistyped code stops here, before any request."""
-    from crypto.encoding import decode_code
-    from crypto.errors import InvalidCode
 
     code = args.card or os.environ.get("PDE_CARD", "")
     if not code:
@@ -96,18 +73,17 @@ def _card_secret(args: argparse.Namespace) -> bytes:
 
 def _card_pin(typed: str) -> str:
     """A card's PIN as the passphrase: Eastern Arabic digits as ASCII (FORMAT.md §3)."""
-    from crypto.share import normalize_pin
 
     return normalize_pin(typed.strip())
 
 
-def _login(client: object, args: argparse.Namespace) -> tuple[str, bytes]:
+def _login(client: PdeClient, args: argparse.Namespace) -> tuple[str, bytes]:
     """Log in with the passphrase, or with the card and its PIN; returns what was used."""
     card = _card_secret(args)
     secret = _passphrase("PIN: " if card else "Passphrase: ")
     if card:
         secret = _card_pin(secret)
-    client.login(_require_handle(args), secret, card)  # type: ignore[attr-defined]
+    client.login(_require_handle(args), secret, card)
     return secret, card
 
 
@@ -121,41 +97,28 @@ def _new_card_pin(args: argparse.Namespace) -> str:
     return pin
 
 
-def _qr_png(text: str, scale: int = 8) -> bytes:
-    """A black-on-white PNG of a QR code of `text` (qrcode's matrix, written without Pillow)."""
-    import qrcode
-
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+def _qr_png(text: str) -> bytes:
+    """A black-on-white PNG of a QR code of `text` (qrcode's own PNG writer, pypng)."""
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,
+        box_size=8,
+        image_factory=PyPNGImage,
+    )
     qr.add_data(text.encode())
     qr.make(fit=True)
-    rows = [
-        bytes(0 if dark else 255 for dark in row for _ in range(scale)) for row in qr.get_matrix()
-    ]
-    raw = b"".join(b"\x00" + row for row in rows for _ in range(scale))
-    width = len(rows[0])
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body).to_bytes(4, "big")
-        return len(body).to_bytes(4, "big") + kind + body + crc
-
-    header = width.to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])  # 8-bit greyscale
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    out = io.BytesIO()
+    qr.make_image().save(out)
+    return out.getvalue()
 
 
-def _card(client: object, args: argparse.Namespace) -> int:
+def _card(client: PdeClient, args: argparse.Namespace) -> int:
     """Make a wallet card: from now on the wallet opens with the card and a PIN."""
-    from crypto.encoding import encode_code
-    from crypto.primitives import random_bytes
 
     current, current_card = _login(client, args)
     pin = _new_card_pin(args)
     card = random_bytes(16)
-    client.change_passphrase(current, pin, current_card, card)  # type: ignore[attr-defined]
+    client.change_passphrase(current, pin, current_card, card)
     handle, code = _require_handle(args), encode_code(card)
     print(f"handle: {handle}")
     print(f"card code: {code}")
@@ -170,9 +133,9 @@ def _card(client: object, args: argparse.Namespace) -> int:
     return 0
 
 
-def _register(client: object, args: argparse.Namespace) -> int:
-    handle = args.handle or client.suggest_handle()  # type: ignore[attr-defined]
-    registration = client.register(handle, _passphrase(confirm=True))  # type: ignore[attr-defined]
+def _register(client: PdeClient, args: argparse.Namespace) -> int:
+    handle = args.handle or client.suggest_handle()
+    registration = client.register(handle, _passphrase(confirm=True))
     print(f"handle: {registration.handle}")
     print(f"recovery code: {registration.recovery_code}")
     print(
@@ -182,18 +145,16 @@ def _register(client: object, args: argparse.Namespace) -> int:
     return 0
 
 
-def _add(client: object, args: argparse.Namespace) -> int:
+def _add(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
-    document_id = client.add(  # type: ignore[attr-defined]
-        Path(args.file), title=args.title, category=args.type
-    )
+    document_id = client.add(Path(args.file), title=args.title, category=args.type)
     print(document_id)
     return 0
 
 
-def _list(client: object, args: argparse.Namespace) -> int:
+def _list(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
-    for info in client.list():  # type: ignore[attr-defined]
+    for info in client.list():
         meta = info.metadata
         print(
             f"{info.document_id}\t{meta.get('type', '')}\t{meta.get('size', '')}\t"
@@ -202,13 +163,13 @@ def _list(client: object, args: argparse.Namespace) -> int:
     return 0
 
 
-def _get(client: object, args: argparse.Namespace) -> int:
+def _get(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
     target = Path(args.output)
     partial = target.with_name(target.name + ".part")
     try:
         with partial.open("wb") as out:
-            client.get(args.document_id, out)  # type: ignore[attr-defined]
+            client.get(args.document_id, out)
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -216,31 +177,29 @@ def _get(client: object, args: argparse.Namespace) -> int:
     return 0
 
 
-def _delete(client: object, args: argparse.Namespace) -> int:
+def _delete(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
-    client.delete(args.document_id)  # type: ignore[attr-defined]
+    client.delete(args.document_id)
     return 0
 
 
-def _export(client: object, args: argparse.Namespace) -> int:
+def _export(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
-    for path in client.export(Path(args.output)):  # type: ignore[attr-defined]
+    for path in client.export(Path(args.output)):
         print(path)
     return 0
 
 
-def _erase(client: object, args: argparse.Namespace) -> int:
+def _erase(client: PdeClient, args: argparse.Namespace) -> int:
     if not args.yes:
         raise SystemExit("Erasing deletes every document for good: add --yes to confirm.")
     _login(client, args)
-    client.erase()  # type: ignore[attr-defined]
+    client.erase()
     print("wallet erased")
     return 0
 
 
-def _share(client: object, args: argparse.Namespace) -> int:
-    from share_links.client import create_share, parse_duration
-
+def _share(client: PdeClient, args: argparse.Namespace) -> int:
     try:
         expires_in = parse_duration(args.expires)
     except ValueError as error:
@@ -248,7 +207,7 @@ def _share(client: object, args: argparse.Namespace) -> int:
     _login(client, args)
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     share = create_share(
-        client,  # type: ignore[arg-type]
+        client,
         args.document_ids,
         recipient=args.to,
         purpose=args.purpose,
@@ -264,11 +223,9 @@ def _share(client: object, args: argparse.Namespace) -> int:
     return 0
 
 
-def _shares(client: object, args: argparse.Namespace) -> int:
-    from share_links.client import list_shares
-
+def _shares(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
-    for share in list_shares(client):  # type: ignore[arg-type]
+    for share in list_shares(client):
         opens = f"{share.opens}/{share.max_opens}" if share.max_opens else f"{share.opens}"
         print(
             f"{share.share_id}\t{share.state}\topens {opens}\texpires {share.expires_at}\t"
@@ -279,19 +236,14 @@ def _shares(client: object, args: argparse.Namespace) -> int:
     return 0
 
 
-def _revoke(client: object, args: argparse.Namespace) -> int:
-    from share_links.client import revoke_share
-
+def _revoke(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
-    share = revoke_share(client, args.share_id)  # type: ignore[arg-type]
+    share = revoke_share(client, args.share_id)
     print(f"{share.share_id}\t{share.state}")
     return 0
 
 
 def _open_share(args: argparse.Namespace) -> int:
-    from share_links.client import ShareViewer
-    from wallet.client import ClientError
-
     try:
         with ShareViewer(args.url) as viewer:
             pin = args.pin
@@ -308,17 +260,14 @@ def _open_share(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deposit_link(client: object, args: argparse.Namespace) -> int:
-    from share_links.client import parse_duration
-    from wallet.deposit_client import create_deposit_link
-
+def _deposit_link(client: PdeClient, args: argparse.Namespace) -> int:
     try:
         expires_in = parse_duration(args.expires)
     except ValueError as error:
         raise SystemExit(str(error)) from None
     _login(client, args)
     link = create_deposit_link(
-        client,  # type: ignore[arg-type]
+        client,
         args.label,
         expires_in=expires_in,
         max_files=args.max_files,
@@ -328,11 +277,9 @@ def _deposit_link(client: object, args: argparse.Namespace) -> int:
     return 0
 
 
-def _deposit_links(client: object, args: argparse.Namespace) -> int:
-    from wallet.deposit_client import list_deposit_links
-
+def _deposit_links(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
-    for link in list_deposit_links(client):  # type: ignore[arg-type]
+    for link in list_deposit_links(client):
         print(
             f"{link.deposit_id}\t{link.state}\tfiles {link.files}/{link.max_files}\t"
             f"expires {link.expires_at}\t{link.label}"
@@ -340,33 +287,26 @@ def _deposit_links(client: object, args: argparse.Namespace) -> int:
     return 0
 
 
-def _inbox(client: object, args: argparse.Namespace) -> int:
-    from wallet.deposit_client import inbox
-
+def _inbox(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
-    for item in inbox(client):  # type: ignore[arg-type]
+    for item in inbox(client):
         meta = item.metadata
         print(f"{item.document_id}\t{meta.get('size', '')}\t{meta.get('file_name', '')}")
     return 0
 
 
-def _sort_inbox(client: object, args: argparse.Namespace) -> int:
-    from wallet.deposit_client import accept, inbox, reject
-
+def _sort_inbox(client: PdeClient, args: argparse.Namespace) -> int:
     _login(client, args)
-    waiting = {item.document_id: item for item in inbox(client)}  # type: ignore[arg-type]
+    waiting = {item.document_id: item for item in inbox(client)}
     if args.document_id not in waiting:
         raise SystemExit("No deposited file has this id in the inbox.")
     decide = accept if args.action == "accept" else reject
-    decide(client, waiting[args.document_id])  # type: ignore[arg-type]
+    decide(client, waiting[args.document_id])
     print(f"{args.document_id}\t{args.action}ed")
     return 0
 
 
 def _deposit(args: argparse.Namespace) -> int:
-    from wallet.client import ClientError
-    from wallet.deposit_client import deposit
-
     try:
         for document_id in deposit(args.url, [Path(f) for f in args.files]):
             print(document_id)
@@ -399,7 +339,7 @@ CLIENT_COMMANDS = {
 }
 
 
-def _add_client_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     client = commands.add_parser("client", help="use a wallet (encryption happens here)")
     client.add_argument("--server", required=True, help="e.g. https://pde.example")
     client.add_argument("--handle", help="the wallet's name (pseudonym)")
@@ -454,19 +394,9 @@ def _add_client_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     client.set_defaults(run=_client)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command-line interface."""
-    parser = argparse.ArgumentParser(prog="pde", description="PDE encrypted document wallet")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the web application and the API")
-    serve.add_argument("--host", default=None, help="listen address (PDE_HOST, 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (PDE_PORT, 8000)")
-    serve.set_defaults(run=_serve)
-    commands.add_parser("migrate", help="create or upgrade the database").set_defaults(run=_migrate)
-    commands.add_parser(
-        "housekeeping", help="discard abandoned uploads, ended sessions and old shares now"
-    ).set_defaults(run=_housekeeping)
-    _add_client_parser(commands)
+def add_client_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`pde client …` (a wallet), `pde open-share` and `pde deposit` (a link, no account)."""
+    _add_wallet_parser(commands)
     open_share = commands.add_parser(
         "open-share", help="open a share link (no account) and save its documents"
     )
@@ -474,13 +404,12 @@ def build_parser() -> argparse.ArgumentParser:
     open_share.add_argument("--pin", help="asked for when the share has one")
     open_share.add_argument("-o", "--output", required=True, help="folder for the documents")
     open_share.set_defaults(run=_open_share)
-    deposit = commands.add_parser(
+    deposit_parser = commands.add_parser(
         "deposit", help="seal files into a wallet through its deposit link (no account)"
     )
-    deposit.add_argument("url")
-    deposit.add_argument("files", nargs="+", metavar="FILE")
-    deposit.set_defaults(run=_deposit)
-    return parser
+    deposit_parser.add_argument("url")
+    deposit_parser.add_argument("files", nargs="+", metavar="FILE")
+    deposit_parser.set_defaults(run=_deposit)
 
 
 # One id in 64 starts with '-' (base64url), which argparse would read as an option:
@@ -488,25 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
 _ID_SHIELD = "\x00id:"
 
 
-def _shield_ids(argv: list[str]) -> list[str]:
-    from crypto.share import is_valid_id
+def shield_ids(argv: list[str]) -> list[str]:
+    """`argv` with ids that start with '-' shielded from argparse."""
 
     return [_ID_SHIELD + a if a.startswith("-") and is_valid_id(a) else a for a in argv]
 
 
 def _identifier(text: str) -> str:
     return text.removeprefix(_ID_SHIELD)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `pde` command."""
-    args = build_parser().parse_args(_shield_ids(sys.argv[1:] if argv is None else argv))
-    try:
-        return int(args.run(args))
-    except BrokenPipeError:  # `pde client list | head`: the reader left, not an error
-        sys.stderr.close()
-        return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

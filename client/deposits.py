@@ -9,13 +9,15 @@ from __future__ import annotations
 import builtins
 import hashlib
 import hmac
-import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from client.documents import PdeClient
+from client.http import DEFAULT_PART_BYTES, ClientError, Connection
+from client.uploads import describe_file, upload_new_document
 from crypto import (
     b64u_decode,
     b64u_encode,
@@ -33,14 +35,6 @@ from crypto import (
 )
 from crypto.errors import InvalidEncoding
 from crypto.share import is_valid_id
-from crypto.stream import plaintext_size
-from wallet.client import (
-    DEFAULT_PART_BYTES,
-    ClientError,
-    PdeClient,
-    describe_file,
-    encrypt_file,
-)
 
 FINGERPRINT_BYTES = 16
 
@@ -196,7 +190,7 @@ def deposit(
     for path in files:  # every file readable before any is sent: a link's count is spent
         with Path(path).open("rb"):
             pass
-    with PdeClient(base_url, retry_seconds=retry_seconds, client_label="pde deposit") as http:
+    with Connection(base_url, retry_seconds=retry_seconds, client_label="pde deposit") as http:
         info = http.call("GET", f"/api/v1/d/{deposit_id}")
         public_key = b64u_decode(info["public_key"])
         if not hmac.compare_digest(key_fingerprint(public_key), fingerprint):
@@ -207,23 +201,24 @@ def deposit(
         ids = []
         for path in files:
             document_id, key = new_id(), new_key()
+
+            def sealed_to_wallet(
+                metadata: dict[str, Any], document_id: str = document_id, key: bytes = key
+            ) -> dict[str, str]:
+                sealed_key = seal_deposit_document_key(public_key, key, deposit_id, document_id)
+                box = encrypt_deposit_metadata(key, metadata, deposit_id, document_id)
+                return {"sealed_key": b64u_encode(sealed_key), "metadata": b64u_encode(box)}
+
             metadata = describe_file(path, None, category)
-            with tempfile.TemporaryFile() as sealed:
-                size, digest = encrypt_file(path, sealed, key, document_id)
-                metadata["size"] = plaintext_size(size)
-                declared = {
-                    "document_id": document_id,
-                    "sealed_key": b64u_encode(
-                        seal_deposit_document_key(public_key, key, deposit_id, document_id)
-                    ),
-                    "metadata": b64u_encode(
-                        encrypt_deposit_metadata(key, metadata, deposit_id, document_id)
-                    ),
-                    "size": size,
-                    "sha256": b64u_encode(digest),
-                }
-                http.call("POST", base, json=declared)
-                http.upload_parts(document_id, sealed, size, part_bytes, base=base)
-            http.call("POST", f"{base}/{document_id}/complete")
+            upload_new_document(
+                http,
+                base,
+                path,
+                document_id,
+                key,
+                metadata,
+                sealed_to_wallet,
+                part_bytes=part_bytes,
+            )
             ids.append(document_id)
     return ids

@@ -1,4 +1,7 @@
-"""The application factory: composes the API, the share viewer and the kiosk pages."""
+"""The composition root: `create_app(settings)` builds the whole PDE web
+application from every package (the core's API, share links, the depositor
+page, the kiosk) and gives each package's housekeeping to the core's loop.
+Nothing below imports this module."""
 
 from __future__ import annotations
 
@@ -13,22 +16,24 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import crypto
+import kiosk_ui
 from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
 from kiosk_ui.i18n import LANGUAGES, load_translations
 from kiosk_ui.pages import KioskConfig, page_router
+from pde.settings import Settings
 from share_links.api import owner_router, viewer_api_router
+from share_links.maintenance import purge_ended_shares
 from share_links.openings import OpeningRecorder
 from share_links.viewer import PUBLIC_PAGE_TEMPLATES, VIEWER_DIR, VIEWER_DOMAIN, viewer_router
 from wallet.api import accounts, deposits, documents, recovery
 from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
-from wallet.maintenance import housekeeping
+from wallet.maintenance import HousekeepingTask, housekeeping
 from wallet.runtime import Runtime
-from wallet.settings import Settings
 
-HERE = Path(__file__).parent
+KIOSK_DIR = Path(kiosk_ui.__file__).parent
 CRYPTO_WEB_DIR = Path(crypto.__file__).parent / "web"
-TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+TEMPLATES = Jinja2Templates(directory=KIOSK_DIR / "templates")
 
 
 class PublicPagesGzip:
@@ -54,6 +59,11 @@ def _compressed(directory: Path) -> GZipMiddleware:
     return GZipMiddleware(StaticFiles(directory=directory), minimum_size=1024)
 
 
+def housekeeping_tasks() -> list[HousekeepingTask]:
+    """Every package's hourly housekeeping, beyond the core's own."""
+    return [purge_ended_shares]
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Build the whole PDE web application for `settings` (defaults from the environment).
 
@@ -62,7 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        async with housekeeping(runtime):
+        async with housekeeping(runtime, housekeeping_tasks()):
             yield
         app.state.share_openings.close()
 
@@ -112,5 +122,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.mount("/static/crypto", _compressed(CRYPTO_WEB_DIR), name="crypto-web")
     app.mount("/static/viewer", _compressed(VIEWER_DIR / "static"), name="viewer-static")
     app.mount("/static/deposit", _compressed(DEPOSIT_DIR / "static"), name="deposit-static")
-    app.mount("/static", _compressed(HERE / "static"), name="static")
+    app.mount("/static", _compressed(KIOSK_DIR / "static"), name="static")
     return app

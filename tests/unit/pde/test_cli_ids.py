@@ -4,7 +4,8 @@ with '-' (base64url), which argparse alone would read as an unknown option."""
 from __future__ import annotations
 
 from crypto import new_id
-from wallet.cli import _shield_ids, build_parser
+from pde.cli import build_parser
+from pde.client_commands import shield_ids as _shield_ids
 
 
 def _id_starting_with_dash() -> str:
