@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wallet.models import ID_LENGTH, Base, Document, UTCDateTime
+from wallet.models import ID_LENGTH, Base, Document, LinkLifetime, UTCDateTime
 
 
-class Share(Base):
+class Share(LinkLifetime, Base):
     """A share link's server side: what it may open, until when, how often. The
     server keeps SHA-256 of the access token; recipient and purpose are sealed
     (`info_box` for the worker, `owner_record` for the owner)."""
@@ -29,14 +29,11 @@ class Share(Base):
     pin: Mapped[bool] = mapped_column(Boolean)
     info_box: Mapped[bytes] = mapped_column(LargeBinary)
     owner_record: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     max_opens: Mapped[int | None] = mapped_column(Integer, nullable=True)
     compartment_tag: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
     opens: Mapped[int] = mapped_column(Integer, default=0)
     wrong_accesses: Mapped[int] = mapped_column(Integer, default=0)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     documents: Mapped[list[ShareDocument]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="ShareDocument.position"

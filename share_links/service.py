@@ -34,14 +34,23 @@ from share_links.openings import OpeningRecorder, count_opening
 from share_links.settings import ShareSettings
 from wallet.clock import now
 from wallet.errors import AlreadyExists, InvalidRequest, NotFound, WalletError
+from wallet.links import (
+    ACTIVE,
+    EXPIRED,
+    LOCKED,
+    REVOKED,
+    USED_UP,
+    check_lifetime,
+    find_owned,
+    link_state,
+    revoke,
+)
 from wallet.models import Account, Document
 from wallet.ratelimit import RateLimiter
 from wallet.services.documents import READY, in_compartment
 
-MIN_EXPIRY = timedelta(hours=1)
 MAX_OPENS = 1000
 
-ACTIVE, EXPIRED, REVOKED, LOCKED, USED_UP = "active", "expired", "revoked", "locked", "used_up"
 OPENED, WRONG_ACCESS, LOCKED_EVENT, REVOKED_EVENT = "opened", "wrong_access", "locked", "revoked"
 
 
@@ -95,16 +104,8 @@ class OpenedShare:
 
 def share_state(share: Share, moment: datetime | None = None) -> str:
     """active, or why the share cannot be opened (the owner's action first)."""
-    moment = moment or now()
-    if share.revoked_at is not None:
-        return REVOKED
-    if share.locked:
-        return LOCKED
-    if moment >= share.expires_at:
-        return EXPIRED
-    if share.max_opens is not None and share.opens >= share.max_opens:
-        return USED_UP
-    return ACTIVE
+    used_up = share.max_opens is not None and share.opens >= share.max_opens
+    return link_state(share, moment, locked=share.locked, used_up=used_up)
 
 
 STATE_ERRORS: dict[str, type[WalletError]] = {
@@ -123,8 +124,7 @@ def _log(db: Session, share: Share, event: str, moment: datetime | None = None) 
 
 
 def _check_new_share(db: Session, settings: ShareSettings, account: Account, new: NewShare) -> None:
-    if not MIN_EXPIRY <= new.expires_in <= timedelta(days=settings.share_max_days):
-        raise InvalidRequest(f"A share lasts from 1 hour to {settings.share_max_days} days.")
+    check_lifetime(new.expires_in, settings.share_max_days, "share")
     if new.max_opens is not None and not 1 <= new.max_opens <= MAX_OPENS:
         raise InvalidRequest(f"A share opens from 1 to {MAX_OPENS} times, or without limit.")
     ids = [d.document_id for d in new.documents]
@@ -197,8 +197,8 @@ def find_share(
     db: Session, account_id: str, share_id: str, compartment: bytes | None = None
 ) -> Share:
     """One of the wallet's shares in this compartment; NotFound for any other id."""
-    share = db.get(Share, share_id)
-    if share is None or share.account_id != account_id or share.compartment_tag != compartment:
+    share = find_owned(db, Share, share_id, account_id)
+    if share.compartment_tag != compartment:
         raise NotFound()
     return share
 
@@ -208,8 +208,7 @@ def revoke_share(
 ) -> Share:
     """End a share now, for viewers already open too. Idempotent."""
     share = find_share(db, account_id, share_id, compartment)
-    if share.revoked_at is None:
-        share.revoked_at = now()
+    if revoke(share):
         _log(db, share, REVOKED_EVENT, share.revoked_at)
     db.flush()
     return share

@@ -165,7 +165,15 @@ class UploadPart(Base):
     document: Mapped[Document] = relationship(back_populates="parts")
 
 
-class DepositLink(Base):
+class LinkLifetime:
+    """The columns of a handed-out link's life (wallet.links), mixed into its model."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class DepositLink(LinkLifetime, Base):
     """A write-only door into a wallet: whoever holds the link can add files sealed
     to the wallet's public key, until it expires or its count is used, and can
     never list or read anything. The label is sealed for the owner."""
@@ -177,11 +185,8 @@ class DepositLink(Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
     label_box: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     max_files: Mapped[int] = mapped_column(Integer)
     files: Mapped[int] = mapped_column(Integer, default=0)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     account: Mapped[Account] = relationship()
 

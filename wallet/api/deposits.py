@@ -5,12 +5,18 @@ only learn the wallet's public key and upload sealed files, never read."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
 from wallet.api.deps import ClientKey, CurrentWallet, DbDep, RuntimeDep
-from wallet.api.documents import document_response, finish_upload, store_part, upload_status
+from wallet.api.documents import (
+    CIPHERTEXT_PART_BODY,
+    PartOffset,
+    document_response,
+    finish_upload,
+    store_part,
+    upload_status,
+)
 from wallet.api.errors import error_responses
 from wallet.api.schemas import (
     DepositDeclareRequest,
@@ -48,7 +54,6 @@ owner_router = APIRouter(prefix="/api/v1", tags=["deposits"])
 depositor_router = APIRouter(prefix="/api/v1/d", tags=["depositor"])
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
 CLOSED = (DepositNotFound, DepositClosed)
-Offset = Annotated[int, Query(ge=0, le=1 << 50)]
 
 
 def link_response(link: DepositLink) -> DepositLinkResponse:
@@ -59,7 +64,7 @@ def link_response(link: DepositLink) -> DepositLinkResponse:
         expires_at=link.expires_at,
         max_files=link.max_files,
         files=link.files,
-        state=deposits.link_state(link),  # type: ignore[arg-type]
+        state=deposits.deposit_link_state(link),  # type: ignore[arg-type]
     )
 
 
@@ -212,14 +217,7 @@ def get_upload(deposit_id: str, document_id: str, db: DbDep, runtime: RuntimeDep
 @depositor_router.put(
     "/{deposit_id}/documents/{document_id}/content",
     response_model=UploadStatus,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
-        }
-    },
+    openapi_extra=CIPHERTEXT_PART_BODY,
     responses=error_responses(
         *CLOSED,
         NotFound,
@@ -235,7 +233,7 @@ async def put_part(
     request: Request,
     db: DbDep,
     runtime: RuntimeDep,
-    offset: Offset,
+    offset: PartOffset,
 ) -> UploadStatus:
     """Send the part at `offset` of a file this link declared; resumable as the owner's."""
     account, _ = deposits.deposit_upload(db, deposit_id, document_id)

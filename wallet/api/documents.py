@@ -172,6 +172,16 @@ def get_upload(
     return upload_status(runtime, document)
 
 
+# A part of a ciphertext is sent as it is, not as JSON or a form: say so in the schema.
+CIPHERTEXT_PART_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+PartOffset = Annotated[int, Query(ge=0, le=1 << 50)]  # where a part starts in the ciphertext
+
+
 async def _receive_body(request: Request, spool: BinaryIO, limit: int) -> int:
     """Copy the request body into `spool`, refusing more than `limit` bytes; returns its length."""
     length = 0
@@ -187,14 +197,7 @@ async def _receive_body(request: Request, spool: BinaryIO, limit: int) -> int:
 @router.put(
     "/{document_id}/content",
     response_model=UploadStatus,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
-        }
-    },
+    openapi_extra=CIPHERTEXT_PART_BODY,
     responses=error_responses(
         *AUTH, UploadOffsetMismatch, UploadNotPending, IntegrityMismatch, StorageUnavailable
     ),
@@ -205,7 +208,7 @@ async def put_part(
     db: DbDep,
     account: CurrentWallet,
     runtime: RuntimeDep,
-    offset: Annotated[int, Query(ge=0, le=1 << 50)],
+    offset: PartOffset,
 ) -> UploadStatus:
     """Send the part of the ciphertext that starts at `offset` (the acknowledged
     `received` count). Acknowledged only once stored; resend after a drop."""

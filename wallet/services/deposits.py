@@ -25,6 +25,7 @@ from wallet.errors import (
     InvalidRequest,
     NotFound,
 )
+from wallet.links import ACTIVE, USED_UP, check_lifetime, find_owned, link_state, revoke
 from wallet.models import Account, DepositLink, Document
 from wallet.ratelimit import RateLimiter
 from wallet.services.documents import (
@@ -38,9 +39,6 @@ from wallet.services.documents import (
 )
 from wallet.settings import WalletSettings
 
-MIN_LIFE = timedelta(hours=1)
-ACTIVE, EXPIRED, REVOKED, USED_UP = "active", "expired", "revoked", "used_up"
-
 
 @dataclass(frozen=True)
 class NewDepositLink:
@@ -52,15 +50,9 @@ class NewDepositLink:
     label_box: bytes
 
 
-def link_state(link: DepositLink, moment: datetime | None = None) -> str:
+def deposit_link_state(link: DepositLink, moment: datetime | None = None) -> str:
     """active, or why the link takes no more files."""
-    if link.revoked_at is not None:
-        return REVOKED
-    if (moment or now()) >= link.expires_at:
-        return EXPIRED
-    if link.files >= link.max_files:
-        return USED_UP
-    return ACTIVE
+    return link_state(link, moment, used_up=link.files >= link.max_files)
 
 
 # The owner's side ---------------------------------------------------------------
@@ -70,10 +62,7 @@ def create_link(
     db: Session, settings: WalletSettings, account: Account, new: NewDepositLink
 ) -> DepositLink:
     """Store a deposit link of `account`, after every limit is checked."""
-    if not MIN_LIFE <= new.expires_in <= timedelta(days=settings.deposit_max_days):
-        raise InvalidRequest(
-            f"A deposit link lasts from 1 hour to {settings.deposit_max_days} days."
-        )
+    check_lifetime(new.expires_in, settings.deposit_max_days, "deposit link")
     if not 1 <= new.max_files <= settings.deposit_files_per_link:
         raise InvalidRequest(f"A deposit link takes 1 to {settings.deposit_files_per_link} files.")
     kept = db.scalar(
@@ -106,17 +95,13 @@ def list_links(db: Session, account_id: str) -> list[DepositLink]:
 
 def find_link(db: Session, account_id: str, deposit_id: str) -> DepositLink:
     """One of the wallet's deposit links; NotFound for any other id."""
-    link = db.get(DepositLink, deposit_id)
-    if link is None or link.account_id != account_id:
-        raise NotFound()
-    return link
+    return find_owned(db, DepositLink, deposit_id, account_id)
 
 
 def revoke_link(db: Session, account_id: str, deposit_id: str) -> DepositLink:
     """Close the link now; files already deposited stay in the inbox. Idempotent."""
     link = find_link(db, account_id, deposit_id)
-    if link.revoked_at is None:
-        link.revoked_at = now()
+    revoke(link)
     db.flush()
     return link
 
@@ -163,7 +148,7 @@ def open_link(db: Session, deposit_id: str, *, new_file: bool = True) -> Deposit
     link = db.get(DepositLink, deposit_id) if is_valid_id(deposit_id) else None
     if link is None:
         raise DepositNotFound()
-    state = link_state(link)
+    state = deposit_link_state(link)
     if state != ACTIVE and (new_file or state != USED_UP):
         raise DepositClosed()
     return link
