@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from client import PdeClient
+from client import deposits as deposit_client
 from client.shares import ShareViewer, create_share
 from crypto import b64u_decode, decrypt_deposit_link_record, new_id
 from crypto.stream import ciphertext_size
@@ -50,7 +51,6 @@ from tests.api.share_support import post_share, prepare_share
 from tests.api.support import API, RawWallet, assert_error, server_settings, stored_keys
 from tests.conftest import BACKENDS, server_on
 from tests.server import LiveServer
-from wallet import deposit_client
 from wallet.clock import now
 from wallet.maintenance import run_once
 from wallet.runtime import Runtime

@@ -33,6 +33,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 from client import PdeClient
+from client import deposits as deposit_client
 from client.shares import ShareSummary, create_share
 from client.trustees import request_recovery, set_up_trustees, trustee_invitation
 from crypto import (
@@ -53,7 +54,6 @@ from pde.app import create_app
 from pde.settings import Settings
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
-from wallet import deposit_client
 from wallet.db import migrate
 
 MIB = 1 << 20

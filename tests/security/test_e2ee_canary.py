@@ -37,6 +37,7 @@ from minio import Minio
 from sqlalchemy import MetaData, create_engine, make_url, select, text
 
 from client import PdeClient
+from client import deposits as deposit_client
 from client.shares import ShareViewer, create_share
 from client.trustees import (
     recover_with_trustees,
@@ -63,7 +64,6 @@ from tests.api.deposit_support import deposit, seal_deposit
 from tests.conftest import server_on
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
-from wallet import deposit_client
 
 MIB = 1 << 20
 

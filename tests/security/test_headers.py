@@ -22,12 +22,12 @@ import httpx
 import pytest
 
 from client import PdeClient
+from client import deposits as deposit_client
 from client.shares import create_share
 from crypto import b64u_decode, b64u_encode, derive_share_keys, parse_share_link
 from tests.api.deposit_support import accept_body, complete, declare, put_part, seal_deposit
 from tests.conftest import server_on
 from tests.server import LiveServer
-from wallet import deposit_client
 
 API = "/api/v1"
 KINDS = [
