@@ -1,0 +1,151 @@
+"""`pde client share|shares|revoke|deposit-link|deposit-links|inbox|accept|reject`,
+and the commands of a link holder with no account: `pde open-share` and
+`pde deposit`. Every secret stays in the client (client.shares, client.deposits)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from client import ClientError, PdeClient
+from client.deposits import (
+    accept,
+    create_deposit_link,
+    deposit,
+    inbox,
+    list_deposit_links,
+    reject,
+)
+from client.shares import ShareViewer, create_share, list_shares, parse_duration, revoke_share
+from pde.client_login import login
+
+
+def share(client: PdeClient, args: argparse.Namespace) -> int:
+    """Share documents with a recipient; prints the link (the PIN, if any, is said aloud)."""
+    try:
+        expires_in = parse_duration(args.expires)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+    login(client, args)
+    fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
+    share = create_share(
+        client,
+        args.document_ids,
+        recipient=args.to,
+        purpose=args.purpose,
+        expires_in=expires_in,
+        max_opens=args.max_opens,
+        pin=args.pin or "",
+        fields=fields,
+    )
+    print(share.link)
+    print(f"expires {share.expires_at}; share id {share.share_id}", file=sys.stderr)
+    if share.pin:
+        print("Tell the PIN aloud; it is not in the link.", file=sys.stderr)
+    return 0
+
+
+def shares(client: PdeClient, args: argparse.Namespace) -> int:
+    """List the wallet's shares with their openings."""
+    login(client, args)
+    for share in list_shares(client):
+        opens = f"{share.opens}/{share.max_opens}" if share.max_opens else f"{share.opens}"
+        print(
+            f"{share.share_id}\t{share.state}\topens {opens}\texpires {share.expires_at}\t"
+            f"{len(share.document_ids)} documents\t{share.recipient}\t{share.purpose}"
+        )
+        for event in share.events:
+            print(f"\t{event['at']}\t{event['event']}")
+    return 0
+
+
+def revoke(client: PdeClient, args: argparse.Namespace) -> int:
+    """End a share now."""
+    login(client, args)
+    share = revoke_share(client, args.share_id)
+    print(f"{share.share_id}\t{share.state}")
+    return 0
+
+
+def open_share(args: argparse.Namespace) -> int:
+    """Open a share link with no account and save its documents, decrypted."""
+    try:
+        with ShareViewer(args.url) as viewer:
+            pin = args.pin
+            if pin is None and viewer.needs_pin():
+                pin = getpass.getpass("PIN: ")
+            opened = viewer.open(pin or "")
+            print(f"for: {opened.recipient}\npurpose: {opened.purpose}", file=sys.stderr)
+            print(f"expires: {opened.expires_at}", file=sys.stderr)
+            for path in viewer.save_all(opened, Path(args.output)):
+                print(path)
+    except ClientError as error:
+        print(f"error: {error.message} [{error.code}]", file=sys.stderr)
+        return 1
+    return 0
+
+
+def deposit_link(client: PdeClient, args: argparse.Namespace) -> int:
+    """Open a write-only deposit link into the wallet; prints it."""
+    try:
+        expires_in = parse_duration(args.expires)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+    login(client, args)
+    link = create_deposit_link(
+        client,
+        args.label,
+        expires_in=expires_in,
+        max_files=args.max_files,
+    )
+    print(link.link)
+    print(f"expires {link.expires_at}; takes {link.max_files} files", file=sys.stderr)
+    return 0
+
+
+def deposit_links(client: PdeClient, args: argparse.Namespace) -> int:
+    """List the wallet's deposit links."""
+    login(client, args)
+    for link in list_deposit_links(client):
+        print(
+            f"{link.deposit_id}\t{link.state}\tfiles {link.files}/{link.max_files}\t"
+            f"expires {link.expires_at}\t{link.label}"
+        )
+    return 0
+
+
+def list_inbox(client: PdeClient, args: argparse.Namespace) -> int:
+    """List the deposited files waiting in the wallet."""
+    login(client, args)
+    for item in inbox(client):
+        meta = item.metadata
+        print(f"{item.document_id}\t{meta.get('size', '')}\t{meta.get('file_name', '')}")
+    return 0
+
+
+def sort_inbox(client: PdeClient, args: argparse.Namespace) -> int:
+    """Accept or reject one deposited file."""
+    login(client, args)
+    waiting = {item.document_id: item for item in inbox(client)}
+    if args.document_id not in waiting:
+        raise SystemExit("No deposited file has this id in the inbox.")
+    decide = accept if args.action == "accept" else reject
+    decide(client, waiting[args.document_id])
+    print(f"{args.document_id}\t{args.action}ed")
+    return 0
+
+
+def deposit_files(args: argparse.Namespace) -> int:
+    """Seal files into a wallet through its deposit link, with no account."""
+    try:
+        for document_id in deposit(args.url, [Path(f) for f in args.files]):
+            print(document_id)
+    except ClientError as error:
+        print(f"error: {error.message} [{error.code}]", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"error: {error.strerror}: {error.filename}", file=sys.stderr)
+        return 1
+    return 0
