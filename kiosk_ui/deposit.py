@@ -7,7 +7,7 @@ in that browser: the page reads the key fingerprint from the link's fragment
 public key against it, then encrypts each file and seals its key to the wallet
 (crypto/FORMAT.md §7). The page can write only: it has no way to list or read.
 
-It is a share_links.viewer.PublicPage like the share viewer: its own
+It is a page_kit.public_page.PublicPage like the share viewer: its own
 template, static files and catalogs ("deposit.po"), every language's strings in
 the page so that switching needs no reload (a reload would lose the
 fingerprint). It lives in kiosk_ui, not share_links, because it reuses the
@@ -23,8 +23,9 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.templating import Jinja2Templates
 
-from kiosk_ui.pages import CATEGORY_LABELS
-from share_links.viewer import PublicPage, ViewerCatalog, ViewerLanguage, link_page_router
+from page_kit.categories import CATEGORY_LABELS
+from page_kit.i18n import CatalogTranslations, Language
+from page_kit.public_page import PublicPage, link_page_router
 
 # templates/ (the page), static/ (served at /static/deposit), locales/ (catalogs "deposit.po")
 DEPOSIT_DIR = Path(__file__).parent / "deposit"
@@ -33,10 +34,10 @@ DEPOSIT_DOMAIN = "deposit"
 
 def deposit_router(
     templates: Jinja2Templates,
-    translations: Mapping[str, ViewerCatalog],
-    languages: Sequence[ViewerLanguage],
+    translations: Mapping[str, CatalogTranslations],
+    languages: Sequence[Language],
 ) -> APIRouter:
     """The route of the depositor page, rendered with `templates` (DEPOSIT_DIR /
-    "templates") in `languages`, the first being the default."""
+    "templates", then the kit's) in `languages`, the first being the default."""
     page = PublicPage(templates, "deposit.html", translations, languages, CATEGORY_LABELS)
     return link_page_router("/d", page, opening_state="checking", invalid_state="not_found")

@@ -5,15 +5,20 @@ in a cookie; keys and the session token live only in the page's memory."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from kiosk_ui.i18n import LANGUAGES, LANGUAGES_BY_CODE, CatalogTranslations
-from share_links.viewer import CATEGORY_LABELS  # one table of category labels for every page
+from page_kit.categories import CATEGORY_LABELS
+from page_kit.i18n import LANGUAGES, LANGUAGES_BY_CODE, CatalogTranslations, page_strings
 from wallet.categories import CATEGORIES
+
+# The kiosk's own catalogs: locales/<lang>/LC_MESSAGES/messages.po
+KIOSK_LOCALES = Path(__file__).parent / "locales"
+KIOSK_DOMAIN = "messages"
 
 DEFAULT_IDLE_SECONDS = 180
 IDLE_WARNING_SECONDS = 30
@@ -63,7 +68,8 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
             "language": language,
             "languages": LANGUAGES,
             "_": translations.gettext,
-            "strings": translations.messages,
+            # The kiosk changes language by changing page: only this language's words.
+            "page_strings": page_strings([language], config.translations, CATEGORY_LABELS),
             "categories": [(slug, CATEGORY_LABELS[slug]) for slug in CATEGORIES],
             "idle_seconds": idle_seconds,
             "idle_warning_seconds": min(IDLE_WARNING_SECONDS, max(1, idle_seconds // 2)),

@@ -1,19 +1,21 @@
-"""The kiosk's languages and their gettext catalogs.
+"""The languages of the interface, and the loading of each page's gettext catalogs.
 
-Catalogs are the Babel `.po` files under `locales/<lang>/LC_MESSAGES/`, read
-once at startup into in-memory gettext translations: no compile step, and a
-missing translation falls back to the English message id."""
+Every page keeps its own catalogs: the Babel `.po` files under
+`<its folder>/locales/<lang>/LC_MESSAGES/<its domain>.po` (the kiosk's
+"messages", the viewer's "viewer", the depositor page's "deposit"). They are
+read once at startup into in-memory gettext translations: no compile step, and
+a missing translation falls back to the English message id. The scripts get
+their words from the page itself (`page_strings`, read by static/strings.js)."""
 
 from __future__ import annotations
 
 import gettext
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.messages.pofile import read_po
-
-LOCALES_DIR = Path(__file__).parent / "locales"
-DOMAIN = "messages"
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,13 @@ class CatalogTranslations(gettext.NullTranslations):
         return self.gettext(singular if n == 1 else plural)
 
 
-def catalog_path(code: str, directory: Path = LOCALES_DIR, domain: str = DOMAIN) -> Path:
-    """Where the `.po` catalog of language `code` lives (`domain`: the kiosk's
-    "messages", or another page's own catalogs, such as the share viewer's)."""
+def catalog_path(code: str, directory: Path, domain: str) -> Path:
+    """Where the `.po` catalog of language `code` lives in a page's `directory`
+    (its locales folder), for its `domain`."""
     return directory / code / "LC_MESSAGES" / f"{domain}.po"
 
 
-def read_catalog(code: str, directory: Path = LOCALES_DIR, domain: str = DOMAIN) -> dict[str, str]:
+def read_catalog(code: str, directory: Path, domain: str) -> dict[str, str]:
     """msgid → msgstr of one catalog; untranslated and fuzzy entries are left out."""
     with catalog_path(code, directory, domain).open("rb") as po_file:
         catalog = read_po(po_file, locale=code)
@@ -66,11 +68,30 @@ def read_catalog(code: str, directory: Path = LOCALES_DIR, domain: str = DOMAIN)
     }
 
 
-def load_translations(
-    directory: Path = LOCALES_DIR, domain: str = DOMAIN
-) -> dict[str, CatalogTranslations]:
-    """The translations of every language, by language code."""
+def load_translations(directory: Path, domain: str) -> dict[str, CatalogTranslations]:
+    """The translations of a page's catalogs in every language, by language code."""
     return {
         language.code: CatalogTranslations(read_catalog(language.code, directory, domain))
         for language in LANGUAGES
+    }
+
+
+def page_strings(
+    languages: Sequence[Language],
+    translations: Mapping[str, CatalogTranslations],
+    categories: Mapping[str, str],
+) -> dict[str, Any]:
+    """What static/strings.js reads from the page's `#page-strings` block: the
+    `languages` it offers, the messages of each, and the category labels (English
+    message ids). A public page carries every language, to switch without a
+    reload; the kiosk only its own, since it changes language by changing page."""
+    return {
+        "languages": [
+            {"code": language.code, "name": language.name, "dir": language.direction}
+            for language in languages
+        ],
+        "strings": {
+            language.code: dict(translations[language.code].messages) for language in languages
+        },
+        "categories": dict(categories),
     }

@@ -18,13 +18,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import crypto
 import kiosk_ui
 from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
-from kiosk_ui.i18n import LANGUAGES, load_translations
-from kiosk_ui.pages import KioskConfig, page_router
+from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES, KioskConfig, page_router
+from page_kit import KIT_STATIC, KIT_TEMPLATES, KIT_URL
+from page_kit.i18n import LANGUAGES, load_translations
 from pde.settings import Settings
 from share_links.api import owner_router, viewer_api_router
 from share_links.maintenance import purge_ended_shares
 from share_links.openings import OpeningRecorder
-from share_links.viewer import PUBLIC_PAGE_TEMPLATES, VIEWER_DIR, VIEWER_DOMAIN, viewer_router
+from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
 from wallet.api import accounts, deposits, documents, recovery
 from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
@@ -33,7 +34,18 @@ from wallet.runtime import Runtime
 
 KIOSK_DIR = Path(kiosk_ui.__file__).parent
 CRYPTO_WEB_DIR = Path(crypto.__file__).parent / "web"
-TEMPLATES = Jinja2Templates(directory=KIOSK_DIR / "templates")
+# Every page's own templates first, then the kit's (page-head.html, public-page.html).
+TEMPLATES = Jinja2Templates(directory=[KIOSK_DIR / "templates", KIT_TEMPLATES])
+# URL prefix → folder of public static files, mounted in this order (Starlette takes
+# the first match, so the narrower prefixes come first). tests/unit/test_es_modules.py
+# resolves the browser's imports with it.
+STATIC_MOUNTS: tuple[tuple[str, Path], ...] = (
+    ("/static/crypto", CRYPTO_WEB_DIR),
+    (KIT_URL, KIT_STATIC),
+    ("/static/viewer", VIEWER_DIR / "static"),
+    ("/static/deposit", DEPOSIT_DIR / "static"),
+    ("/static", KIOSK_DIR / "static"),
+)
 
 
 class PublicPagesGzip:
@@ -104,23 +116,19 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(viewer_api_router)
 
     app.state.kiosk = KioskConfig(
-        translations=load_translations(),
+        translations=load_translations(KIOSK_LOCALES, KIOSK_DOMAIN),
         development=runtime.settings.environment == "development",
         idle_seconds=runtime.settings.kiosk_idle_seconds,
         downloads=runtime.settings.kiosk_downloads,
     )
     viewer_translations = load_translations(VIEWER_DIR / "locales", domain=VIEWER_DOMAIN)
-    viewer_templates = Jinja2Templates(directory=VIEWER_DIR / "templates")
+    viewer_templates = Jinja2Templates(directory=[VIEWER_DIR / "templates", KIT_TEMPLATES])
     app.include_router(viewer_router(viewer_templates, viewer_translations, LANGUAGES))
     deposit_translations = load_translations(DEPOSIT_DIR / "locales", domain=DEPOSIT_DOMAIN)
-    # The depositor page extends the public pages' skeleton (viewer/templates/public-page.html).
-    deposit_folders = [DEPOSIT_DIR / "templates", PUBLIC_PAGE_TEMPLATES]
-    deposit_templates = Jinja2Templates(directory=deposit_folders)
+    deposit_templates = Jinja2Templates(directory=[DEPOSIT_DIR / "templates", KIT_TEMPLATES])
     app.include_router(deposit_router(deposit_templates, deposit_translations, LANGUAGES))
     app.include_router(page_router(TEMPLATES))
 
-    app.mount("/static/crypto", _compressed(CRYPTO_WEB_DIR), name="crypto-web")
-    app.mount("/static/viewer", _compressed(VIEWER_DIR / "static"), name="viewer-static")
-    app.mount("/static/deposit", _compressed(DEPOSIT_DIR / "static"), name="deposit-static")
-    app.mount("/static", _compressed(KIOSK_DIR / "static"), name="static")
+    for prefix, directory in STATIC_MOUNTS:
+        app.mount(prefix, _compressed(directory), name=f"static:{prefix}")
     return app

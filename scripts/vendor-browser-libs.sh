@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Vendor the small browser libraries the kiosk needs from the npm registry into
-# kiosk_ui/static/vendor/: a pinned version, checked against its pinned sha512
-# integrity, with its licence and a VERSIONS file. No CDN, no bundler.
+# Vendor the small browser libraries the pages need from the npm registry into
+# kiosk_ui/static/vendor/ (the kiosk's own) or page_kit/static/vendor/ (shared by
+# every page): a pinned version, checked against its pinned sha512 integrity,
+# with its licence and a VERSIONS file. No CDN, no bundler.
 # Run it again only to change a version (then update the pinned integrity).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-VENDOR="$ROOT/kiosk_ui/static/vendor"
+KIOSK_VENDOR="$ROOT/kiosk_ui/static/vendor"
+KIT_VENDOR="$ROOT/page_kit/static/vendor"
 
 # name version integrity files-to-copy (paths inside the package)
 QRCODE_NAME=qrcode-generator
@@ -53,7 +55,7 @@ SOFTWARE.
 MIT
 }
 
-# vendor NAME VERSION INTEGRITY FOLDER FILE...: into kiosk_ui/static/vendor/FOLDER.
+# vendor NAME VERSION INTEGRITY FOLDER FILE...: into FOLDER (under one of the vendor folders).
 # Each FILE is a path inside the package, copied under its base name, or
 # `path=dest` to copy it (a file or a whole folder) to dest inside FOLDER.
 vendor() {
@@ -71,7 +73,7 @@ vendor() {
     exit 1
   fi
   tar -xzf "$tarball" -C "$work"
-  local target="$VENDOR/$folder"
+  local target="$folder"
   rm -rf "$target"
   mkdir -p "$target"
   local file source dest
@@ -96,25 +98,25 @@ vendor() {
   echo "vendored $name@$version into ${target#"$ROOT"/}"
 }
 
-vendor "$QRCODE_NAME" "$QRCODE_VERSION" "$QRCODE_INTEGRITY" qrcode-generator dist/qrcode.mjs
-vendor "$JSQR_NAME" "$JSQR_VERSION" "$JSQR_INTEGRITY" jsqr dist/jsQR.js
+vendor "$QRCODE_NAME" "$QRCODE_VERSION" "$QRCODE_INTEGRITY" "$KIOSK_VENDOR/qrcode-generator" dist/qrcode.mjs
+vendor "$JSQR_NAME" "$JSQR_VERSION" "$JSQR_INTEGRITY" "$KIOSK_VENDOR/jsqr" dist/jsQR.js
 
 # The page's strict CSP has no 'wasm-unsafe-eval': PDF.js runs with useWasm
 # off and decodes JBIG2/CCITT and JPEG 2000 scans with its plain-JavaScript
 # fallbacks, so the .wasm files are left out. The standard fonts draw PDFs
 # that name Helvetica, Times or Courier without embedding them. CMaps (only
 # for CJK fonts that are not embedded) are left out to keep the folder small.
-vendor "$PDFJS_NAME" "$PDFJS_VERSION" "$PDFJS_INTEGRITY" pdfjs \
+vendor "$PDFJS_NAME" "$PDFJS_VERSION" "$PDFJS_INTEGRITY" "$KIT_VENDOR/pdfjs" \
   legacy/build/pdf.min.mjs legacy/build/pdf.worker.min.mjs standard_fonts=standard_fonts \
   wasm/jbig2_nowasm_fallback.js=wasm/jbig2_nowasm_fallback.js \
   wasm/openjpeg_nowasm_fallback.js=wasm/openjpeg_nowasm_fallback.js \
   wasm/LICENSE_JBIG2=wasm/LICENSE_JBIG2 wasm/LICENSE_PDFJS_JBIG2=wasm/LICENSE_PDFJS_JBIG2 \
   wasm/LICENSE_OPENJPEG=wasm/LICENSE_OPENJPEG wasm/LICENSE_PDFJS_OPENJPEG=wasm/LICENSE_PDFJS_OPENJPEG
-cat >"$VENDOR/pdfjs/README" <<'NOTE'
+cat >"$KIT_VENDOR/pdfjs/README" <<'NOTE'
 PDF.js (pdfjs-dist, Mozilla, Apache-2.0), vendored by scripts/vendor-browser-libs.sh.
 
-kiosk_ui/static/js/pdf-viewer.js imports pdf.min.mjs only when a PDF is
-previewed, with pdf.worker.min.mjs as its worker (both from the package's
+page_kit/static/pdf.js (the one loader of every page) imports pdf.min.mjs only
+when a PDF is previewed, with pdf.worker.min.mjs as its worker (both from the package's
 legacy/build: the same API, with polyfills for older browsers), and draws pages on a
 <canvas>: no text layer, no annotation layer, no scripting, no XFA.
 The page's CSP has no 'wasm-unsafe-eval', so PDF.js runs with useWasm off

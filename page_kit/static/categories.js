@@ -1,13 +1,16 @@
-// The document categories of DESIGN §1: slugs in metadata, translated labels
-// from the filter buttons the server rendered, a pictogram per slug.
-const chips = [...document.querySelectorAll('#filters [data-label]')];
-const LABELS = new Map(chips.map((chip) => [chip.dataset.filter, chip.dataset.label]));
+// The document categories of DESIGN.md §1: slugs in the documents' metadata,
+// their labels from the page (page_kit.categories, English message ids that
+// `t` translates, again after a language switch), a pictogram each.
+import { categoryLabels, t } from './strings.js';
 
-/** The known category of a document's metadata ("other" for anything else). */
-export const categoryOf = (metadata) => (LABELS.has(metadata.type) ? metadata.type : 'other');
+/** Whether `slug` is one of the categories (own keys only: not "constructor"). */
+export const isCategory = (slug) => typeof slug === 'string' && Object.hasOwn(categoryLabels, slug);
+
+/** The category of a document's metadata ("other" for anything else). */
+export const categoryOf = (metadata) => (isCategory(metadata.type) ? metadata.type : 'other');
 
 /** The translated label of a category slug. */
-export const categoryLabel = (slug) => LABELS.get(slug) || LABELS.get('other');
+export const categoryLabel = (slug) => t(categoryLabels[isCategory(slug) ? slug : 'other']);
 
-/** The pictogram file name of a category slug. */
-export const categoryIcon = (slug) => `category-${LABELS.has(slug) ? slug : 'other'}`;
+/** The pictogram of a category slug: a file name in /static/icons, without ".svg". */
+export const categoryIcon = (slug) => `category-${isCategory(slug) ? slug : 'other'}`;

@@ -1,13 +1,14 @@
-// What the public pages opened from a link (this viewer, and the depositor page
-// of kiosk_ui) do alike: one screen at a time, a plain page for each state that
-// stops them, the language switch in place, and the link's fragment taken out
-// of the address bar before anything else. Each page brings its own words, but
-// for UNAVAILABLE below, which both pages' catalogs hold.
+// What the public pages opened from a link (the share viewer, the depositor
+// page: templates/public-page.html) do alike: one screen at a time, a plain page
+// for each state that stops them, the language switch in place, and the link's
+// fragment taken out of the address bar before anything else. Each page brings
+// its own words, but for UNAVAILABLE below, which every such page's catalogs hold.
 import { ApiError, NetworkError } from './request.js';
 import { setLanguage, setText } from './strings.js';
 
+// The pictograms of every page, and the kit's own for the pages of a link that fails.
 export const ICONS = '/static/icons';
-export const VIEWER_ICONS = '/static/viewer/icons';
+export const KIT_ICONS = '/static/kit/icons';
 
 // The server cannot answer for now: the same page, and the same words, on both pages.
 export const UNAVAILABLE = {

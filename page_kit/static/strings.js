@@ -1,13 +1,20 @@
-// The viewer's words in every language, from the page's <script type="application/json"
-// id="viewer-strings"> block. Switching language changes the text, `lang` and `dir` in
-// place: a reload would lose the link's secret, which is no longer in the address bar.
-const data = JSON.parse(document.getElementById('viewer-strings').textContent);
+// The words of every page's scripts, from the page's <script type="application/json"
+// id="page-strings"> block (page_kit.i18n.page_strings): the languages the page
+// offers, each one's messages by English message id, and the category labels.
+// A public page carries every language and switches in place (text, `lang`,
+// `dir`): a reload would lose the link's secret, no longer in the address bar.
+// The kiosk carries only its own language: it changes language by changing page.
+const block = document.getElementById('page-strings');
+const data = block ? JSON.parse(block.textContent) : { languages: [], strings: {}, categories: {} };
 const listeners = [];
 
 /** The languages of the page: [{code, name, dir}], the first being the default. */
 export const languages = data.languages;
 
-let current = document.documentElement.lang;
+/** The category labels: slug → English message id (translate with `t`). */
+export const categoryLabels = data.categories;
+
+let current = document.documentElement.lang || 'en';
 
 /** The page's language code now (fr, nl, en, ar, pl). */
 export const language = () => current;
@@ -15,8 +22,9 @@ export const language = () => current;
 /**
  * The translation of `message` in the page's language, `{name}` placeholders
  * replaced from `values`.
- * @param {string} message the English message id, as in the viewer's .po catalogs
+ * @param {string} message the English message id, as in the page's .po catalogs
  * @param {Record<string, string|number>} [values]
+ * @returns {string}
  */
 export function t(message, values = {}) {
   const text = data.strings[current]?.[message] || message;
@@ -56,7 +64,7 @@ export function onLanguageChange(render) {
   listeners.push(render);
 }
 
-/** Show the whole page in language `code`, without reloading it. */
+/** Show the whole page in language `code`, without reloading it (when the page carries it). */
 export function setLanguage(code) {
   const chosen = languages.find((item) => item.code === code);
   if (!chosen) return;

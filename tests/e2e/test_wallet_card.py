@@ -17,7 +17,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from crypto.encoding import decode_code
 from crypto.errors import InvalidCode
-from kiosk_ui.i18n import read_catalog
+from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES
+from page_kit.i18n import read_catalog
 from tests.e2e.kiosk_steps import (
     PASSPHRASE,
     create_wallet,
@@ -40,7 +41,7 @@ MISTYPED_CODE = "This card code is not right. Check each letter and digit."
 
 def say(lang: str, message: str) -> str:
     """The message as the kiosk shows it in `lang`."""
-    return read_catalog(lang)[message]
+    return read_catalog(lang, KIOSK_LOCALES, KIOSK_DOMAIN)[message]
 
 
 def make_card(page: Page, passphrase: str = PASSPHRASE, pin: str = PIN) -> tuple[str, str, bytes]:

@@ -671,6 +671,7 @@ PAGES = {
     ("GET", "/openapi.json"),
     ("MOUNT", "/static"),
     ("MOUNT", "/static/crypto"),
+    ("MOUNT", "/static/kit"),
     ("MOUNT", "/static/viewer"),
     ("MOUNT", "/static/deposit"),
 }

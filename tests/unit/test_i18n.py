@@ -1,7 +1,9 @@
 """The kiosk's catalogs: every message has a translation in every language,
 keeps its {placeholders}, and every string the templates and scripts show is
 in the catalogs; the pages render in the chosen language, Arabic right to left.
-The share viewer's own catalogs (domain "viewer") are held to the same rules."""
+The share viewer's and the depositor page's own catalogs are held to the same
+rules, the parts they take from the kit (page_kit: the skeleton, page.js)
+included; every page names the categories alike."""
 
 from __future__ import annotations
 
@@ -11,20 +13,28 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kiosk_ui.i18n import LANGUAGES, catalog_path, read_catalog
-from kiosk_ui.pages import CATEGORY_LABELS
+from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES
+from page_kit import KIT_STATIC, KIT_TEMPLATES
+from page_kit.categories import CATEGORY_LABELS
+from page_kit.i18n import LANGUAGES, catalog_path, read_catalog
 from pde.app import create_app
 from pde.settings import Settings
-from share_links.viewer import CATEGORY_LABELS as VIEWER_CATEGORY_LABELS
 from share_links.viewer import VIEWER_DOMAIN
 from wallet.db import migrate
 
 KIOSK = Path(__file__).resolve().parents[2] / "kiosk_ui"
+# What a public page takes from the kit: its skeleton, and the words of page.js.
+KIT_PARTS_TEMPLATES = [KIT_TEMPLATES / "public-page.html"]
+KIT_PARTS_SCRIPTS = [KIT_STATIC / "page.js"]
 CODES = [language.code for language in LANGUAGES]
 TEMPLATE_MESSAGE = re.compile(r"""\b_\((["'])(.+?)\1\)""")
 SCRIPT_MESSAGE = re.compile(r"""\bt\(\s*(["'])(.+?)\1""")
 ERROR_MESSAGE = re.compile(r"^\s+\w+: '(.+)',$", re.MULTILINE)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def kiosk_catalog(code: str) -> dict[str, str]:
+    return read_catalog(code, KIOSK_LOCALES, KIOSK_DOMAIN)
 
 
 def used_messages() -> set[str]:
@@ -41,22 +51,22 @@ def used_messages() -> set[str]:
 
 @pytest.fixture(scope="module")
 def english() -> dict[str, str]:
-    return read_catalog("en")
+    return kiosk_catalog("en")
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_every_message_has_a_translation_in_every_language(
     code: str, english: dict[str, str]
 ) -> None:
-    assert catalog_path(code).exists()
-    catalog = read_catalog(code)
+    assert catalog_path(code, KIOSK_LOCALES, KIOSK_DOMAIN).exists()
+    catalog = kiosk_catalog(code)
     assert set(catalog) == set(english), set(english) ^ set(catalog)
     assert all(text.strip() for text in catalog.values())
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_translations_keep_their_placeholders(code: str) -> None:
-    for message, text in read_catalog(code).items():
+    for message, text in kiosk_catalog(code).items():
         assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(text)), message
 
 
@@ -98,7 +108,7 @@ def test_each_language_page_is_rendered_in_its_language(
     assert response.status_code == 200
     assert f'<html lang="{code}" dir="{direction}">' in response.text
     assert leave in response.text
-    assert 'id="strings"' in response.text
+    assert 'id="page-strings"' in response.text
 
 
 def test_an_unknown_language_is_not_found_and_a_short_idle_is_only_for_development(
@@ -129,11 +139,12 @@ def viewer_catalog(code: str) -> dict[str, str]:
 
 
 def viewer_used_messages() -> set[str]:
-    """Every message id the viewer's template and scripts use, and its category labels."""
-    used = set(VIEWER_CATEGORY_LABELS.values())
-    for template in (VIEWER / "templates").rglob("*.html"):
+    """Every message id the viewer's template and scripts use (with what it takes
+    from the kit), and the category labels."""
+    used = set(CATEGORY_LABELS.values())
+    for template in [*(VIEWER / "templates").rglob("*.html"), *KIT_PARTS_TEMPLATES]:
         used |= {m.group(2) for m in TEMPLATE_MESSAGE.finditer(template.read_text())}
-    for script in (VIEWER / "static").rglob("*.js"):
+    for script in [*(VIEWER / "static").rglob("*.js"), *KIT_PARTS_SCRIPTS]:
         used |= {m.group(1) for m in VIEWER_SCRIPT_MESSAGE.finditer(script.read_text())}
     return used
 
@@ -160,8 +171,7 @@ def test_the_viewer_catalogs_hold_exactly_the_messages_it_shows() -> None:
 
 @pytest.mark.parametrize("code", CODES)
 def test_the_viewer_names_categories_as_the_kiosk_does(code: str) -> None:
-    assert VIEWER_CATEGORY_LABELS == CATEGORY_LABELS
-    kiosk, viewer = read_catalog(code), viewer_catalog(code)
+    kiosk, viewer = kiosk_catalog(code), viewer_catalog(code)
     assert {label: viewer[label] for label in CATEGORY_LABELS.values()} == {
         label: kiosk[label] for label in CATEGORY_LABELS.values()
     }
@@ -187,7 +197,7 @@ def test_the_viewer_speaks_the_browser_language_or_the_one_asked(
     assert f">{title}</title>" in response.text
     for name in ("Français", "Nederlands", "English", "العربية", "Polski"):
         assert f">{name}</button>" in response.text
-    assert 'id="viewer-strings"' in response.text
+    assert 'id="page-strings"' in response.text
 
 
 @pytest.mark.parametrize("path", ["/s/not-an-id", "/s/AAAAAAAAAAAAAAAAAAAAAB", "/s/", "/s/a/b"])
@@ -210,13 +220,12 @@ def deposit_catalog(code: str) -> dict[str, str]:
 
 
 def deposit_used_messages() -> set[str]:
-    """Every message id the depositor page's template and scripts use, and the categories."""
+    """Every message id the depositor page's template and scripts use (with what it
+    takes from the kit), and the categories."""
     used = set(CATEGORY_LABELS.values())
-    skeleton = VIEWER / "templates" / "public-page.html"  # the public pages' common template
-    for template in [*(DEPOSIT / "templates").rglob("*.html"), skeleton]:
+    for template in [*(DEPOSIT / "templates").rglob("*.html"), *KIT_PARTS_TEMPLATES]:
         used |= {m.group(2) for m in TEMPLATE_MESSAGE.finditer(template.read_text())}
-    # The page's own scripts, and what it shares with the viewer (/static/viewer/page.js).
-    for script in [*(DEPOSIT / "static").rglob("*.js"), VIEWER / "static" / "page.js"]:
+    for script in [*(DEPOSIT / "static").rglob("*.js"), *KIT_PARTS_SCRIPTS]:
         used |= {m.group(1) for m in VIEWER_SCRIPT_MESSAGE.finditer(script.read_text())}
     return used
 
@@ -230,7 +239,7 @@ def test_the_deposit_page_has_every_message_in_every_language_with_its_placehold
     assert all(text.strip() for text in catalog.values())
     for message, text in catalog.items():
         assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(text)), message
-    kiosk = read_catalog(code)
+    kiosk = kiosk_catalog(code)
     assert {label: catalog[label] for label in CATEGORY_LABELS.values()} == {
         label: kiosk[label] for label in CATEGORY_LABELS.values()
     }

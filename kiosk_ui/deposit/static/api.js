@@ -1,9 +1,9 @@
 // The depositor's side of the deposit API (docs/deposits.md): no account, no
 // cookie; the link's id is the capability. It can learn the wallet's public
 // key and write sealed files, nothing else: there is no call here that reads.
-import { apiRequest } from '/static/viewer/request.js';
+import { apiRequest } from '/static/kit/request.js';
 
-export { ApiError, NetworkError, isRetryable } from '/static/viewer/request.js';
+export { ApiError, NetworkError, isRetryable } from '/static/kit/request.js';
 
 const API = '/api/v1/d';
 

@@ -7,24 +7,23 @@
 // way to list or read what is in the wallet, its own files included.
 import * as pde from '/static/crypto/pde-crypto.js';
 import { sealFile, sendParts } from '/static/js/upload.js';
-import { ICONS, UNAVAILABLE, VIEWER_ICONS, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/viewer/page.js';
-import { setText } from '/static/viewer/strings.js';
+import { ICONS, KIT_ICONS, UNAVAILABLE, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/kit/page.js';
+import { categoryLabels, setText } from '/static/kit/strings.js';
 import * as api from './api.js';
 
 const FINGERPRINT_BYTES = 16;
 const PART_BYTES = 4 << 20;
-const { categories } = JSON.parse(document.getElementById('viewer-strings').textContent);
 
 // Each state that stops the page: pictogram, title, explanation, and the label
 // of the button that goes on (for states worth another try).
 const PROBLEMS = {
   invalid: {
-    icon: `${VIEWER_ICONS}/link-broken.svg`,
+    icon: `${KIT_ICONS}/link-broken.svg`,
     title: 'This link is not complete',
     text: 'Scan the QR code again, or copy the whole link, including the part after the # sign.',
   },
   not_found: {
-    icon: `${VIEWER_ICONS}/link-broken.svg`,
+    icon: `${KIT_ICONS}/link-broken.svg`,
     title: 'No deposit link here',
     text: 'This link does not exist, or the person who made it deleted it. Ask them for a new link.',
   },
@@ -56,7 +55,7 @@ const PROBLEMS = {
     text: 'The wallet has no room left for this file, so it was not sent. Tell the person: they can make room and give you a new link.',
   },
   network: {
-    icon: `${VIEWER_ICONS}/wifi-off.svg`,
+    icon: `${KIT_ICONS}/wifi-off.svg`,
     title: 'No connection',
     text: 'The files could not be sent. Check the connection and try again: what was already sent is kept.',
     retry: 'Try again',
@@ -145,7 +144,7 @@ function fileItem(file, index) {
   setText(typeLabel, 'Type of document');
   item.querySelector('.document-file').textContent = `${file.name} · ${formatSize(file.size)}`;
   title.value = file.name.replace(/\.[^.]+$/, '') || file.name;
-  for (const [slug, label] of Object.entries(categories)) {
+  for (const [slug, label] of Object.entries(categoryLabels)) {
     const option = document.createElement('option');
     option.value = slug;
     setText(option, label);

@@ -1,9 +1,9 @@
 // The JSON API of the wallet server (wallet/api/): one function per call,
 // with the session token from the page's state as a bearer token.
-import { apiRequest } from '/static/viewer/request.js';
+import { apiRequest } from '/static/kit/request.js';
 import { state } from './state.js';
 
-export { ApiError, NetworkError, isRetryable } from '/static/viewer/request.js';
+export { ApiError, NetworkError, isRetryable } from '/static/kit/request.js';
 
 const API = '/api/v1';
 

@@ -3,7 +3,7 @@
 // category, as "title.extension" (made safe, never twice the same name), with
 // documents.json listing the decrypted details of each. Nothing decrypted is
 // sent anywhere: the zip is handed to the browser's downloads.
-import { categoryLabel, categoryOf } from './categories.js';
+import { categoryLabel, categoryOf } from '/static/kit/categories.js';
 import { extensionOf, safeName } from './download.js';
 import { documentContent, loadDocuments } from './wallet.js';
 import { ZipWriter } from './zip.js';

@@ -1,7 +1,7 @@
 // Idle logout for shared terminals: after `seconds` without a touch, a key or
 // a click, the page leaves; during the last `warningSeconds` a dialog counts
 // down and offers "I'm still here".
-import { t } from './i18n.js';
+import { t } from '/static/kit/strings.js';
 import { byId } from './ui.js';
 
 const ACTIVITY = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'];

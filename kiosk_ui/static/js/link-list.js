@@ -1,6 +1,6 @@
 // What the owner's lists of links (My shares, the deposit links) do alike:
 // load the list, revoke a link after a confirmation, delete an ended one.
-import { t } from './i18n.js';
+import { t } from '/static/kit/strings.js';
 import { busy, byId, el, errorMessage, icon, notify } from './ui.js';
 
 /** A button with a pictogram. */

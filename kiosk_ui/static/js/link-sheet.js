@@ -1,7 +1,7 @@
 // The screen that hands a link over (a share's, a deposit link's): a large QR
 // code, the link as text with a copy button, a printable sheet. The link, and a
 // copy of it on the clipboard, are forgotten when the owner is done.
-import { t } from './i18n.js';
+import { t } from '/static/kit/strings.js';
 import { qrSvg } from './qr.js';
 import { byId, notify } from './ui.js';
 

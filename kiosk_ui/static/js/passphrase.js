@@ -1,5 +1,7 @@
-// Secret phrases: a rough strength estimate for the meter, and generated
-// words made of syllables that read the same in every language of the kiosk.
+// Secret phrases: a rough strength estimate for the meter, generated words
+// made of syllables that read the same in every language of the kiosk, and the
+// check of a new phrase that every screen choosing one makes.
+import { t } from '/static/kit/strings.js';
 
 const CONSONANTS = 'bdfgklmnprstvz';
 const VOWELS = 'aeiou';
@@ -45,3 +47,12 @@ export function strength(passphrase) {
 }
 
 export const STRENGTH_LABELS = ['', 'Too weak', 'Fair', 'Good', 'Strong'];
+
+/** What is wrong with a new secret phrase and its repetition: [input, message], or null. */
+export function newPassphraseProblem(input, again) {
+  if ([...input.value].length < MIN_PASSPHRASE_LENGTH) {
+    return [input, t('The secret phrase is too short: at least 12 letters.')];
+  }
+  if (input.value !== again.value) return [again, t('The two secret phrases are not the same.')];
+  return null;
+}

@@ -1,7 +1,7 @@
 // Small DOM helpers shared by the screens. User data only ever goes into the
 // page through textContent and attributes, never through innerHTML.
 import { ApiError, NetworkError } from './api.js';
-import { t } from './i18n.js';
+import { t } from '/static/kit/strings.js';
 
 /** The element with this id. */
 export const byId = (id) => document.getElementById(id);

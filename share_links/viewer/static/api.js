@@ -1,8 +1,8 @@
 // The worker's side of the share API (docs/shares.md): no account, no cookie;
 // the access token proves the link (and PIN), the view token fetches content.
-import { apiRequest } from './request.js';
+import { apiRequest } from '/static/kit/request.js';
 
-export { ApiError, NetworkError } from './request.js';
+export { ApiError, NetworkError } from '/static/kit/request.js';
 
 const API = '/api/v1/s';
 

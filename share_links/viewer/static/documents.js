@@ -5,10 +5,9 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, NetworkError, documentContent } from './api.js';
 import { claimedType, looksLike, previewKind, safeFileName } from './files.js';
-import { pdfPages, pdfjsAvailable } from './pdf.js';
-import { language, onLanguageChange, setText, t } from './strings.js';
-
-const categories = JSON.parse(document.getElementById('viewer-strings').textContent).categories;
+import { categoryIcon, categoryLabel, isCategory } from '/static/kit/categories.js';
+import { pdfPages, pdfjsAvailable } from '/static/kit/pdf.js';
+import { language, onLanguageChange, setText, t } from '/static/kit/strings.js';
 const list = document.getElementById('document-list');
 const template = document.getElementById('document-template');
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -31,7 +30,8 @@ function formatSize(bytes) {
   return new Intl.NumberFormat(language(), { style: 'unit', unit, maximumFractionDigits: digits }).format(value);
 }
 
-const category = (metadata) => (metadata.type in categories ? metadata.type : null);
+// A type the viewer does not know gets the "other" pictogram but no label.
+const category = (metadata) => (isCategory(metadata.type) ? metadata.type : null);
 const titleOf = (doc) => doc.metadata.title || t('Document {number}', { number: doc.index + 1 });
 
 function objectUrl(blob) {
@@ -49,9 +49,9 @@ function forget(url) {
 function renderCard(doc) {
   const { card, metadata } = doc;
   const slug = category(metadata);
-  card.querySelector('.document-icon').src = `/static/icons/category-${slug || 'other'}.svg`;
+  card.querySelector('.document-icon').src = `/static/icons/${categoryIcon(slug)}.svg`;
   card.querySelector('.document-title').textContent = titleOf(doc);
-  const details = [slug ? t(categories[slug]) : '', formatDate(metadata.date), metadata.issuer];
+  const details = [slug ? categoryLabel(slug) : '', formatDate(metadata.date), metadata.issuer];
   card.querySelector('.document-details').textContent = details.filter(Boolean).join(' · ');
   // The file name is isolated, so a Latin name reads right inside Arabic text.
   const name = document.createElement('bdi');

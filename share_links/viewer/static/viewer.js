@@ -6,8 +6,8 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, openShare, shareStatus } from './api.js';
 import { clearDocuments, showDocuments } from './documents.js';
-import { ICONS, UNAVAILABLE, VIEWER_ICONS, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from './page.js';
-import { language, onLanguageChange, setText, t } from './strings.js';
+import { ICONS, KIT_ICONS, UNAVAILABLE, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/kit/page.js';
+import { language, onLanguageChange, setText, t } from '/static/kit/strings.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -15,12 +15,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 // and the label of the button that tries again (for states worth retrying).
 const PROBLEMS = {
   invalid: {
-    icon: `${VIEWER_ICONS}/link-broken.svg`,
+    icon: `${KIT_ICONS}/link-broken.svg`,
     title: 'This link is not valid',
     text: 'The link is incomplete or damaged. Scan the QR code again, or copy the whole link, including the part after the # sign.',
   },
   not_found: {
-    icon: `${VIEWER_ICONS}/link-broken.svg`,
+    icon: `${KIT_ICONS}/link-broken.svg`,
     title: 'No documents at this link',
     text: 'This link does not exist, or the person who shared it deleted it. Ask them for a new link if you still need the documents.',
   },
@@ -51,7 +51,7 @@ const PROBLEMS = {
     retry: 'Open again',
   },
   network: {
-    icon: `${VIEWER_ICONS}/wifi-off.svg`,
+    icon: `${KIT_ICONS}/wifi-off.svg`,
     title: 'No connection',
     text: 'The documents could not be loaded. Check the connection and try again.',
     retry: 'Try again',

@@ -4,22 +4,14 @@
 // is unprotected, stronger on a shared terminal), and erase the wallet
 // (typing its name to confirm).
 import { ApiError, endSession, listSessions } from '../api.js';
-import { language, t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
+import { moment } from '../moment.js';
 import { go, register } from '../nav.js';
-import { MIN_PASSPHRASE_LENGTH } from '../passphrase.js';
+import { newPassphraseProblem } from '../passphrase.js';
 import { leave } from '../session.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
 import { changePassphrase, eraseWallet } from '../wallet.js';
-
-/** What is wrong with a new secret phrase and its repetition: [input, message], or null. */
-export function newPassphraseProblem(input, again) {
-  if ([...input.value].length < MIN_PASSPHRASE_LENGTH) {
-    return [input, t('The secret phrase is too short: at least 12 letters.')];
-  }
-  if (input.value !== again.value) return [again, t('The two secret phrases are not the same.')];
-  return null;
-}
 
 const current = byId('passphrase-current');
 const next = byId('passphrase-new');
@@ -46,10 +38,6 @@ byId('passphrase-form').addEventListener('submit', async (event) => {
     current.focus();
   }
 });
-
-const MOMENT = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
-// The API's times are UTC; an ISO text without a zone is read as UTC too.
-const moment = (iso) => MOMENT.format(new Date(/[zZ]|[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`));
 
 function sessionItem(session) {
   const when = el('span', {
@@ -157,16 +145,6 @@ byId('erase-form').addEventListener('submit', async (event) => {
   }
 });
 
-// "Other documents" (screens/compartment.js) loads on first use, like the share screens.
-byId('account-compartment').addEventListener('click', async () => {
-  try {
-    await import('./compartment.js');
-    await go('compartment');
-  } catch (error) {
-    notify(errorMessage(error));
-  }
-});
-
 /** A passphrase wallet can change it or make a wallet card; a card wallet can stop using it.
  * The card forms stay hidden until screens/card.js, which handles them, is loaded. */
 function showSecretForms() {
@@ -176,37 +154,23 @@ function showSecretForms() {
   byId('card-stop-form').hidden = !state.usesCard;
 }
 
-// "Other documents" (screens/compartment.js) loads on first use, like the share screens.
-byId('account-compartment').addEventListener('click', async () => {
-  try {
-    await import('./compartment.js');
-    await go('compartment');
-  } catch (error) {
-    notify(errorMessage(error));
-  }
-});
-
-// The trustee screens (screens/trustees.js, trustee-help.js) load on first use too.
-for (const [id, screen] of [['account-trustees', 'trustees'], ['account-trustee-help', 'trustee-help']]) {
+// The screens reached from here load on first use, like the share screens: "Other
+// documents" and the trustees'. Each import is written out, for tests/unit/test_es_modules.py.
+const SCREENS_ON_FIRST_USE = [
+  ['account-compartment', 'compartment', () => import('./compartment.js')],
+  ['account-trustees', 'trustees', () => import('./trustees.js')],
+  ['account-trustee-help', 'trustee-help', () => import('./trustee-help.js')],
+];
+for (const [id, screen, load] of SCREENS_ON_FIRST_USE) {
   byId(id).addEventListener('click', async () => {
     try {
-      await import(`./${screen}.js`);
+      await load();
       await go(screen);
     } catch (error) {
       notify(errorMessage(error));
     }
   });
 }
-
-// "Other documents" (screens/compartment.js) loads on first use, like the share screens.
-byId('account-compartment').addEventListener('click', async () => {
-  try {
-    await import('./compartment.js');
-    await go('compartment');
-  } catch (error) {
-    notify(errorMessage(error));
-  }
-});
 
 register('account', async () => {
   for (const id of ['passphrase-error', 'card-make-error', 'card-stop-error', 'erase-error']) setError(id, '');

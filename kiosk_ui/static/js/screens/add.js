@@ -5,7 +5,7 @@
 // this page. The file is encrypted here, then sent in parts with a progress
 // bar driven by the parts the server acknowledged; after a network drop the
 // upload resumes where the server stands.
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';

@@ -2,7 +2,7 @@
 // this page, or the code typed), then the PIN. A mistyped code is refused here,
 // before any request; a wrong PIN or card gets the same answer as a wrong
 // secret phrase, so nobody learns which of the two was wrong.
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { register } from '../nav.js';
 import { startSession } from '../session.js';
 import { state } from '../state.js';

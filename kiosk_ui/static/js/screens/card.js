@@ -6,14 +6,13 @@
 // at the login fills both fields. The card secret never leaves this page.
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError } from '../api.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
-import { STRENGTH_LABELS, strength } from '../passphrase.js';
+import { STRENGTH_LABELS, newPassphraseProblem, strength } from '../passphrase.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
 import { busy, byId, errorMessage, notify, setError } from '../ui.js';
 import { changePassphrase } from '../wallet.js';
-import { newPassphraseProblem } from './account.js';
 
 const CARD_PREFIX = 'pde-card:1:';
 const PIN_DIGITS = /^[0-9]{4,8}$/;

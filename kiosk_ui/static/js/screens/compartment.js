@@ -6,7 +6,7 @@
 // wraps document keys with the place's key. Loaded on first use only.
 import * as pde from '/static/crypto/pde-crypto.js';
 import { moveDocument } from '../api.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { MIN_PASSPHRASE_LENGTH } from '../passphrase.js';
 import { forgetCompartment, state } from '../state.js';

@@ -1,7 +1,7 @@
 // Create a wallet: a pseudonym (typed or suggested), a secret phrase with a
 // strength meter (typed or generated words), then the recovery sheet.
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { MIN_PASSPHRASE_LENGTH, STRENGTH_LABELS, generateWords, strength } from '../passphrase.js';
 import { startSession } from '../session.js';

@@ -4,12 +4,12 @@
 // link with its state, files used and expiry; revoke (confirmed) or delete.
 import { deleteDepositLink, revokeDepositLink } from '../api.js';
 import { createDepositLink, depositLink, loadDepositLinks } from '../deposits.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { LinkList, iconButton } from '../link-list.js';
 import { LinkSheet } from '../link-sheet.js';
+import { moment } from '../moment.js';
 import { go, register } from '../nav.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
-import { moment } from './share-ready.js';
 
 const form = byId('deposit-form');
 const links = new LinkList('deposit-links', 'deposit', byId('deposit-list'));

@@ -1,8 +1,9 @@
 // The list of documents: grouped by category filters with counts, and a
 // search over the decrypted titles, dates and issuers, all in this page.
-import { categoryIcon, categoryOf } from '../categories.js';
+import { categoryOf } from '/static/kit/categories.js';
+import { documentButton } from '../document-face.js';
 import { details } from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { state } from '../state.js';
 import { byId, el, errorMessage, icon, notify } from '../ui.js';
@@ -53,24 +54,6 @@ function matches(document, words) {
     .join(' ')
     .toLocaleLowerCase();
   return words.every((word) => haystack.includes(word));
-}
-
-/** A document's pictogram, title and details, as the lists show them. */
-export function documentFace(document) {
-  return [
-    icon(categoryIcon(categoryOf(document.metadata)), 'icon icon-big'),
-    el('span', { className: 'document-text' }, [
-      el('span', { className: 'document-title', text: document.metadata.title || '—' }),
-      el('span', { className: 'document-details', text: details(document.metadata) }),
-    ]),
-  ];
-}
-
-/** A button that opens the document's view. */
-export function documentButton(document) {
-  const open = el('button', { className: 'document', attrs: { type: 'button' } }, documentFace(document));
-  open.addEventListener('click', () => go('view', document.id));
-  return open;
 }
 
 function item(document) {

@@ -5,13 +5,13 @@
 // (confirmed) deletes it for good. The documents screen shows the entry, with
 // the number waiting, only when something waits.
 import { listInbox } from '../api.js';
-import { categoryIcon, categoryOf } from '../categories.js';
+import { categoryIcon, categoryOf } from '/static/kit/categories.js';
 import { acceptDeposit, forgetDeposit, loadDepositLinks, loadInbox, rejectDeposit } from '../deposits.js';
 import { details } from '../format.js';
-import { language, t } from '../i18n.js';
+import { language, t } from '/static/kit/strings.js';
+import { moment } from '../moment.js';
 import { register } from '../nav.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
-import { moment } from './share-ready.js';
 
 const list = byId('inbox-list');
 /** The deposits on show (their keys are zeroed when the screen is filled again). */
@@ -28,7 +28,7 @@ export async function refreshInboxEntry() {
 
 function formatSize(bytes) {
   const [unit, size] = bytes >= 1e6 ? ['megabyte', 1e6] : ['kilobyte', 1e3];
-  const format = new Intl.NumberFormat(language, { style: 'unit', unit, maximumFractionDigits: 1 });
+  const format = new Intl.NumberFormat(language(), { style: 'unit', unit, maximumFractionDigits: 1 });
   return format.format(Math.max(bytes / size, 0.1));
 }
 

@@ -5,7 +5,7 @@ import { state } from '../state.js';
 import { busy, byId, errorMessage, setError } from '../ui.js';
 import { logIn } from '../wallet.js';
 import { goAfterLogin } from './recovery-request-check.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 
 byId('login-form').addEventListener('submit', async (event) => {
   event.preventDefault();

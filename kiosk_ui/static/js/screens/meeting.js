@@ -8,12 +8,12 @@
 // wrong tries log out. Loaded on first use only.
 import * as pde from '/static/crypto/pde-crypto.js';
 import { getAccount } from '../api.js';
-import { t } from '../i18n.js';
+import { documentButton, documentFace } from '../document-face.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { forgetScreens, leave } from '../session.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, setError } from '../ui.js';
-import { documentButton, documentFace } from './documents.js';
 
 const MAX_TRIES = 5;
 const picker = byId('meeting-documents');

@@ -1,6 +1,6 @@
 // "My story": a text the person never wants to tell again, kept as a
 // text/plain document of category "story", encrypted like any other.
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { busy, byId, errorMessage, notify, setError } from '../ui.js';
 import { addDocument } from '../wallet.js';

@@ -2,13 +2,13 @@
 // then choose a new secret phrase before anything else.
 import { InvalidCode } from '/static/crypto/pde-crypto.js';
 import { ApiError } from '../api.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { startSession } from '../session.js';
 import { state } from '../state.js';
 import { busy, byId, errorMessage, notify, setError } from '../ui.js';
+import { newPassphraseProblem } from '../passphrase.js';
 import { changePassphrase, logInWithRecovery } from '../wallet.js';
-import { newPassphraseProblem } from './account.js';
 
 function recoveryMessage(error) {
   if (error instanceof InvalidCode) return t('This recovery code is not right. Check each letter.');

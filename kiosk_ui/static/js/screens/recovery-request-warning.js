@@ -2,10 +2,10 @@
 // its trustees. "This was me" goes on; "This was not me: stop it" cancels the
 // request, and what trustees released to it is deleted with it.
 import { cancelRecoveryRequest } from '../api.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
+import { moment } from '../moment.js';
 import { go, register } from '../nav.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
-import { moment } from './trustee-common.js';
 
 let next = 'documents';
 const list = byId('recovery-warning-list');
@@ -19,8 +19,8 @@ function requestItem(request) {
     el('p', {
       className: 'recovery-warning-text',
       text: t('Someone asked to recover your wallet through your trustees on {created}. It opens on {opens}.', {
-        created: moment(request.created_at),
-        opens: moment(request.opens_at),
+        created: moment(request.created_at, 'long'),
+        opens: moment(request.opens_at, 'long'),
       }),
     }),
   ]);

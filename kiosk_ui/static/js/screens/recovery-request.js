@@ -6,13 +6,14 @@
 // secret phrase. Loaded from "I forgot my secret phrase" on first use.
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, loginWithTrustees, openRecoveryRequest, recoveryRequestStatus } from '../api.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
+import { moment } from '../moment.js';
 import { go, register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { startSession } from '../session.js';
 import { state } from '../state.js';
 import { busy, byId, errorMessage, setError } from '../ui.js';
-import { moment, readQrFromPhoto } from './trustee-common.js';
+import { readQrFromPhoto } from './trustee-common.js';
 
 const b64 = pde.b64uEncode;
 const unb64 = pde.b64uDecode;
@@ -86,7 +87,7 @@ register('recovery-request-ticket', ({ handle, requestId, code, opensAt }) => {
   byId('request-ticket-handle').textContent = handle;
   byId('request-ticket-id').textContent = requestId;
   byId('request-ticket-code').textContent = code;
-  byId('request-ticket-opens').textContent = moment(opensAt);
+  byId('request-ticket-opens').textContent = moment(opensAt, 'long');
   const ticket = formatTicket(handle, requestId, code);
   byId('request-ticket-qr').replaceChildren(qrSvg(ticket, t('QR code of your request')));
 });
@@ -175,7 +176,7 @@ async function openWithTrustees(handle, requestId, code) {
     throw error;
   }
   if (answer.state === 'waiting') {
-    throw new RecoveryProblem(t('Your request is still waiting. Come back from {date}.', { date: moment(answer.opens_at) }));
+    throw new RecoveryProblem(t('Your request is still waiting. Come back from {date}.', { date: moment(answer.opens_at, 'long') }));
   }
   if (NOT_OPEN[answer.state]) throw new RecoveryProblem(NOT_OPEN[answer.state]());
   const shares = await collectShares(keys, requestId, answer.released);

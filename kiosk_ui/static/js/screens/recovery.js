@@ -1,6 +1,6 @@
 // The recovery sheet, shown once after a wallet is made: the wallet name, the
 // recovery code as words and as a QR code, printable; "I kept it" to go on.
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';

@@ -2,15 +2,12 @@
 // text with a copy button, the PIN in big digits to say aloud, and a printable
 // share sheet (the PIN goes on paper only when the owner ticks it). Shown right
 // after a share is made, and again from "My shares".
-import { language, t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { LinkSheet } from '../link-sheet.js';
+import { moment } from '../moment.js';
 import { go, register } from '../nav.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
-
-const MOMENT = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
-/** An API time (UTC; read as UTC without a zone too) in the page's language and local time. */
-export const moment = (iso) => MOMENT.format(new Date(/[zZ]|[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`));
 
 const pinBox = byId('share-pin-box');
 const printPin = byId('share-print-pin');

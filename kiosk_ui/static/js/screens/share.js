@@ -3,9 +3,9 @@
 // how long and how often it opens, and an optional PIN. The link is made in
 // this page (sharing.js); the next screen shows it.
 import { ApiError } from '../api.js';
-import { categoryIcon, categoryLabel, categoryOf } from '../categories.js';
+import { categoryIcon, categoryLabel, categoryOf } from '/static/kit/categories.js';
 import { details, formatDate } from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { PIN_PATTERN, SHAREABLE_FIELDS, makePin, makeShare, normalizePin } from '../sharing.js';
 import { state } from '../state.js';

@@ -3,14 +3,15 @@
 // record), expiry, openings and state, the log of what happened, and the
 // actions: show the link again, revoke now (confirmed), delete an ended share.
 import { deleteShare, revokeShare } from '../api.js';
-import { categoryIcon, categoryOf } from '../categories.js';
-import { t } from '../i18n.js';
+import { categoryIcon, categoryOf } from '/static/kit/categories.js';
+import { t } from '/static/kit/strings.js';
 import { LinkList, iconButton } from '../link-list.js';
+import { moment } from '../moment.js';
 import { go, register } from '../nav.js';
 import { loadShares, shareLink } from '../sharing.js';
 import { state } from '../state.js';
 import { byId, el, icon } from '../ui.js';
-import { documentTitle, meetWith, moment } from './share-ready.js';
+import { documentTitle, meetWith } from './share-ready.js';
 
 const shares = new LinkList('shares', 'share', byId('share-list'));
 

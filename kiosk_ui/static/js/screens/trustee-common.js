@@ -1,12 +1,5 @@
-// What the trustee screens share: times in the page's language, the invitation
-// a trustee gives the owner (docs/trustees.md), and reading a QR code from a photo.
+// What the trustee screens share: the invitation a trustee gives the owner (docs/trustees.md), and reading a QR code from a photo.
 import { b64uDecode } from '/static/crypto/pde-crypto.js';
-import { language } from '../i18n.js';
-
-const MOMENT = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short' });
-
-/** An API time (UTC; an ISO text without a zone is read as UTC) in the page's language. */
-export const moment = (iso) => MOMENT.format(new Date(/[zZ]|[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`));
 
 export const INVITATION_PREFIX = 'pde-trustee:1:';
 

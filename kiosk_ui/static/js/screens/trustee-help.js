@@ -5,12 +5,13 @@
 // only after the person asked in person. Loaded on first use from "My account".
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, getAccount, releaseShare, trusteeRequests } from '../api.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
+import { moment } from '../moment.js';
 import { register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
-import { formatInvitation, isolate, moment } from './trustee-common.js';
+import { formatInvitation, isolate } from './trustee-common.js';
 
 const unb64 = pde.b64uDecode;
 
@@ -51,8 +52,8 @@ const STATES = {
 function requestItem(request) {
   const item = el('li', { className: 'trustee-request' }, [
     el('strong', { text: request.owner_handle, attrs: { dir: 'auto' } }),
-    el('span', { text: t('Asked on {date}', { date: moment(request.created_at) }) }),
-    el('span', { text: t('Opens on {date}', { date: moment(request.opens_at) }) }),
+    el('span', { text: t('Asked on {date}', { date: moment(request.created_at, 'long') }) }),
+    el('span', { text: t('Opens on {date}', { date: moment(request.opens_at, 'long') }) }),
     el('span', { text: (STATES[request.state] || (() => request.state))() }),
   ]);
   if (request.released) {

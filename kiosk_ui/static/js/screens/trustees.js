@@ -6,7 +6,7 @@
 // first use from "My account".
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, getTrustees, removeTrustees, setUpTrustees } from '../api.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';

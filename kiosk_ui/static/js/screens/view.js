@@ -3,9 +3,9 @@
 // by PDF.js, page by page), print, download (only where the deployment
 // allows it: PDE_KIOSK_DOWNLOADS), rename or change type, delete with
 // confirmation. Uploaded HTML, SVG or scripts are never rendered: they get no preview.
-import { categoryIcon, categoryOf } from '../categories.js';
+import { categoryIcon, categoryOf } from '/static/kit/categories.js';
 import { details } from '../format.js';
-import { t } from '../i18n.js';
+import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, notify, setError } from '../ui.js';
@@ -69,7 +69,7 @@ async function showPreview(document) {
 }
 
 async function showPdf(document, blob) {
-  const { openPdf } = await import('../pdf-viewer.js'); // PDF.js loads only now
+  const { openPdf } = await import('/static/kit/pdf.js'); // PDF.js loads only now
   const opened = await openPdf(blob);
   if (currentId !== document.id) {
     opened.destroy();
@@ -83,7 +83,7 @@ async function showPdf(document, blob) {
 
 /** Draw page `number` of the PDF on show and say where the person is. */
 async function drawPdfPage(number) {
-  const { drawPage } = await import('../pdf-viewer.js');
+  const { drawPage } = await import('/static/kit/pdf.js');
   const shownPdf = pdf;
   const total = shownPdf.document.numPages;
   const where = t('Page {number} of {total}', { number, total });
@@ -118,7 +118,7 @@ async function preparePdfForPrint() {
   if (pdf.printed) return;
   const shownPdf = pdf;
   status.textContent = t('Preparing the pages for printing…');
-  const { printImages } = await import('../pdf-viewer.js');
+  const { printImages } = await import('/static/kit/pdf.js');
   const images = (await printImages(shownPdf.document)).map((blob) =>
     el('img', { attrs: { src: objectUrl(blob), alt: '' } }),
   );
