@@ -32,7 +32,7 @@ export async function pdfjsAvailable() {
 
 /**
  * Open a decrypted PDF held in this page; resolves to PDF.js's document
- * (`numPages`, `getPage`, `destroy`).
+ * (`numPages`, `getPage`), to let go of with `closePdf`.
  * @param {Blob} blob
  */
 export async function openPdf(blob) {
@@ -46,6 +46,12 @@ export async function openPdf(blob) {
     enableXfa: false,
   });
   return task.promise;
+}
+
+/** Let go of an open PDF: PDF.js keeps it in its worker until then. (Its document
+ * has no destroy() of its own since PDF.js 5: the task that loaded it does.) */
+export function closePdf(pdf) {
+  return pdf.loadingTask.destroy();
 }
 
 async function render(pdf, pageNumber, canvas, scaleFor, intent = 'display') {
@@ -99,7 +105,7 @@ export async function pdfPages(blob, label) {
       pages.append(canvas);
     }
   } finally {
-    await pdf.destroy();
+    await closePdf(pdf);
   }
   return pages;
 }

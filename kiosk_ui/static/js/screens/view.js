@@ -69,14 +69,15 @@ async function showPreview(document) {
 }
 
 async function showPdf(document, blob) {
-  const { openPdf } = await import('/static/kit/pdf.js'); // PDF.js loads only now
+  const { closePdf, openPdf } = await import('/static/kit/pdf.js'); // PDF.js loads only now
   const opened = await openPdf(blob);
   if (currentId !== document.id) {
-    opened.destroy();
+    closePdf(opened);
     return;
   }
   const canvas = el('canvas', { className: 'pdf-canvas' });
-  pdf = { document: opened, title: document.metadata.title || '', page: 1, canvas, printed: null };
+  const close = () => closePdf(opened);
+  pdf = { document: opened, close, title: document.metadata.title || '', page: 1, canvas, printed: null };
   preview.replaceChildren(canvas, el('div', { className: 'print-pages' }));
   await drawPdfPage(1);
 }
@@ -139,6 +140,7 @@ byId('view-print').addEventListener('click', async (event) => {
 });
 
 byId('view-download').addEventListener('click', async (event) => {
+  const button = event.currentTarget; // gone from the event once the handler awaits
   const { metadata } = state.documents.get(currentId);
   const id = currentId;
   try {
@@ -146,7 +148,7 @@ byId('view-download').addEventListener('click', async (event) => {
     const blob =
       shown?.id === id
         ? shown.blob
-        : await busy(event.currentTarget, () => documentContent(id, 'application/octet-stream'));
+        : await busy(button, () => documentContent(id, 'application/octet-stream'));
     saveBlob(blob, downloadName(metadata));
   } catch (error) {
     notify(errorMessage(error));
@@ -219,9 +221,9 @@ byId('delete-yes').addEventListener('click', async (event) => {
   }
 });
 
-/** Let go of the PDF on show (PDF.js keeps it in its worker until destroyed). */
-function closePdf() {
-  if (pdf) pdf.document.destroy();
+/** Let go of the PDF on show (PDF.js keeps it in its worker until then). */
+function letGoOfPdf() {
+  if (pdf) pdf.close();
   pdf = null;
   pdfNav.hidden = true;
 }
@@ -230,7 +232,7 @@ register('view', async (id) => {
   const document = state.documents.get(id);
   currentId = id;
   shown = null;
-  closePdf();
+  letGoOfPdf();
   preview.replaceChildren();
   delete preview.dataset.kind;
   editForm.hidden = true;
