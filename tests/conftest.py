@@ -1,5 +1,6 @@
 """Fixtures shared by every test folder: a real PDE server on each backend
-pairing (SQLite + local folder, PostgreSQL + S3), and clients for it."""
+pairing (SQLite + local folder, PostgreSQL + S3), clients for it, and fresh
+wallets from a pool that derives their keys once."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pytest
 
 from client import PdeClient
 from tests.pg import temporary_database
-from tests.server import LiveServer, live_server, s3_env
+from tests.server import LiveServer, live_server, s3_env, serve_process
 from tests.storage.s3server import S3Server, require_ministack
+from tests.wallet_pool import WalletPool
 
 BACKENDS = ["sqlite-local", "postgres-s3"]
 FAST_ENV = {  # test servers: generous limits so one test's logins do not lock another's
@@ -24,11 +26,16 @@ FAST_ENV = {  # test servers: generous limits so one test's logins do not lock a
 
 
 @contextlib.contextmanager
-def server_on(backend: str, base: Path, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
-    """A live server on `backend`, with whatever that backend needs started for it."""
+def server_on(
+    backend: str, base: Path, env: dict[str, str] | None = None, *, process: bool = False
+) -> Iterator[LiveServer]:
+    """A live server on `backend`, with whatever that backend needs started for it:
+    served in this process, or by `pde serve` in a subprocess when `process` is what
+    the test looks at (its log, a kill, a restart)."""
     env = FAST_ENV | (env or {})
+    serve = serve_process if process else live_server
     if backend == "sqlite-local":
-        with live_server(base / "server", env) as server:
+        with serve(base / "server", env) as server:
             yield server
         return
     require_ministack()
@@ -37,7 +44,7 @@ def server_on(backend: str, base: Path, env: dict[str, str] | None = None) -> It
     try:
         with temporary_database("pde_api") as url:
             backend_env = {"PDE_DATABASE_URL": url} | s3_env(s3, "pde-test")
-            with live_server(base / "server", backend_env | env) as server:
+            with serve(base / "server", backend_env | env) as server:
                 yield server
     finally:
         s3.stop()
@@ -70,9 +77,15 @@ def new_client(pde_server: LiveServer) -> Iterator[Callable[[], PdeClient]]:
 PASSPHRASE = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session")
+def wallet_pool() -> WalletPool:
+    """Fresh wallets for tests that do not test registering (one per worker)."""
+    return WalletPool()
+
+
 @pytest.fixture
-def wallet(new_client: Callable[[], PdeClient]) -> PdeClient:
-    """A client logged in to a brand-new wallet with a random handle."""
+def wallet(wallet_pool: WalletPool, new_client: Callable[[], PdeClient]) -> PdeClient:
+    """A client logged in to a brand-new wallet with a random handle and PASSPHRASE."""
     client = new_client()
-    client.register(f"test-{secrets.token_hex(4)}", PASSPHRASE)
+    wallet_pool.register(client, f"test-{secrets.token_hex(4)}", PASSPHRASE)
     return client

@@ -1,6 +1,12 @@
-"""A real PDE server for tests: `pde migrate` then `pde serve` in a subprocess
-on a free port, with its own data folder and its log captured to a file, so
-tests can kill it, restart it and read what it wrote.
+"""Real PDE servers for tests, each on a free 127.0.0.1 port with its own data
+folder and `PDE_*` settings (`env`), freshly migrated:
+
+- `live_server()`: the application `pde serve` runs, served by uvicorn with the
+  same options in a thread of the test process. It starts in a fraction of a
+  second (a subprocess costs seconds of imports, tens under a loaded run), so it
+  is what tests use unless the process itself is under test.
+- `serve_process()`: `pde serve` in a subprocess with its log captured to a
+  file, for tests that kill it, restart it or read what it wrote.
 
     with live_server(tmp_path) as server:
         client = PdeClient(server.url)
@@ -11,35 +17,115 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import uvicorn
 
+from pde.app import create_app
+from pde.settings import Settings
 from tests.storage.s3server import S3Server, free_port
 from wallet.db import migrate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PDE = [sys.executable, "-m", "pde.cli"]
 START_TIMEOUT = 90.0  # generous: CI machines are shared and imports are slow under load
+# What `pde serve` gives uvicorn besides the address (pde/cli.py): no access log, since it
+# would pair handles' requests with IP addresses, and no Server header.
+SERVE_OPTIONS = {"access_log": False, "server_header": False}
+
+
+def settings_of(data_dir: Path, env: dict[str, str]) -> Settings:
+    """The settings a server with this data folder and `PDE_*` environment runs with."""
+    fields = {
+        name.removeprefix("PDE_").lower(): value
+        for name, value in env.items()
+        if name.startswith("PDE_")
+    }
+    return Settings(**(fields | {"data_dir": data_dir}))
+
+
+class ServedApp:
+    """uvicorn serving `create_app(settings)` in a background thread of this process,
+    on a socket bound first (no race for the port), with `pde serve`'s options."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port: int = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._app = create_app(settings)
+        config = uvicorn.Config(self._app, log_level="warning", lifespan="on", **SERVE_OPTIONS)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the PDE test server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+        self._app.state.runtime.engine.dispose()  # its database may be dropped next
 
 
 @dataclass
 class LiveServer:
-    """One `pde serve` process; its data survives stop() for restart tests."""
+    """A migrated PDE server with its own data folder and `PDE_*` settings, served in
+    this process; `ServeProcess` serves it with `pde serve` instead."""
 
     data_dir: Path
     env: dict[str, str]
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
+    port: int = 0
+    _app: ServedApp | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def settings(self) -> Settings:
+        """What the server runs with: its `PDE_*` environment and data folder."""
+        return settings_of(self.data_dir, self.env)
+
+    def migrate(self) -> None:
+        """`pde migrate`, in this process."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        migrate(self.settings().sqlalchemy_url)
+
+    def start(self) -> None:
+        self._app = ServedApp(self.settings())
+        self._app.start()
+        self.port = self._app.port
+
+    def stop(self) -> None:
+        if self._app is not None:
+            self._app.stop()
+            self._app = None
+
+
+@dataclass
+class ServeProcess(LiveServer):
+    """`pde serve` in a subprocess; its data survives stop() for restart tests."""
+
+    process: subprocess.Popen[bytes] | None = None
+
+    def __post_init__(self) -> None:
+        self.port = self.port or free_port()
 
     @property
     def log_path(self) -> Path:
@@ -47,12 +133,6 @@ class LiveServer:
 
     def _run_env(self) -> dict[str, str]:
         return os.environ | {"PDE_DATA_DIR": str(self.data_dir)} | self.env
-
-    def migrate(self) -> None:
-        """`pde migrate`, in this process (a subprocess would cost seconds of imports)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        url = self.env.get("PDE_DATABASE_URL") or f"sqlite:///{self.data_dir / 'pde.sqlite3'}"
-        migrate(url)
 
     def start(self) -> None:
         """Start serving and wait until /api/v1/health answers."""
@@ -109,12 +189,25 @@ def s3_env(s3: S3Server, bucket: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
-    """A migrated, running PDE server, stopped afterwards."""
-    server = LiveServer(data_dir=data_dir, env=env or {})
+def _running(server: LiveServer) -> Iterator[LiveServer]:
     server.migrate()
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def live_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """A migrated server running in this process, stopped afterwards."""
+    with _running(LiveServer(data_dir=data_dir, env=env or {})) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serve_process(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[ServeProcess]:
+    """A migrated `pde serve` process, stopped afterwards."""
+    with _running(ServeProcess(data_dir=data_dir, env=env or {})) as server:
+        assert isinstance(server, ServeProcess)
+        yield server

@@ -1,15 +1,17 @@
-"""Fixtures of the API tests: live servers shared by the modules, and raw
-HTTP access to them."""
+"""Fixtures of the API tests: live servers shared by the modules, raw HTTP
+access to them, and the `pde` command run in-process."""
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
-from tests.api.support import RawWallet, register_raw
+from pde.cli import main
+from tests.api.support import CLI_PASSPHRASE, RawWallet, Run, register_raw
 from tests.conftest import BACKENDS, server_on
 from tests.server import LiveServer
 
@@ -71,3 +73,27 @@ def new_raw_wallet(pde_server: LiveServer) -> Iterator[Callable[[], RawWallet]]:
 def raw_wallet(new_raw_wallet: Callable[[], RawWallet]) -> RawWallet:
     """A brand-new wallet driven with raw HTTP."""
     return new_raw_wallet()
+
+
+@pytest.fixture
+def pde(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Run `pde <args>` in-process as a script would, with PDE_PASSPHRASE = `secret` and
+    PDE_CARD = `card` (unset without one); its exit code, standard output and error."""
+
+    def run(*args: str, secret: str = CLI_PASSPHRASE, card: str | None = None) -> Run:
+        monkeypatch.setenv("PDE_PASSPHRASE", secret)
+        if card is None:
+            monkeypatch.delenv("PDE_CARD", raising=False)
+        else:
+            monkeypatch.setenv("PDE_CARD", card)
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+            if isinstance(stop.code, str):
+                print(stop.code, file=sys.stderr)  # as the interpreter would
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from hashlib import sha256
@@ -32,13 +32,36 @@ from crypto import (
     wrap_document_key,
 )
 from crypto.primitives import random_bytes
-from pde.settings import Settings
 from tests.server import LiveServer
 from wallet.db import make_engine, session_factory
 from wallet.runtime import open_blob_store
 
 API = "/api/v1"
+CLI_PASSPHRASE = "command line passphrase"  # the PDE_PASSPHRASE of the `pde` fixture
 WRAPPED_KEY_BYTES = 61  # a 32-byte key in an AES-GCM box
+
+
+@dataclass
+class Run:
+    """What one `pde` command run in-process did: its exit code, output and errors."""
+
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class WalletCli:
+    """`pde client --server … --handle …` of one wallet: `cli("list")` runs
+    `pde client … list` through the `pde` fixture."""
+
+    pde: Callable[..., Run]
+    server: str
+    handle: str
+
+    def __call__(self, *args: str, **options: str | None) -> Run:
+        base = ("client", "--server", self.server, "--handle", self.handle)
+        return self.pde(*base, *args, **options)
 
 
 def unique_handle(prefix: str = "api") -> str:
@@ -227,25 +250,15 @@ def is_local(server: LiveServer) -> bool:
     return "PDE_DATABASE_URL" not in server.env
 
 
-def server_settings(server: LiveServer) -> Settings:
-    """The settings the server runs with (its PDE_* environment and data folder)."""
-    fields = {
-        name.removeprefix("PDE_").lower(): value
-        for name, value in server.env.items()
-        if name.startswith("PDE_")
-    }
-    return Settings.model_validate(fields | {"data_dir": server.data_dir})
-
-
 def stored_keys(server: LiveServer, prefix: str) -> list[str]:
     """Every blob key the server's store holds under `prefix/`."""
-    return sorted(open_blob_store(server_settings(server)).list_keys(prefix))
+    return sorted(open_blob_store(server.settings()).list_keys(prefix))
 
 
 @contextmanager
 def stored_rows(server: LiveServer) -> Iterator[Session]:
     """A read-only look at the server's database."""
-    engine = make_engine(server_settings(server).sqlalchemy_url)
+    engine = make_engine(server.settings().sqlalchemy_url)
     try:
         with session_factory(engine)() as db:
             yield db

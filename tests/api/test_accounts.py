@@ -302,7 +302,7 @@ def test_the_fourth_wrong_login_is_rate_limited_even_with_the_right_passphrase_a
 ) -> None:
     env = {"PDE_LOGIN_ATTEMPTS_PER_HANDLE": "3"}
     with (
-        server_on("sqlite-local", tmp_path, env) as server,
+        server_on("sqlite-local", tmp_path, env, process=True) as server,  # its log is read
         httpx.Client(base_url=server.url, timeout=60) as http,
         PdeClient(server.url, retry_seconds=5) as owner,
     ):

@@ -9,48 +9,12 @@ from __future__ import annotations
 
 import secrets
 import subprocess
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from client import PdeClient
-from pde.cli import main
+from tests.api.support import Run
 from tests.server import LiveServer
-
-PASSPHRASE = "command line card passphrase"
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def pde(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
-    """Run `pde <args>` in-process with PDE_PASSPHRASE = `secret`."""
-
-    def run(*args: str, secret: str = PASSPHRASE, card: str | None = None) -> Run:
-        monkeypatch.setenv("PDE_PASSPHRASE", secret)
-        if card is None:
-            monkeypatch.delenv("PDE_CARD", raising=False)
-        else:
-            monkeypatch.setenv("PDE_CARD", card)
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else 1
-            if isinstance(stop.code, str):
-                print(stop.code, file=sys.stderr)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
 
 
 def field(out: str, name: str) -> str:

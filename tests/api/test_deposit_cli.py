@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -20,50 +18,29 @@ import pytest
 from client import PdeClient
 from client.deposits import revoke_deposit_link
 from crypto import b64u_decode, b64u_encode
-from pde.cli import build_parser, main
+from pde.cli import build_parser
+from tests.api.support import CLI_PASSPHRASE, Run, WalletCli
 from tests.server import LiveServer
-
-PASSPHRASE = "command line deposit passphrase"
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
+from tests.wallet_pool import WalletPool
 
 
 @pytest.fixture
-def pde(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
-    """Run `pde <args>` in-process; its exit code, standard output and error."""
-    monkeypatch.setenv("PDE_PASSPHRASE", PASSPHRASE)
-
-    def run(*args: str) -> Run:
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else 1
-            if isinstance(stop.code, str):
-                print(stop.code, file=sys.stderr)  # as the interpreter would
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
-
-
-@pytest.fixture
-def owner(pde_server: LiveServer, pde: Callable[..., Run]) -> Callable[..., Run]:
-    """`pde client --server … --handle …` of a wallet registered on the command line."""
-    handle = f"dcli-{secrets.token_hex(4)}"
-
-    def client(*args: str) -> Run:
-        return pde("client", "--server", pde_server.url, "--handle", handle, *args)
-
-    registered = client("register")
+def cli_owner(pde_server: LiveServer, pde: Callable[..., Run]) -> WalletCli:
+    """`pde client …` of a wallet registered on the command line."""
+    owner = WalletCli(pde, pde_server.url, f"dcli-{secrets.token_hex(4)}")
+    registered = owner("register")
     assert registered.code == 0, registered.err
-    client.handle = handle  # type: ignore[attr-defined]
-    return client
+    return owner
+
+
+@pytest.fixture
+def owner(pde_server: LiveServer, pde: Callable[..., Run], wallet_pool: WalletPool) -> WalletCli:
+    """`pde client …` of a fresh wallet registered without the command line (`cli_owner`
+    is), so that each test spends its logins on what it tests."""
+    handle = f"dcli-{secrets.token_hex(4)}"
+    with PdeClient(pde_server.url, retry_seconds=5) as wallet:
+        wallet_pool.register(wallet, handle, CLI_PASSPHRASE)
+    return WalletCli(pde, pde_server.url, handle)
 
 
 @pytest.fixture
@@ -75,7 +52,7 @@ def files(tmp_path: Path) -> dict[str, bytes]:
     return made
 
 
-def deposit_link(owner: Callable[..., Run], *options: str) -> tuple[str, str]:
+def deposit_link(owner: WalletCli, *options: str) -> tuple[str, str]:
     """`pde client deposit-link`; (link, deposit id)."""
     made = owner("deposit-link", "--label", "CPAS Ixelles, housing", *options)
     assert made.code == 0, made.err
@@ -84,24 +61,25 @@ def deposit_link(owner: Callable[..., Run], *options: str) -> tuple[str, str]:
     return link, link.split("/d/")[1].split("#")[0]
 
 
-def inbox(owner: Callable[..., Run]) -> list[list[str]]:
+def inbox(owner: WalletCli) -> list[list[str]]:
     listed = owner("inbox")
     assert listed.code == 0, listed.err
     return [line.split("\t") for line in listed.out.splitlines()]
 
 
-def links(owner: Callable[..., Run]) -> list[list[str]]:
+def links(owner: WalletCli) -> list[list[str]]:
     listed = owner("deposit-links")
     assert listed.code == 0, listed.err
     return [line.split("\t") for line in listed.out.splitlines()]
 
 
 def test_files_deposited_through_a_printed_link_are_accepted_byte_for_byte(
-    owner: Callable[..., Run],
+    cli_owner: WalletCli,
     pde: Callable[..., Run],
     files: dict[str, bytes],
     tmp_path: Path,
 ) -> None:
+    owner = cli_owner
     link, deposit_id = deposit_link(owner, "--max-files", "2", "--expires", "2d")
     assert links(owner) == [
         [deposit_id, "active", "files 0/2", links(owner)[0][3], "CPAS Ixelles, housing"]
@@ -139,7 +117,7 @@ def test_files_deposited_through_a_printed_link_are_accepted_byte_for_byte(
 
 
 def test_a_deposit_past_the_links_file_count_exits_1_with_deposit_closed(
-    owner: Callable[..., Run], pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path
+    owner: WalletCli, pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path
 ) -> None:
     link, _ = deposit_link(owner, "--max-files", "2")
     paths = [str(tmp_path / name) for name in files]
@@ -154,14 +132,14 @@ def test_a_deposit_past_the_links_file_count_exits_1_with_deposit_closed(
 
 def test_a_revoked_link_exits_1_with_deposit_closed(
     pde_server: LiveServer,
-    owner: Callable[..., Run],
+    owner: WalletCli,
     pde: Callable[..., Run],
     files: dict[str, bytes],
     tmp_path: Path,
 ) -> None:
     link, deposit_id = deposit_link(owner)
     with PdeClient(pde_server.url, retry_seconds=5) as client:
-        client.login(owner.handle, PASSPHRASE)  # type: ignore[attr-defined]
+        client.login(owner.handle, CLI_PASSPHRASE)
         assert revoke_deposit_link(client, deposit_id).state == "revoked"
 
     refused = pde("deposit", link, str(tmp_path / "scan.png"))
@@ -173,7 +151,7 @@ def test_a_revoked_link_exits_1_with_deposit_closed(
 @pytest.mark.parametrize("alteration", ["one bit flipped", "another key's fingerprint"])
 def test_a_link_whose_fragment_was_altered_exits_1_with_deposit_key_mismatch_sending_nothing(
     pde_server: LiveServer,
-    owner: Callable[..., Run],
+    owner: WalletCli,
     pde: Callable[..., Run],
     files: dict[str, bytes],
     tmp_path: Path,
@@ -225,7 +203,7 @@ def test_a_link_to_an_unknown_deposit_exits_1_with_deposit_not_found(
 
 
 def test_a_missing_file_exits_1_with_a_clear_message_before_anything_is_sent(
-    owner: Callable[..., Run], pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path
+    owner: WalletCli, pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path
 ) -> None:
     link, deposit_id = deposit_link(owner, "--max-files", "2")
     missing = tmp_path / "missing.pdf"
@@ -241,7 +219,7 @@ def test_a_missing_file_exits_1_with_a_clear_message_before_anything_is_sent(
 
 @pytest.mark.parametrize("expires", ["soon", "30m", "31d"])
 def test_an_expiry_that_is_not_a_duration_or_out_of_range_is_refused(
-    owner: Callable[..., Run], expires: str
+    owner: WalletCli, expires: str
 ) -> None:
     refused = owner("deposit-link", "--label", "X", "--expires", expires)
     assert refused.code != 0 and refused.out == ""

@@ -48,7 +48,7 @@ from tests.api.deposit_support import (
     upload_status,
 )
 from tests.api.share_support import post_share, prepare_share
-from tests.api.support import API, RawWallet, assert_error, server_settings, stored_keys
+from tests.api.support import API, RawWallet, assert_error, stored_keys
 from tests.conftest import BACKENDS, server_on
 from tests.server import LiveServer
 from wallet.clock import now
@@ -321,7 +321,7 @@ def test_info_gives_the_wallets_public_key_and_what_the_link_still_takes(
     assert info["public_key"] == account["deposit_public_key"]
     assert info["deposit_id"] == deposit_id and info["files_left"] == 3
     assert info["expires_at"] == link_of(owner, deposit_id)["expires_at"]
-    settings = server_settings(pde_server)
+    settings = pde_server.settings()
     assert info["document_max_bytes"] == settings.document_max_bytes
     assert info["part_max_bytes"] == settings.upload_part_max_bytes
     deposit_content(http, owner, deposit_id, b"one")
@@ -343,7 +343,7 @@ def test_a_deposited_file_lands_in_the_inbox_not_in_the_documents_counted_everyw
         "document_id": sealed.document_id,
         "size": sealed.size,
         "received": 0,
-        "part_max_bytes": server_settings(pde_server).upload_part_max_bytes,
+        "part_max_bytes": pde_server.settings().upload_part_max_bytes,
         "complete": False,
     }
     assert owner.used_bytes() == used + sealed.size  # reserved at the declaration
@@ -489,7 +489,7 @@ def test_a_declaration_larger_than_a_document_may_be_is_document_too_large(
 ) -> None:
     deposit_id = make_link(owner, max_files=1)
     sealed = seal_deposit(owner.deposit_public_key, deposit_id, b"x")
-    limit = server_settings(pde_server).document_max_bytes
+    limit = pde_server.settings().document_max_bytes
 
     assert_error(declare(http, sealed, size=ciphertext_size(limit + 1)), 413, "document_too_large")
 
@@ -908,13 +908,13 @@ def test_housekeeping_discards_abandoned_deposit_uploads_like_the_owners(
     waiting = deposit_content(http, owner, deposit_id, b"in the inbox")
     own_stale = owner.seal(b"the owner's abandoned upload " * 100)
     assert owner.declare(own_stale).status_code == 201
-    hours = server_settings(pde_server).upload_abandoned_hours
+    hours = pde_server.settings().upload_abandoned_hours
     for document_id in (stale.document_id, own_stale.document_id, waiting.document_id):
         age_document(pde_server, document_id, timedelta(hours=hours + 1))
     prefix = f"accounts/{owner.account_id}/uploads"
     assert len(stored_keys(pde_server, f"{prefix}/{stale.document_id}")) == 1
 
-    runtime = Runtime.start(server_settings(pde_server))
+    runtime = Runtime.start(pde_server.settings())
     try:
         run_once(runtime)
     finally:

@@ -25,7 +25,6 @@ from tests.api.support import (
     assert_error,
     is_local,
     login_again,
-    server_settings,
     stored_rows,
 )
 from tests.server import LiveServer
@@ -97,7 +96,7 @@ def test_a_session_ends_at_the_absolute_timeout_announced_at_login(
     [listed] = session_list(raw_wallet)
     created = datetime.fromisoformat(str(listed["created_at"]))
     expires = datetime.fromisoformat(str(listed["expires_at"]))
-    assert expires - created == timedelta(hours=server_settings(pde_server).session_absolute_hours)
+    assert expires - created == timedelta(hours=pde_server.settings().session_absolute_hours)
 
 
 def test_session_tokens_carry_at_least_128_bits_and_only_their_sha256_is_stored(

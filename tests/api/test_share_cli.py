@@ -5,72 +5,60 @@ byte for byte with the PIN, and every refusal exits 1 with its stable code."""
 
 from __future__ import annotations
 
+import io
 import secrets
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pde.cli import build_parser, main
+from client import PdeClient
+from pde.cli import build_parser
+from tests.api.support import CLI_PASSPHRASE, Run, WalletCli
 from tests.server import LiveServer
+from tests.wallet_pool import WalletPool
 
-PASSPHRASE = "command line share passphrase"
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def pde(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
-    """Run `pde <args>` in-process; its exit code, standard output and error."""
-    monkeypatch.setenv("PDE_PASSPHRASE", PASSPHRASE)
-
-    def run(*args: str) -> Run:
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else 1
-            if isinstance(stop.code, str):
-                print(stop.code, file=sys.stderr)  # as the interpreter would
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
+DOCUMENTS = (("letter", b"Madame, Monsieur " * 50), ("scan", bytes(range(256)) * 9))
 
 
 @dataclass
 class Owner:
-    """A wallet made with the command line, with two documents in it."""
+    """A wallet with two documents in it, and its command line."""
 
-    client: Callable[..., Run]
+    client: WalletCli
     documents: dict[str, tuple[str, bytes]]  # id -> (title, content)
 
 
 @pytest.fixture
-def owner(pde_server: LiveServer, pde: Callable[..., Run], tmp_path: Path) -> Owner:
-    handle = f"cli-{secrets.token_hex(4)}"
-
-    def client(*args: str) -> Run:
-        return pde("client", "--server", pde_server.url, "--handle", handle, *args)
-
+def cli_owner(pde_server: LiveServer, pde: Callable[..., Run], tmp_path: Path) -> Owner:
+    """A wallet made with the command line (`register`, `add`), with two documents in it."""
+    client = WalletCli(pde, pde_server.url, f"cli-{secrets.token_hex(4)}")
     registered = client("register")
     assert registered.code == 0, registered.err
-    assert f"handle: {handle}" in registered.out
+    assert f"handle: {client.handle}" in registered.out
     documents = {}
-    for title, content in (("letter", b"Madame, Monsieur " * 50), ("scan", bytes(range(256)) * 9)):
+    for title, content in DOCUMENTS:
         source = tmp_path / f"{title}.bin"
         source.write_bytes(content)
         added = client("add", str(source), "--title", title)
         assert added.code == 0, added.err
         documents[added.out.strip()] = (title, content)
     return Owner(client, documents)
+
+
+@pytest.fixture
+def owner(pde_server: LiveServer, pde: Callable[..., Run], wallet_pool: WalletPool) -> Owner:
+    """A fresh wallet with the same two documents, made without the command line
+    (`cli_owner` is), so that each test spends its logins on what it tests."""
+    handle = f"cli-{secrets.token_hex(4)}"
+    with PdeClient(pde_server.url, retry_seconds=5) as wallet:
+        wallet_pool.register(wallet, handle, CLI_PASSPHRASE)
+        documents = {
+            wallet.add(io.BytesIO(content), title=title): (title, content)
+            for title, content in DOCUMENTS
+        }
+    return Owner(WalletCli(pde, pde_server.url, handle), documents)
 
 
 def share(owner: Owner, *options: str) -> tuple[str, str]:
@@ -85,8 +73,9 @@ def share(owner: Owner, *options: str) -> tuple[str, str]:
 
 
 def test_a_share_made_on_the_command_line_opens_with_its_pin_byte_for_byte(
-    owner: Owner, pde: Callable[..., Run], tmp_path: Path
+    cli_owner: Owner, pde: Callable[..., Run], tmp_path: Path
 ) -> None:
+    owner = cli_owner
     made = owner.client(
         "share",
         "--to", "CPAS Ixelles, Mrs X",

@@ -41,6 +41,7 @@ from crypto.trustees import derive_request_keys, derive_trustee_keys, open_relea
 from tests.api.support import API, assert_error, stored_rows, unique_handle
 from tests.conftest import BACKENDS, server_on
 from tests.server import LiveServer
+from tests.wallet_pool import WalletPool
 from wallet.models import ReleasedShare
 
 PASSPHRASE = "trustees api passphrase"
@@ -70,13 +71,13 @@ def delayed_server(
 
 
 @pytest.fixture
-def wallets() -> Iterator[Callable[[LiveServer], PdeClient]]:
+def wallets(wallet_pool: WalletPool) -> Iterator[Callable[[LiveServer], PdeClient]]:
     """Make logged-in wallets (real keys) on a server; all closed after the test."""
     made: list[PdeClient] = []
 
     def make(server: LiveServer) -> PdeClient:
         client = PdeClient(server.url, retry_seconds=5)
-        client.register(unique_handle("trust"), PASSPHRASE)
+        wallet_pool.register(client, unique_handle("trust"), PASSPHRASE)
         made.append(client)
         return client
 

@@ -9,19 +9,15 @@ server's origin, where `import('/static/crypto/pde-crypto.js')` works.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from pde.app import create_app
 from pde.settings import Settings
 from tests.needs import missing
+from tests.server import ServedApp as LiveServer  # the name the browser modules import
 from wallet.db import migrate
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,40 +30,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SERVER_START_TIMEOUT_S = 20.0
 # Assertions wait at a person's pace: a login derives keys (600,000 PBKDF2 rounds in the
 # page, Argon2id on the server), which takes seconds on a shared 2-core machine. Speed
 # is measured by bench/, never asserted here.
 expect.set_options(timeout=20_000)
-
-
-class LiveServer:
-    """uvicorn serving the whole PDE app in a background thread, on a socket bound first."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
-        port = self._socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
-
-    def start(self) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the PDE test server did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
 
 
 # Every browser test registers from 127.0.0.1: the per-address limits are for people,

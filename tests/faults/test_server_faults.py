@@ -18,7 +18,7 @@ from psycopg import sql
 from client import ClientError, PdeClient
 from tests.conftest import FAST_ENV, PASSPHRASE
 from tests.pg import ADMIN_CONNINFO, temporary_database
-from tests.server import LiveServer, live_server, s3_env
+from tests.server import ServeProcess, s3_env, serve_process
 from tests.storage.s3server import S3Server, require_ministack
 
 MIB = 1 << 20
@@ -37,13 +37,13 @@ def downloaded(client: PdeClient, document_id: str) -> bytes:
 
 
 @pytest.fixture
-def sqlite_server(tmp_path: Path) -> Iterator[LiveServer]:
-    with live_server(tmp_path / "server", FAST_ENV) as server:
+def sqlite_server(tmp_path: Path) -> Iterator[ServeProcess]:
+    with serve_process(tmp_path / "server", FAST_ENV) as server:
         yield server
 
 
 def test_server_killed_mid_upload_the_client_resumes_and_the_document_is_intact(
-    sqlite_server: LiveServer, tmp_path: Path
+    sqlite_server: ServeProcess, tmp_path: Path
 ) -> None:
     source = random_file(tmp_path, 24 * MIB)
     client = PdeClient(sqlite_server.url, retry_seconds=60)
@@ -65,7 +65,7 @@ def test_server_killed_mid_upload_the_client_resumes_and_the_document_is_intact(
 
 
 def test_restart_after_sigkill_loses_nothing_acknowledged(
-    sqlite_server: LiveServer, tmp_path: Path
+    sqlite_server: ServeProcess, tmp_path: Path
 ) -> None:
     client = PdeClient(sqlite_server.url, retry_seconds=30)
     handle = f"fault-{secrets.token_hex(4)}"
@@ -84,19 +84,19 @@ def test_restart_after_sigkill_loses_nothing_acknowledged(
 
 
 @pytest.fixture
-def s3_backed_server(tmp_path: Path) -> Iterator[tuple[LiveServer, S3Server]]:
+def s3_backed_server(tmp_path: Path) -> Iterator[tuple[ServeProcess, S3Server]]:
     require_ministack()
     s3 = S3Server(tmp_path / "s3")
     s3.start()
     try:
-        with live_server(tmp_path / "server", FAST_ENV | s3_env(s3, "pde-faults")) as server:
+        with serve_process(tmp_path / "server", FAST_ENV | s3_env(s3, "pde-faults")) as server:
             yield server, s3
     finally:
         s3.stop()
 
 
 def test_object_store_down_gives_503_with_a_clear_code_and_no_half_document(
-    s3_backed_server: tuple[LiveServer, S3Server], tmp_path: Path
+    s3_backed_server: tuple[ServeProcess, S3Server], tmp_path: Path
 ) -> None:
     server, s3 = s3_backed_server
     client = PdeClient(server.url, retry_seconds=1)
@@ -137,7 +137,7 @@ def _allow_connections(database: str, allowed: bool) -> None:
 def test_database_down_gives_503_and_nothing_acknowledged_is_lost(tmp_path: Path) -> None:
     with temporary_database("pde_fault") as url:
         database = url.rsplit("/", 1)[1]
-        with live_server(tmp_path / "server", FAST_ENV | {"PDE_DATABASE_URL": url}) as server:
+        with serve_process(tmp_path / "server", FAST_ENV | {"PDE_DATABASE_URL": url}) as server:
             client = PdeClient(server.url, retry_seconds=1)
             client.register(f"fault-{secrets.token_hex(4)}", PASSPHRASE)
             content = os.urandom(2 * MIB)

@@ -61,11 +61,22 @@ from crypto import (
 from crypto.shamir import combine_shares, share_from_bytes, share_from_text, share_to_bytes
 from crypto.trustees import derive_request_keys, derive_trustee_keys, open_released_share
 from tests.api.deposit_support import deposit, seal_deposit
-from tests.conftest import server_on
+from tests.conftest import BACKENDS, server_on
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
-from tests.server import LiveServer
+from tests.server import ServeProcess
 
 MIB = 1 << 20
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def pde_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServeProcess]:
+    """`pde serve` per backend pairing: the canary reads the process's own log."""
+    base = tmp_path_factory.mktemp(request.param)
+    with server_on(request.param, base, process=True) as server:
+        assert isinstance(server, ServeProcess)
+        yield server
 
 
 def marker() -> str:
@@ -424,7 +435,7 @@ def read_bucket(env: dict[str, str]) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def filled(
-    pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
+    pde_server: ServeProcess, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[FilledWallet]:
     with PdeClient(pde_server.url, retry_seconds=5) as client:
         markers, found_secrets, shared = _fill(client, tmp_path_factory.mktemp("canary-files"))
@@ -555,7 +566,7 @@ def record_requests(http: Any, sent: list[Sent]) -> None:
 
 
 def test_the_server_never_receives_the_link_secret_the_pin_or_the_share_key(
-    pde_server: LiveServer, tmp_path: Path
+    pde_server: ServeProcess, tmp_path: Path
 ) -> None:
     """Every request of the owner's client (share created) and of the worker's
     (status, opening, downloads) is recorded as it leaves: the link's secret (raw,
@@ -603,7 +614,7 @@ def test_the_server_never_receives_the_link_secret_the_pin_or_the_share_key(
 
 @pytest.fixture(scope="module")
 def trustee_canary(
-    pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
+    pde_server: ServeProcess, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[dict[str, dict[str, bytes]], dict[str, bytes]]]:
     """On a server of the same backend whose requests open at once: an owner with two
     trustee wallets and a printed share (2 of 3) and a marker note, a recovery request,
@@ -611,7 +622,9 @@ def trustee_canary(
     passphrase. Returns the secrets to look for and everything the server side holds."""
     backend = "postgres-s3" if "PDE_DATABASE_URL" in pde_server.env else "sqlite-local"
     no_delay = {"PDE_RECOVERY_DELAY_HOURS": "0"}
-    with server_on(backend, tmp_path_factory.mktemp("trustee-canary"), no_delay) as server:
+    base = tmp_path_factory.mktemp("trustee-canary")
+    with server_on(backend, base, no_delay, process=True) as server:
+        assert isinstance(server, ServeProcess)
         note, new_passphrase = marker(), f"nouvelle {marker()} phrase"
         with ExitStack() as stack:
             owner, trustee, other = (
