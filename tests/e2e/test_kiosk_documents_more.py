@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 
 from client import PdeClient
 from tests.e2e.conftest import LiveServer, server_settings
@@ -272,11 +272,6 @@ def describe_console(message: ConsoleMessage) -> str:
     return f"{message.type}: {message.text}"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="headless Chromium sometimes never fires the download event under a loaded "
-    "3-worker run (passes alone); not yet understood, see the stop 9 note",
-)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_download_is_offered_where_the_deployment_allows_it_and_gives_the_same_bytes(
     browser: Browser, downloads_server: str, lang: str
@@ -304,6 +299,65 @@ def test_download_is_offered_where_the_deployment_allows_it_and_gives_the_same_b
         page.click("#screen-documents [data-go=account]")
         expect(page.locator("#export-panel")).to_be_visible()
         expect(page.locator("#export-shared-warning")).to_be_hidden()
+
+
+def hold_requests(page: Page, pattern: str) -> list[Route]:
+    """Hold every request to `pattern` until the test lets them go (a slow terminal)."""
+    held: list[Route] = []
+    page.route(pattern, lambda route: held.append(route))
+    return held
+
+
+def wait_for_held(page: Page, held: list[Route], count: int) -> None:
+    for _ in range(400):
+        if len(held) >= count:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{len(held)} requests held, expected {count}")
+
+
+def test_a_download_asked_for_while_the_preview_still_opens_gives_the_file(
+    browser: Browser, downloads_server: str
+) -> None:
+    scan = letter_pdf("Attestation lente")
+    with kiosk_page(browser, accept_downloads=True) as page:
+        open_kiosk(page, downloads_server, "fr", query="?idle=3600")
+        create_wallet(page)
+        add_document(page, "attestation.pdf", "application/pdf", scan, title="Attestation")
+        held = hold_requests(page, "**/api/v1/documents/*/content")
+        page.click(".document:has-text('Attestation')")
+        wait_for_held(page, held, 1)  # the preview waits for the content
+        with page.expect_download() as waiting:
+            page.click("#view-download")
+            wait_for_held(page, held, 2)  # the download waits too, behind the busy button
+            for route in held:
+                route.continue_()
+            page.unroute("**/api/v1/documents/*/content")
+        assert Path(waiting.value.path()).read_bytes() == scan
+        expect(page.locator("#preview canvas")).to_have_count(1)
+        expect(page.locator("#view-status")).to_have_text("")
+
+
+def test_leaving_a_pdf_while_it_opens_shows_the_next_document_without_an_error(
+    browser: Browser, live_server: str
+) -> None:
+    with kiosk_page(browser) as page:
+        open_kiosk(page, live_server, "fr", query="?idle=3600")
+        create_wallet(page)
+        add_document(page, "lettre.pdf", "application/pdf", letter_pdf(), title="Lettre")
+        add_document(page, "photo.png", "image/png", solid_png(BLUE), title="Photo")
+        held = hold_requests(page, "**/vendor/pdfjs/pdf.min.mjs")
+        page.click(".document:has-text('Lettre')")
+        wait_for_held(page, held, 1)  # PDF.js is still on its way
+        page.click("#screen-view [data-go=documents]")
+        page.click(".document:has-text('Photo')")
+        expect(page.locator("#preview img")).to_have_count(1)
+        with page.expect_request_finished(lambda request: "pdf.worker" in request.url):
+            held[0].continue_()
+            page.unroute("**/vendor/pdfjs/pdf.min.mjs")
+        page.wait_for_timeout(1000)  # the letter finishes opening, and is let go
+        expect(page.locator("#view-status")).to_have_text("")
+        expect(page.locator("#preview img")).to_have_count(1)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
