@@ -7,6 +7,7 @@
 // way to list or read what is in the wallet, its own files included.
 import * as pde from '/static/crypto/pde-crypto.js';
 import { sealFile, sendParts } from '/static/js/upload.js';
+import { moment } from '/static/kit/dates.js';
 import { ICONS, KIT_ICONS, UNAVAILABLE, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/kit/page.js';
 import { categoryLabels, setText } from '/static/kit/strings.js';
 import * as api from './api.js';
@@ -100,11 +101,6 @@ function formatSize(bytes) {
   return `${number.format(bytes / size)} ${unit}`;
 }
 
-function formatWhen(iso) {
-  const when = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`);
-  return new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: 'long', timeStyle: 'short' }).format(when);
-}
-
 /** Replace the page with the plain page of `kind`; `retry` goes on from there. */
 function showProblem(kind, retry = null, values = undefined) {
   if (!retry) forgetFiles(); // the link is over for this page
@@ -121,7 +117,7 @@ const waiting = () => state.files.filter((entry) => !entry.done);
 function renderChoice() {
   setText(byId('choose-limits'), 'This link takes up to {count} more files, until {when}.', {
     count: left(),
-    when: formatWhen(state.info.expires_at),
+    when: moment(state.info.expires_at, 'long'),
   });
   const count = waiting().length;
   byId('chosen-title').hidden = state.files.length === 0;

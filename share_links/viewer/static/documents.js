@@ -6,21 +6,13 @@ import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, NetworkError, documentContent } from './api.js';
 import { claimedType, looksLike, previewKind, safeFileName } from './files.js';
 import { categoryIcon, categoryLabel, isCategory } from '/static/kit/categories.js';
+import { formatDate } from '/static/kit/dates.js';
 import { pdfPages, pdfjsAvailable } from '/static/kit/pdf.js';
 import { language, onLanguageChange, setText, t } from '/static/kit/strings.js';
 const list = document.getElementById('document-list');
 const template = document.getElementById('document-template');
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const objectUrls = new Set();
 let share = null; // {shareId, viewToken, documents, onShareError}
-
-/** A yyyy-mm-dd date in the page's language, or the text as given. */
-function formatDate(value) {
-  if (!DATE.test(value || '')) return value || '';
-  const [year, month, day] = value.split('-').map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return new Intl.DateTimeFormat(language(), { dateStyle: 'long', timeZone: 'UTC' }).format(date);
-}
 
 function formatSize(bytes) {
   let [value, unit] = [bytes, 'byte'];

@@ -6,6 +6,7 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, openShare, shareStatus } from './api.js';
 import { clearDocuments, showDocuments } from './documents.js';
+import { moment } from '/static/kit/dates.js';
 import { ICONS, KIT_ICONS, UNAVAILABLE, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/kit/page.js';
 import { language, onLanguageChange, setText, t } from '/static/kit/strings.js';
 
@@ -125,10 +126,6 @@ function problemOf(error) {
   throw error;
 }
 
-function formatWhen(iso, options = { dateStyle: 'full', timeStyle: 'short' }) {
-  return new Intl.DateTimeFormat(language(), options).format(new Date(iso));
-}
-
 function formatNumber(n) {
   return new Intl.NumberFormat(language()).format(n);
 }
@@ -142,16 +139,13 @@ function renderFacts() {
   byId('share-recipient').textContent = recipient || '';
   byId('fact-purpose').hidden = !purpose;
   byId('share-purpose').textContent = purpose || '';
-  byId('share-expires').textContent = formatWhen(opened.expiresAt);
+  byId('share-expires').textContent = moment(opened.expiresAt, 'full');
   byId('share-opens').textContent =
     opened.maxOpens === null
       ? formatNumber(opened.opens)
       : t('{opens} of {max}', { opens: formatNumber(opened.opens), max: formatNumber(opened.maxOpens) });
   const sameDay = new Date(opened.viewExpiresAt).toDateString() === new Date().toDateString();
-  const until = formatWhen(
-    opened.viewExpiresAt,
-    sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' },
-  );
+  const until = moment(opened.viewExpiresAt, sameDay ? null : 'medium');
   byId('share-notice').textContent = t(
     'You see only what the person chose to share. This page shows the documents until {time}; after that, open them again.',
     { time: until },

@@ -5,7 +5,7 @@
 // (typing its name to confirm).
 import { ApiError, endSession, listSessions } from '../api.js';
 import { t } from '/static/kit/strings.js';
-import { moment } from '../moment.js';
+import { moment } from '/static/kit/dates.js';
 import { go, register } from '../nav.js';
 import { newPassphraseProblem } from '../passphrase.js';
 import { leave } from '../session.js';

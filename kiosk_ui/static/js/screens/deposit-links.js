@@ -7,7 +7,7 @@ import { createDepositLink, depositLink, loadDepositLinks } from '../deposits.js
 import { t } from '/static/kit/strings.js';
 import { LinkList, iconButton } from '../link-list.js';
 import { LinkSheet } from '../link-sheet.js';
-import { moment } from '../moment.js';
+import { moment } from '/static/kit/dates.js';
 import { go, register } from '../nav.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
 

@@ -9,7 +9,7 @@ import { categoryIcon, categoryOf } from '/static/kit/categories.js';
 import { acceptDeposit, forgetDeposit, loadDepositLinks, loadInbox, rejectDeposit } from '../deposits.js';
 import { details } from '../format.js';
 import { language, t } from '/static/kit/strings.js';
-import { moment } from '../moment.js';
+import { moment } from '/static/kit/dates.js';
 import { register } from '../nav.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
 

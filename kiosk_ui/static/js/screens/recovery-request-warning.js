@@ -3,7 +3,7 @@
 // request, and what trustees released to it is deleted with it.
 import { cancelRecoveryRequest } from '../api.js';
 import { t } from '/static/kit/strings.js';
-import { moment } from '../moment.js';
+import { moment } from '/static/kit/dates.js';
 import { go, register } from '../nav.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
 

@@ -7,7 +7,7 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, loginWithTrustees, openRecoveryRequest, recoveryRequestStatus } from '../api.js';
 import { t } from '/static/kit/strings.js';
-import { moment } from '../moment.js';
+import { moment } from '/static/kit/dates.js';
 import { go, register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { startSession } from '../session.js';

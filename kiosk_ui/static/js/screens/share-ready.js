@@ -4,7 +4,7 @@
 // after a share is made, and again from "My shares".
 import { t } from '/static/kit/strings.js';
 import { LinkSheet } from '../link-sheet.js';
-import { moment } from '../moment.js';
+import { moment } from '/static/kit/dates.js';
 import { go, register } from '../nav.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';

@@ -4,7 +4,8 @@
 // this page (sharing.js); the next screen shows it.
 import { ApiError } from '../api.js';
 import { categoryIcon, categoryLabel, categoryOf } from '/static/kit/categories.js';
-import { details, formatDate } from '../format.js';
+import { formatDate } from '/static/kit/dates.js';
+import { details } from '../format.js';
 import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { PIN_PATTERN, SHAREABLE_FIELDS, makePin, makeShare, normalizePin } from '../sharing.js';

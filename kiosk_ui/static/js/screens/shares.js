@@ -6,7 +6,7 @@ import { deleteShare, revokeShare } from '../api.js';
 import { categoryIcon, categoryOf } from '/static/kit/categories.js';
 import { t } from '/static/kit/strings.js';
 import { LinkList, iconButton } from '../link-list.js';
-import { moment } from '../moment.js';
+import { moment } from '/static/kit/dates.js';
 import { go, register } from '../nav.js';
 import { loadShares, shareLink } from '../sharing.js';
 import { state } from '../state.js';

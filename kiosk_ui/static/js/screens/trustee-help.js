@@ -6,7 +6,7 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, getAccount, releaseShare, trusteeRequests } from '../api.js';
 import { t } from '/static/kit/strings.js';
-import { moment } from '../moment.js';
+import { moment } from '/static/kit/dates.js';
 import { register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
