@@ -7,10 +7,14 @@ page brings only its own screens, words and scripts.
 - `categories`: the document categories' labels, one table for every page;
 - `public_page`: a page opened from a link (PublicPage, link_page_router) and
   the skeleton its template extends (templates/public-page.html);
+- `templates/page-head.html`: the head lines every page includes;
 - `static/`, served at KIT_URL: request.js (one call to the API), strings.js
-  (the one translation module), page.js (a public page's screens and language
-  switch), categories.js, pdf.js (the one PDF.js loader, with PDF.js vendored
-  in static/vendor/pdfjs) and tokens.css (the design tokens).
+  (the one translation module), categories.js, dates.js (dates and times in
+  the page's language), page.js (a public page's screens and language switch),
+  pdf.js (the one PDF.js loader, with PDF.js vendored in static/vendor/pdfjs),
+  tokens.css (the design tokens and the base of every page), public-page.css,
+  and icons/ for the public pages' own pictograms (the common ones are the
+  kiosk's, at /static/icons).
 
 It imports none of the pages (DESIGN.md §4): only `wallet` and `crypto`, which
 are below it. tests/unit/test_es_modules.py holds its scripts to the same rule.
