@@ -22,9 +22,9 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 
 from client import PdeClient
+from tests.e2e.axe_audit import blocking_violations, describe
 from tests.e2e.conftest import LiveServer, server_settings
 from tests.e2e.kiosk_steps import PASSPHRASE, add_document, create_wallet, kiosk_page, open_kiosk
-from tests.e2e.test_kiosk_accessibility import blocking_violations, describe
 from wallet.db import migrate
 
 pytestmark = pytest.mark.browser
