@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -30,10 +31,10 @@ from share_links.errors import (
     ShareWrongAccess,
 )
 from share_links.models import Share, ShareDocument, ShareEvent
-from share_links.openings import OpeningRecorder, count_opening
+from share_links.openings import OpeningRecorder, claim_attempt, count_opening
 from share_links.settings import ShareSettings
 from wallet.clock import now
-from wallet.errors import AlreadyExists, InvalidRequest, NotFound, WalletError
+from wallet.errors import AlreadyExists, InvalidRequest, NotFound, RateLimited, WalletError
 from wallet.links import (
     ACTIVE,
     EXPIRED,
@@ -51,6 +52,7 @@ from wallet.services.documents import READY, in_compartment
 
 MAX_OPENS = 1000
 
+CLAIM_TRIES, CLAIM_WAIT_SECONDS = 40, 0.05  # attempts in flight end within milliseconds
 OPENED, WRONG_ACCESS, LOCKED_EVENT, REVOKED_EVENT = "opened", "wrong_access", "locked", "revoked"
 
 
@@ -116,8 +118,8 @@ STATE_ERRORS: dict[str, type[WalletError]] = {
 }
 
 
-def _log(db: Session, share: Share, event: str, moment: datetime | None = None) -> None:
-    db.add(ShareEvent(share_id=share.id, event=event, at=moment or now()))
+def _log_event(db: Session, share_id: str, event: str, moment: datetime | None = None) -> None:
+    db.add(ShareEvent(share_id=share_id, event=event, at=moment or now()))
 
 
 # The owner's side ---------------------------------------------------------
@@ -209,7 +211,7 @@ def revoke_share(
     """End a share now, for viewers already open too. Idempotent."""
     share = find_share(db, account_id, share_id, compartment)
     if revoke(share):
-        _log(db, share, REVOKED_EVENT, share.revoked_at)
+        _log_event(db, share.id, REVOKED_EVENT, share.revoked_at)
     db.flush()
     return share
 
@@ -243,24 +245,47 @@ def openable_share(db: Session, share_id: str) -> Share:
     return share
 
 
-def _wrong_access(db: Session, settings: ShareSettings, share: Share) -> WalletError:
-    """Count a wrong token; lock at the limit. Returns the error to answer with once
-    the caller has committed the count."""
-    db.execute(
-        update(Share)
-        .where(Share.id == share.id)
-        .values(wrong_accesses=Share.wrong_accesses + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.refresh(share, ["wrong_accesses"])
-    _log(db, share, WRONG_ACCESS)
-    left = settings.share_wrong_access_limit - share.wrong_accesses
+def _wrong_access(
+    db: Session, settings: ShareSettings, share_id: str, attempts: int
+) -> WalletError:
+    """A wrong token, its attempt already counted (`attempts` so far): log it, lock at
+    the limit. Returns the error to answer with once the caller has committed."""
+    _log_event(db, share_id, WRONG_ACCESS)
+    left = settings.share_wrong_access_limit - attempts
     if left > 0:
         return ShareWrongAccess(attempts_left=left)
-    if not share.locked:
-        share.locked = True
-        _log(db, share, LOCKED_EVENT)
+    locked = db.execute(
+        update(Share)
+        .where(Share.id == share_id, Share.locked.is_(False))
+        .values(locked=True)
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount:  # type: ignore[attr-defined]
+        _log_event(db, share_id, LOCKED_EVENT)
     return ShareLocked()
+
+
+def _claim_attempt(
+    db: Session, settings: ShareSettings, share_id: str, recorder: OpeningRecorder | None
+) -> int | None:
+    """Count an attempt before its token is compared, committed (see openings.py).
+    While the limit is taken by attempts still in flight (viewers opening the same
+    link at once), wait for them a little; None once the share is locked or the
+    wait is over."""
+    limit = settings.share_wrong_access_limit
+    for _ in range(CLAIM_TRIES):
+        if recorder:
+            claimed = recorder.claim(share_id, limit)
+        else:
+            claimed = claim_attempt(db, share_id, limit)
+            db.commit()
+        if claimed is not None:
+            return claimed
+        if db.scalar(select(Share.locked).where(Share.id == share_id)) is not False:
+            return None  # locked, or gone
+        db.rollback()
+        time.sleep(CLAIM_WAIT_SECONDS)
+    return None
 
 
 def view_token(settings: ShareSettings, share_id: str, expires_at: datetime) -> str:
@@ -295,14 +320,25 @@ def open_share(
     access_token: bytes,
     recorder: OpeningRecorder | None = None,
 ) -> OpenedShare | WalletError:
-    """Check the access token and count an opening (through `recorder`'s group
-    commit when given, else in `db`). A wrong token is returned as the error to
-    raise after the caller commits, so the count survives the refusal."""
+    """Count an attempt, then check the access token and count an opening (through
+    `recorder`'s group commit when given, else in `db`). At most the limit of wrong
+    tokens are ever compared, however many viewers race (share_links/openings.py).
+    A wrong token is returned as the error to raise after the caller commits, so its
+    log and the lock survive the refusal."""
     limiter.check("share-open", client, settings.share_opens_per_client_per_minute, 60)
     limiter.record("share-open", client)
     share = openable_share(db, share_id)
-    if not access_token_matches(share.access_hash, access_token):
-        return _wrong_access(db, settings, share)
+    access_hash = share.access_hash
+    db.rollback()  # hand the connection back while the attempt is counted
+    attempts = _claim_attempt(db, settings, share_id, recorder)
+    if attempts is None:  # locked, or as many attempts in flight as allowed, for long
+        locked = db.scalar(select(Share.locked).where(Share.id == share_id))
+        return ShareLocked() if locked else RateLimited()
+    if not access_token_matches(access_hash, access_token):
+        return _wrong_access(db, settings, share_id, attempts)
+    share = db.get(Share, share_id)  # its state is checked again as the opening counts
+    if share is None:
+        return ShareNotFound()
     view_ends = min(now() + timedelta(minutes=settings.share_view_minutes), share.expires_at)
     view_ends = view_ends.replace(microsecond=0)
     opened = OpenedShare(
