@@ -32,7 +32,6 @@ from wallet.api.schemas import (
     SuggestedHandle,
 )
 from wallet.errors import (
-    AlreadyExists,
     HandleTaken,
     InvalidCredentials,
     NotAuthenticated,
@@ -99,7 +98,7 @@ def suggest_handle() -> SuggestedHandle:
     "/accounts",
     status_code=201,
     response_model=LoginResponse,
-    responses=error_responses(HandleTaken, AlreadyExists, RateLimited),
+    responses=error_responses(HandleTaken, RateLimited),
 )
 def register(
     body: RegisterRequest, db: DbDep, runtime: RuntimeDep, client: ClientKey, request: Request
@@ -107,8 +106,8 @@ def register(
     """Create a wallet from client-made keys and log in. No e-mail, no phone, no name."""
     limit = runtime.settings.registrations_per_client_per_hour
     runtime.limiter.check("register", client, limit, 3600)
+    runtime.limiter.record("register", client)  # a refused one too: no free probing of names
     account = accounts.register(db, accounts.NewAccount(**body.model_dump()))
-    runtime.limiter.record("register", client)
     return open_session_response(db, runtime, request, account, recovery=False)
 
 

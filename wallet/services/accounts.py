@@ -8,13 +8,13 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crypto.verifier import check_verifier, dummy_verifier, fake_salt, hash_verifier
 from wallet.clock import now
-from wallet.errors import AlreadyExists, HandleTaken, InvalidCredentials, InvalidRequest
+from wallet.errors import HandleTaken, InvalidCredentials, InvalidRequest
 from wallet.models import Account
 from wallet.ratelimit import RateLimiter
 from wallet.settings import WalletSettings
@@ -69,10 +69,11 @@ class NewAccount:
 def register(db: Session, new: NewAccount) -> Account:
     """Create a wallet. The server keeps Argon2id of the auth keys, never the keys."""
     handle, key = normalize_handle(new.handle)
-    if db.scalar(select(Account.id).where(Account.handle_key == key)) is not None:
+    # One answer whatever collides (the handle, the client-made id or both), so that
+    # a registration tells nothing more than that this name cannot be had.
+    taken = or_(Account.handle_key == key, Account.id == new.account_id)
+    if db.scalar(select(Account.id).where(taken).limit(1)) is not None:
         raise HandleTaken()
-    if db.get(Account, new.account_id) is not None:
-        raise AlreadyExists()
     account = Account(
         id=new.account_id,
         handle=handle,
