@@ -165,6 +165,16 @@ class UploadPart(Base):
     document: Mapped[Document] = relationship(back_populates="parts")
 
 
+class RetiredDocumentId(Base):
+    """SHA-256 of a deleted document's id: the id stays taken, so that declaring it
+    again answers as for a document hidden in another place (`already_exists`),
+    and the normal view cannot tell a deleted document from a hidden one."""
+
+    __tablename__ = "retired_document_ids"
+
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+
+
 class LinkLifetime:
     """The columns of a handed-out link's life (wallet.links), mixed into its model."""
 

@@ -56,9 +56,22 @@ def upload_in(
     sealed = sealed_for(wallet, key or secrets.token_bytes(32), content)
     declared = wallet.http.post(f"{API}/documents", json=sealed.declaration, headers=view(token))
     assert declared.status_code == 201, declared.text
-    assert wallet.put_part(sealed.document_id, 0, sealed.ciphertext).status_code == 200
-    assert wallet.complete(sealed.document_id).status_code == 200
+    sent = send_part(wallet, sealed, token)
+    assert sent.status_code == 200, sent.text
+    path = f"{API}/documents/{sealed.document_id}/complete"
+    completed = wallet.http.post(path, headers=view(token))
+    assert completed.status_code == 200, completed.text
     return sealed
+
+
+def send_part(wallet: RawWallet, sealed: SealedDocument, token: str | None) -> httpx.Response:
+    """The whole ciphertext as one part, in the view of `token`."""
+    return wallet.http.put(
+        f"{API}/documents/{sealed.document_id}/content",
+        params={"offset": 0},
+        content=sealed.ciphertext,
+        headers={"Content-Type": "application/octet-stream"} | view(token),
+    )
 
 
 def ids(wallet: RawWallet, token: str | None = None) -> list[str]:
@@ -108,6 +121,25 @@ def every_route_of(
         "move": wallet.http.post(f"{API}/documents/{document_id}/move", json=body, headers=headers),
         "delete": wallet.http.delete(f"{API}/documents/{document_id}", headers=headers),
     }
+
+
+def every_upload_route_of(
+    wallet: RawWallet, sealed: SealedDocument, token: str | None
+) -> dict[str, httpx.Response]:
+    """What each route of an upload answers for `sealed` in the view of `token`."""
+    document_id, headers = sealed.document_id, view(token)
+    return {
+        "upload": wallet.http.get(f"{API}/documents/{document_id}/upload", headers=headers),
+        "part": send_part(wallet, sealed, token),
+        "complete": wallet.http.post(f"{API}/documents/{document_id}/complete", headers=headers),
+    }
+
+
+def answer(response: httpx.Response) -> tuple[int, str]:
+    """A response as a probe sees it: the status and, for an error, its code."""
+    if response.status_code >= 400:
+        return response.status_code, response.json()["error"]["code"]
+    return response.status_code, ""
 
 
 def export_manifest(wallet: RawWallet) -> dict[str, Any]:
@@ -218,6 +250,40 @@ def test_no_route_of_the_normal_view_or_of_another_compartment_finds_a_hidden_do
     deleted = raw_wallet.http.delete(f"{API}/documents/{hidden.document_id}", headers=view(token))
     assert deleted.status_code == 204
     assert ids(raw_wallet, token) == [] and used_bytes(raw_wallet, token) == 0
+
+
+def test_every_route_answers_for_a_document_of_another_place_as_for_one_never_made(
+    raw_wallet: RawWallet,
+) -> None:
+    token = new_token()
+    hidden = upload_in(raw_wallet, token, b"moved out of sight")
+    pending = sealed_for(raw_wallet, secrets.token_bytes(32), b"half sent, out of sight")
+    declared = raw_wallet.http.post(
+        f"{API}/documents", json=pending.declaration, headers=view(token)
+    )
+    assert declared.status_code == 201, declared.text
+    never_made = raw_wallet.seal(b"never declared")
+    deleted = raw_wallet.add(b"deleted for good")
+    assert raw_wallet.http.delete(f"{API}/documents/{deleted.document_id}").status_code == 204
+
+    def probe(sealed: SealedDocument) -> dict[str, tuple[int, str]]:
+        routes = every_route_of(raw_wallet, sealed, None)
+        routes |= every_upload_route_of(raw_wallet, sealed, None)
+        return {route: answer(response) for route, response in routes.items()}
+
+    expected = probe(never_made)
+    assert set(expected.values()) == {(404, "not_found")}
+    assert probe(hidden) == expected
+    assert probe(pending) == expected
+    assert probe(deleted) == expected
+    # Declaring an id again cannot answer as for a new one; a deleted document's id
+    # stays taken, so that it answers as a hidden one's.
+    again = {
+        name: answer(raw_wallet.declare(sealed))
+        for name, sealed in (("hidden", hidden), ("pending", pending), ("deleted", deleted))
+    }
+    assert set(again.values()) == {(409, "already_exists")}, again
+    assert ids(raw_wallet, token) == [hidden.document_id]  # and nothing of it was touched
 
 
 def test_a_wrong_secret_opens_an_empty_compartment_that_answers_like_an_unused_one(

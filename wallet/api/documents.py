@@ -164,12 +164,24 @@ def delete_document(
 
 @router.get("/{document_id}/upload", response_model=UploadStatus, responses=error_responses(*AUTH))
 def get_upload(
-    document_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+    document_id: Id,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    compartment: CompartmentTag,
 ) -> UploadStatus:
     """How many bytes of an upload are acknowledged: where to resume after a drop
     (`complete` once the document is visible)."""
-    document = documents.find_document(db, account.id, document_id, state=None)
+    document = in_this_place(db, account, document_id, compartment)
     return upload_status(runtime, document)
+
+
+def in_this_place(
+    db: DbDep, account: Account, document_id: str, compartment: bytes | None
+) -> Document:
+    """The wallet's document, uploading or not, in the place this request works in;
+    NotFound for one in another place, exactly as for an id that never existed."""
+    return documents.find_document(db, account.id, document_id, None, compartment)
 
 
 # A part of a ciphertext is sent as it is, not as JSON or a form: say so in the schema.
@@ -209,9 +221,11 @@ async def put_part(
     account: CurrentWallet,
     runtime: RuntimeDep,
     offset: PartOffset,
+    compartment: CompartmentTag,
 ) -> UploadStatus:
     """Send the part of the ciphertext that starts at `offset` (the acknowledged
     `received` count). Acknowledged only once stored; resend after a drop."""
+    await run_in_threadpool(in_this_place, db, account, document_id, compartment)
     document = await store_part(request, db, runtime, account, document_id, offset)
     return upload_status(runtime, document)
 
@@ -253,10 +267,15 @@ async def store_part(
     ),
 )
 def complete_upload(
-    document_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+    document_id: Id,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    compartment: CompartmentTag,
 ) -> DocumentResponse:
     """Check the whole ciphertext against the declared SHA-256 and make the document
     visible. A mismatch discards the upload: it must be sent again."""
+    in_this_place(db, account, document_id, compartment)
     return document_response(finish_upload(db, runtime, account, document_id))
 
 

@@ -4,6 +4,7 @@ stored, listed only once their upload completed, deleted with their blob."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from wallet.errors import (
     QuotaExceeded,
     UploadNotPending,
 )
-from wallet.models import Account, Document
+from wallet.models import Account, Document, RetiredDocumentId
 from wallet.settings import WalletSettings
 from wallet.storage.base import BlobReader, BlobStore, BlobStoreUnavailable
 
@@ -121,7 +122,7 @@ def create_document(
     count = db.scalar(select(func.count()).where(Document.account_id == account.id)) or 0
     if count >= settings.documents_per_wallet:
         raise QuotaExceeded("Your wallet has too many documents.", limit=count)
-    if db.get(Document, new.document_id) is not None:
+    if db.get(Document, new.document_id) is not None or _retired(db, new.document_id):
         raise AlreadyExists()
     moment = now()
     document = Document(
@@ -233,9 +234,19 @@ def delete_document(
         raise NotFound()
     parts = [part_key(account.id, document.id, p.part_offset) for p in document.parts]
     release_bytes(db, account, document.size)
+    if document.state != UPLOADING:  # it was seen in a list: its id stays taken
+        db.add(RetiredDocumentId(id_hash=_id_hash(document.id)))
     db.delete(document)
     db.flush()
     return [content_key(account.id, document.id), *parts]
+
+
+def _id_hash(document_id: str) -> bytes:
+    return hashlib.sha256(document_id.encode()).digest()
+
+
+def _retired(db: Session, document_id: str) -> bool:
+    return db.get(RetiredDocumentId, _id_hash(document_id)) is not None
 
 
 def delete_blobs(blobs: BlobStore, keys: list[str]) -> None:
