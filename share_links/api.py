@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from share_links import service
+from share_links import service, viewing
 from share_links.errors import (
     ShareExpired,
     ShareLimit,
@@ -164,7 +164,7 @@ def delete_share(
 )
 def share_status(share_id: str, db: DbDep) -> ShareStatusResponse:
     """Whether the share can be opened, and whether to ask for its PIN."""
-    share = service.openable_share(db, share_id)
+    share = viewing.openable_share(db, share_id)
     return ShareStatusResponse(share_id=share.id, pin=share.pin)
 
 
@@ -184,11 +184,11 @@ def open_share(
 ) -> ShareOpenResponse:
     """Show the access token derived from the link (and PIN); counts one opening."""
     recorder: OpeningRecorder = request.app.state.share_openings
-    outcome = service.open_share(
+    outcome = viewing.open_share(
         db, settings, runtime.limiter, client, share_id, body.access_token, recorder
     )
     db.commit()  # a wrong try is counted even though it is refused
-    if not isinstance(outcome, service.OpenedShare):
+    if not isinstance(outcome, viewing.OpenedShare):
         raise outcome
     return ShareOpenResponse(
         view_token=outcome.view_token,
@@ -217,7 +217,7 @@ def viewed_share(
 ) -> Share:
     """The share behind the viewer's token, checked again on every request."""
     token = credentials.credentials if credentials else None
-    return service.authorize_view(db, settings, share_id, token)
+    return viewing.authorize_view(db, settings, share_id, token)
 
 
 @viewer_api_router.get(
@@ -244,5 +244,5 @@ def shared_content(
     range_header: RangeHeader = None,
 ) -> StreamingResponse:
     """A shared document's ciphertext; the viewer decrypts it with the key from the link."""
-    document = service.shared_document(db, share, document_id)
+    document = viewing.shared_document(db, share, document_id)
     return ciphertext_response(runtime, document, range_header)
