@@ -226,6 +226,46 @@ def test_a_passphrase_change_without_the_right_current_passphrase_is_refused_401
     new_client().login(str(wallet.handle), PASSPHRASE)  # nothing changed
 
 
+def test_a_passphrase_change_with_another_account_salt_is_refused_422_and_changes_nothing(
+    raw_wallet: RawWallet, http: httpx.Client, pde_server: LiveServer
+) -> None:
+    """The salt stays for the life of the account (FORMAT.md §3): the recovery
+    sheet's keys are derived from it, so a new one would silently break the sheet."""
+    salt = salt_for(http, raw_wallet.handle)
+    change = {
+        "current_auth_key": b64u_encode(raw_wallet.auth_key),
+        "auth_key": b64u_encode(random_bytes(32)),
+        "wrapped_master_key": b64u_encode(random_bytes(61)),
+    }
+
+    refused = raw_wallet.http.put(
+        f"{API}/account/passphrase", json=change | {"account_salt": b64u_encode(random_bytes(16))}
+    )
+
+    assert "account_salt" in assert_error(refused, 422, "invalid_request")["message"]
+    assert salt_for(http, raw_wallet.handle) == salt
+    with login_again(pde_server.url, raw_wallet) as again:  # the old auth key still opens it
+        assert again.http.get(f"{API}/account").status_code == 200
+    kept = raw_wallet.http.put(
+        f"{API}/account/passphrase", json=change | {"account_salt": b64u_encode(salt)}
+    )
+    assert kept.status_code == 204, kept.text
+    assert salt_for(http, raw_wallet.handle) == salt
+
+
+def test_the_python_client_keeps_the_account_salt_so_the_recovery_code_still_opens(
+    new_client: Callable[[], PdeClient], http: httpx.Client
+) -> None:
+    owner, handle = new_client(), unique_handle()
+    recovery_code = owner.register(handle, PASSPHRASE).recovery_code
+    salt = salt_for(http, handle)
+
+    owner.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)
+
+    assert salt_for(http, handle) == salt
+    new_client().login_with_recovery(handle, recovery_code, PASSPHRASE)
+
+
 # --- recovery ---------------------------------------------------------------------
 
 
@@ -275,7 +315,7 @@ def test_after_a_recovery_login_documents_answer_403_until_a_new_passphrase_is_s
     master = unwrap_master_key_for_recovery(
         keys.kek, b64u_decode(account["wrapped_master_key_recovery"]), account["account_id"]
     )
-    salt = random_bytes(16)
+    salt = b64u_decode(account["account_salt"])  # it never changes
     login_keys = derive_login_keys(NEW_PASSPHRASE, salt)
     change = {
         "account_salt": b64u_encode(salt),

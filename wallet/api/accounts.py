@@ -171,7 +171,8 @@ def get_account(
 )
 def change_passphrase(body: PassphraseChangeRequest, db: DbDep, session: CurrentSession) -> None:
     """Re-key the login. Needs the current auth key, except right after a recovery login.
-    Every other session of the wallet is ended."""
+    `account_salt` must be the account's own (it never changes): another one is refused
+    with 422 invalid_request. Every other session of the wallet is ended."""
     account = session.account
     if not account.must_change_passphrase and (
         body.current_auth_key is None or not check_verifier(account.verifier, body.current_auth_key)

@@ -142,7 +142,8 @@ def verify_login(
 
 @dataclass(frozen=True)
 class NewPassphrase:
-    """A passphrase change: new salt, new auth key, master key re-wrapped by the new kek."""
+    """A passphrase change: the account's own salt (it never changes), a new auth
+    key, and the master key re-wrapped by the new kek."""
 
     account_salt: bytes
     auth_key: bytes
@@ -150,8 +151,17 @@ class NewPassphrase:
 
 
 def change_passphrase(account: Account, new: NewPassphrase) -> None:
-    """Re-key the login. Documents are untouched: their keys hang off the master key."""
-    account.account_salt = new.account_salt
+    """Re-key the login. Documents are untouched: their keys hang off the master key.
+
+    The account salt stays for the life of the account (crypto/FORMAT.md §3): the
+    recovery sheet's keys are derived from it, so a client that sent another one
+    would leave the recovery code unable to open the wallet. Such a change is refused
+    (InvalidRequest), and nothing changes."""
+    if new.account_salt != account.account_salt:
+        raise InvalidRequest(
+            "account_salt: the account salt never changes; send the one the login gave.",
+            field="account_salt",
+        )
     account.verifier = hash_verifier(new.auth_key)
     account.wrapped_master_key = new.wrapped_master_key
     account.must_change_passphrase = False
