@@ -22,11 +22,12 @@ from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES, KioskConfig, page_router
 from page_kit import KIT_STATIC, KIT_TEMPLATES, KIT_URL
 from page_kit.i18n import LANGUAGES, load_translations
 from pde.settings import Settings
-from share_links.api import owner_router, viewer_api_router
+from share_links.api import owner_router, share_body_rules, viewer_api_router
 from share_links.maintenance import purge_ended_shares
 from share_links.openings import OpeningRecorder
 from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
 from wallet.api import accounts, deposits, documents, recovery
+from wallet.api.body_limit import WALLET_BODY_RULES, BodyLimit
 from wallet.api.errors import install_error_handlers
 from wallet.api.security_headers import SecurityHeadersMiddleware
 from wallet.maintenance import HousekeepingTask, housekeeping
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     app.state.share_openings = OpeningRecorder(runtime.db)
+    body_rules = WALLET_BODY_RULES + share_body_rules(runtime.settings)  # type: ignore[arg-type]
+    app.add_middleware(BodyLimit, rules=body_rules)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(PublicPagesGzip)
     install_error_handlers(app)

@@ -34,6 +34,7 @@ from share_links.schemas import (
     ShareStatusResponse,
 )
 from share_links.settings import ShareSettings
+from wallet.api.body_limit import DEFAULT_LIMIT, METADATA_LIMIT, BodyRule
 from wallet.api.deps import ClientKey, CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import CIPHERTEXT_RESPONSES, RangeHeader, ciphertext_response
 from wallet.api.errors import error_responses
@@ -49,6 +50,15 @@ from wallet.errors import (
 )
 
 owner_router = APIRouter(prefix="/api/v1/shares", tags=["shares"])
+
+
+def share_body_rules(settings: ShareSettings) -> tuple[BodyRule, ...]:
+    """A new share carries one sealed metadata box per document: its body may be
+    as large as the documents a share may hold."""
+    limit = settings.documents_per_share * METADATA_LIMIT + DEFAULT_LIMIT
+    return (BodyRule.at("POST", "/api/v1/shares", limit),)
+
+
 viewer_api_router = APIRouter(prefix="/api/v1/s", tags=["share viewer"])
 
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
