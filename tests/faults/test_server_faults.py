@@ -20,6 +20,7 @@ from tests.conftest import FAST_ENV, PASSPHRASE
 from tests.pg import ADMIN_CONNINFO, temporary_database
 from tests.server import ServeProcess, s3_env, serve_process
 from tests.storage.s3server import S3Server, require_ministack
+from tests.wallet_pool import WalletPool
 
 MIB = 1 << 20
 
@@ -43,11 +44,11 @@ def sqlite_server(tmp_path: Path) -> Iterator[ServeProcess]:
 
 
 def test_server_killed_mid_upload_the_client_resumes_and_the_document_is_intact(
-    sqlite_server: ServeProcess, tmp_path: Path
+    sqlite_server: ServeProcess, wallet_pool: WalletPool, tmp_path: Path
 ) -> None:
     source = random_file(tmp_path, 24 * MIB)
     client = PdeClient(sqlite_server.url, retry_seconds=60)
-    client.register(f"fault-{secrets.token_hex(4)}", PASSPHRASE)
+    wallet_pool.register(client, f"fault-{secrets.token_hex(4)}", PASSPHRASE)
     killed = threading.Event()
     acknowledged: list[int] = []
 
@@ -65,11 +66,11 @@ def test_server_killed_mid_upload_the_client_resumes_and_the_document_is_intact(
 
 
 def test_restart_after_sigkill_loses_nothing_acknowledged(
-    sqlite_server: ServeProcess, tmp_path: Path
+    sqlite_server: ServeProcess, wallet_pool: WalletPool, tmp_path: Path
 ) -> None:
     client = PdeClient(sqlite_server.url, retry_seconds=30)
     handle = f"fault-{secrets.token_hex(4)}"
-    client.register(handle, PASSPHRASE)
+    wallet_pool.register(client, handle, PASSPHRASE)
     files = {
         client.add(p): p.read_bytes() for p in (random_file(tmp_path, n) for n in (10, MIB + 7))
     }
@@ -96,11 +97,11 @@ def s3_backed_server(tmp_path: Path) -> Iterator[tuple[ServeProcess, S3Server]]:
 
 
 def test_object_store_down_gives_503_with_a_clear_code_and_no_half_document(
-    s3_backed_server: tuple[ServeProcess, S3Server], tmp_path: Path
+    s3_backed_server: tuple[ServeProcess, S3Server], wallet_pool: WalletPool, tmp_path: Path
 ) -> None:
     server, s3 = s3_backed_server
     client = PdeClient(server.url, retry_seconds=1)
-    client.register(f"fault-{secrets.token_hex(4)}", PASSPHRASE)
+    wallet_pool.register(client, f"fault-{secrets.token_hex(4)}", PASSPHRASE)
     kept = random_file(tmp_path, MIB + 5)
     kept_id = client.add(kept)
     s3.stop()
@@ -134,12 +135,14 @@ def _allow_connections(database: str, allowed: bool) -> None:
             )
 
 
-def test_database_down_gives_503_and_nothing_acknowledged_is_lost(tmp_path: Path) -> None:
+def test_database_down_gives_503_and_nothing_acknowledged_is_lost(
+    wallet_pool: WalletPool, tmp_path: Path
+) -> None:
     with temporary_database("pde_fault") as url:
         database = url.rsplit("/", 1)[1]
         with serve_process(tmp_path / "server", FAST_ENV | {"PDE_DATABASE_URL": url}) as server:
             client = PdeClient(server.url, retry_seconds=1)
-            client.register(f"fault-{secrets.token_hex(4)}", PASSPHRASE)
+            wallet_pool.register(client, f"fault-{secrets.token_hex(4)}", PASSPHRASE)
             content = os.urandom(2 * MIB)
             document_id = client.add(io.BytesIO(content))
             _allow_connections(database, False)
