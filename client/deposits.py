@@ -7,13 +7,11 @@ holds a fingerprint of that key, checked before anything is sent."""
 from __future__ import annotations
 
 import builtins
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from client.documents import PdeClient
 from client.http import DEFAULT_PART_BYTES, ClientError, Connection
@@ -34,32 +32,7 @@ from crypto import (
     wrap_document_key,
 )
 from crypto.errors import InvalidEncoding
-from crypto.share import is_valid_id
-
-FINGERPRINT_BYTES = 16
-
-
-def key_fingerprint(public_key: bytes) -> bytes:
-    """The first 16 bytes of SHA-256 of the wallet's deposit public key."""
-    return hashlib.sha256(public_key).digest()[:FINGERPRINT_BYTES]
-
-
-def format_deposit_link(base_url: str, deposit_id: str, public_key: bytes) -> str:
-    """https://host/d/<deposit_id>#<b64u(fingerprint of the public key)>."""
-    fingerprint = b64u_encode(key_fingerprint(public_key))
-    return f"{base_url.rstrip('/')}/d/{deposit_id}#{fingerprint}"
-
-
-def parse_deposit_link(link: str) -> tuple[str, str, bytes]:
-    """(base URL, deposit id, key fingerprint); InvalidEncoding if it is not one."""
-    parts = urlsplit(link.strip())
-    head, _, deposit_id = parts.path.rstrip("/").rpartition("/d/")
-    if not parts.scheme or not parts.netloc or not is_valid_id(deposit_id):
-        raise InvalidEncoding("not a PDE deposit link")
-    fingerprint = b64u_decode(parts.fragment)
-    if len(fingerprint) != FINGERPRINT_BYTES:
-        raise InvalidEncoding("not a PDE deposit link")
-    return f"{parts.scheme}://{parts.netloc}{head}", deposit_id, fingerprint
+from crypto.links import deposit_key_fingerprint, format_deposit_link, parse_deposit_link
 
 
 @dataclass(frozen=True)
@@ -193,7 +166,7 @@ def deposit(
     with Connection(base_url, retry_seconds=retry_seconds, client_label="pde deposit") as http:
         info = http.call("GET", f"/api/v1/d/{deposit_id}")
         public_key = b64u_decode(info["public_key"])
-        if not hmac.compare_digest(key_fingerprint(public_key), fingerprint):
+        if not hmac.compare_digest(deposit_key_fingerprint(public_key), fingerprint):
             raise ClientError(
                 409, "deposit_key_mismatch", "The wallet's key does not match the link."
             )

@@ -34,6 +34,7 @@ from crypto.keys import (
     wrap_master_key,
     wrap_master_key_for_recovery,
 )
+from crypto.links import deposit_key_fingerprint, format_deposit_link, parse_deposit_link
 from crypto.metadata import (
     decrypt_deposit_link_record,
     decrypt_deposit_metadata,
@@ -111,6 +112,7 @@ __all__ = [
     "decrypt_share_metadata",
     "decrypt_share_owner_record",
     "decrypt_stream",
+    "deposit_key_fingerprint",
     "derive_compartment_keys",
     "derive_login_keys",
     "derive_recovery_keys",
@@ -124,12 +126,14 @@ __all__ = [
     "encrypt_share_metadata",
     "encrypt_share_owner_record",
     "encrypt_stream",
+    "format_deposit_link",
     "format_share_link",
     "new_deposit_key_pair",
     "new_id",
     "new_key",
     "open_deposit_document_key",
     "open_trustee_share",
+    "parse_deposit_link",
     "parse_share_link",
     "seal_deposit_document_key",
     "seal_trustee_share",

@@ -8,16 +8,16 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from crypto.encoding import b64u_decode, b64u_encode
-from crypto.errors import DecryptionError, InvalidEncoding
+from crypto.encoding import b64u_encode
+from crypto.errors import DecryptionError
 from crypto.keys import normalize_secret_text
+from crypto.links import ID_BYTES, SHARE_SEGMENT, format_link, parse_link
+from crypto.links import is_valid_id as is_valid_id
 from crypto.metadata import open_padded_json, seal_padded_json
 from crypto.primitives import associated_data, hkdf, open_box, random_bytes, seal_box
 
 SHARE_SECRET_BYTES = 16
-ID_BYTES = 16
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,6 @@ class ShareKeys:
 def new_id() -> str:
     """A fresh 128-bit identifier as 22 base64url characters (accounts, documents, shares)."""
     return b64u_encode(random_bytes(ID_BYTES))
-
-
-def is_valid_id(text: str) -> bool:
-    """True for a 22-character base64url text that decodes to 16 bytes."""
-    try:
-        return len(text) == 22 and len(b64u_decode(text)) == ID_BYTES
-    except InvalidEncoding:
-        return False
 
 
 # Eastern Arabic digits, as typed on Arabic and Persian keyboards, count as the
@@ -76,20 +68,13 @@ def access_token_matches(stored_hash: bytes, presented_token: bytes) -> bool:
 
 def format_share_link(base_url: str, share_id: str, share_secret: bytes) -> str:
     """https://host/s/<share_id>#<b64u(secret)>."""
-    return f"{base_url.rstrip('/')}/s/{share_id}#{b64u_encode(share_secret)}"
+    return format_link(base_url, SHARE_SEGMENT, share_id, share_secret)
 
 
 def parse_share_link(link: str) -> tuple[str, str, bytes]:
-    """(base URL, share id, secret) from a share link; InvalidEncoding if it is not one."""
-    parts = urlsplit(link.strip())
-    path = parts.path.rstrip("/")
-    head, _, share_id = path.rpartition("/s/")
-    if not parts.scheme or not parts.netloc or not is_valid_id(share_id) or "/" in share_id:
-        raise InvalidEncoding("not a PDE share link")
-    secret = b64u_decode(parts.fragment)
-    if len(secret) != SHARE_SECRET_BYTES:
-        raise InvalidEncoding("not a PDE share link")
-    return f"{parts.scheme}://{parts.netloc}{head}", share_id, secret
+    """(base URL, share id, secret) from a share link; InvalidEncoding if it is not one.
+    Surrounding whitespace, a path before `/s/` and a trailing `/` are accepted."""
+    return parse_link(link, SHARE_SEGMENT)
 
 
 def wrap_document_key_for_share(
