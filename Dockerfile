@@ -14,7 +14,10 @@ COPY pyproject.toml ./
 COPY crypto ./crypto
 COPY wallet ./wallet
 COPY share_links ./share_links
+COPY page_kit ./page_kit
 COPY kiosk_ui ./kiosk_ui
+COPY client ./client
+COPY pde ./pde
 RUN pip install . && rm -rf /src
 
 # An unprivileged user; the data folder is used only by the embedded defaults.

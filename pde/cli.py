@@ -7,29 +7,40 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from pde.client_commands import add_client_parsers, shield_ids
+from pde.settings import Settings
+
+
+def serve_options(settings: Settings) -> dict[str, Any]:
+    """What `pde serve` gives uvicorn besides the app and the address (tests serve
+    with the same)."""
+    return {
+        "access_log": False,  # access logs would pair handles' requests with IP addresses
+        "server_header": False,
+        # X-Forwarded-For only from proxies the operator named (uvicorn believes 127.0.0.1).
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": settings.trusted_proxies or None,
+    }
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from pde.app import create_app
-    from pde.settings import Settings
 
     settings = Settings()
     uvicorn.run(
         create_app(settings),
         host=args.host or settings.host,
         port=args.port or settings.port,
-        access_log=False,  # access logs would pair handles' requests with IP addresses
-        server_header=False,
+        **serve_options(settings),
     )
     return 0
 
 
 def _migrate(_: argparse.Namespace) -> int:
-    from pde.settings import Settings
     from wallet.db import migrate
 
     migrate(Settings().sqlalchemy_url)
@@ -39,7 +50,6 @@ def _migrate(_: argparse.Namespace) -> int:
 
 def _housekeeping(_: argparse.Namespace) -> int:
     from pde.app import housekeeping_tasks
-    from pde.settings import Settings
     from wallet.maintenance import run_once
     from wallet.runtime import Runtime
 

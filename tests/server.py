@@ -30,6 +30,7 @@ import httpx
 import uvicorn
 
 from pde.app import create_app
+from pde.cli import serve_options
 from pde.settings import Settings
 from tests.storage.s3server import S3Server, free_port
 from wallet.db import migrate
@@ -37,9 +38,6 @@ from wallet.db import migrate
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PDE = [sys.executable, "-m", "pde.cli"]
 START_TIMEOUT = 90.0  # generous: CI machines are shared and imports are slow under load
-# What `pde serve` gives uvicorn besides the address (pde/cli.py): no access log, since it
-# would pair handles' requests with IP addresses, and no Server header.
-SERVE_OPTIONS = {"access_log": False, "server_header": False}
 
 
 def settings_of(data_dir: Path, env: dict[str, str]) -> Settings:
@@ -63,7 +61,8 @@ class ServedApp:
         self.port: int = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._app = create_app(settings)
-        config = uvicorn.Config(self._app, log_level="warning", lifespan="on", **SERVE_OPTIONS)
+        options = serve_options(settings)  # what `pde serve` gives uvicorn
+        config = uvicorn.Config(self._app, log_level="warning", lifespan="on", **options)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True

@@ -32,6 +32,9 @@ class WalletSettings(BaseSettings):
     data_dir: Path = Path("var")
     host: str = "127.0.0.1"
     port: int = 8000
+    # Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-
+    # separated; "*" for any). Empty: none, every limit counts the peer's address.
+    trusted_proxies: str = ""
     public_url: str = "http://127.0.0.1:8000"
 
     # Empty: SQLite at <data_dir>/pde.sqlite3. Production: postgresql+psycopg://…

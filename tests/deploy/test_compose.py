@@ -195,7 +195,8 @@ def test_app_waits_for_its_stores(compose: dict[str, Any]) -> None:
 
 
 def test_only_the_app_is_published_and_only_on_loopback(compose: dict[str, Any]) -> None:
-    """The proxy on the host is the app's only client; FORWARDED_ALLOW_IPS relies on it."""
+    """The proxy on the host is the app's only client; PDE_TRUSTED_PROXIES "*" relies on it."""
+    assert environment(compose, "app")["PDE_TRUSTED_PROXIES"] == "*"
     for name in SERVICES - {"app"}:
         assert "ports" not in service(compose, name), f"{name} must not be published"
     ports = service(compose, "app")["ports"]
