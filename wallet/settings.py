@@ -64,7 +64,8 @@ class WalletSettings(BaseSettings):
     upload_part_max_bytes: int = Field(default=16 * MIB, ge=1024)
     upload_abandoned_hours: int = Field(default=24, ge=1)
 
-    login_attempts_per_handle: int = Field(default=10, ge=1)
+    login_attempts_per_handle: int = Field(default=10, ge=1)  # from one address
+    login_attempts_per_handle_any_address: int = Field(default=200, ge=1)
     login_attempts_per_client: int = Field(default=50, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     registrations_per_client_per_hour: int = Field(default=20, ge=1)

@@ -122,21 +122,30 @@ def verify_login(
 ) -> Account:
     """The account whose verifier matches `secret` (auth key or recovery token).
 
-    Rate-limited per handle and per client; an unknown handle costs the same
-    Argon2id time as a known one and gets the same error."""
+    Rate-limited strictly per handle and address, loosely per handle from every
+    address, and per address: someone guessing from one address cannot keep the
+    owner out from another (docs/threat-model.md). An unknown handle costs the
+    same Argon2id time as a known one and gets the same error."""
     window = settings.login_window_minutes * 60
     handle_key = lookup_key(handle)
-    limiter.check("login-handle", handle_key, settings.login_attempts_per_handle, window)
-    limiter.check("login-client", client_key, settings.login_attempts_per_client, window)
+    from_here = f"{handle_key}\x00{client_key}"
+    counters = (
+        ("login-handle-client", from_here, settings.login_attempts_per_handle),
+        ("login-handle", handle_key, settings.login_attempts_per_handle_any_address),
+        ("login-client", client_key, settings.login_attempts_per_client),
+    )
+    for bucket, key, limit in counters:
+        limiter.check(bucket, key, limit, window)
     account = find_account(db, handle)
     stored = dummy_verifier()
     if account is not None:
         stored = account.recovery_verifier if recovery else account.verifier
     if check_verifier(stored, secret) and account is not None:
-        limiter.reset("login-handle", handle_key)
+        for bucket, key, _ in counters[:2]:
+            limiter.reset(bucket, key)
         return account
-    limiter.record("login-handle", handle_key)
-    limiter.record("login-client", client_key)
+    for bucket, key, _ in counters:
+        limiter.record(bucket, key)
     raise InvalidCredentials()
 
 
