@@ -50,6 +50,8 @@ def parse_link(link: str, segment: str) -> tuple[str, str, bytes]:
 
 def deposit_key_fingerprint(public_key: bytes) -> bytes:
     """SHA-256(deposit_public)[0:16]: what a deposit link carries after `#`."""
+    if len(public_key) != 32:
+        raise ValueError("a deposit public key has 32 bytes")
     return hashlib.sha256(public_key).digest()[:FRAGMENT_BYTES]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from crypto.vectors.common import pattern
 from crypto.vectors.link_sections import (
+    links_vectors,
     seal_vectors,
     shamir_vectors,
     share_vectors,
@@ -34,6 +35,7 @@ GENERATORS = {
     "metadata": metadata_vectors,
     "stream": stream_vectors,
     "share": share_vectors,
+    "links": links_vectors,
     "seal": seal_vectors,
     "shamir": shamir_vectors,
     "trustees": trustees_vectors,

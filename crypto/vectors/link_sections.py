@@ -1,13 +1,13 @@
 """Vectors of what a wallet hands to others (FORMAT.md §6, §7, §9): share
-links, sealed deposits and trustee shares, Shamir's secret sharing and the
-trustees' recovery."""
+links, deposit links and how pasted links are read, sealed deposits and
+trustee shares, Shamir's secret sharing and the trustees' recovery."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from crypto import encoding, keys, metadata, seal, shamir, share, trustees
+from crypto import encoding, keys, links, metadata, seal, shamir, share, trustees
 from crypto.vectors.common import ACCOUNT_ID, DEPOSIT_ID, DOCUMENT_ID, SHARE_ID, fixed, pattern
 
 
@@ -79,6 +79,76 @@ def share_vectors() -> dict[str, Any]:
         ).hex(),
     }
     return out
+
+
+def _link_forms(
+    segment: str, identifier: str, fragment: bytes, field: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """How people paste a link of `segment` (FORMAT.md §6): the forms every parser
+    reads, with what it reads from them, and near misses every parser refuses."""
+    tail = f"/{segment}/{identifier}"
+    secret = encoding.b64u_encode(fragment)
+    read = [
+        ("https://pde.example", f"https://pde.example{tail}#{secret}"),
+        ("https://pde.example", f"https://pde.example{tail}/#{secret}"),
+        ("https://pde.example", f"  https://pde.example{tail}#{secret}\n"),
+        ("https://pde.example", f"\t\r\nhttps://pde.example{tail}#{secret} \r\n"),
+        ("https://pde.example/pde", f"https://pde.example/pde{tail}#{secret}"),
+        ("http://127.0.0.1:8000/a/b", f" http://127.0.0.1:8000/a/b{tail}/#{secret}\n"),
+    ]
+    other = "d" if segment == "s" else "s"
+    last = identifier[-1]
+    refused = [
+        "",
+        f"https://pde.example{tail}",
+        f"https://pde.example{tail}#",
+        f"https://pde.example{tail}#{secret}=",
+        f"https://pde.example{tail}#{encoding.b64u_encode(fragment[:15])}",
+        f"https://pde.example{tail}#{encoding.b64u_encode(fragment + b'!')}",
+        f"https://pde.example/{other}/{identifier}#{secret}",
+        f"https://pde.example{tail}/more#{secret}",
+        f"https://pde.example/{segment}/{identifier[:-1]}#{secret}",
+        f"https://pde.example/{segment}/{identifier[:-1]}{'B' if last == 'A' else 'R'}#{secret}",
+        f"https://pde.example{tail} #{secret}",
+        f"pde.example{tail}#{secret}",
+        f"/{segment}/{identifier}#{secret}",
+    ]
+    return [{"text": text, "base_url": base, field: identifier} for base, text in read], refused
+
+
+def links_vectors() -> dict[str, Any]:
+    """Share and deposit links (FORMAT.md §6, §7): how they are written and how pasted
+    forms of them are read or refused."""
+    secret = fixed("share-secret", 16)
+    public_key = keys.new_deposit_key_pair(fixed("deposit-private", 32)).public_key
+    fingerprint = links.deposit_key_fingerprint(public_key)
+    share_read, share_refused = _link_forms("s", SHARE_ID, secret, "share_id")
+    deposit_read, deposit_refused = _link_forms("d", DEPOSIT_ID, fingerprint, "deposit_id")
+    return {
+        "share_format": [
+            {
+                "base_url": base,
+                "share_id": SHARE_ID,
+                "secret": secret.hex(),
+                "link": share.format_share_link(base, SHARE_ID, secret),
+            }
+            for base in ("https://pde.example", "https://pde.example/", "https://pde.example/pde/")
+        ],
+        "share_parse": [case | {"secret": secret.hex()} for case in share_read],
+        "share_invalid": share_refused,
+        "deposit_format": [
+            {
+                "base_url": base,
+                "deposit_id": DEPOSIT_ID,
+                "public_key": public_key.hex(),
+                "fingerprint": fingerprint.hex(),
+                "link": links.format_deposit_link(base, DEPOSIT_ID, public_key),
+            }
+            for base in ("https://pde.example", "https://pde.example/pde/")
+        ],
+        "deposit_parse": [case | {"fingerprint": fingerprint.hex()} for case in deposit_read],
+        "deposit_invalid": deposit_refused,
+    }
 
 
 def seal_vectors() -> dict[str, Any]:

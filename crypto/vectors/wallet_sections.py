@@ -137,6 +137,18 @@ def wrap_vectors() -> dict[str, Any]:
     }
 
 
+def _unpad_invalid() -> dict[str, str]:
+    """Padded texts that `unpad` refuses (DecryptionError), each for one reason."""
+    ten = metadata.pad(pattern(10))
+    return {
+        "total_not_a_power_of_two": (ten + bytes(44)).hex(),
+        "total_under_256": metadata.pad(b"")[:128].hex(),
+        "length_past_the_end": ((253).to_bytes(4, "big") + ten[4:]).hex(),
+        "padding_not_zero": (ten[:-1] + b"\x01").hex(),
+        "padding_not_zero_right_after_the_message": (ten[:14] + b"\x80" + ten[15:]).hex(),
+    }
+
+
 def metadata_vectors() -> dict[str, Any]:
     doc_key, nonce = fixed("document", 32), fixed("nonce-meta", 12)
     value = {
@@ -152,16 +164,20 @@ def metadata_vectors() -> dict[str, Any]:
     pads = []  # message = pattern(length): byte i is i mod 251
     for length in (0, 1, 252, 253, 1000, 65532):
         message = pattern(length)
-        pads.append(
-            {
-                "message_length": length,
-                "padded_sha256": hashlib.sha256(metadata.pad(message)).hexdigest(),
-                "padded_length": len(metadata.pad(message)),
-            }
-        )
+        case: dict[str, Any] = {
+            "message_length": length,
+            "padded_sha256": hashlib.sha256(metadata.pad(message)).hexdigest(),
+            "padded_length": len(metadata.pad(message)),
+        }
+        if length <= 1000:  # small enough to write out
+            case |= {"message": message.hex(), "padded": metadata.pad(message).hex()}
+        else:
+            case["message_pattern"] = "byte i is i mod 251"
+        pads.append(case)
     return {
         "pad": pads,
         "pad_too_large": 65533,
+        "unpad_invalid": _unpad_invalid(),
         "metadata": {
             "document_key": doc_key.hex(),
             "account_id": ACCOUNT_ID,

@@ -41,6 +41,11 @@ export {
   wrapMasterKeyForRecovery,
 } from './keys.js';
 export {
+  depositKeyFingerprint,
+  formatDepositLink,
+  parseDepositLink,
+} from './links.js';
+export {
   decryptDepositMetadata,
   decryptMetadata,
   deriveMetadataKey,

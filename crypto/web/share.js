@@ -5,9 +5,9 @@
  * @module share
  */
 
-import { b64uDecode, b64uEncode, concatBytes, utf8 } from './encoding.js';
-import { InvalidEncoding } from './errors.js';
-import { normalizeSecretText, unwrapKey, wrapKey, IDENTIFIER_BYTES } from './keys.js';
+import { concatBytes, utf8 } from './encoding.js';
+import { normalizeSecretText, unwrapKey, wrapKey } from './keys.js';
+import { formatLink, parseLink } from './links.js';
 import { openJson, sealJson } from './metadata.js';
 import { NO_SALT, ad, checkBytes, hkdf, randomBytes } from './primitives.js';
 
@@ -63,37 +63,19 @@ export function normalizePin(pin) {
  */
 export function formatShareLink(baseUrl, shareId, secret) {
   checkBytes(secret, SHARE_SECRET_BYTES, 'a share secret');
-  checkIdentifier(shareId);
-  return `${baseUrl.replace(/\/+$/, '')}/s/${shareId}#${b64uEncode(secret)}`;
+  return formatLink(baseUrl, 's', shareId, secret);
 }
 
 /**
- * Read a share link (or the viewer's `location.href`).
+ * Read a share link (or the viewer's `location.href`): surrounding whitespace, a
+ * path before `/s/` and a trailing `/` are accepted (FORMAT.md §6).
  * @param {string} link
  * @returns {{baseUrl: string, shareId: string, secret: Uint8Array}}
  * @throws {InvalidEncoding} when it is not a share link with a 16-byte secret
  */
 export function parseShareLink(link) {
-  let url;
-  try {
-    url = new URL(String(link).trim());
-  } catch {
-    throw new InvalidEncoding('not a PDE share link');
-  }
-  const path = url.pathname.replace(/\/+$/, '');
-  const at = path.lastIndexOf('/s/');
-  if (at < 0 || !url.host) throw new InvalidEncoding('not a PDE share link');
-  const shareId = path.slice(at + 3);
-  checkIdentifier(shareId);
-  const secret = b64uDecode(url.hash.slice(1));
-  if (secret.length !== SHARE_SECRET_BYTES) throw new InvalidEncoding('not a PDE share link');
-  return { baseUrl: `${url.origin}${path.slice(0, at)}`, shareId, secret };
-}
-
-function checkIdentifier(id) {
-  if (typeof id !== 'string' || id.length !== 22 || b64uDecode(id).length !== IDENTIFIER_BYTES) {
-    throw new InvalidEncoding('an identifier is 16 bytes of base64url');
-  }
+  const { baseUrl, id, fragment } = parseLink(link, 's');
+  return { baseUrl, shareId: id, secret: fragment };
 }
 
 /**

@@ -99,6 +99,7 @@ SERVER_ONLY_VECTORS = {"server"}
 BROWSER_VECTORS = {
     "encoding",
     "kdf",
+    "links",
     "wrap",
     "metadata",
     "share",
@@ -282,12 +283,18 @@ def test_browser_pads_and_seals_metadata_exactly_as_the_vectors(crypto_page: Pag
         """
         const pads = [];
         for (const c of arg.pad) {
-          const padded = pde.pad(pattern(c.message_length));
-          pads.push({ message_length: c.message_length, padded_length: padded.length,
+          const message = c.message === undefined ? pattern(c.message_length) : unhex(c.message);
+          const padded = pde.pad(message);
+          pads.push({ message_length: message.length, padded_length: padded.length,
             padded_sha256: hex(await pde.sha256(padded)),
-            roundtrip: hex(pde.unpad(padded)) === hex(pattern(c.message_length)) });
+            padded: c.padded === undefined ? undefined : hex(padded),
+            roundtrip: hex(pde.unpad(padded)) === hex(message) });
         }
         const tooLarge = await failure(() => pde.pad(new Uint8Array(arg.pad_too_large)));
+        const unpadRefused = {};
+        for (const [reason, padded] of Object.entries(arg.unpad_invalid)) {
+          unpadRefused[reason] = await failure(() => pde.unpad(unhex(padded)));
+        }
         const m = arg.metadata, d = arg.deposit_metadata, r = arg.deposit_link_record;
         const box = await pde.encryptMetadata(unhex(m.document_key), m.json, m.account_id,
           m.document_id, { nonce: unhex(m.nonce) });
@@ -296,7 +303,8 @@ def test_browser_pads_and_seals_metadata_exactly_as_the_vectors(crypto_page: Pag
         const depositBox = await pde.encryptDepositMetadata(unhex(d.document_key), d.json,
           d.deposit_id, d.document_id, { nonce: unhex(d.nonce) });
         return {
-          pads, tooLarge, box: hex(box), fromObject: hex(fromObject), depositBox: hex(depositBox),
+          pads, tooLarge, unpadRefused, box: hex(box), fromObject: hex(fromObject),
+          depositBox: hex(depositBox),
           opened: await pde.decryptMetadata(unhex(m.document_key), unhex(m.box), m.account_id,
             m.document_id),
           depositOpened: await pde.decryptDepositMetadata(unhex(d.document_key), unhex(d.box),
@@ -309,12 +317,14 @@ def test_browser_pads_and_seals_metadata_exactly_as_the_vectors(crypto_page: Pag
         """,
         v,
     )
-    assert [
-        {k: p[k] for k in ("message_length", "padded_length", "padded_sha256")}
-        for p in result["pads"]
-    ] == v["pad"]
+    known = ("message_length", "padded_length", "padded_sha256", "padded")
+    assert [{k: p[k] for k in known if p.get(k) is not None} for p in result["pads"]] == [
+        {k: c[k] for k in known if k in c} for c in v["pad"]
+    ]
+    assert all(c["message"] == pattern(c["message_length"]).hex() for c in v["pad"][:-1])
     assert all(p["roundtrip"] for p in result["pads"])
     assert result["tooLarge"]["code"] == "metadata_too_large"
+    assert result["unpadRefused"] == dict.fromkeys(v["unpad_invalid"], DECRYPTION_FAILED)
     assert result["box"] == v["metadata"]["box"]
     assert result["fromObject"] == v["metadata"]["box"], "JSON.stringify matches dump_json"
     assert result["depositBox"] == v["deposit_metadata"]["box"]
@@ -779,6 +789,49 @@ def test_browser_errors_are_error_subclasses_with_the_python_codes(crypto_page: 
             "base": True,
             "name": name,
         }
+
+
+def test_browser_writes_and_reads_share_and_deposit_links_as_the_vectors(
+    crypto_page: Page,
+) -> None:
+    """Every pasted form the vectors list (whitespace around, a path prefix, a trailing
+    `/`) reads as Python reads it, and every near miss is refused."""
+    v = vectors("links")
+    result = run(
+        crypto_page,
+        """
+        const refusal = async (parse, texts) =>
+          Promise.all(texts.map(async (t) => (await failure(() => parse(t)))?.code ?? t));
+        const shareParsed = arg.share_parse.map((c) => pde.parseShareLink(c.text));
+        const depositParsed = arg.deposit_parse.map((c) => pde.parseDepositLink(c.text));
+        return {
+          shareLinks: arg.share_format.map((c) =>
+            pde.formatShareLink(c.base_url, c.share_id, unhex(c.secret))),
+          shareParsed: shareParsed.map((p) => ({ base_url: p.baseUrl, share_id: p.shareId,
+            secret: hex(p.secret) })),
+          shareRefused: await refusal(pde.parseShareLink, arg.share_invalid),
+          fingerprints: await Promise.all(arg.deposit_format.map(async (c) =>
+            hex(await pde.depositKeyFingerprint(unhex(c.public_key))))),
+          depositLinks: await Promise.all(arg.deposit_format.map((c) =>
+            pde.formatDepositLink(c.base_url, c.deposit_id, unhex(c.public_key)))),
+          depositParsed: depositParsed.map((p) => ({ base_url: p.baseUrl,
+            deposit_id: p.depositId, fingerprint: hex(p.fingerprint) })),
+          depositRefused: await refusal(pde.parseDepositLink, arg.deposit_invalid),
+        };
+        """,
+        v,
+    )
+    assert result["shareLinks"] == [c["link"] for c in v["share_format"]]
+    assert result["shareParsed"] == [
+        {k: c[k] for k in ("base_url", "share_id", "secret")} for c in v["share_parse"]
+    ]
+    assert result["shareRefused"] == ["invalid_encoding"] * len(v["share_invalid"])
+    assert result["fingerprints"] == [c["fingerprint"] for c in v["deposit_format"]]
+    assert result["depositLinks"] == [c["link"] for c in v["deposit_format"]]
+    assert result["depositParsed"] == [
+        {k: c[k] for k in ("base_url", "deposit_id", "fingerprint")} for c in v["deposit_parse"]
+    ]
+    assert result["depositRefused"] == ["invalid_encoding"] * len(v["deposit_invalid"])
 
 
 def test_browser_refuses_links_that_are_not_share_links(crypto_page: Page) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from crypto import encoding, keys, metadata, primitives, seal, share, stream
+from crypto import encoding, keys, links, metadata, primitives, seal, share, stream
 from crypto.errors import DecryptionError, InvalidCode, InvalidEncoding, MetadataTooLarge
 from crypto.vectors.generate import GENERATORS, pattern
 from crypto.verifier import fake_salt
@@ -83,11 +83,19 @@ def test_key_wraps_match_vectors_and_open() -> None:
 def test_metadata_padding_and_boxes_match_vectors() -> None:
     vec = load("metadata")
     for case in vec["pad"]:
-        padded = metadata.pad(pattern(case["message_length"]))
+        message = pattern(case["message_length"])
+        assert h(case.get("message", message.hex())) == message
+        padded = metadata.pad(message)
         assert len(padded) == case["padded_length"]
         assert hashlib.sha256(padded).hexdigest() == case["padded_sha256"]
+        assert padded.hex() == case.get("padded", padded.hex())
+        assert metadata.unpad(padded) == message
     with pytest.raises(MetadataTooLarge):
         metadata.pad(bytes(vec["pad_too_large"]))
+    for reason, padded_text in vec["unpad_invalid"].items():
+        with pytest.raises(DecryptionError):
+            metadata.unpad(h(padded_text))
+            pytest.fail(f"unpad took a padded text with {reason}")
     m = vec["metadata"]
     value = json.loads(m["json"])
     assert metadata.dump_json(value).decode() == m["json"]
@@ -244,3 +252,40 @@ def test_compartment_keys_match_vectors_and_differ_from_login_keys() -> None:
         assert (derived.token.hex(), derived.key.hex()) == (case["token"], case["key"])
         other_wallet = keys.derive_compartment_keys(case["secret"], "b3RoZXItYWNjb3VudC0wMQ")
         assert other_wallet.token != derived.token and derived.token != derived.key
+
+
+def test_share_and_deposit_links_are_written_and_read_as_the_vectors() -> None:
+    vec = load("links")
+    for case in vec["share_format"]:
+        made = share.format_share_link(case["base_url"], case["share_id"], h(case["secret"]))
+        assert made == case["link"]
+    for case in vec["share_parse"]:
+        parsed = share.parse_share_link(case["text"])
+        assert parsed == (case["base_url"], case["share_id"], h(case["secret"])), case["text"]
+    for text in vec["share_invalid"]:
+        with pytest.raises(InvalidEncoding):
+            share.parse_share_link(text)
+            pytest.fail(f"read as a share link: {text!r}")
+    for case in vec["deposit_format"]:
+        public_key = h(case["public_key"])
+        assert links.deposit_key_fingerprint(public_key).hex() == case["fingerprint"]
+        made = links.format_deposit_link(case["base_url"], case["deposit_id"], public_key)
+        assert made == case["link"]
+    for case in vec["deposit_parse"]:
+        parsed = links.parse_deposit_link(case["text"])
+        assert parsed == (case["base_url"], case["deposit_id"], h(case["fingerprint"]))
+    for text in vec["deposit_invalid"]:
+        with pytest.raises(InvalidEncoding):
+            links.parse_deposit_link(text)
+            pytest.fail(f"read as a deposit link: {text!r}")
+
+
+def test_the_python_client_writes_and_reads_deposit_links_as_the_vectors() -> None:
+    from client import deposits
+
+    for case in load("links")["deposit_format"]:
+        made = deposits.format_deposit_link(
+            case["base_url"], case["deposit_id"], h(case["public_key"])
+        )
+        assert made == case["link"]
+        assert deposits.parse_deposit_link(made)[1:] == (case["deposit_id"], h(case["fingerprint"]))
