@@ -77,6 +77,7 @@ class WalletSettings(BaseSettings):
 
     recovery_delay_hours: int = Field(default=72, ge=0)
     recovery_requests_per_client_per_hour: int = Field(default=10, ge=1)
+    recovery_requests_per_wallet_per_month: int = Field(default=3, ge=1)
 
     @functools.cached_property
     def fake_salt_key(self) -> bytes:

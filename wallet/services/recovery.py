@@ -12,7 +12,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from crypto.verifier import check_verifier, dummy_verifier, hash_verifier
@@ -206,7 +206,9 @@ def open_request(
     token: bytes,
 ) -> RecoveryRequest:
     """Ask to recover the wallet `handle`. Stored the same way whether or not that
-    wallet exists or has trustees, so the answer reveals neither."""
+    wallet exists or has trustees, so the answer reveals neither. A wallet takes one
+    open request at a time, and a few a month: others are kept inert, like requests
+    for a handle that does not exist, and nobody is told about them."""
     limiter.check("recovery-request", client, settings.recovery_requests_per_client_per_hour, 3600)
     limiter.record("recovery-request", client)
     if db.get(RecoveryRequest, request_id) is not None:
@@ -214,6 +216,8 @@ def open_request(
     lookup_key(handle)  # a malformed handle is refused like anywhere else
     account = find_account(db, handle)
     moment = now()
+    if account is not None and not _takes_a_request(db, settings, account.id, moment):
+        account = None  # kept inert, as for an unknown handle: the answer is the same
     request = RecoveryRequest(
         id=request_id,
         account_id=account.id if account is not None else None,
@@ -225,6 +229,20 @@ def open_request(
     db.add(request)
     db.flush()
     return request
+
+
+def _takes_a_request(
+    db: Session, settings: WalletSettings, account_id: str, moment: datetime
+) -> bool:
+    """Whether a new request may reach this wallet: none open (one is enough to warn
+    the owner and the trustees), and fewer than the month's allowance made."""
+    if requests_against(db, account_id):
+        return False
+    month = select(func.count()).where(
+        RecoveryRequest.account_id == account_id,
+        RecoveryRequest.created_at > moment - timedelta(days=30),
+    )
+    return (db.scalar(month) or 0) < settings.recovery_requests_per_wallet_per_month
 
 
 def own_request(db: Session, request_id: str, token: bytes) -> RecoveryRequest:
