@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -40,12 +40,22 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are zeroed, not left behind
             cursor.close()
 
         return engine
     return create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
     )
+
+
+def forget_deleted(session: Session) -> None:
+    """After deleting what must not linger (an erased wallet): on SQLite, move the
+    write-ahead log into the database, where deleted rows are zeroed, and empty it.
+    Best effort: a reader holding an old snapshot leaves the log for the next
+    checkpoint. PostgreSQL keeps dead rows until VACUUM (docs/deployment.md)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

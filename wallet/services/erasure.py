@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crypto import b64u_encode
+from wallet.db import forget_deleted
 from wallet.models import Account
 from wallet.services.documents import account_prefix, content_key, list_documents
 from wallet.storage.base import BlobStore
@@ -96,4 +97,5 @@ def erase_account(db: Session, blobs: BlobStore, account: Account) -> int:
     account_id = account.id
     db.delete(account)
     db.commit()
+    forget_deleted(db)
     return blobs.delete_prefix(account_prefix(account_id))
