@@ -4,6 +4,7 @@ and nowhere else. Nothing unexpected leaks a stack trace."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -72,11 +73,30 @@ async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     return error_response(422, InvalidRequest.code, detail)
 
 
-async def _http_error(_: Request, error: Exception) -> JSONResponse:
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def allowed_methods(request: Request) -> str | None:
+    """Every method the API description gives the request's path, for `Allow` on a 405
+    (Starlette names only those of the path's first route, and a path may have
+    several); None for a path the description does not have."""
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods = {method.upper() for method in item if method in HTTP_METHODS}
+            return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
+    return None
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     code = HTTP_CODES.get(error.status_code, "http_error")
     message = error.detail if isinstance(error.detail, str) else code
-    return error_response(error.status_code, code, message, getattr(error, "headers", None))
+    headers = getattr(error, "headers", None)
+    allowed = allowed_methods(request) if error.status_code == 405 else None
+    if allowed is not None:
+        headers = {**(headers or {}), "Allow": allowed}
+    return error_response(error.status_code, code, message, headers)
 
 
 async def _storage_error(_: Request, error: Exception) -> JSONResponse:
