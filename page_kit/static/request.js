@@ -30,14 +30,19 @@ export const isRetryable = (error) =>
 /**
  * Send `method url` on behalf of `client` (the PDE-Client header), with a
  * bearer `token`, a `json` or binary `body`, and other `headers`; the response
- * when it is a success.
+ * when it is a success. `credentials` stays 'omit' but for a logout, whose
+ * Clear-Site-Data the browser obeys only on a request that could carry them.
  */
-export async function apiRequest(method, url, { client, token, json, body, headers = {}, keepalive = false } = {}) {
+export async function apiRequest(
+  method,
+  url,
+  { client, token, json, body, headers = {}, keepalive = false, credentials = 'omit' } = {},
+) {
   const init = {
     method,
     headers: { 'PDE-Client': client, ...headers },
     cache: 'no-store',
-    credentials: 'omit',
+    credentials,
     referrerPolicy: 'no-referrer',
     keepalive,
   };

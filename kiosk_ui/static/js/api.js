@@ -29,7 +29,10 @@ export const changePassphrase = (body) => json('PUT', '/account/passphrase', { j
 export const listSessions = () => json('GET', '/sessions');
 export const endSession = (id) => json('DELETE', `/sessions/${encodeURIComponent(id)}`);
 export const eraseAccount = (handle) => json('DELETE', '/account', { json: { confirm_handle: handle } });
-export const logout = (token) => json('POST', '/logout', { token, keepalive: true });
+// same-origin: else the browser ignores the answer's Clear-Site-Data (cache and
+// storage; the only cookie, an enrolled terminal's, is not cleared, and the API ignores it)
+export const logout = (token) =>
+  json('POST', '/logout', { token, keepalive: true, credentials: 'same-origin' });
 
 export const listDocuments = () => json('GET', '/documents');
 export const declareDocument = (body) => json('POST', '/documents', { json: body });
