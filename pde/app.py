@@ -73,7 +73,7 @@ def _compressed(directory: Path) -> GZipMiddleware:
 
 
 def housekeeping_tasks() -> list[HousekeepingTask]:
-    """Every package's hourly housekeeping, beyond the core's own."""
+    """Every package's housekeeping, beyond the core's own."""
     return [purge_ended_shares]
 
 

@@ -1,4 +1,4 @@
-"""Share links' housekeeping, run with the core's every hour: a share that ended
+"""Share links' housekeeping, run with the core's every 15 minutes: a share that ended
 (expired or revoked) more than 90 days ago goes, its owner's access log with it."""
 
 from __future__ import annotations

@@ -140,6 +140,17 @@ class DepositClosed(WalletError):
     status, code, message = 410, "deposit_closed", "This deposit link is closed."
 
 
+class DepositPendingLimit(WalletError):
+    """The files started through this link and not yet sent hold as much space as a
+    link may hold: finish (or let expire) those first."""
+
+    status, code, message = (
+        413,
+        "deposit_pending_limit",
+        "Files started through this link are not finished yet. Finish sending them first.",
+    )
+
+
 class DepositLimit(WalletError):
     """The wallet keeps as many deposit links as allowed."""
 

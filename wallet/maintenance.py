@@ -1,4 +1,4 @@
-"""Housekeeping the server runs at start and then every hour: abandoned
+"""Housekeeping the server runs at start and then every 15 minutes: abandoned
 uploads, ended sessions and recovery requests opened more than 90 days ago
 (with the shares released to them) are removed. Packages above add their own
 tasks (share_links.maintenance), which `create_app` passes in: the core never
@@ -21,7 +21,7 @@ from wallet.runtime import Runtime
 from wallet.services.uploads import purge_abandoned_uploads
 
 log = logging.getLogger("pde.maintenance")
-INTERVAL_SECONDS = 3600
+INTERVAL_SECONDS = 900  # every 15 minutes: a depositor's unsent files go within the hour
 ENDED_KEPT = timedelta(days=90)  # ended shares and recovery requests, then they go
 
 # A package's housekeeping: given a session and the time now, delete what has ended.
@@ -59,7 +59,7 @@ def run_once(runtime: Runtime, tasks: Sequence[HousekeepingTask] = ()) -> None:
 async def housekeeping(
     runtime: Runtime, tasks: Sequence[HousekeepingTask] = ()
 ) -> AsyncIterator[None]:
-    """Run `run_once` now and every hour while the application lives."""
+    """Run `run_once` now and every INTERVAL_SECONDS while the application lives."""
 
     async def loop() -> None:
         while True:

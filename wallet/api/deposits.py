@@ -34,6 +34,7 @@ from wallet.errors import (
     DepositClosed,
     DepositLimit,
     DepositNotFound,
+    DepositPendingLimit,
     DocumentTooLarge,
     IntegrityMismatch,
     NotAuthenticated,
@@ -99,20 +100,26 @@ def list_links(db: DbDep, account: CurrentWallet) -> list[DepositLinkResponse]:
     response_model=DepositLinkResponse,
     responses=error_responses(*AUTH),
 )
-def revoke_link(deposit_id: Id, db: DbDep, account: CurrentWallet) -> DepositLinkResponse:
-    """Close the link now; what was deposited stays in the inbox."""
-    link = deposits.revoke_link(db, account.id, deposit_id)
+def revoke_link(
+    deposit_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
+) -> DepositLinkResponse:
+    """Close the link now; what was deposited stays in the inbox, what was still
+    being sent is dropped and its space given back."""
+    link, leftovers = deposits.revoke_link(db, account, deposit_id)
     db.commit()
+    documents.delete_blobs(runtime.blobs, leftovers)
     return link_response(link)
 
 
 @owner_router.delete(
     "/deposit-links/{deposit_id}", status_code=204, responses=error_responses(*AUTH)
 )
-def delete_link(deposit_id: Id, db: DbDep, account: CurrentWallet) -> None:
-    """Forget the link; what was deposited stays in the inbox."""
-    deposits.delete_link(db, account.id, deposit_id)
+def delete_link(deposit_id: Id, db: DbDep, account: CurrentWallet, runtime: RuntimeDep) -> None:
+    """Forget the link; what was deposited stays in the inbox, what was still being
+    sent is dropped."""
+    leftovers = deposits.delete_link(db, account, deposit_id)
     db.commit()
+    documents.delete_blobs(runtime.blobs, leftovers)
 
 
 def inbox_item(document: Document) -> InboxItemResponse:
@@ -182,7 +189,9 @@ def deposit_info(deposit_id: str, db: DbDep, runtime: RuntimeDep) -> DepositInfo
     "/{deposit_id}/documents",
     status_code=201,
     response_model=UploadStatus,
-    responses=error_responses(*CLOSED, AlreadyExists, DocumentTooLarge, QuotaExceeded, RateLimited),
+    responses=error_responses(
+        *CLOSED, AlreadyExists, DocumentTooLarge, QuotaExceeded, DepositPendingLimit, RateLimited
+    ),
 )
 def declare(
     deposit_id: str,

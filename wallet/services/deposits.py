@@ -22,6 +22,7 @@ from wallet.errors import (
     DepositClosed,
     DepositLimit,
     DepositNotFound,
+    DepositPendingLimit,
     InvalidRequest,
     NotFound,
 )
@@ -31,12 +32,14 @@ from wallet.ratelimit import RateLimiter
 from wallet.services.documents import (
     DEPOSITED,
     READY,
+    UPLOADING,
     NewDocument,
     create_document,
     delete_document,
     find_document,
     find_pending_upload,
 )
+from wallet.services.uploads import discard_upload
 from wallet.settings import WalletSettings
 
 
@@ -98,18 +101,38 @@ def find_link(db: Session, account_id: str, deposit_id: str) -> DepositLink:
     return find_owned(db, DepositLink, deposit_id, account_id)
 
 
-def revoke_link(db: Session, account_id: str, deposit_id: str) -> DepositLink:
-    """Close the link now; files already deposited stay in the inbox. Idempotent."""
-    link = find_link(db, account_id, deposit_id)
+def revoke_link(db: Session, account: Account, deposit_id: str) -> tuple[DepositLink, list[str]]:
+    """Close the link now; files already deposited stay in the inbox, files still
+    being sent are dropped and their space given back. Idempotent. Returns the link
+    and the blob keys to delete once this is committed."""
+    link = find_link(db, account.id, deposit_id)
     revoke(link)
+    leftovers = _drop_unfinished(db, account, link.id)
     db.flush()
-    return link
+    return link, leftovers
 
 
-def delete_link(db: Session, account_id: str, deposit_id: str) -> None:
-    """Forget the link (it closes at once); files already deposited stay in the inbox."""
-    db.delete(find_link(db, account_id, deposit_id))
+def delete_link(db: Session, account: Account, deposit_id: str) -> list[str]:
+    """Forget the link (it closes at once); files already deposited stay in the inbox,
+    files still being sent are dropped. Returns the blob keys to delete after commit."""
+    link = find_link(db, account.id, deposit_id)
+    leftovers = _drop_unfinished(db, account, link.id)
+    db.delete(link)
     db.flush()
+    return leftovers
+
+
+def _unfinished(db: Session, deposit_id: str) -> list[Document]:
+    """The files started through a link and not completed: each holds its size."""
+    query = select(Document).where(Document.deposit_id == deposit_id, Document.state == UPLOADING)
+    return list(db.scalars(query))
+
+
+def _drop_unfinished(db: Session, account: Account, deposit_id: str) -> list[str]:
+    leftovers: list[str] = []
+    for document in _unfinished(db, deposit_id):
+        leftovers += discard_upload(db, account, document.id)
+    return leftovers
 
 
 def inbox(db: Session, account_id: str) -> list[Document]:
@@ -177,7 +200,12 @@ def declare_deposit(
     limiter.record("deposit", client)
     account = db.get(Account, link.account_id)
     assert account is not None  # the link goes with its wallet
-    return create_document(db, settings, account, new)
+    document = create_document(db, settings, account, new)
+    # A link holder cannot fill the owner's quota with files never sent: refused here,
+    # the caller's transaction (and the link's count with it) is rolled back.
+    if sum(d.size for d in _unfinished(db, link.id)) > settings.deposit_pending_bytes_per_link:
+        raise DepositPendingLimit(limit=settings.deposit_pending_bytes_per_link)
+    return document
 
 
 def deposit_upload(db: Session, deposit_id: str, document_id: str) -> tuple[Account, Document]:

@@ -10,7 +10,7 @@ import threading
 from datetime import timedelta
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -174,10 +174,20 @@ def _discard(db: Session, account: Account, document: Document) -> list[str]:
 
 
 def purge_abandoned_uploads(db: Session, blobs: BlobStore, settings: WalletSettings) -> int:
-    """Discard uploads untouched for `upload_abandoned_hours`; returns how many."""
-    cutoff = now() - timedelta(hours=settings.upload_abandoned_hours)
+    """Discard uploads untouched for `upload_abandoned_hours` (a depositor's for
+    `deposit_abandoned_minutes`: a link holder must not hold the owner's space long);
+    returns how many."""
+    moment = now()
+    owners = moment - timedelta(hours=settings.upload_abandoned_hours)
+    depositors = moment - timedelta(minutes=settings.deposit_abandoned_minutes)
     stale = db.scalars(
-        select(Document).where(Document.state == UPLOADING, Document.updated_at < cutoff)
+        select(Document).where(
+            Document.state == UPLOADING,
+            or_(
+                Document.updated_at < owners,
+                and_(Document.deposit_id.is_not(None), Document.updated_at < depositors),
+            ),
+        )
     ).all()
     leftovers: list[str] = []
     for document in stale:
