@@ -35,7 +35,7 @@ from client import PdeClient  # noqa: E402
 from tests.e2e.conftest import launch_chromium  # noqa: E402
 from tests.e2e.kiosk_steps import KIOSK_VIEWPORT, PASSPHRASE  # noqa: E402
 from tests.e2e.test_kiosk_weight import BUDGET_BYTES, first_visit  # noqa: E402
-from tests.server import live_server  # noqa: E402
+from tests.server import serve_process  # noqa: E402
 
 GOAL_S = 1.0
 CATEGORIES = ("identity", "social", "steps", "cpas", "health", "work", "children", "other")
@@ -135,7 +135,7 @@ def main() -> None:
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory(prefix="pde-bench-") as data_dir,
-        live_server(Path(data_dir)) as server,
+        serve_process(Path(data_dir)) as server,
     ):
         handle = fill_wallet(server.url, args.documents)
         with sync_playwright() as playwright:

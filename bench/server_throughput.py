@@ -32,7 +32,7 @@ import httpx
 
 from client import PdeClient
 from crypto import b64u_encode, encrypt_stream, new_id, new_key
-from tests.server import LiveServer, live_server, s3_env
+from tests.server import ServeProcess, s3_env, serve_process
 from tests.storage.s3server import S3Server
 
 MIB = 1 << 20
@@ -81,7 +81,7 @@ def file_chunks(path: Path, start: int, length: int) -> Iterator[bytes]:
             yield chunk
 
 
-def upload(server: LiveServer, token: str, sealed: Path, digest: bytes) -> tuple[str, float]:
+def upload(server: ServeProcess, token: str, sealed: Path, digest: bytes) -> tuple[str, float]:
     """Declare, send in 16 MiB parts, complete; returns (document id, seconds)."""
     size = sealed.stat().st_size
     headers = {"Authorization": f"Bearer {token}"}
@@ -108,7 +108,7 @@ def upload(server: LiveServer, token: str, sealed: Path, digest: bytes) -> tuple
         return document_id, time.perf_counter() - start
 
 
-def download(server: LiveServer, token: str, document_id: str, target: Path) -> float:
+def download(server: ServeProcess, token: str, document_id: str, target: Path) -> float:
     headers = {"Authorization": f"Bearer {token}"}
     start = time.perf_counter()
     with (
@@ -126,13 +126,15 @@ def download(server: LiveServer, token: str, document_id: str, target: Path) -> 
     return time.perf_counter() - start
 
 
-def session_token(server: LiveServer) -> str:
+def session_token(server: ServeProcess) -> str:
     client = PdeClient(server.url)
     client.register(f"bench-{secrets.token_hex(4)}", "benchmark passphrase")
     return str(client._token)
 
 
-def measure_server(server: LiveServer, sealed: Path, digest: bytes, work: Path) -> dict[str, float]:
+def measure_server(
+    server: ServeProcess, sealed: Path, digest: bytes, work: Path
+) -> dict[str, float]:
     token = session_token(server)
     assert server.process is not None
     rss_before = peak_rss_mib(server.process.pid)
@@ -201,7 +203,7 @@ def main() -> None:
         if args.backend in ("local", "both"):
             base = baseline_copy(sealed, work)
             print(f"baseline: plain file copy {base:.2f} s ({size_mib / base:.0f} MiB/s)")
-            with live_server(work / "local", BIG_LIMITS) as server:
+            with serve_process(work / "local", BIG_LIMITS) as server:
                 report(
                     "local blob store",
                     measure_server(server, sealed, digest, work),
@@ -216,7 +218,7 @@ def main() -> None:
             stack.callback(s3.stop)
             base_put, base_get = baseline_minio(s3, sealed)
             print(f"baseline: direct minio put {base_put:.2f} s, get {base_get:.2f} s")
-            with live_server(work / "s3-server", BIG_LIMITS | s3_env(s3, "bench-pde")) as server:
+            with serve_process(work / "s3-server", BIG_LIMITS | s3_env(s3, "bench-pde")) as server:
                 report(
                     "S3 blob store",
                     measure_server(server, sealed, digest, work),

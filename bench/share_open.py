@@ -32,7 +32,7 @@ from client import PdeClient
 from client.shares import create_share
 from crypto import b64u_encode, derive_share_keys, parse_share_link
 from tests.pg import temporary_database
-from tests.server import live_server
+from tests.server import serve_process
 
 NO_LIMITS = {
     "PDE_SHARE_OPENS_PER_CLIENT_PER_MINUTE": "100000000",
@@ -143,7 +143,7 @@ def main() -> None:
         if args.backend == "postgres":
             env["PDE_DATABASE_URL"] = stack.enter_context(temporary_database("pde_bench"))
         base = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        server = stack.enter_context(live_server(base / "server", env))
+        server = stack.enter_context(serve_process(base / "server", env))
         health, opening = measure(server.url, args.clients, args.requests, args.rounds)
     health_p95, open_p95 = p95(health), p95(opening)
     print(f"share open, {args.clients} concurrent clients, {args.backend} database:")
