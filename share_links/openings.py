@@ -1,15 +1,16 @@
-"""Counting attempts and openings of shares, with group commit.
+"""Attempts at a share's link, counted as they are compared, with group commit.
 
-Every attempt at a share's access token is counted before the token is
-compared (one conditional UPDATE that refuses once the wrong attempts reach
-the limit), so that however many viewers race, at most that many wrong tokens
-are ever compared; a right token gives its attempt back as it counts the
-opening. Every opening is one UPDATE (the count, which also re-checks
-revocation, expiry and the open limit) and one INSERT (the owner's log),
-durable before the viewer gets an answer. Committed one by one, 64 viewers at once would
-queue on the database's lock and on one disk flush each; here a single writer
-thread takes whatever openings are waiting and commits them together, so the
-flush is shared and the lock is never fought over.
+Every attempt is one UPDATE that compares the presented token's hash with the
+stored one *and* counts the outcome: a right token one opening (re-checking
+revocation, expiry and the open limit), a wrong one a wrong attempt, locking
+the share at the limit, and the statement takes no attempt once the limit is
+reached. However many viewers race, from however many processes, at most that
+many wrong tokens are ever compared, and right tokens never wait for a place.
+One INSERT logs the outcome for the owner; both are durable before the viewer
+gets an answer. Committed one by one, 64 viewers at once would queue on the
+database's lock and on one disk flush each; here a single writer thread takes
+whatever attempts are waiting and commits them together, so the flush is
+shared and the lock is never fought over.
 """
 
 from __future__ import annotations
@@ -18,15 +19,16 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, and_, case, or_
+from sqlalchemy import Table, and_, case, not_, or_
 from sqlalchemy.orm import Session, sessionmaker
 
 from share_links.models import Share, ShareEvent
 from wallet.clock import now
 
-OPENED = "opened"
+OPENED, WRONG_ACCESS, LOCKED = "opened", "wrong_access", "locked"
 BATCH_MAX = 256
 
 # Core statements, not ORM ones: this path runs once per opening.
@@ -34,81 +36,73 @@ SHARES: Table = Share.__table__  # type: ignore[assignment]
 EVENTS: Table = ShareEvent.__table__  # type: ignore[assignment]
 
 
-def claim_attempt(db: Session, share_id: str, limit: int) -> int | None:
-    """Count one attempt at the access token, before it is compared, in `db`'s
-    transaction: the attempts counted (this one included), or None when the share
-    takes no more (locked, or `limit` attempts already counted)."""
+@dataclass(frozen=True)
+class Attempt:
+    """What one attempt did: opened (`matched`) or counted a wrong token."""
+
+    matched: bool
+    opens: int
+    wrong_accesses: int
+    locked: bool
+
+
+def attempt_opening(
+    db: Session, share_id: str, presented_hash: bytes, limit: int, moment: datetime
+) -> Attempt | None:
+    """Compare and count one attempt in `db`'s transaction (see above); None when
+    the share takes none now: locked, revoked, expired, its wrong attempts at
+    `limit`, or (for the right token) used up."""
     c = SHARES.c
-    takes_more = and_(c.id == share_id, c.locked.is_(False), c.wrong_accesses < limit)
-    claimed = db.scalar(
-        SHARES.update()
-        .where(takes_more)
-        .values(wrong_accesses=c.wrong_accesses + 1)
-        .returning(c.wrong_accesses)
-    )
-    return int(claimed) if claimed is not None else None
-
-
-def give_back_attempt(db: Session, share_id: str) -> None:
-    """Uncount an attempt whose token was right (when no opening takes it back)."""
-    c = SHARES.c
-    db.execute(
-        SHARES.update()
-        .where(c.id == share_id, c.wrong_accesses > 0)
-        .values(wrong_accesses=c.wrong_accesses - 1)
-    )
-
-
-def count_opening(db: Session, share_id: str, moment: datetime) -> int | None:
-    """Count one opening, give back the attempt its right token claimed, and log it,
-    in `db`'s transaction; the new count, or None when the share cannot be opened
-    any more (revoked, locked, expired, used up): then the attempt is given back alone."""
-    c = SHARES.c
-    still_open = and_(
+    right = c.access_hash == presented_hash
+    takes = and_(
         c.id == share_id,
-        c.revoked_at.is_(None),
         c.locked.is_(False),
+        c.revoked_at.is_(None),
         c.expires_at > moment,
-        or_(c.max_opens.is_(None), c.opens < c.max_opens),
+        c.wrong_accesses < limit,
+        or_(not_(right), c.max_opens.is_(None), c.opens < c.max_opens),
     )
-    given_back = case((c.wrong_accesses > 0, c.wrong_accesses - 1), else_=0)
-    opens = db.scalar(
+    counted = (
         SHARES.update()
-        .where(still_open)
-        .values(opens=c.opens + 1, wrong_accesses=given_back)
-        .returning(c.opens)
+        .where(takes)
+        .values(  # SET reads the values before the update
+            opens=c.opens + case((right, 1), else_=0),
+            wrong_accesses=c.wrong_accesses + case((right, 0), else_=1),
+            locked=case((and_(not_(right), c.wrong_accesses + 1 >= limit), True), else_=c.locked),
+        )
     )
-    if opens is None:
-        give_back_attempt(db, share_id)
+    row = db.execute(
+        counted.returning(right.label("matched"), c.opens, c.wrong_accesses, c.locked)
+    ).first()
+    if row is None:
         return None
-    db.execute(EVENTS.insert().values(share_id=share_id, event=OPENED, at=moment))
-    return int(opens)
+    attempt = Attempt(bool(row.matched), int(row.opens), int(row.wrong_accesses), bool(row.locked))
+    events = [OPENED] if attempt.matched else [WRONG_ACCESS] + [LOCKED] * attempt.locked
+    db.execute(EVENTS.insert(), [{"share_id": share_id, "event": e, "at": moment} for e in events])
+    return attempt
 
 
 # One write of the batch: given the session and the batch's time, its answer.
-Write = Callable[[Session, datetime], int | None]
+Write = Callable[[Session, datetime], Attempt | None]
 
 
 class OpeningRecorder:
-    """One writer thread that commits the attempts and openings waiting together."""
+    """One writer thread that commits the attempts waiting together."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
-        self._waiting: queue.Queue[tuple[Write, Future[int | None]] | None] = queue.Queue()
+        self._waiting: queue.Queue[tuple[Write, Future[Attempt | None]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="share-openings", daemon=True)
         self._thread.start()
 
-    def claim(self, share_id: str, limit: int) -> int | None:
-        """Count one attempt before its token is compared (see `claim_attempt`);
-        returns once committed, so other processes count it too."""
-        return self._submit(lambda db, _: claim_attempt(db, share_id, limit))
+    def attempt(self, share_id: str, presented_hash: bytes, limit: int) -> Attempt | None:
+        """Compare and count one attempt (see `attempt_opening`); returns once committed."""
+        return self._submit(
+            lambda db, moment: attempt_opening(db, share_id, presented_hash, limit, moment)
+        )
 
-    def record(self, share_id: str) -> int | None:
-        """Count and log one opening (see `count_opening`); returns once committed."""
-        return self._submit(lambda db, moment: count_opening(db, share_id, moment))
-
-    def _submit(self, write: Write) -> int | None:
-        done: Future[int | None] = Future()
+    def _submit(self, write: Write) -> Attempt | None:
+        done: Future[Attempt | None] = Future()
         self._waiting.put((write, done))
         return done.result()
 
@@ -117,7 +111,7 @@ class OpeningRecorder:
         self._waiting.put(None)
         self._thread.join(timeout=10)
 
-    def _take_batch(self) -> tuple[list[tuple[Write, Future[int | None]]], bool]:
+    def _take_batch(self) -> tuple[list[tuple[Write, Future[Attempt | None]]], bool]:
         first = self._waiting.get()
         if first is None:
             return [], True
@@ -140,15 +134,15 @@ class OpeningRecorder:
             if batch:
                 self._commit(batch)
 
-    def _commit(self, batch: list[tuple[Write, Future[int | None]]]) -> None:
+    def _commit(self, batch: list[tuple[Write, Future[Attempt | None]]]) -> None:
         try:
             moment = now()
             with self._sessions() as db:
-                counts = [write(db, moment) for write, _ in batch]
+                outcomes = [write(db, moment) for write, _ in batch]
                 db.commit()
         except Exception as error:  # every waiting viewer gets the error (e.g. database down)
             for _, done in batch:
                 done.set_exception(error)
             return
-        for (_, done), opens in zip(batch, counts, strict=True):
-            done.set_result(opens)
+        for (_, done), outcome in zip(batch, outcomes, strict=True):
+            done.set_result(outcome)

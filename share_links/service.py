@@ -41,7 +41,7 @@ from wallet.services.documents import READY, in_compartment
 
 MAX_OPENS = 1000
 
-OPENED, WRONG_ACCESS, LOCKED_EVENT, REVOKED_EVENT = "opened", "wrong_access", "locked", "revoked"
+REVOKED_EVENT = "revoked"  # the other events are logged as attempts count (openings.py)
 
 
 @dataclass(frozen=True)

@@ -1,48 +1,41 @@
 """Shares, the viewer's side: whoever holds the link (and the PIN) opens the
 share, gets a short-lived view token and reads the shared documents' ciphertext,
-and nothing else. Every attempt is counted before its token is compared
-(share_links/openings.py); counters change with single UPDATE statements, so two
-viewers racing for the last opening cannot both win."""
+and nothing else. Every attempt is compared and counted in one UPDATE
+(share_links/openings.py), so two viewers racing for the last opening cannot both
+win and a crowd of wrong PINs cannot pass the lock."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto.encoding import b64u_decode, b64u_encode
 from crypto.errors import InvalidEncoding
-from crypto.share import access_token_matches, is_valid_id
+from crypto.share import access_token_hash, is_valid_id
 from share_links.errors import (
     ShareLocked,
     ShareNotFound,
-    ShareUsedUp,
     ShareViewExpired,
     ShareWrongAccess,
 )
 from share_links.models import Share, ShareDocument
-from share_links.openings import OpeningRecorder, claim_attempt, count_opening
+from share_links.openings import OpeningRecorder, attempt_opening
 from share_links.service import (
-    LOCKED_EVENT,
     STATE_ERRORS,
-    WRONG_ACCESS,
-    log_event,
     share_state,
 )
 from share_links.settings import ShareSettings
 from wallet.clock import now
-from wallet.errors import NotFound, RateLimited, WalletError
+from wallet.errors import NotFound, WalletError
 from wallet.links import ACTIVE, EXPIRED, REVOKED
 from wallet.models import Document
 from wallet.ratelimit import RateLimiter
 from wallet.services.documents import READY
-
-CLAIM_TRIES, CLAIM_WAIT_SECONDS = 40, 0.05  # attempts in flight end within milliseconds
 
 
 @dataclass(frozen=True)
@@ -87,49 +80,6 @@ def openable_share(db: Session, share_id: str) -> Share:
     return share
 
 
-def _wrong_access(
-    db: Session, settings: ShareSettings, share_id: str, attempts: int
-) -> WalletError:
-    """A wrong token, its attempt already counted (`attempts` so far): log it, lock at
-    the limit. Returns the error to answer with once the caller has committed."""
-    log_event(db, share_id, WRONG_ACCESS)
-    left = settings.share_wrong_access_limit - attempts
-    if left > 0:
-        return ShareWrongAccess(attempts_left=left)
-    locked = db.execute(
-        update(Share)
-        .where(Share.id == share_id, Share.locked.is_(False))
-        .values(locked=True)
-        .execution_options(synchronize_session=False)
-    )
-    if locked.rowcount:  # type: ignore[attr-defined]
-        log_event(db, share_id, LOCKED_EVENT)
-    return ShareLocked()
-
-
-def _claim_attempt(
-    db: Session, settings: ShareSettings, share_id: str, recorder: OpeningRecorder | None
-) -> int | None:
-    """Count an attempt before its token is compared, committed (see openings.py).
-    While the limit is taken by attempts still in flight (viewers opening the same
-    link at once), wait for them a little; None once the share is locked or the
-    wait is over."""
-    limit = settings.share_wrong_access_limit
-    for _ in range(CLAIM_TRIES):
-        if recorder:
-            claimed = recorder.claim(share_id, limit)
-        else:
-            claimed = claim_attempt(db, share_id, limit)
-            db.commit()
-        if claimed is not None:
-            return claimed
-        if db.scalar(select(Share.locked).where(Share.id == share_id)) is not False:
-            return None  # locked, or gone
-        db.rollback()
-        time.sleep(CLAIM_WAIT_SECONDS)
-    return None
-
-
 def view_token(settings: ShareSettings, share_id: str, expires_at: datetime) -> str:
     """A viewer's token: its expiry, signed with the server's key for this share.
     Nothing is stored; revocation and expiry are checked on the share itself."""
@@ -162,44 +112,41 @@ def open_share(
     access_token: bytes,
     recorder: OpeningRecorder | None = None,
 ) -> OpenedShare | WalletError:
-    """Count an attempt, then check the access token and count an opening (through
-    `recorder`'s group commit when given, else in `db`). At most the limit of wrong
-    tokens are ever compared, however many viewers race (share_links/openings.py).
-    A wrong token is returned as the error to raise after the caller commits, so its
-    log and the lock survive the refusal."""
+    """Compare the access token and count the attempt in one statement (through
+    `recorder`'s group commit when given, else in `db`): an opening for the right
+    token, a wrong attempt otherwise, locking at the limit. At most the limit of
+    wrong tokens are ever compared, however many viewers race (openings.py). A
+    refusal is returned, not raised: what it counted is already committed."""
     limiter.check("share-open", client, settings.share_opens_per_client_per_minute, 60)
     limiter.record("share-open", client)
-    share = openable_share(db, share_id)
-    access_hash = share.access_hash
+    openable_share(db, share_id)  # an ended share is refused at once, before any count
     db.rollback()  # hand the connection back while the attempt is counted
-    attempts = _claim_attempt(db, settings, share_id, recorder)
-    if attempts is None:  # locked, or as many attempts in flight as allowed, for long
-        locked = db.scalar(select(Share.locked).where(Share.id == share_id))
-        return ShareLocked() if locked else RateLimited()
-    if not access_token_matches(access_hash, access_token):
-        return _wrong_access(db, settings, share_id, attempts)
-    share = db.get(Share, share_id)  # its state is checked again as the opening counts
+    presented, limit = access_token_hash(access_token), settings.share_wrong_access_limit
+    if recorder:
+        attempt = recorder.attempt(share_id, presented, limit)
+    else:
+        attempt = attempt_opening(db, share_id, presented, limit, now())
+        db.commit()
+    share = db.get(Share, share_id)
     if share is None:
         return ShareNotFound()
+    if attempt is None:  # revoked, expired, used up or locked since it was read: say which
+        return STATE_ERRORS.get(share_state(share), ShareLocked)()
+    if not attempt.matched:
+        left = limit - attempt.wrong_accesses
+        return ShareWrongAccess(attempts_left=left) if left > 0 else ShareLocked()
     view_ends = min(now() + timedelta(minutes=settings.share_view_minutes), share.expires_at)
     view_ends = view_ends.replace(microsecond=0)
-    opened = OpenedShare(
+    return OpenedShare(
         view_token=view_token(settings, share.id, view_ends),
         view_expires_at=view_ends,
         share_id=share.id,
         expires_at=share.expires_at,
-        opens=share.opens,
+        opens=attempt.opens,
         max_opens=share.max_opens,
         info_box=share.info_box,
         documents=shared_documents(db, share.id),
     )
-    db.rollback()  # read-only so far: hand the connection back while the opening commits
-    opens = recorder.record(share_id) if recorder else count_opening(db, share_id, now())
-    if opens is None:  # revoked, expired or used up since it was read: say which
-        db.rollback()
-        ended = db.get(Share, share_id)
-        return STATE_ERRORS.get(share_state(ended), ShareUsedUp)() if ended else ShareNotFound()
-    return replace(opened, opens=opens)
 
 
 def shared_documents(db: Session, share_id: str) -> list[OpenedDocument]:
