@@ -28,7 +28,7 @@ from crypto import (
     wrap_master_key,
     wrap_master_key_for_recovery,
 )
-from crypto.keys import ACCOUNT_SALT_BYTES, RECOVERY_KEY_BYTES
+from crypto.keys import ACCOUNT_SALT_BYTES, RECOVERY_KEY_BYTES, LoginKeys
 from crypto.primitives import random_bytes
 from crypto.trustees import derive_trustee_keys, unwrap_master_key_for_trustees
 
@@ -66,9 +66,16 @@ class WalletSession(Connection):
 
     def register(self, handle: str, passphrase: str, card_secret: bytes = b"") -> Registration:
         """Create a wallet: every key is made here; the server gets wrapped keys only."""
-        account_id, salt = new_id(), random_bytes(ACCOUNT_SALT_BYTES)
+        salt = random_bytes(ACCOUNT_SALT_BYTES)
+        return self.register_with_keys(
+            handle, salt, derive_login_keys(passphrase, salt, card_secret)
+        )
+
+    def register_with_keys(self, handle: str, salt: bytes, login: LoginKeys) -> Registration:
+        """Create a wallet whose login keys are already derived from `salt` (the slow
+        part of `register`); every other key is made here, fresh."""
+        account_id = new_id()
         master, recovery_key = new_key(), random_bytes(RECOVERY_KEY_BYTES)
-        login = derive_login_keys(passphrase, salt, card_secret)
         recovery = derive_recovery_keys(recovery_key, salt)
         deposit = new_deposit_key_pair()
         body = {

@@ -12,19 +12,8 @@ login keys registers its own wallet with `PdeClient.register`."""
 from __future__ import annotations
 
 from client import Registration, WalletSession
-from crypto import (
-    b64u_encode,
-    derive_login_keys,
-    derive_recovery_keys,
-    encode_code,
-    new_deposit_key_pair,
-    new_id,
-    new_key,
-    wrap_deposit_private_key,
-    wrap_master_key,
-    wrap_master_key_for_recovery,
-)
-from crypto.keys import ACCOUNT_SALT_BYTES, RECOVERY_KEY_BYTES, LoginKeys
+from crypto import derive_login_keys
+from crypto.keys import ACCOUNT_SALT_BYTES, LoginKeys
 from crypto.primitives import random_bytes
 
 
@@ -44,25 +33,4 @@ class WalletPool:
         """Create a wallet through `client` and leave `client` logged in to it, as
         `client.register(handle, passphrase)` would; the passphrase logs in as usual."""
         salt, login = self._salt_and_keys(passphrase)
-        account_id, master = new_id(), new_key()
-        recovery_key = random_bytes(RECOVERY_KEY_BYTES)
-        recovery = derive_recovery_keys(recovery_key, salt)
-        deposit = new_deposit_key_pair()
-        body = {
-            "account_id": account_id,
-            "handle": handle,
-            "account_salt": b64u_encode(salt),
-            "auth_key": b64u_encode(login.auth_key),
-            "recovery_auth": b64u_encode(recovery.auth),
-            "wrapped_master_key": b64u_encode(wrap_master_key(login.kek, master, account_id)),
-            "wrapped_master_key_recovery": b64u_encode(
-                wrap_master_key_for_recovery(recovery.kek, master, account_id)
-            ),
-            "deposit_public_key": b64u_encode(deposit.public_key),
-            "wrapped_deposit_private_key": b64u_encode(
-                wrap_deposit_private_key(master, deposit.private_key, account_id)
-            ),
-        }
-        answer = client.call("POST", "/api/v1/accounts", json=body)
-        client._take_session(answer, master)  # what register() does with the answer
-        return Registration(str(client.handle), account_id, encode_code(recovery_key))
+        return client.register_with_keys(handle, salt, login)

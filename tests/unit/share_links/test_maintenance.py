@@ -4,35 +4,19 @@ documents' wrapped keys and its log; one that ended lately, or lives, stays."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crypto import new_id
 from pde.app import housekeeping_tasks
-from pde.settings import Settings
 from share_links.maintenance import purge_ended_shares
 from share_links.models import Share, ShareEvent
 from tests.unit.wallet.test_housekeeping import make_account
 from wallet import maintenance
-from wallet.db import make_engine, migrate, session_factory
-from wallet.runtime import Runtime
-from wallet.storage.local import LocalBlobStore
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def runtime(tmp_path: Path) -> Iterator[Runtime]:
-    settings = Settings(data_dir=tmp_path)
-    migrate(settings.sqlalchemy_url)
-    engine = make_engine(settings.sqlalchemy_url)
-    yield Runtime(settings, engine, session_factory(engine), LocalBlobStore(tmp_path / "blobs"))
-    engine.dispose()
 
 
 def add_share(db: Session, account_id: str, *, expires: datetime, revoked: datetime | None) -> str:

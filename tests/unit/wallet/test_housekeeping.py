@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
 from crypto import new_id
 from crypto.stream import ciphertext_size
-from pde.settings import Settings
 from wallet import maintenance
-from wallet.db import make_engine, migrate, session_factory
 from wallet.errors import RateLimited
 from wallet.models import Account, AuthSession, Document
 from wallet.ratelimit import RateLimiter
 from wallet.runtime import Runtime
 from wallet.services import accounts, documents, sessions, uploads
-from wallet.storage.local import LocalBlobStore
 
 STREAM_START = b"PDEs\x01" + bytes(39)
-
-
-@pytest.fixture
-def runtime(tmp_path: Path) -> Iterator[Runtime]:
-    settings = Settings(data_dir=tmp_path)
-    migrate(settings.sqlalchemy_url)
-    engine = make_engine(settings.sqlalchemy_url)
-    yield Runtime(settings, engine, session_factory(engine), LocalBlobStore(tmp_path / "blobs"))
-    engine.dispose()
 
 
 def make_account(db: Session) -> Account:
