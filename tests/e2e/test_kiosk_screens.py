@@ -1,7 +1,8 @@
-"""Every screen of the kiosk, in French and Arabic, at 1024x768 and 360 px
-wide: nothing overflows sideways, and each screen is photographed. Set
-PDE_SCREENSHOTS=docs/screenshots to keep the pictures (one command makes them
-all: `PDE_SCREENSHOTS=docs/screenshots pytest tests/e2e/test_kiosk_screens.py`)."""
+"""Every screen of the kiosk, the idle warning included, in French and Arabic, at
+1024x768 and 360 px wide: nothing overflows sideways, and each screen is
+photographed. Set PDE_SCREENSHOTS=docs/screenshots to keep the pictures (one
+command makes them all: `PDE_SCREENSHOTS=docs/screenshots pytest
+tests/e2e/test_kiosk_screens.py`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.kiosk_steps import add_document, kiosk_page, open_kiosk, png
+from tests.e2e.kiosk_steps import add_document, create_wallet, kiosk_page, open_kiosk, png
 from tests.e2e.share_steps import make_share, open_my_shares
 
 pytestmark = pytest.mark.browser
@@ -19,14 +20,15 @@ pytestmark = pytest.mark.browser
 WIDTHS = {"1024": {"width": 1024, "height": 768}, "360": {"width": 360, "height": 740}}
 
 
-def shoot(page: Page, folder: Path, name: str) -> None:
+def shoot(page: Page, folder: Path, name: str, *, full_page: bool = True) -> None:
+    """Photograph the page at each width (the whole page, or what the screen shows)."""
     for label, size in WIDTHS.items():
         page.set_viewport_size(size)
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{name} at {label} px overflows by {overflow} px"
-        page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+        page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=full_page)
     page.set_viewport_size(WIDTHS["1024"])
 
 
@@ -112,10 +114,35 @@ def test_every_screen_fits_and_is_photographed(
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_idle_warning_hides_the_wallet_and_is_photographed(
+    browser: Browser, live_server: str, lang: str, tmp_path: Path
+) -> None:
+    folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    with kiosk_page(browser) as page:
+        page.clock.install()  # the countdown comes when the test moves the clock
+        open_kiosk(page, live_server, lang)
+        create_wallet(page)
+        add_document(
+            page,
+            "lettre.txt",
+            "text/plain",
+            "Décision du CPAS".encode(),
+            title="Décision CPAS",
+            category="cpas",
+        )
+        page.clock.fast_forward("02:40")  # 20 of the 180 seconds left
+        expect(page.locator("#idle-dialog")).to_be_visible()
+        expect(page.locator("#screen-documents")).to_be_hidden()
+        shoot(page, folder, f"{lang}-16-idle-warning", full_page=False)  # what the screen shows
+        page.click("#still-here")
+        expect(page.locator("#screen-documents")).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_the_deposit_screens_and_page_fit_and_are_photographed(
     browser: Browser, live_server: str, lang: str, tmp_path: Path
 ) -> None:
-    from tests.e2e.kiosk_steps import create_wallet
     from tests.e2e.test_deposit_journey import (
         back_to_documents,
         make_deposit_link,
