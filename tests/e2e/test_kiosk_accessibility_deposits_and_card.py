@@ -44,6 +44,9 @@ def test_no_serious_or_critical_violation_on_the_deposit_screens_and_page(
         page.click("#screen-deposit-links [data-go=documents]")
         link = make_deposit_link(page, "CPAS Ixelles", max_files=1)
         audit.check("deposit link ready")
+        page.click("#deposit-copy")  # copied, or selected to copy by hand: a warning either way
+        expect(page.locator("#screen-deposit-ready .warning-line:visible")).to_have_count(1)
+        audit.check("deposit link ready, copied")
         page.click("#deposit-done")
         expect(page.locator("#deposit-list > li")).to_have_count(1)
         audit.check("deposit links")

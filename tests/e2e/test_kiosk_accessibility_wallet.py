@@ -79,6 +79,9 @@ def test_no_serious_or_critical_violation_on_any_screen(
         page.click("#screen-share [data-go=documents]")
         make_share(page, titles=["Carte d'identité"], recipient="CPAS Ixelles", pin="make")
         audit.check("share link ready")
+        page.click("#share-copy")  # copied, or selected to copy by hand: a warning either way
+        expect(page.locator("#screen-share-ready .warning-line:visible")).to_have_count(1)
+        audit.check("share link ready, copied")
         open_my_shares(page)
         audit.check("my shares")
         page.click("#share-list .share-revoke")
@@ -134,6 +137,7 @@ def test_no_serious_or_critical_violation_in_the_idle_dialog(
         open_kiosk(page, live_server, lang, query="?idle=16")
         create_wallet(page)
         expect(page.locator("#idle-dialog")).to_be_visible(timeout=20_000)
+        expect(page.locator("#screen-documents")).to_be_hidden()  # hidden behind the countdown
         violations = blocking_violations(page)
         page.click("#still-here")
         assert not violations, f"axe-core violations in the idle dialog ({lang}):\n" + describe(

@@ -1,7 +1,9 @@
 // The start and end of a session on this terminal: the idle watch, the
 // wallet name in the top bar, and "Leave now", which ends the server session,
-// wipes the page and goes back to the language picker.
+// wipes the page, empties the clipboard of a copied link and goes back to the
+// language picker.
 import { watchIdle } from './idle.js';
+import { leaveScreen } from './nav.js';
 import { state } from './state.js';
 import { byId } from './ui.js';
 import { logOut } from './wallet.js';
@@ -46,7 +48,8 @@ export async function leave() {
   stopIdle?.();
   stopIdle = null;
   document.body.classList.add('leaving');
+  const lettingGo = leaveScreen(); // e.g. a link sheet empties the clipboard, while the page is here
   forgetScreens();
-  await logOut();
+  await Promise.all([logOut(), lettingGo]);
   window.location.replace('/');
 }

@@ -111,6 +111,7 @@ register('deposit-links', () => {
 // Handing a link over -----------------------------------------------------------
 
 const sheet = new LinkSheet('deposit', {
+  screen: 'deposit-ready',
   clear: ['deposit-sheet-label', 'deposit-sheet-expiry', 'deposit-sheet-files'],
   onDone: () => go('deposit-links'),
 });

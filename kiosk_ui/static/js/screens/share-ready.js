@@ -20,6 +20,7 @@ export function documentTitle(id) {
 }
 
 const sheet = new LinkSheet('share', {
+  screen: 'share-ready',
   clear: ['share-pin-big', 'share-sheet-recipient', 'share-sheet-purpose', 'share-sheet-documents'],
   onDone: () => go('shares'),
 });
