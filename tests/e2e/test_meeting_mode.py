@@ -132,7 +132,7 @@ def test_meeting_mode_shows_only_the_chosen_documents_until_the_passphrase(
         expect(page.locator("#screen-meeting")).to_be_visible()
         field = page.locator("#meeting-passphrase")
         assert field.get_attribute("type") == "password"
-        assert field.get_attribute("autocomplete") == "off"
+        assert field.get_attribute("autocomplete") == "one-time-code"  # no offer to save it
 
         api_calls = [url for url in requests if "/api/" in url]
         assert api_calls and all(

@@ -20,7 +20,7 @@ const heading = el('span', { attrs: { id: 'compartment-heading' } });
 const submitLabel = el('span');
 const secret = el('input', {
   attrs: {
-    id: 'compartment-secret', type: 'password', autocomplete: 'off', spellcheck: 'false',
+    id: 'compartment-secret', type: 'password', autocomplete: 'one-time-code', spellcheck: 'false',
     required: '', 'aria-describedby': 'compartment-hint',
   },
 });
