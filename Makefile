@@ -14,10 +14,12 @@ run: setup ## set up and serve PDE on its embedded defaults at http://127.0.0.1:
 	$(BIN)/pde serve
 
 # Three workers on two cores: browser and server tests spend much of their time waiting.
-# The 25 slowest tests are listed at the end, to see where the time goes as tests are added.
+# Each module runs whole on one worker, in the order tests/conftest.py collects them
+# (the longest first); the 25 slowest tests are listed at the end, to see where the time
+# goes as tests are added.
 test: setup system-deps $(S3_VENV)/bin/ministack ## set up and run the whole test suite
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 3 --dist loadfile --durations=25
+	$(BIN)/python -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=25
 
 setup: $(BIN)/pde
 

@@ -17,12 +17,29 @@ from tests.server import LiveServer, live_server, s3_env, serve_process
 from tests.storage.s3server import S3Server, require_ministack
 from tests.wallet_pool import WalletPool
 
+TESTS = Path(__file__).parent
+# `make test` runs modules whole on 3 workers (--dist loadfile) in the order collected
+# (--no-loadscope-reorder: xdist would start the modules with the most tests first). The
+# folders whose modules take longest for their number of tests go first, so that the
+# last modules running are short ones rather than one browser journey while two
+# workers idle.
+LONGEST_FIRST = ("e2e", "faults", "security")
 BACKENDS = ["sqlite-local", "postgres-s3"]
 FAST_ENV = {  # test servers: generous limits so one test's logins do not lock another's
     "PDE_LOGIN_ATTEMPTS_PER_CLIENT": "1000",
     "PDE_REGISTRATIONS_PER_CLIENT_PER_HOUR": "1000",
     "PDE_SHARE_OPENS_PER_CLIENT_PER_MINUTE": "100000",  # every test opens shares from 127.0.0.1
 }
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Collect LONGEST_FIRST's folders first, each module's tests in their own order."""
+
+    def rank(item: pytest.Item) -> int:
+        folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else ""
+        return LONGEST_FIRST.index(folder) if folder in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 
 
 @contextlib.contextmanager
