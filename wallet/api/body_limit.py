@@ -46,6 +46,8 @@ WALLET_BODY_RULES = (
     BodyRule.at("POST", "/api/v1/documents/{document_id}/move", METADATA_LIMIT),
     BodyRule.at("POST", "/api/v1/inbox/{document_id}/accept", METADATA_LIMIT),
     BodyRule.at("POST", "/api/v1/d/{deposit_id}/documents", METADATA_LIMIT),
+    BodyRule.at("POST", "/api/v1/deposit-links", METADATA_LIMIT),  # its sealed label
+    BodyRule.at("PUT", "/api/v1/trustees", METADATA_LIMIT),  # the owner's sealed record
 )
 
 
