@@ -29,6 +29,7 @@ from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
 from wallet.api import accounts, deposits, documents, recovery
 from wallet.api.body_limit import WALLET_BODY_RULES, BodyLimit
 from wallet.api.errors import install_error_handlers
+from wallet.api.openapi import install_openapi
 from wallet.api.security_headers import SecurityHeadersMiddleware
 from wallet.maintenance import HousekeepingTask, housekeeping
 from wallet.runtime import Runtime
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(PublicPagesGzip)
     install_error_handlers(app)
+    install_openapi(app)
 
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -7,7 +7,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from wallet.api.schemas import Body, Digest, Id, Key32, MetadataBox, WrappedKey
+from wallet.api.fields import (
+    Digest,
+    Id,
+    Key32,
+    MetadataBox,
+    WrappedKey,
+    lifetime_field,
+    setting_bound,
+)
+from wallet.api.schemas import Body
 
 ShareState = Literal["active", "expired", "revoked", "locked", "used_up"]
 ShareEventKind = Literal["opened", "wrong_access", "locked", "revoked"]
@@ -23,11 +32,17 @@ class ShareCreateRequest(Body):
     share_id: Id
     access_hash: Digest = Field(description="SHA-256 of the access token the viewer will derive")
     pin: bool
-    expires_in: int = Field(ge=3600, le=365 * 86400, description="seconds")
-    max_opens: int | None = Field(default=None, ge=1, le=1000)
+    expires_in: int = lifetime_field("share_max_days", 30)
+    max_opens: int | None = Field(default=None, ge=1, le=1000, description="null: no limit")
     info: MetadataBox
     owner_record: MetadataBox
-    documents: list[SharedDocumentRequest] = Field(min_length=1, max_length=1000)
+    documents: list[SharedDocumentRequest] = Field(
+        min_length=1,
+        max_length=1000,
+        description="different documents of the wallet, at most PDE_DOCUMENTS_PER_SHARE "
+        "(50 by default); `maxItems` is this server's value",
+        json_schema_extra=setting_bound("documents_per_share", "count", "maxItems"),
+    )
 
 
 class ShareEventResponse(BaseModel):

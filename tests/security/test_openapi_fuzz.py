@@ -1,5 +1,5 @@
-"""Fuzzing of the OpenAPI schema with Schemathesis (DESIGN.md §5: "nothing
-unexpected becomes a 500"). Every operation gets Schemathesis' coverage cases
+"""Fuzzing of the OpenAPI schema with Schemathesis: nothing unexpected becomes
+a 500, and the server answers as its schema says. Every operation gets Schemathesis' coverage cases
 (edge and invalid values of each field, missing fields and headers, other
 methods), then 30 generated requests with valid and invalid data, derandomized
 so that a run is repeatable, against a live server on SQLite and the local
@@ -11,17 +11,23 @@ document on the share's content route, an open deposit link and an upload
 declared through it, a deposited file in the inbox), so that they get past
 "not found" into the route's own checks.
 
-The only check is `not_a_server_error`: no answer may be a 5xx."""
+Every answer goes through Schemathesis' checks of the server against the
+schema (CHECKS): no 5xx, only documented statuses, content types, headers and
+bodies, valid data accepted and invalid data refused, 405 with the right
+`Allow` for other methods. Schemathesis counts 413 as a refusal too (the
+server refuses a body over the route's limit before reading it: a long
+invalid string of escaped characters can be one), and the upload parts it
+sends are what a client sends (stream bytes, within the declared size),
+since no JSON schema can say "the part at offset 0 starts with the stream
+header"."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -33,18 +39,29 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import APIOperation, GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    allow_header_conformance,
+    content_type_conformance,
+    missing_required_header,
+    negative_data_rejection,
+    not_a_server_error,
+    positive_data_acceptance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+)
+from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
 
 from client import PdeClient
-from crypto import b64u_decode, b64u_encode, derive_login_keys, new_id
+from crypto import b64u_decode, b64u_encode, derive_login_keys
 from pde.app import create_app
-from pde.settings import Settings
-from tests.conftest import server_on
-from tests.server import LiveServer
+from tests.conftest import FAST_ENV, server_on
+from tests.security.fuzz_wallet import API, FuzzWallet
+from tests.server import LiveServer, settings_of
 from wallet.db import migrate
 
-API = "/api/v1"
 FUZZ_ENV = {  # the fuzzer's failed logins and its many uploads must not lock the wallet out
     "PDE_LOGIN_ATTEMPTS_PER_CLIENT": "1000000",
     "PDE_LOGIN_ATTEMPTS_PER_HANDLE": "1000000",
@@ -66,140 +83,6 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield server
 
 
-@dataclass
-class FuzzWallet:
-    """A fresh wallet the fuzzer acts as, and real things of it to aim at."""
-
-    http: httpx.Client
-    session: requests.Session  # what Schemathesis sends with: one, kept alive
-    handle: str
-    auth_key: str
-    token: str
-
-    def _ok(self, response: httpx.Response) -> httpx.Response:
-        assert response.status_code < 300, (response.request.url, response.text)
-        return response
-
-    def authorization(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-    def new_session(self) -> tuple[str, str]:
-        """(token, session id) of a new session of the wallet."""
-        answer = self._ok(
-            self.http.post(f"{API}/login", json={"handle": self.handle, "auth_key": self.auth_key})
-        ).json()
-        return answer["session_token"], answer["session_id"]
-
-    def new_upload(self, *, complete: bool) -> str:
-        """A document declared and sent (stream-shaped bytes: the server cannot
-        tell them from real ciphertext), completed or left in progress."""
-        document_id = new_id()
-        content = b"PDEs\x01" + os.urandom(155)
-        self._ok(
-            self.http.post(
-                f"{API}/documents",
-                headers=self.authorization(),
-                json={
-                    "document_id": document_id,
-                    "wrapped_key": b64u_encode(os.urandom(61)),
-                    "metadata": b64u_encode(os.urandom(285)),
-                    "size": len(content),
-                    "sha256": b64u_encode(hashlib.sha256(content).digest()),
-                },
-            )
-        )
-        if complete:
-            self._ok(
-                self.http.put(
-                    f"{API}/documents/{document_id}/content",
-                    params={"offset": 0},
-                    content=content,
-                    headers=self.authorization() | {"Content-Type": "application/octet-stream"},
-                )
-            )
-            self._ok(
-                self.http.post(
-                    f"{API}/documents/{document_id}/complete", headers=self.authorization()
-                )
-            )
-        return document_id
-
-    def new_share(self) -> tuple[str, str]:
-        """(share id, its document id): a share of a new completed document. Its boxes
-        are random bytes of the right sizes: the server cannot tell."""
-        share_id, document_id = new_id(), self.new_upload(complete=True)
-        self._ok(
-            self.http.post(
-                f"{API}/shares",
-                headers=self.authorization(),
-                json={
-                    "share_id": share_id,
-                    "access_hash": b64u_encode(os.urandom(32)),
-                    "pin": True,
-                    "expires_in": 86400,
-                    "max_opens": None,
-                    "info": b64u_encode(os.urandom(285)),
-                    "owner_record": b64u_encode(os.urandom(285)),
-                    "documents": [
-                        {
-                            "document_id": document_id,
-                            "wrapped_key": b64u_encode(os.urandom(61)),
-                            "metadata": b64u_encode(os.urandom(285)),
-                        }
-                    ],
-                },
-            )
-        )
-        return share_id, document_id
-
-    def new_deposit_link(self) -> str:
-        """An open deposit link of the wallet (its label: random bytes of the right size)."""
-        deposit_id = new_id()
-        self._ok(
-            self.http.post(
-                f"{API}/deposit-links",
-                headers=self.authorization(),
-                json={
-                    "deposit_id": deposit_id,
-                    "expires_in": 86400,
-                    "max_files": 10000,
-                    "label": b64u_encode(os.urandom(285)),
-                },
-            )
-        )
-        return deposit_id
-
-    def new_deposit(self, deposit_id: str, *, complete: bool) -> str:
-        """A file declared through the link with no session, completed (in the inbox)
-        or left in progress; its sealed key and metadata are random bytes."""
-        document_id = new_id()
-        content = b"PDEs\x01" + os.urandom(155)
-        base = f"{API}/d/{deposit_id}/documents"
-        self._ok(
-            self.http.post(
-                base,
-                json={
-                    "document_id": document_id,
-                    "sealed_key": b64u_encode(os.urandom(93)),
-                    "metadata": b64u_encode(os.urandom(285)),
-                    "size": len(content),
-                    "sha256": b64u_encode(hashlib.sha256(content).digest()),
-                },
-            )
-        )
-        if complete:
-            self._ok(
-                self.http.put(
-                    f"{base}/{document_id}/content",
-                    params={"offset": 0},
-                    content=content,
-                    headers={"Content-Type": "application/octet-stream"},
-                )
-            )
-            self._ok(self.http.post(f"{base}/{document_id}/complete"))
-        return document_id
-
-
 @pytest.fixture(scope="module")
 def fuzz_wallet(fuzz_server: LiveServer) -> Iterator[FuzzWallet]:
     with (
@@ -215,13 +98,14 @@ def fuzz_wallet(fuzz_server: LiveServer) -> Iterator[FuzzWallet]:
 
 
 def openapi_of_the_app() -> dict[str, Any]:
-    """The schema `create_app` serves. It is built at collection time, so that
+    """The schema `create_app` serves with the fuzzing server's settings (its limits
+    are that server's). It is built at collection time, so that
     each operation is a test of its own. (Schemathesis' pytest plugin does not
     fit pytest 9.2: `schemathesis.pytest.from_fixture` sets the removed
     `Node._nodeid`, and `@schema.parametrize()` gives every operation the same
     test id. So the tests below call its generation API directly.)"""
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(data_dir=Path(folder))
+        settings = settings_of(Path(folder), FAST_ENV | FUZZ_ENV)
         migrate(settings.sqlalchemy_url)
         app = create_app(settings)
         try:
@@ -232,10 +116,10 @@ def openapi_of_the_app() -> dict[str, Any]:
 
 ID_LENGTH = 22
 schemathesis.openapi.format("pde-id", st.binary(min_size=16, max_size=16).map(b64u_encode))
-# Upload parts: anything, or bytes that start like an encrypted stream, as a first part must.
+# Upload parts as a client sends them: bytes that start like an encrypted stream, as a
+# first part must, never past the 160 bytes that the fuzzer's real uploads declare.
 schemathesis.openapi.media_type(
-    "application/octet-stream",
-    st.one_of(st.binary(max_size=64), st.binary(max_size=200).map(lambda rest: b"PDEs\x01" + rest)),
+    "application/octet-stream", st.binary(max_size=150).map(lambda rest: b"PDEs\x01" + rest)
 )
 
 
@@ -250,11 +134,13 @@ def sharpened(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     copy = {key: sharpened(value) for key, value in node.items()}
-    if copy.get("minLength") == copy.get("maxLength") == ID_LENGTH and "format" not in copy:
+    if copy.get("minLength") == copy.get("maxLength") == ID_LENGTH:
         copy["format"] = "pde-id"  # 16 bytes: the 22nd character carries 4 zero bits
-    if copy.get("format") == "base64url" and "minLength" in copy and "maxLength" in copy:
+        copy.pop("pattern", None)  # the format's values match it, and are quicker to make
+    elif copy.get("format") == "base64url" and "minLength" in copy and "maxLength" in copy:
         low, high = copy["minLength"] * 3 // 4, copy["maxLength"] * 3 // 4
         copy["format"] = f"base64url:{low}-{high}"
+        copy.pop("pattern", None)
         sizes = st.binary(min_size=low, max_size=min(high, low + 64))
         schemathesis.openapi.format(copy["format"], sizes.map(b64u_encode))
     return copy
@@ -263,8 +149,26 @@ def sharpened(node: Any) -> Any:
 OPENAPI = openapi_of_the_app()
 # Coverage cases come from the schema as served (its boundaries, such as the longest
 # metadata box, are quick to make there); generated requests from the sharpened one.
-AS_SERVED = schemathesis.openapi.from_dict(OPENAPI)
-SHARPENED = schemathesis.openapi.from_dict(sharpened(OPENAPI))
+# 413 is a refusal too: the server reads no body over its route's limit (docs/api.md).
+REFUSALS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
+CONFIG = SchemathesisConfig.from_dict(
+    {"checks": {"negative_data_rejection": {"expected-statuses": REFUSALS}}}
+)
+AS_SERVED = schemathesis.openapi.from_dict(OPENAPI, config=CONFIG)
+SHARPENED = schemathesis.openapi.from_dict(sharpened(OPENAPI), config=CONFIG)
+# Every check of a server against its schema that needs no state between requests.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
+    missing_required_header,
+    unsupported_method,
+    allow_header_conformance,
+]
 OPERATIONS = [result.ok() for result in AS_SERVED.get_all_operations()]
 FUZZING = settings(
     max_examples=30,
@@ -310,8 +214,9 @@ def _aim_at_real_things(case: schemathesis.Case, wallet: FuzzWallet) -> None:
             parameters[name] = wallet.new_upload(complete=not in_progress)
 
 
-def _server_error(case: schemathesis.Case, wallet: FuzzWallet) -> str | None:
-    """Send `case` as the wallet; a description of the request if the answer is a 5xx."""
+def _mismatch(case: schemathesis.Case, wallet: FuzzWallet) -> str | None:
+    """Send `case` as the wallet; a description of the request if the answer is a 5xx
+    or is not what the schema says."""
     _aim_at_real_things(case, wallet)
     base_url = str(wallet.http.base_url).rstrip("/")
     try:
@@ -319,9 +224,9 @@ def _server_error(case: schemathesis.Case, wallet: FuzzWallet) -> str | None:
             base_url=base_url,
             session=wallet.session,
             headers=wallet.authorization(),
-            checks=[not_a_server_error],
+            checks=CHECKS,
         )
-    except (Exception, BaseExceptionGroup) as error:  # a 5xx, or a server that stopped answering
+    except (Exception, BaseExceptionGroup) as error:  # a failed check, or no answer at all
         return f"{case.operation.label}: {error}"  # Schemathesis' message has a curl command
     if case.operation.label == LOGOUT and response.status_code == 204:
         wallet.token = wallet.new_session()[0]
@@ -345,53 +250,67 @@ def test_the_fuzzer_sees_every_operation_of_the_schema() -> None:
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
-def test_no_fuzzed_request_makes_the_server_answer_5xx(
+def test_the_server_answers_every_fuzzed_request_as_its_schema_says(
     operation: APIOperation, fuzz_wallet: FuzzWallet
 ) -> None:
     """Schemathesis' coverage cases for the operation (boundaries and invalid
     values of each field, missing fields and headers, other methods), then 30
     generated requests, with valid and with invalid data. Every request that
-    got a 5xx is reported, with a curl command to replay it."""
+    got a 5xx or an answer the schema does not describe (a schema mismatch) is
+    reported, with a curl command to replay it."""
     failures: list[str] = []
     config = AS_SERVED.config.generation_for(operation=operation)
     for case in AS_SERVED.iter_coverage_cases(
         operation, generation_modes=list(GenerationMode), generation_config=config
     ):
-        failures.append(_server_error(case, fuzz_wallet) or "")
+        failures.append(_mismatch(case, fuzz_wallet) or "")
     generated = SHARPENED[operation.path][operation.method.upper()]
     modes = list(GenerationMode) if _has_inputs(operation) else [GenerationMode.POSITIVE]
 
     @FUZZING
     @given(case=st.one_of([generated.as_strategy(generation_mode=mode) for mode in modes]))
     def fuzz(case: schemathesis.Case) -> None:
-        failures.append(_server_error(case, fuzz_wallet) or "")
+        failures.append(_mismatch(case, fuzz_wallet) or "")
 
     fuzz()
     assert [failure for failure in failures if failure] == []
 
 
 class _AlwaysFails(BaseHTTPRequestHandler):
+    status, body = 500, b""
+
     def do_GET(self) -> None:
-        self.send_response(500)
-        self.send_header("Content-Length", "0")
+        self.send_response(self.status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
+        self.wfile.write(self.body)
 
     def log_message(self, *_: object) -> None:
         pass
 
 
-def test_a_5xx_answer_is_reported_with_the_request_to_replay_it() -> None:
-    """Positive control: the check fails on a server that answers 500."""
-    broken = ThreadingHTTPServer(("127.0.0.1", 0), _AlwaysFails)
+@pytest.mark.parametrize(
+    ("status", "body", "reported"),
+    [(500, b"", "[500]"), (200, b"ok", "Undocumented Content-Type"), (418, b"", "[418]")],
+    ids=["5xx", "undocumented-content-type", "undocumented-status"],
+)
+def test_a_bad_answer_is_reported_with_the_request_to_replay_it(
+    status: int, body: bytes, reported: str
+) -> None:
+    """Positive control: the checks fail on a server that answers 500, or answers
+    otherwise than the schema says."""
+    handler = type("Answers", (_AlwaysFails,), {"status": status, "body": body})
+    broken = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=broken.serve_forever, daemon=True).start()
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{broken.server_port}") as http:
             wallet = FuzzWallet(http, requests.Session(), "nobody", "", "not-a-token")
             [health] = [op for op in OPERATIONS if op.label == "GET /api/v1/health"]
-            failure = _server_error(health.Case(), wallet)
+            failure = _mismatch(health.Case(), wallet)
     finally:
         broken.shutdown()
-    assert failure is not None and "[500]" in failure and "curl -X GET" in failure, failure
+    assert failure is not None and reported in failure and "curl -X GET" in failure, failure
 
 
 def test_the_fuzzing_wallet_still_works_after_the_fuzzing(fuzz_wallet: FuzzWallet) -> None:

@@ -1,65 +1,30 @@
 """Request and response bodies of the JSON API. Binary values travel as
-unpadded base64url (FORMAT.md §1) and are checked for length here."""
+unpadded base64url (FORMAT.md §1) and are checked for length here; the
+schema of each (wallet.api.fields) says exactly which texts the server takes
+(docs/api.md), so that a client written from /openapi.json alone sends
+nothing it refuses."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field
 
-from crypto import b64u_decode, b64u_encode
-from crypto.errors import InvalidEncoding
-from crypto.share import is_valid_id
-
-
-def bytes_field(min_len: int, max_len: int) -> Any:
-    def decode(value: Any) -> bytes:
-        if isinstance(value, bytes):
-            data = value
-        elif isinstance(value, str):
-            try:
-                data = b64u_decode(value)
-            except InvalidEncoding:
-                raise ValueError("must be unpadded base64url") from None
-        else:
-            raise ValueError("must be a base64url string")
-        if not min_len <= len(data) <= max_len:
-            raise ValueError(f"must encode {min_len} to {max_len} bytes")
-        return data
-
-    return Annotated[
-        bytes,
-        BeforeValidator(decode),
-        PlainSerializer(b64u_encode, return_type=str, when_used="json"),
-        Field(
-            json_schema_extra={
-                "type": "string",
-                "format": "base64url",
-                "minLength": (min_len * 4 + 2) // 3,
-                "maxLength": (max_len * 4 + 2) // 3,
-            }
-        ),
-    ]
-
-
-def _check_id(value: Any) -> str:
-    if not isinstance(value, str) or not is_valid_id(value):
-        raise ValueError("must be 22 base64url characters (16 bytes)")
-    return value
-
-
-Id = Annotated[
-    str,
-    BeforeValidator(_check_id),
-    Field(min_length=22, max_length=22, pattern=r"^[A-Za-z0-9_-]{22}$"),
-]
-Salt = bytes_field(16, 16)
-Key32 = bytes_field(32, 32)
-WrappedKey = bytes_field(61, 61)  # box of a 32-byte key
-MetadataBox = bytes_field(256 + 29, 65536 + 29)  # box of padded JSON
-Digest = bytes_field(32, 32)
-Handle = Annotated[str, Field(min_length=1, max_length=64)]
+from wallet.api.fields import (
+    CiphertextSize,
+    Digest,
+    Handle,
+    Id,
+    Key32,
+    MetadataBox,
+    NewHandle,
+    Salt,
+    WrappedKey,
+    bytes_field,
+    lifetime_field,
+    setting_bound,
+)
 
 
 class Body(BaseModel):
@@ -74,7 +39,7 @@ class SuggestedHandle(BaseModel):
 
 class RegisterRequest(Body):
     account_id: Id
-    handle: Handle
+    handle: NewHandle
     account_salt: Salt
     auth_key: Key32
     recovery_auth: Key32
@@ -143,15 +108,15 @@ class SessionResponse(BaseModel):
 
 
 class EraseRequest(Body):
-    confirm_handle: Handle
+    confirm_handle: NewHandle
 
 
 class DocumentCreateRequest(Body):
     document_id: Id
     wrapped_key: WrappedKey
     metadata: MetadataBox
-    size: int = Field(ge=60, le=1 << 50, description="ciphertext bytes")
-    sha256: Digest
+    size: CiphertextSize
+    sha256: Digest = Field(description="SHA-256 of the encrypted stream (all `size` bytes)")
 
 
 class DocumentUpdateRequest(Body):
@@ -188,8 +153,14 @@ SealedKey = bytes_field(93, 93)  # a 32-byte key sealed to a public key (FORMAT.
 
 class DepositLinkCreateRequest(Body):
     deposit_id: Id
-    expires_in: int = Field(ge=3600, le=365 * 86400, description="seconds")
-    max_files: int = Field(ge=1, le=10000)
+    expires_in: int = lifetime_field("deposit_max_days", 30)
+    max_files: int = Field(
+        ge=1,
+        le=10000,
+        description="files the link takes, at most PDE_DEPOSIT_FILES_PER_LINK (100 by default); "
+        "`maximum` is this server's value",
+        json_schema_extra=setting_bound("deposit_files_per_link", "count"),
+    )
     label: MetadataBox
 
 
@@ -216,8 +187,8 @@ class DepositDeclareRequest(Body):
     document_id: Id
     sealed_key: SealedKey
     metadata: MetadataBox
-    size: int = Field(ge=60, le=1 << 50, description="ciphertext bytes")
-    sha256: Digest
+    size: CiphertextSize
+    sha256: Digest = Field(description="SHA-256 of the encrypted stream (all `size` bytes)")
 
 
 class InboxItemResponse(BaseModel):
@@ -245,14 +216,44 @@ class WalletTrusteeRequest(Body):
     sealed_share: SealedShare
 
 
+def _trustee_counts(schema: dict[str, Any]) -> None:
+    """What one field's schema cannot say: the threshold is at most the total, and each
+    trustee wallet's share number `x` is one of 1 to the total."""
+    schema["anyOf"] = [
+        {
+            "properties": {
+                "total": {"const": total},
+                "threshold": {"maximum": total},
+                "wallet_trustees": {
+                    "maxItems": total,
+                    "items": {"properties": {"x": {"maximum": total}}},
+                },
+            }
+        }
+        for total in range(2, 17)
+    ]
+
+
+def _at_most_one_with(x: int) -> dict[str, Any]:
+    """No two trustee wallets hold the share of the same number `x`."""
+    return {"contains": {"properties": {"x": {"const": x}}}, "minContains": 0, "maxContains": 1}
+
+
 class TrusteeSetupRequest(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_trustee_counts)
+
     set_id: SetId
-    threshold: int = Field(ge=2, le=16)
-    total: int = Field(ge=2, le=16)
+    threshold: int = Field(ge=2, le=16, description="how many shares give the key back")
+    total: int = Field(ge=2, le=16, description="how many shares there are")
     trustee_auth: Key32
     wrapped_master_key: WrappedKey
     record: MetadataBox
-    wallet_trustees: list[WalletTrusteeRequest] = Field(max_length=16)
+    wallet_trustees: list[WalletTrusteeRequest] = Field(
+        max_length=16,
+        description="the shares sealed to trustees' wallets, each with its own number `x`; "
+        "the others are printed",
+        json_schema_extra={"allOf": [_at_most_one_with(x) for x in range(1, 17)]},
+    )
 
 
 class WalletTrusteeResponse(BaseModel):
