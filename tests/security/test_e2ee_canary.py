@@ -72,9 +72,10 @@ MIB = 1 << 20
 def pde_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServeProcess]:
-    """`pde serve` per backend pairing: the canary reads the process's own log."""
-    base = tmp_path_factory.mktemp(request.param)
-    with server_on(request.param, base, process=True) as server:
+    """`pde serve` per backend pairing (the canary reads the process's own log), whose
+    recovery requests open at once for the trustees' part."""
+    base, no_delay = tmp_path_factory.mktemp(request.param), {"PDE_RECOVERY_DELAY_HOURS": "0"}
+    with server_on(request.param, base, no_delay, process=True) as server:
         assert isinstance(server, ServeProcess)
         yield server
 
@@ -614,78 +615,74 @@ def test_the_server_never_receives_the_link_secret_the_pin_or_the_share_key(
 
 @pytest.fixture(scope="module")
 def trustee_canary(
-    pde_server: ServeProcess, tmp_path_factory: pytest.TempPathFactory
+    pde_server: ServeProcess,
 ) -> Iterator[tuple[dict[str, dict[str, bytes]], dict[str, bytes]]]:
-    """On a server of the same backend whose requests open at once: an owner with two
-    trustee wallets and a printed share (2 of 3) and a marker note, a recovery request,
-    one trustee's release, and a recovery with the printed share and a marker new
+    """On the module's server, whose requests open at once: an owner with two trustee
+    wallets and a printed share (2 of 3) and a marker note, a recovery request, one
+    trustee's release, and a recovery with the printed share and a marker new
     passphrase. Returns the secrets to look for and everything the server side holds."""
-    backend = "postgres-s3" if "PDE_DATABASE_URL" in pde_server.env else "sqlite-local"
-    no_delay = {"PDE_RECOVERY_DELAY_HOURS": "0"}
-    base = tmp_path_factory.mktemp("trustee-canary")
-    with server_on(backend, base, no_delay, process=True) as server:
-        assert isinstance(server, ServeProcess)
-        note, new_passphrase = marker(), f"nouvelle {marker()} phrase"
-        with ExitStack() as stack:
-            owner, trustee, other = (
-                stack.enter_context(PdeClient(server.url, retry_seconds=5)) for _ in range(3)
-            )
-            for client in (owner, trustee, other):
-                client.register(f"canary-{secrets.token_hex(4)}", "trustee canary passphrase")
-            owner.add(io.BytesIO(b"my papers " * 50), title="papers")
-            invitations = [trustee_invitation(trustee), trustee_invitation(other)]
-            plan = set_up_trustees(owner, 2, invitations, printed=1, notes=[note])
-            ticket = request_recovery(server.url, str(owner.handle))
-            [request] = requests_to_release(trustee)
-            release(trustee, request)
-
-            secret = decode_code(ticket.code)
-            request_keys = derive_request_keys(secret, ticket.request_id)
-            proof = {"token": b64u_encode(request_keys.token)}
-            path = f"/api/v1/recovery-requests/{ticket.request_id}/status"
-            [released] = owner.call("POST", path, json=proof)["released"]
-            trustee_share = share_from_bytes(
-                open_released_share(
-                    request_keys.private_key,
-                    b64u_decode(released["sealed_share"]),
-                    ticket.request_id,
-                    released["x"],
-                )
-            )
-            printed = share_from_text(plan.printed_shares[0])
-            trustee_key = combine_shares([trustee_share, printed])
-            recovered = recover_with_trustees(
-                server.url, str(owner.handle), ticket, new_passphrase, plan.printed_shares
-            )
-            recovered.close()
-            trustee_keys = derive_trustee_keys(trustee_key)
-        words = {
-            "owner's trustee note": note,
-            "new passphrase (trustee recovery)": new_passphrase,
-            "request code": ticket.code,
-            "request code without dashes": ticket.code.replace("-", ""),
-            "printed share": plan.printed_shares[0],
-            "printed share without dashes": plan.printed_shares[0].replace("-", ""),
-        }
-        keys = {
-            "trustee key": trustee_key,
-            "trustee kek": trustee_keys.kek,
-            "trustee auth": trustee_keys.auth,  # shown to the server, kept as Argon2id
-            "request secret": secret,
-            "request private key": request_keys.private_key,
-            "request token": request_keys.token,  # shown to the server, kept as SHA-256
-            "printed share's bytes": share_to_bytes(printed),
-            "trustee's share's bytes": share_to_bytes(trustee_share),
-        }
-        found = {name: forms_of_text(word) for name, word in words.items()}
-        found |= {name: forms_of_bytes(key) for name, key in keys.items()}
-        database_url = (
-            server.env.get("PDE_DATABASE_URL") or f"sqlite:///{server.data_dir / 'pde.sqlite3'}"
+    server = pde_server
+    note, new_passphrase = marker(), f"nouvelle {marker()} phrase"
+    with ExitStack() as stack:
+        owner, trustee, other = (
+            stack.enter_context(PdeClient(server.url, retry_seconds=5)) for _ in range(3)
         )
-        haystacks = read_database(database_url) | read_files(server.data_dir.parent)
-        if "PDE_S3_BUCKET" in server.env:
-            haystacks |= read_bucket(server.env)
-        yield found, haystacks | {"server log": server.log_text().encode()}
+        for client in (owner, trustee, other):
+            client.register(f"canary-{secrets.token_hex(4)}", "trustee canary passphrase")
+        owner.add(io.BytesIO(b"my papers " * 50), title="papers")
+        invitations = [trustee_invitation(trustee), trustee_invitation(other)]
+        plan = set_up_trustees(owner, 2, invitations, printed=1, notes=[note])
+        ticket = request_recovery(server.url, str(owner.handle))
+        [request] = requests_to_release(trustee)
+        release(trustee, request)
+
+        secret = decode_code(ticket.code)
+        request_keys = derive_request_keys(secret, ticket.request_id)
+        proof = {"token": b64u_encode(request_keys.token)}
+        path = f"/api/v1/recovery-requests/{ticket.request_id}/status"
+        [released] = owner.call("POST", path, json=proof)["released"]
+        trustee_share = share_from_bytes(
+            open_released_share(
+                request_keys.private_key,
+                b64u_decode(released["sealed_share"]),
+                ticket.request_id,
+                released["x"],
+            )
+        )
+        printed = share_from_text(plan.printed_shares[0])
+        trustee_key = combine_shares([trustee_share, printed])
+        recovered = recover_with_trustees(
+            server.url, str(owner.handle), ticket, new_passphrase, plan.printed_shares
+        )
+        recovered.close()
+        trustee_keys = derive_trustee_keys(trustee_key)
+    words = {
+        "owner's trustee note": note,
+        "new passphrase (trustee recovery)": new_passphrase,
+        "request code": ticket.code,
+        "request code without dashes": ticket.code.replace("-", ""),
+        "printed share": plan.printed_shares[0],
+        "printed share without dashes": plan.printed_shares[0].replace("-", ""),
+    }
+    keys = {
+        "trustee key": trustee_key,
+        "trustee kek": trustee_keys.kek,
+        "trustee auth": trustee_keys.auth,  # shown to the server, kept as Argon2id
+        "request secret": secret,
+        "request private key": request_keys.private_key,
+        "request token": request_keys.token,  # shown to the server, kept as SHA-256
+        "printed share's bytes": share_to_bytes(printed),
+        "trustee's share's bytes": share_to_bytes(trustee_share),
+    }
+    found = {name: forms_of_text(word) for name, word in words.items()}
+    found |= {name: forms_of_bytes(key) for name, key in keys.items()}
+    database_url = (
+        server.env.get("PDE_DATABASE_URL") or f"sqlite:///{server.data_dir / 'pde.sqlite3'}"
+    )
+    haystacks = read_database(database_url) | read_files(server.data_dir.parent)
+    if "PDE_S3_BUCKET" in server.env:
+        haystacks |= read_bucket(server.env)
+    yield found, haystacks | {"server log": server.log_text().encode()}
 
 
 def test_no_trustee_key_request_code_printed_share_or_new_passphrase_is_stored(
