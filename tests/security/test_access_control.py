@@ -54,6 +54,7 @@ from pde.app import create_app
 from pde.settings import Settings
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
 from tests.server import LiveServer
+from tests.wallet_pool import WalletPool
 from wallet.db import migrate
 
 MIB = 1 << 20
@@ -798,20 +799,23 @@ def deposit_into(server: LiveServer, link: str, folder: Path) -> tuple[str, str]
 
 
 @pytest.fixture(scope="module")
-def world(pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(
+    pde_server: LiveServer, wallet_pool: WalletPool, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     """Wallet A (documents, a pending upload, an ended and a revoked session),
-    wallet B (the same, its own), and wallet C logged in with its recovery sheet."""
+    wallet B (the same, its own), and wallet C logged in with its recovery sheet;
+    registered through the pool (how they were registered is not what is tested)."""
     a_client = PdeClient(pde_server.url, retry_seconds=5)
     b_client = PdeClient(pde_server.url, retry_seconds=5)
     c_client = PdeClient(pde_server.url, retry_seconds=5)
     tmp_path = tmp_path_factory.mktemp("deposits")
     try:
         a_handle = f"owner-a-{secrets.token_hex(4)}"
-        a_client.register(a_handle, PASSPHRASE)
+        wallet_pool.register(a_client, a_handle, PASSPHRASE)
         ready, pending, plaintexts = fill(a_client, "A")
         a_share = create_share(a_client, ready[:1], recipient="CPAS", purpose="RIS", pin="2468")
         a_opened = open_link(pde_server, a_share)
-        b_client.register(f"other-b-{secrets.token_hex(4)}", PASSPHRASE)
+        wallet_pool.register(b_client, f"other-b-{secrets.token_hex(4)}", PASSPHRASE)
         b_ready, _, _ = fill(b_client, "B")
         b_share = create_share(b_client, b_ready, recipient="B's CPAS", purpose="B's RIS")
         b_view_token = open_link(pde_server, b_share)["view_token"]
@@ -820,7 +824,7 @@ def world(pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> I
         b_link = deposit_client.create_deposit_link(b_client, "B's CPAS", max_files=5)
         B_DEPOSIT[:] = [b_link.deposit_id]
         c_handle = f"other-c-{secrets.token_hex(4)}"
-        c_registration = c_client.register(c_handle, PASSPHRASE)
+        c_registration = wallet_pool.register(c_client, c_handle, PASSPHRASE)
         fill(c_client, "C")
         recovery_token = recovery_session(pde_server, c_handle, c_registration.recovery_code)
 
@@ -835,7 +839,7 @@ def world(pde_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> I
         revoked.close()
 
         with PdeClient(pde_server.url, retry_seconds=5) as d_client:  # A's trustee
-            d_client.register(f"trustee-d-{secrets.token_hex(4)}", PASSPHRASE)
+            wallet_pool.register(d_client, f"trustee-d-{secrets.token_hex(4)}", PASSPHRASE)
             set_up_trustees(a_client, 2, [trustee_invitation(d_client)], printed=1)
         a_request = request_recovery(pde_server.url, a_handle)
         a_token = str(a_client._token)
