@@ -10,7 +10,8 @@ alone, and a fuzzer that checks the server against it, find no difference:
   route's size limit 413 `request_too_large`, before anything validates it;
 - a limit that is a setting says this server's value and names the setting
   (`x-pde-setting`), so the document stays true however the server is set up;
-- headers say what they hold (the compartment token is 32 bytes of base64url).
+- headers say what they hold (the compartment token is 32 bytes of base64url, a
+  range one range of bytes).
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ BODY_ERRORS = {
     "400": "bad_request: the body cannot be read (its bytes are not UTF-8)",
     "413": "request_too_large: the body is over this route's size limit; nothing was read",
 }
-HEADER_SCHEMAS = {"PDE-Compartment": COMPARTMENT_TOKEN_SCHEMA}
+RANGE_SCHEMA = {
+    "type": "string",
+    "pattern": r"^bytes=(\d+-\d*|-\d+)$",
+    "description": "one byte range of the encrypted stream: `bytes=<first>-<last>`, "
+    "`bytes=<first>-` or `bytes=-<suffix length>`; absent: all of it. A range the stream "
+    "does not have, or another form, is 416 range_not_satisfiable",
+}
+HEADER_SCHEMAS = {"PDE-Compartment": COMPARTMENT_TOKEN_SCHEMA, "Range": RANGE_SCHEMA}
 # How a setting becomes a bound of the schema: days of a lifetime are seconds,
 # a document's size limit (plaintext) is the size of its encrypted stream.
 UNITS: dict[str, Callable[[int], int]] = {
