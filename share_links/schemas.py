@@ -39,8 +39,8 @@ class ShareCreateRequest(Body):
     documents: list[SharedDocumentRequest] = Field(
         min_length=1,
         max_length=1000,
-        description="different documents of the wallet, at most PDE_DOCUMENTS_PER_SHARE "
-        "(50 by default); `maxItems` is this server's value",
+        description="different documents of the wallet (an id given twice is refused), at "
+        "most PDE_DOCUMENTS_PER_SHARE (50 by default); `maxItems` is this server's value",
         json_schema_extra=setting_bound("documents_per_share", "count", "maxItems"),
     )
 

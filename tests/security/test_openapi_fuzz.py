@@ -56,7 +56,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
 
 from client import PdeClient
-from crypto import b64u_decode, b64u_encode, derive_login_keys
+from crypto import b64u_decode, b64u_encode, derive_login_keys, new_id
+from crypto.links import is_valid_id
 from pde.app import create_app
 from tests.conftest import FAST_ENV, server_on
 from tests.security.fuzz_wallet import API, FuzzWallet
@@ -197,40 +198,59 @@ FUZZING = settings(
 LOGOUT = "POST /api/v1/logout"
 
 
+def _aimed(generated: object) -> bool:
+    """Whether to point a generated id at a real thing: half of the well-formed ones
+    (deterministically). A malformed one stays: it is what an invalid case is about."""
+    well_formed = isinstance(generated, str) and is_valid_id(generated)
+    return well_formed and not hashlib.sha256(repr(generated).encode()).digest()[0] % 2
+
+
 def _aim_at_real_things(case: schemathesis.Case, wallet: FuzzWallet) -> None:
-    """Point half of the generated ids (deterministically) at real ones of the wallet."""
+    """Point half of the generated ids at real ones of the wallet."""
     parameters = case.path_parameters or {}
-    generated = parameters.get("share_id")
-    if generated is not None and not hashlib.sha256(repr(generated).encode()).digest()[0] % 2:
+    if _aimed(parameters.get("share_id")):
         parameters["share_id"], shared_document = wallet.new_share()
         if "document_id" in parameters:  # the share's content route: its own document
             parameters["document_id"] = shared_document
         return
     in_progress = case.path.endswith(("/upload", "/complete")) or case.method.upper() == "PUT"
-    generated = parameters.get("deposit_id")
-    if generated is not None and not hashlib.sha256(repr(generated).encode()).digest()[0] % 2:
+    if _aimed(parameters.get("deposit_id")):
         parameters["deposit_id"] = wallet.new_deposit_link()
         if "document_id" in parameters:  # a depositor's upload route: one of the link's
             parameters["document_id"] = wallet.new_deposit(
                 parameters["deposit_id"], complete=not in_progress
             )
         return
-    for name in ("document_id", "session_id"):
-        generated = parameters.get(name)
-        if generated is None or hashlib.sha256(repr(generated).encode()).digest()[0] % 2:
-            continue
-        if name == "session_id":
-            parameters[name] = wallet.new_session()[1]
-        elif case.path.startswith(f"{API}/inbox/"):  # a deposited file waiting in the inbox
-            parameters[name] = wallet.new_deposit(wallet.new_deposit_link(), complete=True)
-        else:
-            parameters[name] = wallet.new_upload(complete=not in_progress)
+    if (
+        "session_id" in parameters
+        and not hashlib.sha256(repr(parameters["session_id"]).encode()).digest()[0] % 2
+    ):
+        parameters["session_id"] = wallet.new_session()[1]
+    if not _aimed(parameters.get("document_id")):
+        return
+    if case.path.startswith(f"{API}/inbox/"):  # a deposited file waiting in the inbox
+        parameters["document_id"] = wallet.new_deposit(wallet.new_deposit_link(), complete=True)
+    else:
+        parameters["document_id"] = wallet.new_upload(complete=not in_progress)
+
+
+def _distinct_shared_documents(case: schemathesis.Case) -> None:
+    """A share's documents differ, which no JSON schema can say of its items' ids (the
+    description says it in words): when a well-formed id is drawn twice, all are drawn again."""
+    documents = case.body.get("documents") if isinstance(case.body, dict) else None
+    if case.operation.label != f"POST {API}/shares" or not isinstance(documents, list):
+        return
+    ids = [item.get("document_id") if isinstance(item, dict) else None for item in documents]
+    if all(isinstance(i, str) and is_valid_id(i) for i in ids) and len(set(ids)) < len(ids):
+        for item in documents:
+            item["document_id"] = new_id()
 
 
 def _mismatch(case: schemathesis.Case, wallet: FuzzWallet) -> str | None:
     """Send `case` as the wallet; a description of the request if the answer is a 5xx
     or is not what the schema says."""
     _aim_at_real_things(case, wallet)
+    _distinct_shared_documents(case)
     base_url = str(wallet.http.base_url).rstrip("/")
     try:
         response = case.call_and_validate(
