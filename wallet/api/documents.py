@@ -39,6 +39,7 @@ from wallet.errors import (
 )
 from wallet.models import Account, Document
 from wallet.services import documents, uploads
+from wallet.services.documents import EVERY_COMPARTMENT
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
@@ -172,16 +173,9 @@ def get_upload(
 ) -> UploadStatus:
     """How many bytes of an upload are acknowledged: where to resume after a drop
     (`complete` once the document is visible)."""
-    document = in_this_place(db, account, document_id, compartment)
+    # In this request's place only: one in another place is NotFound, as an id never made.
+    document = documents.find_document(db, account.id, document_id, None, compartment)
     return upload_status(runtime, document)
-
-
-def in_this_place(
-    db: DbDep, account: Account, document_id: str, compartment: bytes | None
-) -> Document:
-    """The wallet's document, uploading or not, in the place this request works in;
-    NotFound for one in another place, exactly as for an id that never existed."""
-    return documents.find_document(db, account.id, document_id, None, compartment)
 
 
 # A part of a ciphertext is sent as it is, not as JSON or a form: say so in the schema.
@@ -225,8 +219,7 @@ async def put_part(
 ) -> UploadStatus:
     """Send the part of the ciphertext that starts at `offset` (the acknowledged
     `received` count). Acknowledged only once stored; resend after a drop."""
-    await run_in_threadpool(in_this_place, db, account, document_id, compartment)
-    document = await store_part(request, db, runtime, account, document_id, offset)
+    document = await store_part(request, db, runtime, account, document_id, offset, compartment)
     return upload_status(runtime, document)
 
 
@@ -237,8 +230,10 @@ async def store_part(
     account: Account,
     document_id: str,
     offset: int,
+    compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> Document:
-    """Receive one part of an upload, store it and commit before acknowledging it."""
+    """Receive one part of an upload in `compartment` (a depositor's: any), store it
+    and commit before acknowledging it."""
     # Spooled: memory up to 1 MiB, then a temporary file, so a part never fills memory.
     with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
         limit = runtime.settings.upload_part_max_bytes
@@ -254,6 +249,7 @@ async def store_part(
             offset,
             spool,  # type: ignore[arg-type]
             length,
+            compartment,
         )
         await run_in_threadpool(db.commit)
     return document
@@ -275,14 +271,22 @@ def complete_upload(
 ) -> DocumentResponse:
     """Check the whole ciphertext against the declared SHA-256 and make the document
     visible. A mismatch discards the upload: it must be sent again."""
-    in_this_place(db, account, document_id, compartment)
-    return document_response(finish_upload(db, runtime, account, document_id))
+    return document_response(finish_upload(db, runtime, account, document_id, compartment))
 
 
-def finish_upload(db: DbDep, runtime: RuntimeDep, account: Account, document_id: str) -> Document:
-    """Complete an upload and commit; on a SHA-256 mismatch discard it and re-raise."""
+def finish_upload(
+    db: DbDep,
+    runtime: RuntimeDep,
+    account: Account,
+    document_id: str,
+    compartment: bytes | None = EVERY_COMPARTMENT,
+) -> Document:
+    """Complete an upload in `compartment` (a depositor's: any) and commit; on a
+    SHA-256 mismatch discard it and re-raise."""
     try:
-        leftovers = uploads.complete_upload(db, runtime.blobs, runtime.hashes, account, document_id)
+        leftovers = uploads.complete_upload(
+            db, runtime.blobs, runtime.hashes, account, document_id, compartment
+        )
     except IntegrityMismatch:
         db.rollback()
         discarded = uploads.discard_upload(db, account, document_id)

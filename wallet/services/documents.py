@@ -164,10 +164,13 @@ def find_document(
     return document
 
 
-def find_pending_upload(db: Session, account_id: str, document_id: str) -> Document:
-    """The account's document whose upload is still open; UploadNotPending once it
-    completed (a client retrying a lost answer learns it is done), else NotFound."""
-    document = find_document(db, account_id, document_id, state=None)
+def find_pending_upload(
+    db: Session, account_id: str, document_id: str, compartment: bytes | None = EVERY_COMPARTMENT
+) -> Document:
+    """The account's document in `compartment` whose upload is still open;
+    UploadNotPending once it completed (a client retrying a lost answer learns it is
+    done), else NotFound, also for one in another compartment."""
+    document = find_document(db, account_id, document_id, state=None, compartment=compartment)
     if document.state != UPLOADING:
         raise UploadNotPending()
     return document

@@ -25,6 +25,7 @@ from wallet.errors import (
 from wallet.models import Account, Document, UploadPart
 from wallet.services.documents import (
     DEPOSITED,
+    EVERY_COMPARTMENT,
     READY,
     UPLOADING,
     content_key,
@@ -93,9 +94,10 @@ def put_part(
     offset: int,
     body: BinaryIO,
     length: int,
+    compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> Document:
     """Store one part at `offset` (which must be the next expected byte) and acknowledge it."""
-    document = find_pending_upload(db, account.id, document_id)
+    document = find_pending_upload(db, account.id, document_id, compartment)
     if offset != document.received:
         raise UploadOffsetMismatch(received=document.received)
     if length <= 0 or length > settings.upload_part_max_bytes:
@@ -133,14 +135,19 @@ def _stored_digest(blobs: BlobStore, keys: list[str]) -> bytes:
 
 
 def complete_upload(
-    db: Session, blobs: BlobStore, hashes: RunningHashes, account: Account, document_id: str
+    db: Session,
+    blobs: BlobStore,
+    hashes: RunningHashes,
+    account: Account,
+    document_id: str,
+    compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> list[str]:
     """Check the whole ciphertext, join the parts and make the document visible.
 
     Returns the part keys to delete once this is committed. On a SHA-256
     mismatch raises IntegrityMismatch having changed nothing: the caller then
     discards the upload with `discard_upload`."""
-    document = find_pending_upload(db, account.id, document_id)
+    document = find_pending_upload(db, account.id, document_id, compartment)
     if document.received != document.size:
         raise UploadIncomplete(received=document.received, size=document.size)
     keys = _part_keys(document)
