@@ -43,35 +43,33 @@ class FuzzWallet:
     def new_upload(self, *, complete: bool) -> str:
         """A document declared and sent (stream-shaped bytes: the server cannot
         tell them from real ciphertext), completed or left in progress."""
+        key = {"wrapped_key": b64u_encode(os.urandom(61))}
+        return self._upload(f"{API}/documents", key, self.authorization(), complete=complete)
+
+    def _upload(
+        self, base: str, key: dict[str, str], headers: dict[str, str], *, complete: bool
+    ) -> str:
+        """Declare a document at `base` with `key` (its wrapped or sealed key) and random
+        metadata, then, if `complete`, send it in one part and complete it."""
         document_id = new_id()
         content = b"PDEs\x01" + os.urandom(155)
-        self._ok(
-            self.http.post(
-                f"{API}/documents",
-                headers=self.authorization(),
-                json={
-                    "document_id": document_id,
-                    "wrapped_key": b64u_encode(os.urandom(61)),
-                    "metadata": b64u_encode(os.urandom(285)),
-                    "size": len(content),
-                    "sha256": b64u_encode(hashlib.sha256(content).digest()),
-                },
-            )
-        )
+        declaration = key | {
+            "document_id": document_id,
+            "metadata": b64u_encode(os.urandom(285)),
+            "size": len(content),
+            "sha256": b64u_encode(hashlib.sha256(content).digest()),
+        }
+        self._ok(self.http.post(base, headers=headers, json=declaration))
         if complete:
             self._ok(
                 self.http.put(
-                    f"{API}/documents/{document_id}/content",
+                    f"{base}/{document_id}/content",
                     params={"offset": 0},
                     content=content,
-                    headers=self.authorization() | {"Content-Type": "application/octet-stream"},
+                    headers=headers | {"Content-Type": "application/octet-stream"},
                 )
             )
-            self._ok(
-                self.http.post(
-                    f"{API}/documents/{document_id}/complete", headers=self.authorization()
-                )
-            )
+            self._ok(self.http.post(f"{base}/{document_id}/complete", headers=headers))
         return document_id
 
     def new_share(self) -> tuple[str, str]:
@@ -122,29 +120,5 @@ class FuzzWallet:
     def new_deposit(self, deposit_id: str, *, complete: bool) -> str:
         """A file declared through the link with no session, completed (in the inbox)
         or left in progress; its sealed key and metadata are random bytes."""
-        document_id = new_id()
-        content = b"PDEs\x01" + os.urandom(155)
-        base = f"{API}/d/{deposit_id}/documents"
-        self._ok(
-            self.http.post(
-                base,
-                json={
-                    "document_id": document_id,
-                    "sealed_key": b64u_encode(os.urandom(93)),
-                    "metadata": b64u_encode(os.urandom(285)),
-                    "size": len(content),
-                    "sha256": b64u_encode(hashlib.sha256(content).digest()),
-                },
-            )
-        )
-        if complete:
-            self._ok(
-                self.http.put(
-                    f"{base}/{document_id}/content",
-                    params={"offset": 0},
-                    content=content,
-                    headers={"Content-Type": "application/octet-stream"},
-                )
-            )
-            self._ok(self.http.post(f"{base}/{document_id}/complete"))
-        return document_id
+        key = {"sealed_key": b64u_encode(os.urandom(93))}
+        return self._upload(f"{API}/d/{deposit_id}/documents", key, {}, complete=complete)
