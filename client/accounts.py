@@ -6,6 +6,7 @@ hidden compartment's key in its place: FORMAT.md §4.1)."""
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +103,21 @@ class WalletSession(Connection):
         self.account_id, self.handle = self.account["account_id"], self.account["handle"]
         self._master_key = master_key
 
+    def _open_session(
+        self,
+        path: str,
+        body: dict[str, str],
+        wrapped_field: str,
+        kek: bytes,
+        unwrap: Callable[[bytes, bytes, str], bytes],
+    ) -> None:
+        """Log in at `path` and open the master key from the account's `wrapped_field`
+        with `kek` (a passphrase's, the recovery sheet's or the trustees')."""
+        answer = self.call("POST", path, json=body)
+        account = answer["account"]
+        wrapped = b64u_decode(account[wrapped_field])
+        self._take_session(answer, unwrap(kek, wrapped, account["account_id"]))
+
     def _salt(self, handle: str) -> bytes:
         answer = self.call("POST", "/api/v1/login/start", json={"handle": handle})
         return b64u_decode(answer["account_salt"])
@@ -109,31 +125,18 @@ class WalletSession(Connection):
     def login(self, handle: str, passphrase: str, card_secret: bytes = b"") -> None:
         """Log in and open the master key; ClientError('invalid_credentials') if wrong."""
         keys = derive_login_keys(passphrase, self._salt(handle), card_secret)
-        answer = self.call(
-            "POST",
-            "/api/v1/login",
-            json={"handle": handle, "auth_key": b64u_encode(keys.auth_key)},
-        )
-        account = answer["account"]
-        master = unwrap_master_key(
-            keys.kek, b64u_decode(account["wrapped_master_key"]), account["account_id"]
-        )
-        self._take_session(answer, master)
+        body = {"handle": handle, "auth_key": b64u_encode(keys.auth_key)}
+        self._open_session("/api/v1/login", body, "wrapped_master_key", keys.kek, unwrap_master_key)
 
     def login_with_recovery(self, handle: str, recovery_code: str, new_passphrase: str) -> None:
         """Log in with the recovery sheet and set a new passphrase at once."""
         recovery_key = decode_code(recovery_code)
         rec = derive_recovery_keys(recovery_key, self._salt(handle))
-        answer = self.call(
-            "POST",
-            "/api/v1/login/recovery",
-            json={"handle": handle, "recovery_auth": b64u_encode(rec.auth)},
+        body = {"handle": handle, "recovery_auth": b64u_encode(rec.auth)}
+        wrapped = "wrapped_master_key_recovery"
+        self._open_session(
+            "/api/v1/login/recovery", body, wrapped, rec.kek, unwrap_master_key_for_recovery
         )
-        account = answer["account"]
-        master = unwrap_master_key_for_recovery(
-            rec.kek, b64u_decode(account["wrapped_master_key_recovery"]), account["account_id"]
-        )
-        self._take_session(answer, master)
         self.change_passphrase(None, new_passphrase)
 
     def login_with_trustees(
@@ -148,12 +151,10 @@ class WalletSession(Connection):
             "token": b64u_encode(request_token),
             "trustee_auth": b64u_encode(keys.auth),
         }
-        answer = self.call("POST", "/api/v1/login/trustees", json=body)
-        account = answer["account"]
-        master = unwrap_master_key_for_trustees(
-            keys.kek, b64u_decode(account["wrapped_master_key_trustees"]), account["account_id"]
+        wrapped = "wrapped_master_key_trustees"
+        self._open_session(
+            "/api/v1/login/trustees", body, wrapped, keys.kek, unwrap_master_key_for_trustees
         )
-        self._take_session(answer, master)
         self.change_passphrase(None, new)
 
     def change_passphrase(
