@@ -4,7 +4,7 @@ concurrent clients, as the ratio of its p95 latency to the p95 of the bare
 health endpoint measured the same way in the same run (goal: 3 or less).
 
 Rounds of health and of openings alternate, so a noisy neighbour on this
-shared machine weighs on both. The clients derive the access token once, as a
+shared machine weighs on both. The clients derive the link and access tokens once, as a
 viewer does; PBKDF2 and decryption happen in the browser, not here.
 
 Run: `.venv/bin/python bench/share_open.py [--clients 64] [--requests 1500]
@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 
 from client import PdeClient
-from client.shares import create_share
-from crypto import b64u_encode, derive_share_keys, parse_share_link
+from client.shares import create_share, shown_proofs
+from crypto import derive_share_keys, parse_share_link
 from tests.pg import temporary_database
 from tests.server import serve_process
 
@@ -47,8 +47,7 @@ def prepare_share(base_url: str) -> tuple[str, dict[str, str]]:
         ids = [owner.add(io.BytesIO(bytes(2000 * n)), title=f"doc {n}") for n in (1, 2, 3)]
         share = create_share(owner, ids, recipient="CPAS", purpose="bench", pin="4821")
     _, share_id, secret = parse_share_link(share.link)
-    token = derive_share_keys(secret, share_id, "4821").access_token
-    return f"/api/v1/s/{share_id}/open", {"access_token": b64u_encode(token)}
+    return f"/api/v1/s/{share_id}/open", shown_proofs(derive_share_keys(secret, share_id, "4821"))
 
 
 class Connection:

@@ -32,7 +32,7 @@ from crypto import (
     wrap_document_key_for_share,
 )
 from crypto.errors import InvalidEncoding
-from crypto.share import SHARE_SECRET_BYTES, access_token_hash
+from crypto.share import SHARE_SECRET_BYTES, ShareKeys, access_token_hash
 
 # What travels with each document unless the owner says otherwise: enough to
 # recognise and show it. Media type and size always travel (the viewer needs them).
@@ -69,6 +69,24 @@ def parse_duration(text: str) -> timedelta:
         return timedelta(seconds=float(text))
     except (ValueError, OverflowError):  # OverflowError: "infh", "1e300d"
         raise ValueError(f"not a duration: {text!r} (use e.g. 1h, 7d)") from None
+
+
+def stored_proofs(keys: ShareKeys) -> dict[str, str]:
+    """What the server keeps to check an opening (FORMAT.md §6): SHA-256 of the link
+    token and of the access token, as fields of POST /shares."""
+    return {
+        "access_hash": b64u_encode(access_token_hash(keys.access_token)),
+        "link_hash": b64u_encode(access_token_hash(keys.link_token)),
+    }
+
+
+def shown_proofs(keys: ShareKeys) -> dict[str, str]:
+    """The body of POST /s/{share_id}/open: the link token proves the link, the access
+    token the link and the PIN."""
+    return {
+        "link_token": b64u_encode(keys.link_token),
+        "access_token": b64u_encode(keys.access_token),
+    }
 
 
 def _shared_fields(metadata: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -113,7 +131,7 @@ def create_share(
     record = {"secret": b64u_encode(secret), "pin": pin} | described
     body = {
         "share_id": share_id,
-        "access_hash": b64u_encode(access_token_hash(keys.access_token)),
+        **stored_proofs(keys),
         "pin": bool(pin),
         "expires_in": int(expires_in.total_seconds()),
         "max_opens": max_opens,
@@ -207,10 +225,7 @@ class ShareViewer:
     def open(self, pin: str = "") -> OpenedShare:
         """Open the share (counts one opening) and decrypt what describes it."""
         keys = derive_share_keys(self._secret, self.share_id, pin)
-        token = b64u_encode(keys.access_token)
-        opened = self._http.call(
-            "POST", f"/api/v1/s/{self.share_id}/open", json={"access_token": token}
-        )
+        opened = self._http.call("POST", f"/api/v1/s/{self.share_id}/open", json=shown_proofs(keys))
         info = decrypt_share_info(keys.share_key, b64u_decode(opened["info"]), self.share_id)
         files = []
         for item in opened["documents"]:

@@ -1,6 +1,7 @@
 """Share links (FORMAT.md §6): the secret lives in the URL fragment, the server
-keeps only a hash of the access token, and the worker's keys come from the
-secret and the PIN spoken aloud."""
+keeps only hashes of the link token (proof of the link) and of the access token
+(proof of the link and the PIN), and the worker's keys come from the secret and
+the PIN spoken aloud."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ SHARE_SECRET_BYTES = 16
 
 @dataclass(frozen=True)
 class ShareKeys:
-    """`share_key` stays with whoever holds the link; `access_token` is shown to the server."""
+    """`share_key` stays with whoever holds the link; `link_token` (the link alone) and
+    `access_token` (the link and the PIN) are shown to the server."""
 
     share_key: bytes
+    link_token: bytes
     access_token: bytes
 
 
@@ -45,19 +48,22 @@ def normalize_pin(pin: str) -> str:
 
 def derive_share_keys(share_secret: bytes, share_id: str, pin: str = "") -> ShareKeys:
     """share_root = HKDF(secret ‖ NFKC(pin with Arabic digits as ASCII)); share key and
-    access token from it."""
+    access token from it. The link token comes from the secret alone: it proves the
+    link without the PIN, so that only a link holder may spend PIN attempts."""
     if len(share_secret) != SHARE_SECRET_BYTES:
         raise ValueError("a share secret has 16 bytes")
     root = hkdf(share_secret + normalize_secret_text(normalize_pin(pin)), "pde/v1/share-root")
     salt = share_id.encode()
     return ShareKeys(
         share_key=hkdf(root, "pde/v1/share-key", salt=salt),
+        link_token=hkdf(share_secret, "pde/v1/share-link", salt=salt),
         access_token=hkdf(root, "pde/v1/share-access", salt=salt),
     )
 
 
 def access_token_hash(access_token: bytes) -> bytes:
-    """What the server stores and compares: SHA-256 of the 256-bit access token."""
+    """What the server stores and compares: SHA-256 of a 256-bit token (the access
+    token or the link token)."""
     return hashlib.sha256(access_token).digest()
 
 

@@ -15,6 +15,7 @@ from share_links import service, viewing
 from share_links.errors import (
     ShareExpired,
     ShareLimit,
+    ShareLinkDamaged,
     ShareLocked,
     ShareNotFound,
     ShareRevoked,
@@ -108,10 +109,12 @@ def create_share(
     compartment: CompartmentTag,
 ) -> ShareResponse:
     """Store a share the owner's client prepared: wrapped keys, sealed metadata,
-    SHA-256 of the access token. The link's secret never comes here."""
+    SHA-256 of the link token and of the access token. The link's secret never
+    comes here."""
     new = service.NewShare(
         share_id=body.share_id,
         access_hash=body.access_hash,
+        link_hash=body.link_hash,
         pin=body.pin,
         expires_in=timedelta(seconds=body.expires_in),
         max_opens=body.max_opens,
@@ -181,7 +184,7 @@ def share_status(share_id: str, db: DbDep) -> ShareStatusResponse:
 @viewer_api_router.post(
     "/{share_id}/open",
     response_model=ShareOpenResponse,
-    responses=error_responses(*STATES, ShareWrongAccess, RateLimited),
+    responses=error_responses(*STATES, ShareLinkDamaged, ShareWrongAccess, RateLimited),
 )
 def open_share(
     share_id: str,
@@ -192,11 +195,11 @@ def open_share(
     client: ClientKey,
     request: Request,
 ) -> ShareOpenResponse:
-    """Show the access token derived from the link (and PIN); counts one opening."""
+    """Show the link token (the link) and the access token (the link and the PIN);
+    counts one opening, or one wrong PIN. A wrong link token is never counted."""
     recorder: OpeningRecorder = request.app.state.share_openings
-    outcome = viewing.open_share(
-        db, settings, runtime.limiter, client, share_id, body.access_token, recorder
-    )
+    tokens = (body.link_token, body.access_token)
+    outcome = viewing.open_share(db, settings, runtime.limiter, client, share_id, tokens, recorder)
     db.commit()  # a wrong try is counted even though it is refused
     if not isinstance(outcome, viewing.OpenedShare):
         raise outcome

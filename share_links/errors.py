@@ -37,9 +37,16 @@ class ShareLocked(WalletError):
 
 
 class ShareWrongAccess(WalletError):
-    """A wrong PIN, or a damaged link. `attempts_left` says how many tries remain."""
+    """A wrong PIN. `attempts_left` says how many tries remain."""
 
     status, code, message = 403, "share_wrong_access", "This PIN is not right."
+
+
+class ShareLinkDamaged(WalletError):
+    """The link's secret is not this share's: a mistyped or cut link, or a guess
+    from someone who knows only the id. Never counted, never locks the share."""
+
+    status, code, message = 403, "share_link_damaged", "This link is damaged or incomplete."
 
 
 class ShareViewExpired(WalletError):

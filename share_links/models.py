@@ -16,8 +16,9 @@ from wallet.models import ID_LENGTH, Base, Document, LinkLifetime, UTCDateTime
 
 class Share(LinkLifetime, Base):
     """A share link's server side: what it may open, until when, how often. The
-    server keeps SHA-256 of the access token; recipient and purpose are sealed
-    (`info_box` for the worker, `owner_record` for the owner)."""
+    server keeps SHA-256 of the link token (the link) and of the access token (the
+    link and the PIN); recipient and purpose are sealed (`info_box` for the
+    worker, `owner_record` for the owner)."""
 
     __tablename__ = "shares"
 
@@ -26,6 +27,8 @@ class Share(LinkLifetime, Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
     access_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # None only for a share made before migration 0007: its link is refused as damaged
+    link_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
     pin: Mapped[bool] = mapped_column(Boolean)
     info_box: Mapped[bytes] = mapped_column(LargeBinary)
     owner_record: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,11 +1,15 @@
 """Attempts at a share's link, counted as they are compared, with group commit.
 
-Every attempt is one UPDATE that compares the presented token's hash with the
-stored one *and* counts the outcome: a right token one opening (re-checking
-revocation, expiry and the open limit), a wrong one a wrong attempt, locking
-the share at the limit, and the statement takes no attempt once the limit is
-reached. However many viewers race, from however many processes, at most that
-many wrong tokens are ever compared, and right tokens never wait for a place.
+The link token was checked before (share_links/viewing.py): whoever comes here
+holds the link. Every attempt is one UPDATE that compares the presented access
+token's hash with the stored one *and* counts the outcome: a right token one
+opening (re-checking revocation, expiry and the open limit), a wrong one a
+wrong attempt, locking the share at the limit, and the statement takes no
+attempt once the limit is reached. A share without PIN takes no wrong attempt
+at all: its access token follows from the link, so a wrong one is a damaged
+client, not a guess, and such a share can never be locked. However many
+viewers race, from however many processes, at most the limit of wrong tokens
+are ever compared, and right tokens never wait for a place.
 One INSERT logs the outcome for the owner; both are durable before the viewer
 gets an answer. Committed one by one, 64 viewers at once would queue on the
 database's lock and on one disk flush each; here a single writer thread takes
@@ -51,7 +55,7 @@ def attempt_opening(
 ) -> Attempt | None:
     """Compare and count one attempt in `db`'s transaction (see above); None when
     the share takes none now: locked, revoked, expired, its wrong attempts at
-    `limit`, or (for the right token) used up."""
+    `limit`, (for the right token) used up, or (for a wrong one) without PIN."""
     c = SHARES.c
     right = c.access_hash == presented_hash
     takes = and_(
@@ -60,6 +64,7 @@ def attempt_opening(
         c.revoked_at.is_(None),
         c.expires_at > moment,
         c.wrong_accesses < limit,
+        or_(right, c.pin.is_(True)),
         or_(not_(right), c.max_opens.is_(None), c.opens < c.max_opens),
     )
     counted = (

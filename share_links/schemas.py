@@ -31,6 +31,7 @@ class SharedDocumentRequest(Body):
 class ShareCreateRequest(Body):
     share_id: Id
     access_hash: Digest = Field(description="SHA-256 of the access token the viewer will derive")
+    link_hash: Digest = Field(description="SHA-256 of the link token (FORMAT.md §6)")
     pin: bool
     expires_in: int = lifetime_field("share_max_days", 30)
     max_opens: int | None = Field(default=None, ge=1, le=1000, description="null: no limit")
@@ -70,7 +71,8 @@ class ShareStatusResponse(BaseModel):
 
 
 class ShareOpenRequest(Body):
-    access_token: Key32
+    link_token: Key32 = Field(description="from the link's secret alone: proves the link")
+    access_token: Key32 = Field(description="from the link's secret and the PIN")
 
 
 class OpenedDocumentResponse(BaseModel):

@@ -59,6 +59,7 @@ class NewShare:
 
     share_id: str
     access_hash: bytes
+    link_hash: bytes
     pin: bool
     expires_in: timedelta
     max_opens: int | None
@@ -124,6 +125,7 @@ def create_share(
         id=new.share_id,
         account_id=account.id,
         access_hash=new.access_hash,
+        link_hash=new.link_hash,
         pin=new.pin,
         info_box=new.info_box,
         owner_record=new.owner_record,

@@ -1,8 +1,10 @@
 """Shares, the viewer's side: whoever holds the link (and the PIN) opens the
 share, gets a short-lived view token and reads the shared documents' ciphertext,
-and nothing else. Every attempt is compared and counted in one UPDATE
-(share_links/openings.py), so two viewers racing for the last opening cannot both
-win and a crowd of wrong PINs cannot pass the lock."""
+and nothing else. The link token proves the link before anything is counted, so
+someone who knows only the id (it is in the URL path, in proxy logs) cannot
+spend the PIN's attempts. Every attempt with the link is then compared and
+counted in one UPDATE (share_links/openings.py), so two viewers racing for the
+last opening cannot both win and a crowd of wrong PINs cannot pass the lock."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from crypto.encoding import b64u_decode, b64u_encode
 from crypto.errors import InvalidEncoding
 from crypto.share import access_token_hash, is_valid_id
 from share_links.errors import (
+    ShareLinkDamaged,
     ShareLocked,
     ShareNotFound,
     ShareViewExpired,
@@ -109,17 +112,26 @@ def open_share(
     limiter: RateLimiter,
     client: str,
     share_id: str,
-    access_token: bytes,
+    tokens: tuple[bytes, bytes],
     recorder: OpeningRecorder | None = None,
 ) -> OpenedShare | WalletError:
-    """Compare the access token and count the attempt in one statement (through
-    `recorder`'s group commit when given, else in `db`): an opening for the right
-    token, a wrong attempt otherwise, locking at the limit. At most the limit of
-    wrong tokens are ever compared, however many viewers race (openings.py). A
-    refusal is returned, not raised: what it counted is already committed."""
+    """Check the link token, then compare the access token and count the attempt in
+    one statement (through `recorder`'s group commit when given, else in `db`): an
+    opening for the right token, a wrong PIN otherwise, locking at the limit. At
+    most the limit of wrong PINs are ever compared, however many viewers race
+    (openings.py). A wrong link token is refused before any count, and so is a
+    wrong access token for a share without PIN: nothing locks it. A refusal is
+    returned, not raised: what it counted is already committed.
+    `tokens` is (link token, access token)."""
     limiter.check("share-open", client, settings.share_opens_per_client_per_minute, 60)
     limiter.record("share-open", client)
-    openable_share(db, share_id)  # an ended share is refused at once, before any count
+    link_token, access_token = tokens
+    share = openable_share(db, share_id)  # an ended share is refused at once, before any count
+    if share.link_hash is None or not hmac.compare_digest(
+        share.link_hash, access_token_hash(link_token)
+    ):
+        return ShareLinkDamaged()
+    has_pin = share.pin
     db.rollback()  # hand the connection back while the attempt is counted
     presented, limit = access_token_hash(access_token), settings.share_wrong_access_limit
     if recorder:
@@ -130,8 +142,9 @@ def open_share(
     share = db.get(Share, share_id)
     if share is None:
         return ShareNotFound()
-    if attempt is None:  # revoked, expired, used up or locked since it was read: say which
-        return STATE_ERRORS.get(share_state(share), ShareLocked)()
+    if attempt is None:  # ended since it was read (say how), or a share without PIN
+        ended = STATE_ERRORS.get(share_state(share))
+        return ended() if ended else ShareLocked() if has_pin else ShareLinkDamaged()
     if not attempt.matched:
         left = limit - attempt.wrong_accesses
         return ShareWrongAccess(attempts_left=left) if left > 0 else ShareLocked()

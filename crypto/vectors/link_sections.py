@@ -30,6 +30,8 @@ def share_vectors() -> dict[str, Any]:
                 "share_id": SHARE_ID,
                 "pin": pin,
                 "share_key": derived.share_key.hex(),
+                "link_token": derived.link_token.hex(),
+                "link_token_sha256": share.access_token_hash(derived.link_token).hex(),
                 "access_token": derived.access_token.hex(),
                 "access_token_sha256": share.access_token_hash(derived.access_token).hex(),
             }

@@ -24,11 +24,13 @@ export function newShareSecret() {
 /**
  * share_root = HKDF(share_secret ‖ utf8(NFKC(digits(pin))), "", "pde/v1/share-root");
  * shareKey = HKDF(share_root, utf8(share_id), "pde/v1/share-key") stays in the browser;
- * accessToken = HKDF(share_root, utf8(share_id), "pde/v1/share-access") is shown to the server.
+ * accessToken = HKDF(share_root, utf8(share_id), "pde/v1/share-access") is shown to the server;
+ * linkToken = HKDF(share_secret, utf8(share_id), "pde/v1/share-link") proves the link without
+ * the PIN, so that only a link holder may spend PIN attempts.
  * @param {Uint8Array} secret the 16-byte share secret
  * @param {string} shareId
  * @param {string} [pin=''] empty when the share has no PIN
- * @returns {Promise<{shareKey: Uint8Array, accessToken: Uint8Array}>}
+ * @returns {Promise<{shareKey: Uint8Array, linkToken: Uint8Array, accessToken: Uint8Array}>}
  */
 export async function deriveShareKeys(secret, shareId, pin = '') {
   checkBytes(secret, SHARE_SECRET_BYTES, 'a share secret');
@@ -37,6 +39,7 @@ export async function deriveShareKeys(secret, shareId, pin = '') {
   const salt = utf8(shareId);
   return {
     shareKey: await hkdf(root, salt, 'pde/v1/share-key'),
+    linkToken: await hkdf(secret, salt, 'pde/v1/share-link'),
     accessToken: await hkdf(root, salt, 'pde/v1/share-access'),
   };
 }

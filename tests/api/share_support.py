@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from sqlalchemy import MetaData, func, select, update
 
+from client.shares import shown_proofs, stored_proofs
 from crypto import (
     b64u_encode,
     derive_share_keys,
@@ -23,7 +24,7 @@ from crypto import (
     new_id,
     wrap_document_key_for_share,
 )
-from crypto.share import SHARE_SECRET_BYTES, ShareKeys, access_token_hash
+from crypto.share import SHARE_SECRET_BYTES, ShareKeys
 from share_links.models import Share
 from tests.api.support import API, RawWallet, SealedDocument, stored_rows
 from tests.server import LiveServer
@@ -49,6 +50,10 @@ class PreparedShare:
     def access_token(self, pin: str | None = None) -> str:
         """The access token a worker derives from the link (and `pin`, the right one by default)."""
         return b64u_encode(self.keys(pin).access_token)
+
+    def open_body(self, pin: str | None = None) -> dict[str, str]:
+        """What a worker shows to open the share: the link token and the access token."""
+        return shown_proofs(self.keys(pin))
 
 
 def prepare_share(
@@ -84,7 +89,7 @@ def prepare_share(
     record = {"secret": b64u_encode(secret), "pin": pin} | described
     body = {
         "share_id": share_id,
-        "access_hash": b64u_encode(access_token_hash(keys.access_token)),
+        **stored_proofs(keys),
         "pin": bool(pin),
         "expires_in": expires_in,
         "max_opens": max_opens,
@@ -113,8 +118,7 @@ def open_share(
     http: httpx.Client, prepared: PreparedShare, pin: str | None = None
 ) -> httpx.Response:
     """A worker opening the link, with the right PIN unless `pin` says otherwise."""
-    token = prepared.access_token(pin)
-    return http.post(f"{API}/s/{prepared.share_id}/open", json={"access_token": token})
+    return http.post(f"{API}/s/{prepared.share_id}/open", json=prepared.open_body(pin))
 
 
 def view_token(http: httpx.Client, prepared: PreparedShare) -> str:
@@ -151,6 +155,13 @@ def assert_share_error(
     assert isinstance(error["message"], str) and error["message"].strip()
     assert {k: v for k, v in error.items() if k not in ("code", "message")} == details, body
     return dict(error)
+
+
+def owner_view(wallet: RawWallet, share_id: str) -> dict[str, Any]:
+    """The share as its owner's shares screen gets it (state, openings, log)."""
+    response = wallet.http.get(f"{API}/shares/{share_id}")
+    assert response.status_code == 200, response.text
+    return dict(response.json())
 
 
 def set_expiry(server: LiveServer, share_id: str, when: datetime) -> None:

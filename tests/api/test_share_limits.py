@@ -135,7 +135,8 @@ def test_openings_per_client_address_are_limited_and_the_view_token_lasts_its_se
 
         assert_error(response, 429, "rate_limited")
         assert response.headers["retry-after"] == "60"
-        unknown = http.post(f"{API}/s/{'A' * 22}/open", json={"access_token": "A" * 43})
+        junk = {"link_token": "A" * 43, "access_token": "A" * 43}
+        unknown = http.post(f"{API}/s/{'A' * 22}/open", json=junk)
         assert_error(unknown, 429, "rate_limited")
     share = raw_wallet.http.get(f"{API}/shares/{prepared.share_id}").json()
     assert share["opens"] == OPENS_PER_MINUTE - 1  # a refused opening is not counted

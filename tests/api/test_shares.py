@@ -31,6 +31,7 @@ from tests.api.share_support import (
     make_share,
     nothing_stored,
     open_share,
+    owner_view,
     post_share,
     prepare_share,
     set_expiry,
@@ -48,12 +49,6 @@ HOUR, DAY = 3600, 86400
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def owner_view(wallet: RawWallet, share_id: str) -> dict:  # type: ignore[type-arg]
-    response = wallet.http.get(f"{API}/shares/{share_id}")
-    assert response.status_code == 200, response.text
-    return dict(response.json())
 
 
 def events(wallet: RawWallet, share_id: str) -> list[str]:
@@ -592,7 +587,7 @@ def test_a_malformed_share_id_is_a_share_that_does_not_exist(
     base = f"{API}/s/{share_id}"
     for response in [
         http.get(base),
-        http.post(f"{base}/open", json={"access_token": token}),
+        http.post(f"{base}/open", json={"link_token": token, "access_token": token}),
         http.get(f"{base}/documents/{new_id()}/content", headers={"Authorization": "Bearer x"}),
     ]:
         assert_share_error(response, 404, "share_not_found")

@@ -32,6 +32,13 @@ OTHER_DOCUMENT_ID = "b3RoZXItZG9jdW1lbnQtMQ"
 ACCOUNT_ID = "YWNjb3VudC1pZC0wMDAwMQ"
 FULL_WIDTH_PASSPHRASE = "\uff30\uff41\uff53\uff53 café"  # NFKC: "Pass café"
 FULL_WIDTH_PIN = "\uff11\uff12\uff13\uff14"  # NFKC: "1234"
+TOKEN_FIELDS = (
+    "share_key",
+    "link_token",
+    "link_token_sha256",
+    "access_token",
+    "access_token_sha256",
+)
 
 # What every snippet sees: the module as `pde`, hex and base64url converters, the
 # vectors' plaintext `pattern`, a `chunked` ReadableStream (a fetch() body), and
@@ -343,7 +350,8 @@ def test_browser_derives_share_keys_links_and_boxes_of_the_vectors(crypto_page: 
         for (const c of arg.keys) {
           const k = await pde.deriveShareKeys(unhex(c.share_secret), c.share_id, c.pin);
           keys.push({ share_key: hex(k.shareKey), access_token: hex(k.accessToken),
-            access_token_sha256: hex(await pde.sha256(k.accessToken)) });
+            access_token_sha256: hex(await pde.sha256(k.accessToken)),
+            link_token: hex(k.linkToken), link_token_sha256: hex(await pde.sha256(k.linkToken)) });
         }
         const l = arg.link;
         const link = pde.formatShareLink(l.base_url, l.share_id, unhex(l.secret));
@@ -373,9 +381,7 @@ def test_browser_derives_share_keys_links_and_boxes_of_the_vectors(crypto_page: 
         """,
         v,
     )
-    assert result["keys"] == [
-        {k: c[k] for k in ("share_key", "access_token", "access_token_sha256")} for c in v["keys"]
-    ]
+    assert result["keys"] == [{k: c[k] for k in TOKEN_FIELDS} for c in v["keys"]]
     link = v["link"]
     assert result["link"] == link["link"]
     assert result["parsed"] == {k: link[k] for k in ("base_url", "share_id", "secret")}

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 
 from client import PdeClient
-from client.shares import ShareSummary, create_share, delete_share, revoke_share
+from client.shares import ShareSummary, create_share, delete_share, list_shares, revoke_share
 from pde.settings import Settings
 from share_links.models import Share
 from tests.e2e.conftest import LiveServer
@@ -384,6 +384,20 @@ def test_a_wrong_or_incomplete_link_gets_the_invalid_link_page(
         page.goto(server.url + path.format(id=share.share_id))
         expect_problem(page, "invalid", "Ce lien n'est pas valable")
         assert "#" not in page.url
+
+
+def test_a_damaged_link_with_the_right_pin_says_the_link_is_wrong_and_spends_no_attempt(
+    browser: Browser, server: Server, wallet: Wallet
+) -> None:
+    """The PIN is right, the secret after # is not this link's: the worker is told to
+    get the whole link again, not that the PIN is wrong, and the owner's log is empty."""
+    share = wallet.share("text", pin="4821")
+    with viewer_page(browser, locale="fr-BE") as page:
+        open_link(page, f"{server.url}/s/{share.share_id}#{'A' * 22}")
+        enter_pin(page, "4821")
+        expect_problem(page, "invalid", "Ce lien n'est pas valable")
+    (mine,) = [s for s in list_shares(wallet.client) if s.share_id == share.share_id]
+    assert mine.state == "active" and [e["event"] for e in mine.events] == []
 
 
 def test_each_share_that_cannot_be_opened_gets_its_own_page(

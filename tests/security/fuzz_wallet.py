@@ -83,6 +83,7 @@ class FuzzWallet:
                 json={
                     "share_id": share_id,
                     "access_hash": b64u_encode(os.urandom(32)),
+                    "link_hash": b64u_encode(os.urandom(32)),
                     "pin": True,
                     "expires_in": 86400,
                     "max_opens": None,

@@ -265,6 +265,7 @@ def _fill(
         "share secret": share_secret,
         "share key": share_keys.share_key,
         "share access token": share_keys.access_token,  # shown to the server, kept as SHA-256
+        "share link token": share_keys.link_token,  # shown to the server, kept as SHA-256
     } | document_keys
     words = {
         "passphrase": passphrase,
@@ -571,8 +572,8 @@ def test_the_server_never_receives_the_link_secret_the_pin_or_the_share_key(
 ) -> None:
     """Every request of the owner's client (share created) and of the worker's
     (status, opening, downloads) is recorded as it leaves: the link's secret (raw,
-    hex, base64url), the PIN and the share key are in none. The access token is
-    (in the opening's body), which proves that the bodies were recorded."""
+    hex, base64url), the PIN and the share key are in none. The link and access
+    tokens are (in the opening's body), which proves that the bodies were recorded."""
     sent: list[Sent] = []
     pin = f"PIN-{secrets.token_hex(6)}"
     with PdeClient(pde_server.url, retry_seconds=5) as client:
@@ -604,8 +605,8 @@ def test_the_server_never_receives_the_link_secret_the_pin_or_the_share_key(
         "link": forms_of_text(share.link),
     }
     assert find_leaks(haystacks, never_sent) == []
-    token = b64u_encode(keys.access_token)
-    assert any(token.encode() in request.body for request in sent)  # positive control
+    for token in (b64u_encode(keys.access_token), b64u_encode(keys.link_token)):
+        assert any(token.encode() in request.body for request in sent)  # positive control
     assert any(opened.view_token.encode() in request.headers for request in sent)
     assert (tmp_path / "saved" / "lettre").read_bytes() == b"shared letter " * 100
 

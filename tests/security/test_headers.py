@@ -23,8 +23,8 @@ import pytest
 
 from client import PdeClient
 from client import deposits as deposit_client
-from client.shares import create_share
-from crypto import b64u_decode, b64u_encode, derive_share_keys, parse_share_link
+from client.shares import create_share, shown_proofs
+from crypto import b64u_decode, derive_share_keys, parse_share_link
 from tests.api.deposit_support import accept_body, complete, declare, put_part, seal_deposit
 from tests.conftest import server_on
 from tests.server import LiveServer
@@ -94,8 +94,8 @@ def responses(server: LiveServer) -> Iterator[dict[str, httpx.Response]]:
         content = f"{API}/documents/{document_id}/content"
         share = create_share(client, [document_id], recipient="CPAS", purpose="RIS", pin="12")
         _, share_id, secret = parse_share_link(share.link)
-        token = b64u_encode(derive_share_keys(secret, share_id, "12").access_token)
-        wrong = b64u_encode(derive_share_keys(secret, share_id, "13").access_token)
+        right = shown_proofs(derive_share_keys(secret, share_id, "12"))
+        wrong = shown_proofs(derive_share_keys(secret, share_id, "13"))
         link = f"{API}/s/{share_id}"
         with httpx.Client(base_url=server.url, timeout=30) as http:
             got = {
@@ -120,16 +120,14 @@ def responses(server: LiveServer) -> Iterator[dict[str, httpx.Response]]:
                 "share created": seen[f"POST {API}/shares"],
                 "share list": http.get(f"{API}/shares", headers=authorized),
                 "share status": http.get(link),
-                "share opened": http.post(f"{link}/open", json={"access_token": token}),
+                "share opened": http.post(f"{link}/open", json=right),
             }
             viewer = {"Authorization": f"Bearer {got['share opened'].json()['view_token']}"}
             shared = f"{link}/documents/{document_id}/content"
             got |= {
                 "shared content download": http.get(shared, headers=viewer),
                 "shared ranged download": http.get(shared, headers=viewer | {"Range": "bytes=0-9"}),
-                "share error 403 wrong access": http.post(
-                    f"{link}/open", json={"access_token": wrong}
-                ),
+                "share error 403 wrong access": http.post(f"{link}/open", json=wrong),
                 "share error 404": http.get(f"{API}/s/{'A' * 22}"),
                 "share error 401 view": http.get(shared),
             }

@@ -1,6 +1,6 @@
 // Making and reading shares (crypto/FORMAT.md §6, docs/shares.md) in the
 // order of wallet.js: the link's secret and the PIN are made and kept in this
-// page; the server gets the hash of the access token, wrapped keys and boxes.
+// page; the server gets the hashes of the link and access tokens, wrapped keys and boxes.
 import * as pde from '/static/crypto/pde-crypto.js';
 import * as api from './api.js';
 import { state, viewKey } from './state.js';
@@ -61,7 +61,7 @@ export function shareLink(shareId, secret) {
 export async function makeShare({ documents, recipient, purpose, expiresIn, maxOpens, pin }) {
   const shareId = pde.newId();
   const secret = pde.newShareSecret();
-  const { shareKey, accessToken } = await pde.deriveShareKeys(secret, shareId, pin);
+  const { shareKey, linkToken, accessToken } = await pde.deriveShareKeys(secret, shareId, pin);
   const items = [];
   for (const { id, fields } of documents) {
     const document = state.documents.get(id);
@@ -78,6 +78,7 @@ export async function makeShare({ documents, recipient, purpose, expiresIn, maxO
   const share = await api.createShare({
     share_id: shareId,
     access_hash: b64(await pde.sha256(accessToken)),
+    link_hash: b64(await pde.sha256(linkToken)),
     pin: pin !== '',
     expires_in: expiresIn,
     max_opens: maxOpens,
@@ -87,6 +88,7 @@ export async function makeShare({ documents, recipient, purpose, expiresIn, maxO
   });
   shareKey.fill(0);
   accessToken.fill(0);
+  linkToken.fill(0);
   const link = shareLink(shareId, secret);
   secret.fill(0);
   return {

@@ -1,5 +1,6 @@
 // The worker's side of the share API (docs/shares.md): no account, no cookie;
-// the access token proves the link (and PIN), the view token fetches content.
+// the link token proves the link, the access token the link and the PIN, and the
+// view token fetches content.
 import { apiRequest } from '/static/kit/request.js';
 
 export { ApiError, NetworkError } from '/static/kit/request.js';
@@ -15,11 +16,12 @@ const id = (shareId) => encodeURIComponent(shareId);
 export const shareStatus = async (shareId) => (await request(`/${id(shareId)}`)).json();
 
 /**
- * Open the share with the access token (b64u): view token, info and documents,
- * and `server_time` (the Date header), to time the view by the server's clock.
+ * Open the share with `proofs`, {link_token, access_token} in b64u: view token,
+ * info and documents, and `server_time` (the Date header), to time the view by
+ * the server's clock.
  */
-export async function openShare(shareId, accessToken) {
-  const response = await request(`/${id(shareId)}/open`, { json: { access_token: accessToken } });
+export async function openShare(shareId, proofs) {
+  const response = await request(`/${id(shareId)}/open`, { json: proofs });
   return { ...(await response.json()), server_time: response.headers.get('Date') };
 }
 

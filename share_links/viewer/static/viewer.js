@@ -83,6 +83,7 @@ const SHARE_STATES = {
   share_revoked: 'revoked',
   share_used_up: 'used_up',
   share_locked: 'locked',
+  share_link_damaged: 'invalid', // the fragment is not this share's secret
   share_view_expired: 'view_expired',
   rate_limited: 'rate_limited',
 };
@@ -101,6 +102,7 @@ function forgetKeys() {
   state.secret?.fill(0);
   state.keys?.shareKey.fill(0);
   state.keys?.accessToken.fill(0);
+  state.keys?.linkToken.fill(0);
   state.secret = null;
   state.keys = null;
 }
@@ -187,7 +189,10 @@ function startViewTimer(opened) {
 
 /** Open the share with these keys and show it; errors go to the caller. */
 async function open(keys) {
-  const opened = await openShare(state.shareId, pde.b64uEncode(keys.accessToken));
+  const opened = await openShare(state.shareId, {
+    link_token: pde.b64uEncode(keys.linkToken),
+    access_token: pde.b64uEncode(keys.accessToken),
+  });
   const info = await pde.decryptShareInfo(keys.shareKey, pde.b64uDecode(opened.info), state.shareId);
   const documents = await decryptDocuments(keys.shareKey, opened.documents);
   if (state.keys !== keys) {
@@ -277,11 +282,7 @@ async function begin() {
     }
     await unlock('');
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'share_wrong_access') {
-      showProblem('invalid'); // no PIN: the fragment itself is wrong
-    } else {
-      showProblem(problemOf(error), begin);
-    }
+    showProblem(problemOf(error), begin);
   }
 }
 

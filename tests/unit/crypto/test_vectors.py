@@ -138,6 +138,8 @@ def test_share_keys_link_and_boxes_match_vectors() -> None:
     for case in vec["keys"]:
         derived = share.derive_share_keys(h(case["share_secret"]), case["share_id"], case["pin"])
         assert derived.share_key.hex() == case["share_key"]
+        assert derived.link_token.hex() == case["link_token"]
+        assert share.access_token_hash(derived.link_token).hex() == case["link_token_sha256"]
         assert derived.access_token.hex() == case["access_token"]
         assert share.access_token_hash(derived.access_token).hex() == case["access_token_sha256"]
     link = vec["link"]
