@@ -12,7 +12,6 @@ import { ICONS, KIT_ICONS, UNAVAILABLE, apiProblem, byId, showProblemPage, showS
 import { categoryLabels, setText } from '/static/kit/strings.js';
 import * as api from './api.js';
 
-const FINGERPRINT_BYTES = 16;
 const PART_BYTES = 4 << 20;
 
 // Each state that stops the page: pictogram, title, explanation, and the label
@@ -323,7 +322,7 @@ async function begin() {
   try {
     const info = await api.depositInfo(state.depositId);
     const publicKey = pde.b64uDecode(info.public_key);
-    const fingerprint = (await pde.sha256(publicKey)).subarray(0, FINGERPRINT_BYTES);
+    const fingerprint = await pde.depositKeyFingerprint(publicKey);
     if (!fingerprint.every((byte, i) => byte === state.fingerprint[i])) {
       showProblem('mismatch');
       return;
@@ -340,10 +339,8 @@ async function begin() {
 
 /** The fingerprint from the fragment, which leaves the address bar before anything else. */
 function readFingerprint() {
-  const fragment = new URL(takeLink()).hash.slice(1);
   try {
-    const bytes = pde.b64uDecode(fragment);
-    return bytes.length === FINGERPRINT_BYTES ? bytes : null;
+    return pde.parseDepositLink(takeLink()).fingerprint; // FORMAT.md §6, read with /d/
   } catch {
     return null;
   }

@@ -9,7 +9,6 @@ import { state } from './state.js';
 
 const b64 = pde.b64uEncode;
 const unb64 = pde.b64uDecode;
-const FINGERPRINT_BYTES = 16;
 
 /** The wallet's deposit keys as the server holds them (public, and private wrapped). */
 let depositKeys = null;
@@ -26,11 +25,10 @@ async function loadDepositKeys() {
   return depositKeys;
 }
 
-/** `${origin}/d/<id>#<b64u(SHA-256(deposit public key)[0:16])>` */
+/** `${origin}/d/<id>#<b64u(SHA-256(deposit public key)[0:16])>` (FORMAT.md §7) */
 export async function depositLink(depositId) {
   const { publicKey } = await loadDepositKeys();
-  const fingerprint = (await pde.sha256(publicKey)).subarray(0, FINGERPRINT_BYTES);
-  return `${window.location.origin}/d/${depositId}#${b64(fingerprint)}`;
+  return pde.formatDepositLink(window.location.origin, depositId, publicKey);
 }
 
 async function openRecord(link) {
