@@ -12,6 +12,8 @@ page brings only its own screens, words and scripts.
   (the one translation module), categories.js, dates.js (dates and times in
   the page's language), page.js (a public page's screens and language switch),
   pdf.js (the one PDF.js loader, with PDF.js vendored in static/vendor/pdfjs),
+  zip.js (a zip archive made in the page: the kiosk's export, the viewer's
+  "Download all"),
   tokens.css (the design tokens and the base of every page), public-page.css,
   and icons/ for the public pages' own pictograms (the common ones are the
   kiosk's, at /static/icons).

@@ -426,7 +426,7 @@ def test_the_zip_writer_writes_zip64_records_that_python_reads(
         page.goto(f"{live_server}/api/v1/health")
         encoded = page.evaluate(
             """async () => {
-              const { ZipWriter } = await import('/static/js/zip.js');
+              const { ZipWriter } = await import('/static/kit/zip.js');
               const zip = new ZipWriter({ zip64: true });
               const moment = new Date(2024, 2, 1, 10, 20, 30);
               await zip.add('Santé/résultat.txt', new Blob(['bonjour']), moment);

@@ -6,7 +6,7 @@
 import { categoryLabel, categoryOf } from '/static/kit/categories.js';
 import { extensionOf, safeName } from './download.js';
 import { documentContent, loadDocuments } from './wallet.js';
-import { ZipWriter } from './zip.js';
+import { ZipWriter } from '/static/kit/zip.js';
 
 export const MANIFEST_NAME = 'documents.json';
 

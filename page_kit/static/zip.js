@@ -1,5 +1,6 @@
-// A zip archive written in this page (APPNOTE 6.3.10), for the export of a
-// wallet. STORE only: documents are mostly JPEG and PDF, already compressed.
+// A zip archive written in this page (APPNOTE 6.3.10), for the kiosk's export
+// of a wallet and the viewer's "Download all". STORE only: documents are
+// mostly JPEG and PDF, already compressed.
 // Names are UTF-8 (flag bit 11); each entry's size and CRC-32 are known
 // before its header is written, so there are no data descriptors; zip64
 // records appear only when an entry, an offset or the number of entries
