@@ -1,10 +1,16 @@
 """The client's connection to a PDE server: JSON calls with the API's stable
-error codes, retries while the server is briefly away, resumable uploads of a
-ciphertext, and streamed downloads decrypted as they arrive."""
+error codes, retries while a server that answered is briefly away, resumable
+uploads of a ciphertext, and streamed downloads decrypted as they arrive.
+
+A server that never answered is not waited for: a refused connection, an
+unknown host or no answer to the connection within `CONNECT_SECONDS` is
+`ServerUnreachable` at once, since retrying cannot help a wrong address."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any, BinaryIO, Self
 
 import httpx
@@ -13,6 +19,7 @@ from client.io import IteratorReader
 from crypto import decrypt_stream
 
 DEFAULT_PART_BYTES = 8 << 20
+CONNECT_SECONDS = 5.0  # a server that takes longer to accept a connection counts as away
 RETRYABLE_STATUS = {502, 503, 504}
 _DROPPED = (
     httpx.ConnectError,
@@ -42,6 +49,32 @@ def raise_for_error(response: httpx.Response) -> None:
         raise ClientError(response.status_code, "http_error", response.text[:200]) from None
 
 
+class ServerUnreachable(ClientError):
+    """No answer from the server: nothing listens at its address, the host is
+    unknown, or the connection dropped and did not come back in time. Status 0:
+    no HTTP answer was received."""
+
+    def __init__(self, server: str, reason: str) -> None:
+        super().__init__(0, "server_unreachable", f"No PDE server answers at {server}: {reason}")
+
+
+def _reason(error: httpx.TransportError) -> str:
+    """What went wrong with the connection, in a few words (httpx's own text can be
+    empty or an errno tuple)."""
+    if isinstance(error, httpx.ConnectTimeout):
+        return f"no answer to the connection within {CONNECT_SECONDS:g} s"
+    if isinstance(error, httpx.TimeoutException):
+        return "it stopped answering in the middle of a request"
+    if isinstance(error, httpx.UnsupportedProtocol):
+        return "the address must start with http:// or https://"
+    if isinstance(error, httpx.ConnectError):
+        text = str(error)
+        if "refused" in text.lower():
+            return "the connection was refused (is the server running, on this port?)"
+        return text.split("] ", 1)[-1] or "the connection failed"
+    return "the connection was lost"
+
+
 class Connection:
     """HTTP to one PDE server, with no session: what a link holder (share viewer,
     depositor) needs. `WalletSession` adds a logged-in wallet on top."""
@@ -53,11 +86,18 @@ class Connection:
         timeout: float = 60.0,
         retry_seconds: float = 120.0,
         client_label: str = "pde client",
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
+        """`retry_seconds`: how long a request is retried while a server that answered
+        before is away or answers 502-504; `on_retry` is told, once per wait, why."""
         self.server = server.rstrip("/")
         self.retry_seconds = retry_seconds
+        self.on_retry = on_retry
+        self._answered = False  # a server that never answered is not waited for
         self._http = httpx.Client(
-            base_url=self.server, timeout=timeout, headers={"PDE-Client": client_label}
+            base_url=self.server,
+            timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS),
+            headers={"PDE-Client": client_label},
         )
 
     def _headers(self) -> dict[str, str]:
@@ -65,41 +105,68 @@ class Connection:
         return {}
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """One request, retried while the server is down or answers 503 (nothing
-        acknowledged is lost there), up to `retry_seconds`."""
+        """One request, retried while a server that answered before is down or
+        answers 502-504 (nothing acknowledged is lost there), up to `retry_seconds`."""
         deadline = time.monotonic() + self.retry_seconds
-        delay = 0.2
+        delay, told = 0.2, False
         headers = self._headers() | kwargs.pop("headers", {})
         while True:
             try:
-                response = self._http.request(method, path, headers=headers, **kwargs)
-                if response.status_code not in RETRYABLE_STATUS:
-                    break
-            except _DROPPED:
-                if time.monotonic() > deadline:
-                    raise
+                response: httpx.Response | None = self._http.request(
+                    method, path, headers=headers, **kwargs
+                )
+            except _DROPPED as error:
+                if not self._answered or time.monotonic() > deadline:
+                    raise ServerUnreachable(self.server, _reason(error)) from None
                 response = None
+            except httpx.TransportError as error:
+                raise ServerUnreachable(self.server, _reason(error)) from None
+            if response is not None:
+                self._answered = True
+                if response.status_code not in RETRYABLE_STATUS:
+                    return response
             if time.monotonic() > deadline:
-                break
+                assert response is not None
+                return response
+            if self.on_retry and not told:
+                away = f"answers {response.status_code}" if response else "stopped answering"
+                self.on_retry(
+                    f"The server {away}: trying again for up to {self.retry_seconds:g} s."
+                )
+                told = True
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
-        assert response is not None
-        return response
+
+    @contextmanager
+    def _stream(self, path: str, headers: dict[str, str]) -> Iterator[httpx.Response]:
+        """A streamed GET whose error answer is ClientError and whose lost connection
+        is ServerUnreachable."""
+        try:
+            with self._http.stream("GET", path, headers=headers) as response:
+                self._answered = True
+                if response.status_code >= 400:
+                    response.read()
+                    raise_for_error(response)
+                yield response
+        except httpx.TransportError as error:
+            raise ServerUnreachable(self.server, _reason(error)) from None
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """One API call; the decoded JSON answer, or ClientError."""
         response = self._send(method, path, **kwargs)
         raise_for_error(response)
-        return response.json() if response.content else None
+        try:
+            return response.json() if response.content else None
+        except ValueError:  # a web server at this address, but not PDE's API
+            raise ClientError(
+                response.status_code, "not_pde", f"{self.server} does not answer as PDE does."
+            ) from None
 
     def download(self, path: str, out: IO[bytes], token: str | None = None) -> None:
         """Stream the body at `path` into `out` as it is (a ciphertext, an archive),
         with this connection's headers or the bearer `token` given."""
         headers = {"Authorization": f"Bearer {token}"} if token else self._headers()
-        with self._http.stream("GET", path, headers=headers) as response:
-            if response.status_code >= 400:
-                response.read()
-                raise_for_error(response)
+        with self._stream(path, headers) as response:
             for chunk in response.iter_bytes(1 << 20):
                 out.write(chunk)
 
@@ -110,10 +177,7 @@ class Connection:
         with this connection's headers or the bearer `token` given (a share's viewer token).
         On a failed check `out` may hold a verified prefix: callers discard it."""
         headers = {"Authorization": f"Bearer {token}"} if token else self._headers()
-        with self._http.stream("GET", path, headers=headers) as response:
-            if response.status_code >= 400:
-                response.read()
-                raise_for_error(response)
+        with self._stream(path, headers) as response:
             reader = IteratorReader(response.iter_bytes(1 << 20))
             decrypt_stream(reader, out, key, document_id)  # type: ignore[arg-type]
 
