@@ -1,10 +1,12 @@
 """Small file-like adapters the Python client streams through: a reader over
-an HTTP body, a writer that hashes, and safe names for exported files."""
+an HTTP body, a writer that hashes, one that counts, and safe names for saved
+files."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import mimetypes
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,6 +41,20 @@ class HashingWriter:
         return self._target.write(data)
 
 
+class CountingWriter:
+    """Writes to a file and tells `progress` how many bytes it has written so far."""
+
+    def __init__(self, target: BinaryIO, progress: Callable[[int], None]) -> None:
+        self._target, self._progress = target, progress
+        self.written = 0
+
+    def write(self, data: bytes) -> int:
+        written = self._target.write(data)
+        self.written += len(data)
+        self._progress(self.written)
+        return written
+
+
 class Borrowed:
     """Use a caller's open file in a `with` without closing it."""
 
@@ -61,3 +77,22 @@ def unique_path(directory: Path, name: str) -> Path:
         candidate = directory / f"{Path(safe).stem} ({n}){Path(safe).suffix}"
         n += 1
     return candidate
+
+
+# Python's own table of media types, not the machine's (/etc/mime.types), so that a
+# document gets the same extension wherever it is saved.
+_MEDIA_TYPES = mimetypes.MimeTypes()
+
+
+def document_file_name(metadata: dict[str, object], fallback: str) -> str:
+    """The name to save a document under: its file name when that travelled, else
+    its title (or `fallback`) with the extension of its media type, so that the
+    saved file opens with the right program."""
+    if metadata.get("file_name"):
+        return str(metadata["file_name"])
+    name = str(metadata.get("title") or fallback)
+    media_type = str(metadata.get("media_type") or "")
+    extension = _MEDIA_TYPES.guess_extension(media_type)
+    if extension and extension != ".bin" and _MEDIA_TYPES.guess_type(name)[0] != media_type:
+        name += extension
+    return name

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import IO, Any
 
 from client.documents import PdeClient
 from client.http import ClientError, Connection
-from client.io import unique_path
+from client.io import CountingWriter, document_file_name, unique_path
 from crypto import (
     b64u_decode,
     b64u_encode,
@@ -253,17 +254,24 @@ class ShareViewer:
         path = f"/api/v1/s/{self.share_id}/documents/{shared.document_id}/content"
         self._http.decrypt_content(path, shared.key, shared.document_id, out, opened.view_token)
 
-    def save_all(self, opened: OpenedShare, directory: Path) -> builtins.list[Path]:
-        """Decrypt every document into `directory` (names made safe, never overwritten)."""
+    def save_all(
+        self,
+        opened: OpenedShare,
+        directory: Path,
+        progress: Callable[[Path, SharedFile], Callable[[int], None]] | None = None,
+    ) -> builtins.list[Path]:
+        """Decrypt every document into `directory` (names made safe, never overwritten;
+        without its file name, a document is named by its title and media type).
+        `progress(target, shared)` gives each file's callback of bytes written."""
         directory.mkdir(parents=True, exist_ok=True)
         written = []
         for n, shared in enumerate(opened.documents, start=1):
-            name = shared.metadata.get("file_name") or shared.metadata.get("title") or f"{n}"
-            target = unique_path(directory, str(name))
+            target = unique_path(directory, document_file_name(shared.metadata, f"{n}"))
             partial = target.with_name(target.name + ".part")
             try:
-                with partial.open("wb") as out:
-                    self.download(opened, shared, out)
+                with partial.open("wb") as plain:
+                    out = CountingWriter(plain, progress(target, shared)) if progress else plain
+                    self.download(opened, shared, out)  # type: ignore[arg-type]
                 partial.replace(target)
             finally:
                 partial.unlink(missing_ok=True)
