@@ -59,6 +59,21 @@ export function apiProblem(error, codes) {
   return null;
 }
 
+// The page was reloaded or came back from the history (Back, Forward, or the
+// back-forward cache): its link's key is gone, and that is on purpose. The
+// same page on both pages; each page's catalogs hold it.
+export const FORGOTTEN = {
+  icon: `${ICONS}/key.svg`,
+  title: 'For your safety, this page forgot the key',
+  text: 'This happens when the page is reloaded, or opened again with the Back button. Open the link again: scan the QR code again, or click the link you received.',
+};
+
+/** Whether this load of the page is a reload, or a return by Back or Forward. */
+function returned() {
+  const [navigation] = performance.getEntriesByType('navigation');
+  return navigation?.type === 'reload' || navigation?.type === 'back_forward';
+}
+
 /** The page's whole address; its fragment leaves the address bar (and so the history) at once. */
 export function takeLink() {
   const href = location.href;
@@ -67,21 +82,23 @@ export function takeLink() {
 }
 
 /**
- * Run `start` now, and again when a link is pasted into this tab (only the
- * fragment changes: no reload) unless `busy()`; wire the language buttons.
+ * Run `start({returned})` now, and again when a link is pasted into this tab
+ * (only the fragment changes: no reload) unless `busy()`; `returned` is true
+ * when the page was reloaded or came back from the history, where an address
+ * without a key is no damaged link. `leave()` runs when the page is left (it
+ * may come back from the back-forward cache: `start` runs again then). Wires
+ * the language choice.
  */
-export function startPage(start, busy = () => false) {
-  for (const button of document.querySelectorAll('.language-choice')) {
-    button.addEventListener('click', () => {
-      setLanguage(button.dataset.lang);
-      for (const other of document.querySelectorAll('.language-choice')) {
-        other.setAttribute('aria-pressed', String(other === button));
-      }
-    });
-  }
+export function startPage(start, { busy = () => false, leave = () => {} } = {}) {
+  const picker = byId('language-select');
+  picker.addEventListener('change', () => setLanguage(picker.value));
   window.addEventListener('hashchange', () => {
-    if (location.hash && !busy()) start();
+    if (location.hash && !busy()) start({ returned: false });
   });
-  start();
+  window.addEventListener('pagehide', leave);
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) start({ returned: true });
+  });
+  start({ returned: returned() });
   document.body.dataset.ready = '';
 }

@@ -3,12 +3,16 @@ a wallet whose owner shared documents with the Python client, when a worker
 opens the link, then the page shows exactly those documents (previews for
 images, text and PDF; HTML only as a download), byte-identical downloads,
 a plain page for every link that cannot be opened, a language switch that
-keeps the documents, and the secret never leaves the page."""
+keeps the documents, one zip of every document made in the page, a plain
+"forgot the key" page after a reload or Back, and the secret never leaves the
+page."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -231,8 +235,8 @@ def test_a_pin_share_in_french_shows_exactly_the_shared_documents(
         expect(page.locator("#share-title")).to_be_visible()
         expect(page.locator("#share-recipient")).to_have_text("CPAS Ixelles, Mme Dubois")
         expect(page.locator("#share-purpose")).to_have_text("Demande de RIS")
-        expect(page.locator("#share-opens")).to_have_text("1")
-        expect(page.locator("#share-expires")).to_contain_text("2")  # a localised date
+        expect(page.locator("#fact-opens")).to_be_hidden()  # no limit: nothing to count
+        expect(page.locator("#share-until")).to_contain_text("2")  # a localised date
         titles = page.locator(".document-title")
         expect(titles).to_have_text(["Carte d'identité", "Attestation CPAS", "Page web"])
         assert "Journal intime" not in page.content()
@@ -275,6 +279,11 @@ def test_a_pin_share_in_french_shows_exactly_the_shared_documents(
         assert downloads["html"][0] == "page.html"
         assert page.locator("iframe, frame").count() == 0
 
+        expect(page.locator("#footer-text")).to_have_text(
+            "Déchiffré dans ce navigateur : le serveur ne peut pas lire ces documents. Les "
+            "fichiers téléchargés restent sur cet appareil : effacez-les quand vous n'en avez "
+            "plus besoin."
+        )
         assert browser_storage(page) == EMPTY_STORAGE
         assert page.evaluate("location.hash") == ""
     for url, body in sent:
@@ -305,7 +314,7 @@ def test_arabic_is_right_to_left_and_a_language_switch_keeps_the_documents(
             "aria-label", "وثيقة 2، الصفحة 1"
         )
 
-        page.click(".language-choice[lang=fr]")
+        page.select_option("#language-select", "fr")
         expect(page.locator("html")).to_have_attribute("lang", "fr")
         expect(page.locator("html")).to_have_attribute("dir", "ltr")
         expect(page.locator("#share-title")).to_have_text("Documents partagés avec vous")
@@ -313,10 +322,10 @@ def test_arabic_is_right_to_left_and_a_language_switch_keeps_the_documents(
         expect(first.locator(".document-details")).to_have_text("Courriers du CPAS")
         expect(first.locator(".document-show")).to_have_text("Masquer")
         expect(first.locator(".preview pre")).to_have_text(TEXT)  # still on screen
-        expect(page.locator(".language-choice[lang=fr]")).to_have_attribute("aria-pressed", "true")
+        expect(page.locator("#language-select")).to_have_value("fr")
         assert page.title() == "Documents partagés (PDE)"
 
-        page.click(".language-choice[lang=nl]")
+        page.select_option("#language-select", "nl")
         expect(page.locator("#documents-title")).to_have_text("Gedeelde documenten: 2")
         _, data = download(page, "Document 2")
         assert data == wallet.content["pdf"]
@@ -422,6 +431,10 @@ def test_each_share_that_cannot_be_opened_gets_its_own_page(
 
         open_link(page, once.link)
         expect(page.locator("#share-opens")).to_have_text("1 of 1")
+        expect(page.locator("#share-notice")).to_have_text(
+            "You see only what the person chose to share. "
+            "The link cannot be opened again: save what you need now."
+        )
         open_link(page, once.link)
         expect_problem(page, "used_up", "This link was already used")
 
@@ -464,9 +477,78 @@ def test_when_the_view_time_is_over_the_worker_opens_the_link_again(
         expect_problem(page, "view_expired", "Open the link again")
         page.unroute("**/content")
         page.click("#problem-retry")
-        expect(page.locator("#share-opens")).to_have_text("2")
+        expect(page.locator(".document-card")).to_have_count(1)
+        (mine,) = [s for s in list_shares(wallet.client) if s.share_id == share.share_id]
+        assert [e["event"] for e in mine.events] == ["opened", "opened"]
         page.locator(".document-show").click()
         expect(page.locator(".preview pre")).to_have_text(TEXT)
+
+
+def test_a_reload_or_back_says_the_page_forgot_the_key_and_the_link_opens_again(
+    browser: Browser, server: Server, wallet: Wallet
+) -> None:
+    """The key left the address bar on purpose (docs/shares.md, "Reload and Back"):
+    after a reload, or Back from another page, the worker is told so, not that the
+    link is damaged, and the same link opens again."""
+    share = wallet.share("text")
+    forgot = "Pour votre sécurité, cette page a oublié la clé"
+    with viewer_page(browser, locale="fr") as page:
+        open_link(page, share.link)
+        expect(page.locator(".document-card")).to_have_count(1)
+        expect(page.locator("#download-all")).to_be_hidden()  # one document: its own button
+
+        page.reload()
+        expect_problem(page, "forgotten", forgot)
+        expect(page.locator("#problem-text")).to_contain_text("Ouvrez le lien à nouveau")
+        expect(page.locator("#problem-retry")).to_be_hidden()
+
+        open_link(page, share.link)
+        expect(page.locator(".document-card")).to_have_count(1)
+        page.goto(f"{server.url}/api/v1/health")
+        page.go_back()
+        expect_problem(page, "forgotten", forgot)
+        assert "#" not in page.url
+
+        open_link(page, share.link)
+        expect(page.locator(".document-card")).to_have_count(1)
+        # The address typed anew without its key is still an incomplete link.
+        page.goto(f"{server.url}/s/{share.share_id}")
+        expect_problem(page, "invalid", "Ce lien n'est pas valable")
+        assert browser_storage(page) == EMPTY_STORAGE
+
+
+def test_download_all_makes_one_zip_in_the_page_and_the_footer_says_files_stay(
+    browser: Browser, server: Server, wallet: Wallet
+) -> None:
+    share = wallet.share("photo", "text", "pdf", fields=EVERY_FIELD)
+    with viewer_page(browser, locale="en") as page:
+        sent = requests_of(page)
+        open_link(page, share.link)
+        expect(page.locator("#footer-text")).to_contain_text("Nothing is kept")
+        with page.expect_download() as event:
+            page.click("#download-all")
+        saved = event.value
+        assert saved.suggested_filename == "PDE-documents.zip"
+        archive = zipfile.ZipFile(saved.path())
+        assert archive.testzip() is None
+        assert {name: archive.read(name) for name in archive.namelist()} == {
+            "carte d'identité.png": wallet.content["photo"],
+            "attestation.txt": wallet.content["text"],
+            "décision.pdf": wallet.content["pdf"],
+        }
+        expect(page.locator("#download-all-status")).to_have_text(
+            "Downloaded: 3 documents in one zip file."
+        )
+        expect(page.locator("#footer-text")).not_to_contain_text("Nothing is kept")
+        expect(page.locator("#footer-text")).to_contain_text(
+            "Files you downloaded stay on this device"
+        )
+        page.select_option("#language-select", "ar")
+        expect(page.locator("#footer-text")).to_contain_text("تبقى على هذا الجهاز")
+    # The zip is made in the page: the server only gave each ciphertext, once.
+    assert [url for url, body in sent if body] == [f"{server.url}/api/v1/s/{share.share_id}/open"]
+    contents = [url for url, _ in sent if url.endswith("/content")]
+    assert len(contents) == 3 and len(set(contents)) == 3
 
 
 def test_the_network_going_down_gives_a_retry_message(browser: Browser, wallet: Wallet) -> None:
@@ -540,6 +622,50 @@ def test_a_phone_and_a_keyboard_are_enough(browser: Browser, wallet: Wallet) -> 
         page.keyboard.press("Enter")
         expect(page.locator(".preview pre")).to_have_text(TEXT)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        # The language choice is one control: the top bar keeps to one row.
+        brand, languages = (page.locator(sel).bounding_box() for sel in (".brand", ".languages"))
+        assert brand and languages and languages["y"] < brand["y"] + brand["height"]
+        page.locator("#language-select").focus()
+        page.keyboard.press("ArrowDown")  # Français → Nederlands, from the keyboard
+        expect(page.locator("#share-title")).to_have_text("Documenten die met u gedeeld zijn")
+
+
+def shoot(page: Page, folder: Path, name: str) -> None:
+    """Photograph the whole page on the phone; nothing may overflow sideways."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{name} overflows by {overflow} px"
+    page.screenshot(path=str(folder / f"{name}-360.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_viewer_on_a_phone_is_photographed(
+    browser: Browser, wallet: Wallet, lang: str, tmp_path: Path
+) -> None:
+    """The worker's screens at 360 px (PDE_SCREENSHOTS=docs/screenshots keeps them):
+    the PIN, the documents with who shared them and one "until", the zip made,
+    and the page after a reload."""
+    folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    share = wallet.share("photo", "text", "pdf", pin=PIN, fields=EVERY_FIELD, max_opens=3)
+    with viewer_page(browser, viewport=PHONE, locale=lang) as page:
+        open_link(page, share.link)
+        expect(page.locator("#pin-input")).to_be_focused()
+        shoot(page, folder, f"{lang}-40-viewer-pin")
+        enter_pin(page, PIN)
+        expect(page.locator(".document-card")).to_have_count(3)
+        card(page, "Carte d'identité").locator(".document-show").click()
+        page.wait_for_function("() => document.querySelector('.preview img')?.naturalWidth === 64")
+        shoot(page, folder, f"{lang}-41-viewer-documents")
+        with page.expect_download():
+            page.click("#download-all")
+        expect(page.locator("#download-all-status")).not_to_contain_text("…")
+        page.locator("#download-all").scroll_into_view_if_needed()
+        shoot(page, folder, f"{lang}-42-viewer-downloaded")
+        page.reload()
+        expect(page.locator("body")).to_have_attribute("data-state", "forgotten")
+        shoot(page, folder, f"{lang}-43-viewer-forgot-the-key")
 
 
 AXE = Axe()

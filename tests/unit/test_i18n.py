@@ -124,11 +124,11 @@ def test_an_unknown_language_is_not_found_and_a_short_idle_is_only_for_developme
 
 VIEWER = Path(__file__).resolve().parents[2] / "share_links" / "viewer"
 VIEWER_LOCALES = VIEWER / "locales"
-# Messages of the viewer's scripts: t('…'), setText(element, '…'), say(doc, '…'),
+# Messages of the viewer's scripts: t('…'), setText(element, '…'), say(doc, '…'), tell('…'),
 # askPin('…'), and the title/text/retry of each page of a link that cannot be opened.
 VIEWER_SCRIPT_MESSAGE = re.compile(
     r"(?:\bt\(\s*"
-    r"|\b(?:say|setText|askPin)\((?:[^,()]+(?:\([^()]*\))?,\s*)?"
+    r"|\b(?:say|setText|askPin|tell)\((?:[^,()]+(?:\([^()]*\))?,\s*)?"
     r"|\b(?:title|text|retry): )"
     r"'([^']+)'"
 )
@@ -196,7 +196,7 @@ def test_the_viewer_speaks_the_browser_language_or_the_one_asked(
     assert f'<html lang="{code}" dir="{direction}">' in response.text
     assert f">{title}</title>" in response.text
     for name in ("Français", "Nederlands", "English", "العربية", "Polski"):
-        assert f">{name}</button>" in response.text
+        assert f">{name}</option>" in response.text
     assert 'id="page-strings"' in response.text
 
 

@@ -8,7 +8,18 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import { sealFile, sendParts } from '/static/js/upload.js';
 import { moment } from '/static/kit/dates.js';
-import { ICONS, KIT_ICONS, UNAVAILABLE, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/kit/page.js';
+import {
+  FORGOTTEN,
+  ICONS,
+  KIT_ICONS,
+  UNAVAILABLE,
+  apiProblem,
+  byId,
+  showProblemPage,
+  showScreen,
+  startPage,
+  takeLink,
+} from '/static/kit/page.js';
 import { categoryLabels, setText } from '/static/kit/strings.js';
 import * as api from './api.js';
 
@@ -61,6 +72,7 @@ const PROBLEMS = {
     retry: 'Try again',
   },
   unavailable: UNAVAILABLE,
+  forgotten: FORGOTTEN,
   rate_limited: {
     icon: `${ICONS}/clock.svg`,
     title: 'Too many files sent',
@@ -337,20 +349,24 @@ async function begin() {
   }
 }
 
-/** The fingerprint from the fragment, which leaves the address bar before anything else. */
-function readFingerprint() {
+/** The fingerprint in `href`'s fragment, or null. */
+function readFingerprint(href) {
   try {
-    return pde.parseDepositLink(takeLink()).fingerprint; // FORMAT.md §6, read with /d/
+    return pde.parseDepositLink(href).fingerprint; // FORMAT.md §6, read with /d/
   } catch {
     return null;
   }
 }
 
-function start() {
-  const fingerprint = readFingerprint();
+/** Start from the link in the address bar; after a reload or Back, say the key was forgotten on purpose. */
+function start({ returned }) {
+  const href = takeLink(); // the fragment leaves the address bar before anything else
+  const fingerprint = readFingerprint(href);
   forgetFiles();
   if (!state.depositId) {
     showProblem('not_found');
+  } else if (returned && !new URL(href).hash) {
+    showProblem('forgotten');
   } else if (!fingerprint) {
     showProblem('invalid');
   } else if (!globalThis.crypto?.subtle) {
@@ -361,4 +377,4 @@ function start() {
   }
 }
 
-startPage(start, () => state.sending);
+startPage(start, { busy: () => state.sending, leave: forgetFiles });

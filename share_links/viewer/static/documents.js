@@ -1,7 +1,8 @@
 // The shared documents, one card each: pictogram, title, details, and the
-// three things a worker does with them: show, print, download. Content is
-// fetched again for every action, so a revocation stops the next one at once;
-// only the preview on screen stays in memory (as a blob: URL).
+// three things a worker does with them: show, print, download; and "Download
+// all", one zip made in this page. Content is fetched again for every action,
+// so a revocation stops the next one at once; only the preview on screen stays
+// in memory (as a blob: URL).
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, NetworkError, documentContent } from './api.js';
 import { claimedType, looksLike, previewKind, safeFileName } from './files.js';
@@ -9,8 +10,13 @@ import { categoryIcon, categoryLabel, isCategory } from '/static/kit/categories.
 import { formatDate } from '/static/kit/dates.js';
 import { pdfPages, pdfjsAvailable } from '/static/kit/pdf.js';
 import { language, onLanguageChange, setText, t } from '/static/kit/strings.js';
+import { ZipWriter } from '/static/kit/zip.js';
+
 const list = document.getElementById('document-list');
 const template = document.getElementById('document-template');
+const downloadAllButton = document.getElementById('download-all');
+const downloadAllStatus = document.getElementById('download-all-status');
+const ZIP_NAME = 'PDE-documents.zip';
 const objectUrls = new Set();
 let share = null; // {shareId, viewToken, documents, onShareError}
 
@@ -81,24 +87,27 @@ async function decrypted(doc, type) {
   return pde.decryptBlob(stream, doc.key, doc.id, { type });
 }
 
-/** Runs `action`; a share that ended replaces the page, other failures are said on the card. */
-async function attempt(doc, button, action) {
+/**
+ * Runs `action`, what `button` does; a share that ended replaces the page,
+ * other failures are told by `tell` (on the card, or under "Download all").
+ */
+async function attempt(button, tell, action) {
   if (button.getAttribute('aria-busy') === 'true') return;
   button.setAttribute('aria-busy', 'true');
-  say(doc, 'Opening the document…');
+  tell('Opening the document…');
   try {
     await action();
   } catch (error) {
     if (error instanceof ApiError && error.code === 'not_found') {
-      say(doc, 'This document is no longer shared.');
+      tell('This document is no longer shared.');
     } else if (error instanceof ApiError && error.code !== 'rate_limited' && error.status < 500) {
       share?.onShareError(error);
     } else if (error instanceof pde.CryptoError) {
-      say(doc, 'This document could not be decrypted: it may be damaged.');
+      tell('This document could not be decrypted: it may be damaged.');
     } else if (error instanceof ApiError) {
-      say(doc, 'The server is busy. Try again in a minute.');
+      tell('The server is busy. Try again in a minute.');
     } else if (error instanceof NetworkError || error instanceof TypeError) {
-      say(doc, 'The connection was lost. Check it and try again.');
+      tell('The connection was lost. Check it and try again.');
     } else {
       throw error;
     }
@@ -175,19 +184,64 @@ window.addEventListener('afterprint', () => {
   for (const card of list.querySelectorAll('.printing')) card.classList.remove('printing');
 });
 
-async function download(doc) {
-  const blob = await decrypted(doc, 'application/octet-stream');
-  if (!share) return;
+/** From now on the footer no longer says that nothing is kept: downloaded files stay on the device. */
+export function sayDownloadsStay() {
+  setText(
+    document.getElementById('footer-text'),
+    'Decrypted in this browser: the server cannot read these documents. Files you downloaded stay on this device: delete them when you no longer need them.',
+  );
+}
+
+/** Hand `blob` to the browser's downloads as `name`. */
+function save(blob, name) {
   const link = document.createElement('a');
   link.href = objectUrl(blob);
-  link.download = safeFileName(doc.metadata.file_name, doc.type, titleOf(doc));
+  link.download = name;
   link.hidden = true;
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => forget(link.href), 60_000);
+  sayDownloadsStay();
+}
+
+const fileNameOf = (doc) => safeFileName(doc.metadata.file_name, doc.type, titleOf(doc));
+
+async function download(doc) {
+  const blob = await decrypted(doc, 'application/octet-stream');
+  if (!share) return;
+  save(blob, fileNameOf(doc));
   say(doc, 'Downloaded.');
 }
+
+/** `name`, or `name (2).ext`, `name (3).ext`… when `taken` has it already (it takes the result). */
+function uniqueName(name, taken) {
+  const dot = name.lastIndexOf('.');
+  const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  let candidate = name;
+  for (let n = 2; taken.has(candidate.toLowerCase()); n += 1) candidate = `${stem} (${n})${extension}`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}
+
+/** Every document in one zip made in this page, decrypted one after the other: nothing goes to the server. */
+async function downloadAll() {
+  const current = share;
+  const zip = new ZipWriter();
+  const taken = new Set();
+  const count = current.documents.length;
+  for (const [done, doc] of current.documents.entries()) {
+    setText(downloadAllStatus, 'Preparing the zip file: {done} of {count}…', { done, count });
+    const blob = await decrypted(doc, 'application/octet-stream');
+    if (share !== current) return;
+    await zip.add(uniqueName(fileNameOf(doc), taken), blob);
+  }
+  save(zip.finish(), ZIP_NAME);
+  setText(downloadAllStatus, 'Downloaded: {count} documents in one zip file.', { count });
+}
+downloadAllButton.addEventListener('click', () =>
+  attempt(downloadAllButton, (message) => setText(downloadAllStatus, message), downloadAll),
+);
 
 function makeCard(doc) {
   const card = template.content.firstElementChild.cloneNode(true);
@@ -205,17 +259,18 @@ function makeCard(doc) {
     print.hidden = true;
     say(doc, 'This kind of file is not shown here, for safety. Download it to open it.');
   }
+  const tell = (message) => say(doc, message);
   show.addEventListener('click', () =>
-    preview.hidden ? attempt(doc, show, () => showPreview(doc)) : hidePreview(doc),
+    preview.hidden ? attempt(show, tell, () => showPreview(doc)) : hidePreview(doc),
   );
   print.addEventListener('click', () =>
-    attempt(doc, print, async () => {
+    attempt(print, tell, async () => {
       if (preview.hidden) await showPreview(doc);
       if (!preview.hidden) printDocument(doc);
     }),
   );
-  const save = card.querySelector('.document-download');
-  save.addEventListener('click', () => attempt(doc, save, () => download(doc)));
+  const saveButton = card.querySelector('.document-download');
+  saveButton.addEventListener('click', () => attempt(saveButton, tell, () => download(doc)));
   renderCard(doc);
   return card;
 }
@@ -239,6 +294,7 @@ export function showDocuments(opened) {
     doc.previewable = previewKind(doc.type) !== null;
   });
   list.replaceChildren(...share.documents.map(makeCard));
+  downloadAllButton.hidden = share.documents.length < 2; // one document: its own button is enough
 }
 
 /** Take every document off the page and out of memory (keys zeroed, blob: URLs revoked). */
@@ -246,6 +302,7 @@ export function clearDocuments() {
   for (const url of objectUrls) URL.revokeObjectURL(url);
   objectUrls.clear();
   list.replaceChildren();
+  setText(downloadAllStatus, '');
   if (share) for (const doc of share.documents) doc.key.fill(0);
   share = null;
 }

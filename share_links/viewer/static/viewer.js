@@ -1,13 +1,26 @@
 // The social worker's viewer (DESIGN.md §1, journey 6; docs/shares.md):
 // read the link's secret from the fragment and take it out of the address bar
-// at once, ask for the PIN when there is one, open the share, decrypt who it
-// is for, why, and each document's details, all in this page's memory.
-// Every state of a link that cannot be opened gets its own plain page.
+// at once, ask for the PIN when there is one, open the share, decrypt who
+// shared it, who it is for, why, and each document's details, all in this
+// page's memory. Every state of a link that cannot be opened gets its own
+// plain page; a reload or a return by Back finds the key forgotten, on purpose
+// (docs/shares.md, "Reload and Back").
 import * as pde from '/static/crypto/pde-crypto.js';
 import { ApiError, openShare, shareStatus } from './api.js';
-import { clearDocuments, showDocuments } from './documents.js';
+import { clearDocuments, sayDownloadsStay, showDocuments } from './documents.js';
 import { moment } from '/static/kit/dates.js';
-import { ICONS, KIT_ICONS, UNAVAILABLE, apiProblem, byId, showProblemPage, showScreen, startPage, takeLink } from '/static/kit/page.js';
+import {
+  FORGOTTEN,
+  ICONS,
+  KIT_ICONS,
+  UNAVAILABLE,
+  apiProblem,
+  byId,
+  showProblemPage,
+  showScreen,
+  startPage,
+  takeLink,
+} from '/static/kit/page.js';
 import { language, onLanguageChange, setText, t } from '/static/kit/strings.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -58,6 +71,7 @@ const PROBLEMS = {
     retry: 'Try again',
   },
   unavailable: UNAVAILABLE,
+  forgotten: FORGOTTEN,
   rate_limited: {
     icon: `${ICONS}/clock.svg`,
     title: 'Too many attempts',
@@ -132,26 +146,36 @@ function formatNumber(n) {
   return new Intl.NumberFormat(language()).format(n);
 }
 
-/** Who the share is for, why, until when, and how often it was opened. */
+/** Text of the share info box (FORMAT.md §6): a string, or "" when missing. */
+const text = (value) => (typeof value === 'string' ? value.trim() : '');
+
+/**
+ * Who shared, for whom, why, and one time: until when the documents can be
+ * seen. While the link can be opened again, that is the link's expiry (when
+ * this page's own time is over, "Open again" takes one more opening); after
+ * the last opening allowed, it is the end of this page's time.
+ */
 function renderFacts() {
   const { opened } = state;
   if (!opened) return;
-  const { recipient, purpose } = opened.info;
-  byId('fact-recipient').hidden = !recipient;
-  byId('share-recipient').textContent = recipient || '';
-  byId('fact-purpose').hidden = !purpose;
-  byId('share-purpose').textContent = purpose || '';
-  byId('share-expires').textContent = moment(opened.expiresAt, 'full');
-  byId('share-opens').textContent =
-    opened.maxOpens === null
-      ? formatNumber(opened.opens)
-      : t('{opens} of {max}', { opens: formatNumber(opened.opens), max: formatNumber(opened.maxOpens) });
-  const sameDay = new Date(opened.viewExpiresAt).toDateString() === new Date().toDateString();
-  const until = moment(opened.viewExpiresAt, sameDay ? null : 'medium');
-  byId('share-notice').textContent = t(
-    'You see only what the person chose to share. This page shows the documents until {time}; after that, open them again.',
-    { time: until },
-  );
+  for (const [name, value] of Object.entries({
+    from: text(opened.info.from),
+    recipient: text(opened.info.recipient),
+    purpose: text(opened.info.purpose),
+  })) {
+    byId(`fact-${name}`).hidden = !value;
+    byId(`share-${name}`).textContent = value;
+  }
+  const lastOpening = opened.maxOpens !== null && opened.opens >= opened.maxOpens;
+  byId('share-until').textContent = moment(lastOpening ? opened.viewExpiresAt : opened.expiresAt, 'full');
+  byId('fact-opens').hidden = opened.maxOpens === null; // no limit: nothing to count down
+  byId('share-opens').textContent = t('{opens} of {max}', {
+    opens: formatNumber(opened.opens),
+    max: formatNumber(opened.maxOpens ?? 0),
+  });
+  byId('share-notice').textContent = lastOpening
+    ? t('You see only what the person chose to share. The link cannot be opened again: save what you need now.')
+    : t('You see only what the person chose to share.');
   byId('documents-title').textContent = t('Shared documents: {count}', {
     count: formatNumber(opened.documentCount),
   });
@@ -286,9 +310,8 @@ async function begin() {
   }
 }
 
-function readLink() {
-  // The secret leaves the address bar (and so the history) before anything else happens.
-  const href = takeLink();
+/** This share's link in `href`, or null. */
+function readLink(href) {
   try {
     const link = pde.parseShareLink(href);
     return link.shareId === state.shareId ? link : null;
@@ -297,14 +320,28 @@ function readLink() {
   }
 }
 
-/** Start from the link in the address bar (on load, or when a link is pasted into this tab). */
-function start() {
-  const link = readLink();
+/** Take the documents off the page and the keys out of memory. */
+function forgetAll() {
   clearTimeout(state.viewTimer);
   clearDocuments();
   forgetKeys();
   state.opened = null;
-  if (!state.shareId || !link) {
+}
+
+/**
+ * Start from the link in the address bar (on load, or when a link is pasted
+ * into this tab). Without a key after a reload or Back, the page says it forgot
+ * the key: the link is not damaged, it must only be opened again.
+ */
+function start({ returned }) {
+  // The secret leaves the address bar (and so the history) before anything else happens.
+  const href = takeLink();
+  const link = readLink(href);
+  forgetAll();
+  if (state.shareId && returned && !new URL(href).hash) {
+    sayDownloadsStay(); // this page cannot know what was downloaded before
+    showProblem('forgotten');
+  } else if (!state.shareId || !link) {
     showProblem('invalid');
   } else if (!globalThis.crypto?.subtle) {
     showProblem('unsupported');
@@ -314,4 +351,4 @@ function start() {
   }
 }
 
-startPage(start);
+startPage(start, { leave: forgetAll });
