@@ -74,9 +74,11 @@ class WalletSettings(BaseSettings):
     deposit_files_per_link: int = Field(default=100, ge=1)
     deposit_max_days: int = Field(default=30, ge=1, le=365)
     deposits_per_client_per_hour: int = Field(default=120, ge=1)
-    # What one link's files not yet sent may hold, and how long they may wait.
+    # What one link's files not yet sent may hold, and how long they may wait: at most
+    # 45 minutes, so that with housekeeping every 15 the kiosk's inbox can tell the
+    # owner the space comes back within the hour.
     deposit_pending_bytes_per_link: int = Field(default=100 * MIB, ge=1)
-    deposit_abandoned_minutes: int = Field(default=45, ge=1)
+    deposit_abandoned_minutes: int = Field(default=45, ge=1, le=45)
 
     recovery_delay_hours: int = Field(default=72, ge=0)
     recovery_requests_per_client_per_hour: int = Field(default=10, ge=1)

@@ -1,7 +1,9 @@
 """A deposit link holder cannot fill the owner's quota without sending a byte
 (issue 13, finding 5): a link's files not yet sent may hold a bounded space
 together; they are dropped, their space given back, when the link is revoked or
-deleted, and after PDE_DEPOSIT_ABANDONED_MINUTES untouched."""
+deleted, and after PDE_DEPOSIT_ABANDONED_MINUTES untouched. The owner sees them:
+the list of links gives each link's files being sent and the space they hold,
+until they arrive, the link is revoked or housekeeping drops them."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from crypto.stream import ciphertext_size
 from tests.api.deposit_support import (
     DepositOwner,
     age_document,
+    complete,
     declare,
     link_of,
     make_link,
+    put_part,
     register_owner,
     seal_deposit,
     stored_document,
@@ -64,6 +68,46 @@ def declare_unsent(http: httpx.Client, owner: DepositOwner, deposit_id: str, pla
     return sealed.document_id
 
 
+def pending_of(owner: DepositOwner, deposit_id: str) -> tuple[int, int]:
+    """What the owner's list of links says is still being sent through this one."""
+    link = link_of(owner, deposit_id)
+    return link["pending_files"], link["pending_bytes"]
+
+
+def run_housekeeping(server: LiveServer) -> None:
+    runtime = Runtime.start(server.settings())
+    try:
+        run_once(runtime)
+    finally:
+        runtime.engine.dispose()
+
+
+def test_the_owner_sees_each_links_files_being_sent_and_their_space_until_they_arrive(
+    http: httpx.Client, owner: DepositOwner
+) -> None:
+    sending, other, quiet = (make_link(owner, max_files=3) for _ in range(3))
+    report = seal_deposit(owner.deposit_public_key, sending, b"a social report " * 4000)
+    certificate = seal_deposit(owner.deposit_public_key, sending, b"a certificate " * 100)
+    for sealed in (report, certificate):
+        assert declare(http, sealed).status_code == 201
+    declare_unsent(http, owner, other, MIB)
+
+    assert pending_of(owner, sending) == (2, report.size + certificate.size)
+    assert pending_of(owner, other) == (1, ciphertext_size(MIB))
+    assert pending_of(owner, quiet) == (0, 0)
+    # What the list shows held is exactly what the quota holds.
+    assert owner.used_bytes() == report.size + certificate.size + ciphertext_size(MIB)
+
+    sent = put_part(http, sending, report.document_id, 0, report.ciphertext)
+    assert sent.status_code == 200, sent.text
+    assert pending_of(owner, sending) == (2, report.size + certificate.size)  # not arrived yet
+    assert complete(http, sending, report.document_id).status_code == 200
+
+    assert pending_of(owner, sending) == (1, certificate.size)  # the report is in the inbox
+    assert link_of(owner, sending)["files"] == 2  # both still count against the link
+    assert pending_of(owner, other) == (1, ciphertext_size(MIB))
+
+
 def test_a_links_unsent_files_hold_a_bounded_space_and_the_owner_keeps_the_rest(
     http: httpx.Client, owner: DepositOwner
 ) -> None:
@@ -88,7 +132,12 @@ def test_revoking_or_deleting_a_link_gives_the_space_of_its_unsent_files_back(
     unsent = [declare_unsent(http, owner, link, MIB) for link in (revoked, deleted)]
     assert owner.used_bytes() == 2 * ciphertext_size(MIB)
 
-    assert owner.http.post(f"{API}/deposit-links/{revoked}/revoke").status_code == 200
+    assert pending_of(owner, revoked) == (1, ciphertext_size(MIB))
+
+    answer = owner.http.post(f"{API}/deposit-links/{revoked}/revoke")
+    assert answer.status_code == 200
+    assert (answer.json()["pending_files"], answer.json()["pending_bytes"]) == (0, 0)
+    assert pending_of(owner, revoked) == (0, 0)
     assert owner.used_bytes() == ciphertext_size(MIB)
     assert owner.http.delete(f"{API}/deposit-links/{deleted}").status_code == 204
 
@@ -108,13 +157,11 @@ def test_unsent_deposits_are_dropped_within_the_hour(
     own = owner.seal(b"the owner's upload, left for a while")
     assert owner.declare(own).status_code == 201
     age_document(pde_server, own.document_id, timedelta(minutes=minutes + 1))
+    assert pending_of(owner, deposit_id) == (2, 2 * ciphertext_size(MIB))  # until dropped
 
-    runtime = Runtime.start(pde_server.settings())
-    try:
-        run_once(runtime)
-    finally:
-        runtime.engine.dispose()
+    run_housekeeping(pde_server)
 
+    assert pending_of(owner, deposit_id) == (1, ciphertext_size(MIB))
     assert stored_document(pde_server, stale) is None
     assert stored_document(pde_server, fresh) is not None
     assert stored_document(pde_server, own.document_id) is not None  # the owner's wait a day

@@ -141,10 +141,12 @@ def test_a_created_link_is_listed_newest_first_with_its_sealed_label_and_state(
     assert response.status_code == 201, response.text
     link = response.json()
     assert set(link) == {
-        "deposit_id", "label", "created_at", "expires_at", "max_files", "files", "state",
+        "deposit_id", "label", "created_at", "expires_at", "max_files", "files",
+        "pending_files", "pending_bytes", "state",
     }  # fmt: skip
     assert link["deposit_id"] == body["deposit_id"] and link["label"] == body["label"]
     assert link["max_files"] == 3 and link["files"] == 0 and link["state"] == "active"
+    assert link["pending_files"] == 0 and link["pending_bytes"] == 0
     created, expires = at(link["created_at"]), at(link["expires_at"])
     assert before - timedelta(seconds=5) <= created <= now() + timedelta(seconds=5)
     assert expires - created == timedelta(days=7)

@@ -57,7 +57,11 @@ AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
 CLOSED = (DepositNotFound, DepositClosed)
 
 
-def link_response(link: DepositLink) -> DepositLinkResponse:
+def link_response(
+    link: DepositLink, pending: deposits.Pending = deposits.NOTHING_PENDING
+) -> DepositLinkResponse:
+    """The link as its owner sees it, with what is still being sent through it (nothing,
+    unless given: a new link, or one just revoked, has no file being sent)."""
     return DepositLinkResponse(
         deposit_id=link.id,
         label=link.label_box,
@@ -65,6 +69,8 @@ def link_response(link: DepositLink) -> DepositLinkResponse:
         expires_at=link.expires_at,
         max_files=link.max_files,
         files=link.files,
+        pending_files=pending.files,
+        pending_bytes=pending.bytes,
         state=deposits.deposit_link_state(link),  # type: ignore[arg-type]
     )
 
@@ -91,8 +97,13 @@ def create_link(
     "/deposit-links", response_model=list[DepositLinkResponse], responses=error_responses(*AUTH)
 )
 def list_links(db: DbDep, account: CurrentWallet) -> list[DepositLinkResponse]:
-    """Every deposit link of the wallet, newest first."""
-    return [link_response(link) for link in deposits.list_links(db, account.id)]
+    """Every deposit link of the wallet, newest first, each with the files still being
+    sent through it and the space they hold."""
+    pending = deposits.pending_by_link(db, account.id)
+    return [
+        link_response(link, pending.get(link.id, deposits.NOTHING_PENDING))
+        for link in deposits.list_links(db, account.id)
+    ]
 
 
 @owner_router.post(

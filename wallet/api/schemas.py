@@ -171,6 +171,14 @@ class DepositLinkResponse(BaseModel):
     expires_at: datetime
     max_files: int
     files: int
+    pending_files: int = Field(
+        ge=0, description="files declared through the link and not yet sent (among `files`)"
+    )
+    pending_bytes: int = Field(
+        ge=0,
+        description="the wallet's quota bytes those files hold until they arrive, or until "
+        "they are dropped (PDE_DEPOSIT_ABANDONED_MINUTES untouched, or the link revoked)",
+    )
     state: Literal["active", "expired", "revoked", "used_up"]
 
 

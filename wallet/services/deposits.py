@@ -53,6 +53,17 @@ class NewDepositLink:
     label_box: bytes
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A link's files started and not sent yet: how many, and the quota space they hold."""
+
+    files: int = 0
+    bytes: int = 0
+
+
+NOTHING_PENDING = Pending()
+
+
 def deposit_link_state(link: DepositLink, moment: datetime | None = None) -> str:
     """active, or why the link takes no more files."""
     return link_state(link, moment, used_up=link.files >= link.max_files)
@@ -94,6 +105,22 @@ def list_links(db: Session, account_id: str) -> list[DepositLink]:
     """Every deposit link of the wallet, newest first."""
     query = select(DepositLink).where(DepositLink.account_id == account_id)
     return list(db.scalars(query.order_by(DepositLink.created_at.desc(), DepositLink.id)))
+
+
+def pending_by_link(db: Session, account_id: str) -> dict[str, Pending]:
+    """The files being sent through each of the wallet's links and the space they
+    hold, in one query for every link; a link with none is not in the answer."""
+    query = (
+        select(Document.deposit_id, func.count(), func.sum(Document.size))
+        .where(
+            Document.account_id == account_id,
+            Document.state == UPLOADING,
+            Document.deposit_id.is_not(None),
+        )
+        .group_by(Document.deposit_id)
+    )
+    # int(): PostgreSQL sums a BIGINT as NUMERIC.
+    return {str(link): Pending(files, int(held)) for link, files, held in db.execute(query)}
 
 
 def find_link(db: Session, account_id: str, deposit_id: str) -> DepositLink:
