@@ -131,7 +131,8 @@ def decrypt_share_metadata(
 def encrypt_share_info(
     share_key: bytes, info: dict[str, Any], share_id: str, nonce: bytes | None = None
 ) -> bytes:
-    """The share's description (recipient, purpose, expiry) as the worker sees it."""
+    """The share's description (recipient, purpose, from: whose documents) as the worker
+    sees it."""
     key = hkdf(share_key, "pde/v1/share-info")
     return seal_padded_json(key, info, associated_data("pde/v1/ad/share-info", share_id), nonce)
 

@@ -37,7 +37,7 @@ def share_vectors() -> dict[str, Any]:
             }
         )
     share_key = share.derive_share_keys(secret, SHARE_ID, "4821").share_key
-    n = [fixed(f"share-nonce-{i}", 12) for i in range(4)]
+    n = [fixed(f"share-nonce-{i}", 12) for i in range(5)]
     fields = {"title": "Carte d'identité", "type": "identity"}
     info = {
         "recipient": "CPAS Ixelles, Mme X",
@@ -68,6 +68,15 @@ def share_vectors() -> dict[str, Any]:
         "json": metadata.dump_json(info).decode(),
         "nonce": n[2].hex(),
         "box": share.encrypt_share_info(share_key, info, SHARE_ID, n[2]).hex(),
+    }
+    # The info box as writers write it now (FORMAT.md §6): recipient, purpose, from.
+    info_from = {"recipient": "CPAS Ixelles, Mme X", "purpose": "", "from": "Amina (أمينة)"}
+    out["info_from"] = {
+        "share_key": share_key.hex(),
+        "share_id": SHARE_ID,
+        "json": metadata.dump_json(info_from).decode(),
+        "nonce": n[4].hex(),
+        "box": share.encrypt_share_info(share_key, info_from, SHARE_ID, n[4]).hex(),
     }
     owner_record = {"secret": encoding.b64u_encode(secret), "pin": "4821", **info}
     out["owner_record"] = {

@@ -144,7 +144,7 @@ export async function decryptShareMetadata(shareKey, box, shareId, documentId) {
 
 /**
  * share_info = box(HKDF(share_key, "", "pde/v1/share-info"), pad(utf8(json)),
- * AD("pde/v1/ad/share-info", share_id)): recipient label, purpose, expiry.
+ * AD("pde/v1/ad/share-info", share_id)): recipient label, purpose, and from (whose documents).
  * @param {Uint8Array} shareKey
  * @param {object|string} info
  * @param {string} shareId

@@ -372,6 +372,10 @@ def test_browser_derives_share_keys_links_and_boxes_of_the_vectors(crypto_page: 
           infoBox: hex(await pde.encryptShareInfo(unhex(i.share_key), i.json, i.share_id,
             { nonce: unhex(i.nonce) })),
           info: await pde.decryptShareInfo(unhex(i.share_key), unhex(i.box), i.share_id),
+          infoFromBox: hex(await pde.encryptShareInfo(unhex(arg.info_from.share_key),
+            arg.info_from.json, arg.info_from.share_id, { nonce: unhex(arg.info_from.nonce) })),
+          infoFrom: await pde.decryptShareInfo(unhex(arg.info_from.share_key),
+            unhex(arg.info_from.box), arg.info_from.share_id),
           ownerBox: hex(await pde.encryptShareOwnerRecord(unhex(arg.owner_record.master_key),
             arg.owner_record.json, arg.owner_record.account_id, arg.owner_record.share_id,
             { nonce: unhex(arg.owner_record.nonce) })),
@@ -391,6 +395,8 @@ def test_browser_derives_share_keys_links_and_boxes_of_the_vectors(crypto_page: 
     assert result["metadata"] == json.loads(v["metadata"]["json"])
     assert result["infoBox"] == v["info"]["box"]
     assert result["info"] == json.loads(v["info"]["json"])
+    assert result["infoFromBox"] == v["info_from"]["box"]
+    assert result["infoFrom"] == json.loads(v["info_from"]["json"])
     assert result["ownerBox"] == v["owner_record"]["box"]
     assert result["owner"] == json.loads(v["owner_record"]["json"])
 

@@ -29,7 +29,7 @@ def test_every_json_object_of_the_format_is_written_out_in_full() -> None:
     assert len(written) >= 3  # share info, share owner record, deposit link record
     for line in written:
         assert "…" not in line and "..." not in line, line
-    assert '{"recipient": recipient, "purpose": purpose}' in written
+    assert '{"recipient": recipient, "purpose": purpose, "from": sender}' in written
     assert (
         '{"secret": b64u(share_secret), "pin": pin, "recipient": recipient, "purpose": purpose}'
         in written

@@ -166,13 +166,17 @@ def test_share_keys_link_and_boxes_match_vectors() -> None:
         ).hex()
         == m["box"]
     )
-    i = vec["info"]
-    assert (
-        share.encrypt_share_info(
-            h(i["share_key"]), json.loads(i["json"]), i["share_id"], h(i["nonce"])
-        ).hex()
-        == i["box"]
-    )
+    for i in (vec["info"], vec["info_from"]):
+        assert (
+            share.encrypt_share_info(
+                h(i["share_key"]), json.loads(i["json"]), i["share_id"], h(i["nonce"])
+            ).hex()
+            == i["box"]
+        )
+        opened = share.decrypt_share_info(h(i["share_key"]), h(i["box"]), i["share_id"])
+        assert opened == json.loads(i["json"])
+    # Writers write recipient, purpose, from, in this order (FORMAT.md §6).
+    assert list(json.loads(vec["info_from"]["json"])) == ["recipient", "purpose", "from"]
 
 
 def test_deposit_seal_matches_vector_and_opens() -> None:
