@@ -1,7 +1,8 @@
-"""Request bodies over their limit are refused before anything parses them
-(issue 13, finding 9): 413 `request_too_large`, whether the length is declared or
-the body just keeps coming; a document's metadata box, up to its 64 KiB bucket,
-still fits where the API takes one; ciphertext parts keep their own limit."""
+"""Request bodies over their limit are refused before anything parses them (a 30 MB
+body to /login/start was once parsed whole): 413 `request_too_large`, whether the
+length is declared or the body just keeps coming; a document's metadata box, up to
+its 64 KiB bucket, still fits where the API takes one; ciphertext parts keep their
+own limit."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""An erased wallet leaves nothing readable in the SQLite files (issue 13,
-finding 10): its handle was still in pde.sqlite3's free pages and in the
-write-ahead log. Deleted rows are now zeroed (secure_delete) and the log is
+"""An erased wallet leaves nothing readable in the SQLite files: SQLite keeps
+deleted rows in its free pages and in the write-ahead log, where an erased handle
+could still be read. Deleted rows are now zeroed (secure_delete) and the log is
 emptied into the database after an erasure."""
 
 from __future__ import annotations

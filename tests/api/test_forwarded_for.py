@@ -1,8 +1,8 @@
-"""Whose address a limit counts (issue 13, finding 8): X-Forwarded-For is believed
-only from the proxies an operator names in PDE_TRUSTED_PROXIES. By default every
-limit counts the peer's own address, so a client cannot pick a fresh address per
-request by writing the header itself. The test servers run with `pde serve`'s
-uvicorn options (pde.cli.serve_options)."""
+"""Whose address a limit counts: X-Forwarded-For is believed only from the proxies
+an operator names in PDE_TRUSTED_PROXIES. By default every limit counts the peer's
+own address, so a client cannot pick a fresh address per request by writing the
+header itself. The test servers run with `pde serve`'s uvicorn options
+(pde.cli.serve_options)."""
 
 from __future__ import annotations
 

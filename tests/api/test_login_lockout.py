@@ -1,6 +1,7 @@
-"""Nobody can keep an owner out (issue 13, finding 6): wrong logins count strictly
-per handle and address, loosely per handle from every address. Addresses come
-from X-Forwarded-For, believed here because the test names 127.0.0.1 a proxy."""
+"""Nobody can keep an owner out by typing wrong passphrases for their handle: wrong
+logins count strictly per handle and address, loosely per handle from every
+address. Addresses come from X-Forwarded-For, believed here because the test names
+127.0.0.1 a proxy."""
 
 from __future__ import annotations
 

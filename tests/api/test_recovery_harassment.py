@@ -1,6 +1,6 @@
-"""Recovery requests cannot be used to harass an owner (issue 13, finding 7): a
-wallet takes one open request at a time and a few a month; any other is
-answered exactly like one for a handle that does not exist, and reaches nobody."""
+"""Recovery requests cannot be used to harass an owner with warnings: a wallet
+takes one open request at a time and a few a month; any other is answered exactly
+like one for a handle that does not exist, and reaches nobody."""
 
 from __future__ import annotations
 

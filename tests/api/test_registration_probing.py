@@ -1,7 +1,8 @@
-"""Registration tells nothing more than "this name cannot be had" (issue 13,
-finding 4): a taken handle, a client-made id already used, or both, get the
-same answer; and a refused registration counts against the address's hourly
-limit like an accepted one, so names cannot be probed for free."""
+"""Registration tells nothing more than "this name cannot be had", so that it
+cannot be used to learn which names and ids exist: a taken handle, a client-made id
+already used, or both, get the same answer; and a refused registration counts
+against the address's hourly limit like an accepted one, so names cannot be probed
+for free."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""Only a link holder may spend a share's PIN attempts (issue 13, finding 2).
-The share id is in the URL path, so in proxy logs; the secret is in the fragment,
-which no browser sends. An opening shows a link token derived from the secret
-alone beside the access token (FORMAT.md §6): without it, a request is refused
-as a damaged link and counts nothing, however many come; a share without PIN
-can never be locked at all. On SQLite and on PostgreSQL."""
+"""Only a link holder may spend a share's PIN attempts, or a stranger could lock a
+share by guessing PINs. The share id is in the URL path, so in proxy logs; the
+secret is in the fragment, which no browser sends. An opening shows a link token
+derived from the secret alone beside the access token (FORMAT.md §6): without it, a
+request is refused as a damaged link and counts nothing, however many come; a share
+without PIN can never be locked at all. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""A share's PIN lock holds under a crowd (issue 13, finding 1): every attempt is
-counted before its token is compared, in one conditional UPDATE, so 30 wrong
-PINs sent at once compare at most 5, lock the share, and the right PIN that
-comes after finds it locked; right PINs sent at once all get in. On SQLite and
-on PostgreSQL."""
+"""A share's PIN lock holds under a crowd, where attempts sent at once could each
+be compared before any was counted: every attempt is counted before its token is
+compared, in one conditional UPDATE, so 30 wrong PINs sent at once compare at most
+5, lock the share, and the right PIN that comes after finds it locked; right PINs
+sent at once all get in. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
