@@ -16,10 +16,12 @@ run: setup ## set up and serve PDE on its embedded defaults at http://127.0.0.1:
 # Three workers on two cores: browser and server tests spend much of their time waiting.
 # Each module runs whole on one worker, in the order tests/conftest.py collects them
 # (the longest first); the 25 slowest tests are listed at the end, to see where the time
-# goes as tests are added.
+# goes as tests are added. PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) are
+# used when they answer, else started for the run and thrown away after it.
 test: setup system-deps $(S3_VENV)/bin/ministack ## set up and run the whole test suite
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=25
+	bash scripts/with-test-services.sh \
+		$(BIN)/python -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=25
 
 setup: $(BIN)/pde
 
