@@ -8,7 +8,9 @@ The owner finds both in the inbox, accepts one (now a document, byte for byte
 the file sent) and rejects the other (gone). The used-up link, and a revoked
 one, get the closed page; a link whose fingerprint was changed gets the "cannot
 be trusted" page and sends nothing. `pde deposit` into a kiosk link lands in
-the inbox too."""
+the inbox too. Files a service started and has not sent yet show in the inbox,
+one sentence per link with the space they hold, until they arrive or the owner
+revokes the link."""
 
 from __future__ import annotations
 
@@ -16,16 +18,20 @@ import base64
 import hashlib
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Response, expect
 
 from client import PdeClient
+from crypto import b64u_decode
 from pde.cli import main as pde_main
+from tests.api.deposit_support import SealedDeposit, complete, declare, put_part, seal_deposit
 from tests.e2e.kiosk_steps import PASSPHRASE, create_wallet, kiosk_page, open_kiosk, png
 
 pytestmark = pytest.mark.browser
@@ -95,6 +101,13 @@ def inbox_item(page: Page, title: str) -> Locator:
     return page.locator("#inbox-list > li", has_text=title)
 
 
+def open_inbox_from_links(page: Page) -> None:
+    """From the deposit links screen (the way in when nothing waits yet): "Inbox"."""
+    page.click("#screen-deposit-links [data-go=inbox]")
+    expect(page.locator("#screen-inbox")).to_be_visible()
+    expect(page.locator("#inbox-loading")).to_be_hidden()
+
+
 # The service, with the link --------------------------------------------------------
 
 
@@ -155,6 +168,27 @@ def service_sends(page: Page, files: list[dict[str, object]]) -> None:
     expect(page.locator("#chosen-list > li")).to_have_count(len(files))
     page.click("#deposit-send")
     expect(page.locator("#screen-sent")).to_be_visible(timeout=120_000)
+
+
+def service_starts(http: httpx.Client, link: str, contents: list[bytes]) -> list[SealedDeposit]:
+    """A service's client seals files to the link's wallet and declares them, sending
+    nothing yet: each holds its size of the owner's space from now on."""
+    deposit_id = deposit_id_of(link)
+    info = http.get(f"/api/v1/d/{deposit_id}")
+    assert info.status_code == 200, info.text
+    public_key = b64u_decode(info.json()["public_key"])
+    started = [seal_deposit(public_key, deposit_id, content) for content in contents]
+    for sealed in started:
+        answer = declare(http, sealed)
+        assert answer.status_code == 201, answer.text
+    return started
+
+
+def service_finishes(http: httpx.Client, sealed: SealedDeposit) -> None:
+    """Send a declared file in one part and complete it: it lands in the inbox."""
+    sent = put_part(http, sealed.deposit_id, sealed.document_id, 0, sealed.ciphertext)
+    assert sent.status_code == 200, sent.text
+    assert complete(http, sealed.deposit_id, sealed.document_id).status_code == 200
 
 
 # The journeys ------------------------------------------------------------------------
@@ -304,3 +338,47 @@ def test_pde_deposit_into_a_kiosk_link_lands_in_the_inbox(
         item = owner.locator(f'#inbox-list > li[data-document-id="{document_id}"]')
         expect(item).to_contain_text("courrier.txt")
         expect(item).to_contain_text("Maison d'accueil")
+
+
+def test_files_still_being_sent_show_in_the_inbox_with_the_space_they_hold(
+    browser: Browser, live_server: str
+) -> None:
+    letter = b"Votre dossier est complet.\n"
+    with kiosk_page(browser) as owner, httpx.Client(base_url=live_server, timeout=60) as http:
+        open_kiosk(owner, live_server, "fr", query="?idle=3600")
+        create_wallet(owner)
+        link = make_deposit_link(owner, "Mission locale", max_files=3)
+        report, note = service_starts(http, link, [REPORT, letter])
+        assert 5.2e6 < report.size + note.size < 5.25e6
+        owner.click("#deposit-done")
+        open_inbox_from_links(owner)
+
+        # Nothing has arrived, and the owner is told what is on its way.
+        expect(owner.locator("#inbox-empty")).to_be_visible()
+        sending = owner.locator("#inbox-pending > li")
+        expect(sending).to_have_count(1)
+        expect(sending).to_contain_text(
+            "2 fichiers sont en cours d'envoi par le lien « \u2068Mission locale\u2069 »."
+        )
+        expect(sending).to_contain_text(re.compile(r"ils occupent 5,2\sMo de votre espace\."))
+        expect(sending).to_contain_text(
+            "Si l'envoi s'arrête, vous récupérez cet espace dans l'heure."
+        )
+
+        # One arrives: it waits in the inbox, the other is still on its way.
+        service_finishes(http, note)
+        owner.click("#screen-inbox [data-go=documents]")
+        open_inbox(owner, 1)
+        expect(owner.locator("#inbox-list > li")).to_have_count(1)
+        expect(sending).to_contain_text("1 fichier est en cours d'envoi par le lien")
+        expect(sending).to_contain_text(re.compile(r"il occupe 5,2\sMo de votre espace\."))
+
+        # Revoked: what was still being sent is dropped, its space given back.
+        owner.click("#screen-inbox [data-go=deposit-links]")
+        item = deposit_link_item(owner, deposit_id_of(link))
+        item.locator(".deposit-revoke").click()
+        item.locator(".deposit-revoke-yes").click()
+        expect(item).to_have_attribute("data-state", "revoked")
+        open_inbox_from_links(owner)
+        expect(owner.locator("#inbox-list > li")).to_have_count(1)
+        expect(owner.locator("#inbox-pending")).to_be_hidden()

@@ -1,18 +1,29 @@
 """Every screen of the kiosk, the idle warning included, in French and Arabic, at
 1024x768 and 360 px wide: nothing overflows sideways, and each screen is
-photographed. Set PDE_SCREENSHOTS=docs/screenshots to keep the pictures (one
-command makes them all: `PDE_SCREENSHOTS=docs/screenshots pytest
-tests/e2e/test_kiosk_screens.py`)."""
+photographed. The notice of a recovery request is calm: nothing on it is red.
+Set PDE_SCREENSHOTS=docs/screenshots to keep the pictures (one command makes
+them all: `PDE_SCREENSHOTS=docs/screenshots pytest tests/e2e/test_kiosk_screens.py`)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.kiosk_steps import add_document, create_wallet, kiosk_page, open_kiosk, png
+from client import PdeClient
+from client.trustees import request_recovery, set_up_trustees
+from tests.e2e.kiosk_steps import (
+    PASSPHRASE,
+    add_document,
+    create_wallet,
+    kiosk_page,
+    leave_now,
+    open_kiosk,
+    png,
+)
 from tests.e2e.share_steps import make_share, open_my_shares
 
 pytestmark = pytest.mark.browser
@@ -149,6 +160,7 @@ def test_the_deposit_screens_and_page_fit_and_are_photographed(
         open_inbox,
         service_opens,
         service_page,
+        service_starts,
     )
 
     folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
@@ -156,7 +168,7 @@ def test_the_deposit_screens_and_page_fit_and_are_photographed(
     with kiosk_page(browser) as page, service_page(browser, lang) as service:
         open_kiosk(page, live_server, lang, query="?idle=3600")
         create_wallet(page)
-        link = make_deposit_link(page, "CPAS Ixelles, logement", max_files=2)
+        link = make_deposit_link(page, "CPAS Ixelles, logement", max_files=3)
         shoot(page, folder, f"{lang}-20-deposit-link")
         page.click("#deposit-done")
         shoot(page, folder, f"{lang}-21-deposit-links")
@@ -173,3 +185,52 @@ def test_the_deposit_screens_and_page_fit_and_are_photographed(
         shoot(page, folder, f"{lang}-24-documents-with-inbox")
         open_inbox(page, 1)
         shoot(page, folder, f"{lang}-25-inbox")
+        # The service starts two more files (35 MB) and sends nothing yet.
+        with httpx.Client(base_url=live_server, timeout=60) as http:
+            service_starts(http, link, [os.urandom(20_000_000), os.urandom(15_000_000)])
+        page.click("#screen-inbox [data-go=documents]")
+        open_inbox(page, 1)
+        expect(page.locator("#inbox-pending > li")).to_contain_text("35")
+        shoot(page, folder, f"{lang}-26-inbox-being-sent")
+
+
+# The danger colour, as the always-present "Leave now" button wears it, on what shows.
+RED_ON_SCREEN = """(screen) => {
+  const red = getComputedStyle(document.getElementById('leave-now')).backgroundColor;
+  return [...document.querySelectorAll(`${screen}, ${screen} *`)]
+    .filter((node) => node.checkVisibility())
+    .filter((node) => {
+      const style = getComputedStyle(node);
+      return [style.color, style.backgroundColor, style.borderTopColor].includes(red);
+    })
+    .map((node) => node.outerHTML.slice(0, 80));
+}"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_recovery_notice_is_calm_and_photographed(
+    browser: Browser, live_server: str, lang: str, tmp_path: Path
+) -> None:
+    folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    with kiosk_page(browser) as page:
+        open_kiosk(page, live_server, lang)
+        handle, _ = create_wallet(page)
+        with PdeClient(live_server, retry_seconds=5) as client:
+            client.login(handle, PASSPHRASE)
+            set_up_trustees(client, 2, [], printed=2)
+        request_recovery(live_server, handle)  # someone, at another kiosk
+        leave_now(page, live_server)
+        open_kiosk(page, live_server, lang)
+        page.click("#screen-welcome [data-go=login]")
+        page.locator("#login-handle").press_sequentially(handle)
+        page.locator("#login-passphrase").press_sequentially(PASSPHRASE)
+        page.click("#login-submit")
+        notice = page.locator("#screen-recovery-request-warning")
+        expect(notice).to_be_visible()
+        expect(page.locator("#recovery-warning-list li")).to_have_count(1)
+        assert page.evaluate(RED_ON_SCREEN, "#screen-recovery-request-warning") == []
+        expect(notice.locator("h1 img")).to_have_attribute("src", "/static/icons/trustees.svg")
+        shoot(page, folder, f"{lang}-30-recovery-notice")
+        page.click(".recovery-warning-mine")  # it was me: nothing to do
+        expect(page.locator("#screen-documents")).to_be_visible()

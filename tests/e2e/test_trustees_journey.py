@@ -2,10 +2,10 @@
 given an owner with a document who chose 2 of 3 trustees (two trustee wallets,
 named by the invitation they show, and one printed share whose QR code reads
 back as its text), when someone asks to recover the wallet, then the owner sees
-a warning at their next login; (a) the owner says "this was me", one trustee
-releases their share, and the requester is told 2 shares are needed until they
-add the printed one (read from a photo of its QR code), then chooses a new
-secret phrase and finds the document; (b) a request the owner stops gives the
+a calm notice at their next login; (a) the owner says "it was me: continue", one
+trustee releases their share, and the requester is told 2 shares are needed until
+they add the printed one (read from a photo of its QR code), then chooses a new
+secret phrase and finds the document; (b) a request the owner cancels gives the
 cancelled message even with enough shares. The server runs with no delay
 (PDE_RECOVERY_DELAY_HOURS=0)."""
 
@@ -211,7 +211,12 @@ def test_a_request_the_owner_confirms_opens_with_one_trustee_and_the_printed_sha
         ticket = ask_trustees(requester, live_server, "fr", made.handle)
 
         owner_logs_in(other, live_server, "fr", made.handle, PASSPHRASE)
-        expect(other.locator("#recovery-warning-list li")).to_contain_text("Quelqu'un a demandé")
+        expect(other.locator("#screen-recovery-request-warning .lead")).to_contain_text(
+            "Quelqu'un a demandé à récupérer ce portefeuille"
+        )
+        expect(other.locator("#recovery-warning-list li")).to_contain_text(
+            "Le temps d'attente se termine le"
+        )
         other.click(".recovery-warning-mine")
         expect(other.locator("#screen-documents")).to_be_visible()
         leave_now(other, live_server)
@@ -259,7 +264,7 @@ def test_a_request_the_owner_stops_in_arabic_gives_the_cancelled_message(
         other.click(".recovery-warning-stop")
         expect(other.locator("#screen-documents")).to_be_visible()
         expect(other.locator("#notice")).to_have_text(
-            "تم إيقاف الطلب. لا يمكن لأحد استخدامه بعد الآن."
+            "تم إلغاء الطلب. لا يمكن لأحد استخدامه. مستنداتك في أمان."
         )
         leave_now(other, live_server)
 

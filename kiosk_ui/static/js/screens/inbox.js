@@ -2,18 +2,21 @@
 // link, opened in this page (key unsealed with the deposit private key). Each
 // shows its title, type, file name, size, when it came and through which link
 // (the owner's own label); "Accept" makes it an ordinary document, "Reject"
-// (confirmed) deletes it for good. The documents screen shows the entry, with
-// the number waiting, only when something waits.
+// (confirmed) deletes it for good. Above them, for each link through which files
+// are still being sent, a sentence says how many and the space they hold (it is
+// reserved from the moment they are declared, docs/deposits.md). The documents
+// screen shows the entry, with the number waiting, only when something waits.
 import { listInbox } from '../api.js';
 import { categoryIcon, categoryOf } from '/static/kit/categories.js';
 import { acceptDeposit, forgetDeposit, loadDepositLinks, loadInbox, rejectDeposit } from '../deposits.js';
-import { details } from '../format.js';
-import { language, t } from '/static/kit/strings.js';
+import { details, formatNumber, formatSize, isolate } from '../format.js';
+import { t } from '/static/kit/strings.js';
 import { moment } from '/static/kit/dates.js';
 import { register } from '../nav.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
 
 const list = byId('inbox-list');
+const pending = byId('inbox-pending');
 /** The deposits on show (their keys are zeroed when the screen is filled again). */
 let shown = [];
 
@@ -24,12 +27,6 @@ export async function refreshInboxEntry() {
   byId('documents-inbox-count').textContent = String(waiting);
   entry.setAttribute('aria-label', t('Inbox: {count} documents waiting', { count: waiting }));
   entry.hidden = waiting === 0;
-}
-
-function formatSize(bytes) {
-  const [unit, size] = bytes >= 1e6 ? ['megabyte', 1e6] : ['kilobyte', 1e3];
-  const format = new Intl.NumberFormat(language(), { style: 'unit', unit, maximumFractionDigits: 1 });
-  return format.format(Math.max(bytes / size, 0.1));
 }
 
 function button(className, iconName, label) {
@@ -105,16 +102,44 @@ function depositItem(deposit, labels) {
   return row;
 }
 
+/** What a link's files not sent yet hold: "2 files are being sent through the link “…”. …" */
+function pendingItem(link) {
+  const values = {
+    count: formatNumber(link.pending_files),
+    label: isolate(link.record?.label || '—'),
+    size: formatSize(link.pending_bytes),
+  };
+  const sending =
+    link.pending_files === 1
+      ? t('1 file is being sent through the link “{label}”. Until it arrives, it holds {size} of your space.', values)
+      : t('{count} files are being sent through the link “{label}”. Until they arrive, they hold {size} of your space.', values);
+  return el('li', { className: 'pending-item', attrs: { 'data-deposit-id': link.deposit_id } }, [
+    icon('upload'),
+    el('div', {}, [
+      el('p', { text: sending }),
+      el('p', { className: 'muted', text: t('If the sending stops, you get this space back within an hour.') }),
+    ]),
+  ]);
+}
+
+function showPending(links) {
+  const sending = links.filter((link) => link.pending_files > 0);
+  pending.replaceChildren(...sending.map(pendingItem));
+  pending.hidden = sending.length === 0;
+}
+
 register('inbox', async () => {
   byId('inbox-loading').hidden = false;
   byId('inbox-empty').hidden = true;
   list.replaceChildren();
+  showPending([]);
   shown.forEach(forgetDeposit);
   shown = [];
   try {
     const [deposits, links] = await Promise.all([loadInbox(), loadDepositLinks()]);
     shown = deposits;
     const labels = new Map(links.map((link) => [link.deposit_id, link.record?.label]));
+    showPending(links);
     list.replaceChildren(...deposits.map((deposit) => depositItem(deposit, labels)));
   } catch (error) {
     notify(errorMessage(error));

@@ -1,6 +1,8 @@
-// The owner's warning at login: someone asked to recover this wallet through
-// its trustees. "This was me" goes on; "This was not me: stop it" cancels the
-// request, and what trustees released to it is deleted with it.
+// The owner's notice at login: someone asked to recover this wallet through its
+// trustees. It is calm on purpose (no alarm, no red): nothing happens before the
+// waiting time is over, the owner who asked has nothing to do ("It was me:
+// continue"), and "It was not me: cancel it" ends the request, what trustees
+// released to it deleted with it.
 import { cancelRecoveryRequest } from '../api.js';
 import { t } from '/static/kit/strings.js';
 import { moment } from '/static/kit/dates.js';
@@ -18,7 +20,7 @@ function requestItem(request) {
   const item = el('li', { className: 'trustee-request' }, [
     el('p', {
       className: 'recovery-warning-text',
-      text: t('Someone asked to recover your wallet through your trustees on {created}. It opens on {opens}.', {
+      text: t('Asked on {created}. The waiting time ends on {opens}.', {
         created: moment(request.created_at, 'long'),
         opens: moment(request.opens_at, 'long'),
       }),
@@ -26,11 +28,11 @@ function requestItem(request) {
   ]);
   const mine = el('button', { className: 'btn recovery-warning-mine', attrs: { type: 'button' } }, [
     icon('check'),
-    t('This was me'),
+    t('It was me: continue'),
   ]);
-  const stop = el('button', { className: 'btn btn-danger recovery-warning-stop', attrs: { type: 'button' } }, [
+  const stop = el('button', { className: 'btn recovery-warning-stop', attrs: { type: 'button' } }, [
     icon('revoke'),
-    t('This was not me: stop it'),
+    t('It was not me: cancel it'),
   ]);
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   error.hidden = true;
@@ -43,7 +45,7 @@ function requestItem(request) {
       await busy(stop, () => cancelRecoveryRequest(request.request_id));
       item.dataset.done = 'true';
       finishIfDone();
-      notify(t('The request is stopped. Nobody can use it any more.'));
+      notify(t('The request is cancelled. Nobody can use it. Your documents are safe.'));
     } catch (failure) {
       error.textContent = errorMessage(failure);
       error.hidden = false;

@@ -32,6 +32,3 @@ export async function readQrFromPhoto(file) {
     return null; // not an image this browser can read: same answer as no code in it
   }
 }
-
-/** A wallet name inside a translated sentence, isolated so it reads whole in Arabic too. */
-export const isolate = (name) => `\u2068${name}\u2069`;

@@ -11,7 +11,8 @@ import { register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify } from '../ui.js';
-import { formatInvitation, isolate } from './trustee-common.js';
+import { isolate } from '../format.js';
+import { formatInvitation } from './trustee-common.js';
 
 const unb64 = pde.b64uDecode;
 

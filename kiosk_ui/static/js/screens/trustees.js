@@ -11,7 +11,8 @@ import { go, register } from '../nav.js';
 import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
-import { isolate, parseInvitation, readQrFromPhoto } from './trustee-common.js';
+import { isolate } from '../format.js';
+import { parseInvitation, readQrFromPhoto } from './trustee-common.js';
 
 const MAX_TRUSTEES = 16;
 const b64 = pde.b64uEncode;
