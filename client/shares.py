@@ -101,13 +101,15 @@ def create_share(
     *,
     recipient: str,
     purpose: str,
+    sender: str = "",
     expires_in: timedelta = timedelta(days=7),
     max_opens: int | None = None,
     pin: str = "",
     fields: tuple[str, ...] = DEFAULT_FIELDS,
 ) -> ShareSummary:
     """Share `document_ids` of the logged-in wallet; returns the share with its link.
-    Only `fields` of each document's metadata (plus media type and size) travel."""
+    Only `fields` of each document's metadata (plus media type and size) travel.
+    `sender` is whose documents these are, as the worker will see it ("" says nothing)."""
     account_id, master = client.require_keys()
     share_id, secret = new_id(), secrets.token_bytes(SHARE_SECRET_BYTES)
     keys = derive_share_keys(secret, share_id, pin)
@@ -128,8 +130,8 @@ def create_share(
                 "metadata": b64u_encode(sealed),
             }
         )
-    described = {"recipient": recipient, "purpose": purpose}
-    record = {"secret": b64u_encode(secret), "pin": pin} | described
+    record = {"secret": b64u_encode(secret), "pin": pin, "recipient": recipient, "purpose": purpose}
+    described = {"recipient": recipient, "purpose": purpose, "from": sender}
     body = {
         "share_id": share_id,
         **stored_proofs(keys),
@@ -202,6 +204,7 @@ class OpenedShare:
     share_id: str
     recipient: str
     purpose: str
+    sender: str
     expires_at: str
     opens: int
     max_opens: int | None
@@ -240,8 +243,9 @@ class ShareViewer:
             files.append(SharedFile(document_id, metadata, item["size"], key))
         return OpenedShare(
             share_id=self.share_id,
-            recipient=info.get("recipient", ""),
-            purpose=info.get("purpose", ""),
+            recipient=str(info.get("recipient", "")),
+            purpose=str(info.get("purpose", "")),
+            sender=str(info.get("from", "")),
             expires_at=opened["expires_at"],
             opens=opened["opens"],
             max_opens=opened["max_opens"],

@@ -81,7 +81,11 @@ class Wallet:
     content: dict[str, bytes]
 
     def share(self, *names: str, **options: Any) -> ShareSummary:
-        options = {"recipient": "CPAS Ixelles, Mme Dubois", "purpose": "Demande de RIS"} | options
+        options = {
+            "recipient": "CPAS Ixelles, Mme Dubois",
+            "purpose": "Demande de RIS",
+            "sender": "Amina B.",
+        } | options
         return create_share(self.client, [self.ids[name] for name in names], **options)
 
 
@@ -233,6 +237,7 @@ def test_a_pin_share_in_french_shows_exactly_the_shared_documents(
         expect(page.locator("#pin-error")).to_have_text("Code PIN faux. Essais restants : 4.")
         enter_pin(page, PIN)
         expect(page.locator("#share-title")).to_be_visible()
+        expect(page.locator("#share-from")).to_have_text("Amina B.")  # whose documents
         expect(page.locator("#share-recipient")).to_have_text("CPAS Ixelles, Mme Dubois")
         expect(page.locator("#share-purpose")).to_have_text("Demande de RIS")
         expect(page.locator("#fact-opens")).to_be_hidden()  # no limit: nothing to count
@@ -295,10 +300,11 @@ def test_a_pin_share_in_french_shows_exactly_the_shared_documents(
 def test_arabic_is_right_to_left_and_a_language_switch_keeps_the_documents(
     browser: Browser, wallet: Wallet
 ) -> None:
-    share = wallet.share("text", "pdf", fields=("type",))
+    share = wallet.share("text", "pdf", fields=("type",), sender="")
     with viewer_page(browser, locale="ar") as page:
         open_link(page, share.link)
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("#fact-from")).to_be_hidden()  # the owner chose not to say
         expect(page.locator("#share-title")).to_have_text("وثائق مُشارَكة معك")
         # Only the type travelled: no title, so the documents are numbered.
         expect(page.locator(".document-title")).to_have_text(["وثيقة 1", "وثيقة 2"])

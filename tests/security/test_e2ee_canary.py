@@ -1,8 +1,8 @@
 """The E2EE canary (DESIGN.md §2): a wallet is filled through the Python client
 with distinct random markers in every place a person can type or choose
 (passphrase, file content, file name, title, issuer, tags, note, a renamed
-title, an unfinished upload, a share's recipient, purpose and PIN, and the
-metadata it carries, a deposit link's label, and the content, file name and
+title, an unfinished upload, a share's recipient, purpose, sender name and PIN,
+and the metadata it carries, a deposit link's label, and the content, file name and
 title of files deposited through it by a service with no account, a hidden
 document's title and content and the second secret of its compartment), the share
 is opened and its documents downloaded as a worker would, the deposits are
@@ -151,6 +151,7 @@ def _fill(
             "unfinished title",
             "share recipient",
             "share purpose",
+            "share sender",
             "share pin",
             "deposit link label",
             "deposit content",
@@ -211,6 +212,7 @@ def _fill(
         [letter_id, named_id],
         recipient=f"CPAS {markers['share recipient']}",
         purpose=f"RIS {markers['share purpose']}",
+        sender=f"Amina {markers['share sender']}",
         pin=markers["share pin"],
         max_opens=3,
         fields=SHARED_FIELDS,
@@ -224,7 +226,7 @@ def _fill(
             viewer.download(opened, shared_file, out)
             contents.append(out.getvalue())
     proof = SharedProof(
-        {"recipient": opened.recipient, "purpose": opened.purpose},
+        {"recipient": opened.recipient, "purpose": opened.purpose, "from": opened.sender},
         [shared_file.metadata for shared_file in opened.documents],
         contents,
     )
@@ -544,6 +546,7 @@ def test_a_share_carries_only_the_metadata_fields_the_owner_chose(filled: Filled
     assert filled.shared.info == {
         "recipient": f"CPAS {filled.markers['share recipient']}",
         "purpose": f"RIS {filled.markers['share purpose']}",
+        "from": f"Amina {filled.markers['share sender']}",
     }
 
 
