@@ -1,16 +1,25 @@
 """The `pde` command: serve, migrate and housekeeping for operators, and the
 client commands (pde/client_commands.py) that use a wallet or a link with their
 own encryption. Thin: it parses arguments and calls services or the client.
-The interface is kept stable for operators and scripts."""
+The interface is kept stable for operators and scripts. Any failure is one line
+on standard error and a non-zero exit code (pde/cli_errors.py)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
+from pde.cli_errors import one_line
 from pde.client_commands import add_client_parsers, shield_ids
+from pde.progress import end_line
 from pde.settings import Settings
+
+DATA_HELP = (
+    "data in ./var (SQLite database and document folder) unless PDE_DATA_DIR, "
+    "PDE_DATABASE_URL or PDE_BLOB_BACKEND say otherwise"
+)
 
 
 def serve_options(settings: Settings) -> dict[str, Any]:
@@ -40,11 +49,36 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema_revision(url: str) -> str | None:
+    """The migration the database at `url` is at (None: no schema yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    from wallet.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
 def _migrate(_: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
     from wallet.db import migrate
 
-    migrate(Settings().sqlalchemy_url)
-    print("database is up to date")
+    url = Settings().sqlalchemy_url
+    where = make_url(url).render_as_string(hide_password=True)
+    before = _schema_revision(url)
+    migrate(url)
+    after = _schema_revision(url)
+    if before is None:
+        print(f"created the database schema at {where} (revision {after})")
+    elif before != after:
+        print(f"upgraded the database at {where} from revision {before} to {after}")
+    else:
+        print(f"the database at {where} is up to date (revision {after}): nothing to do")
     return 0
 
 
@@ -57,15 +91,30 @@ def _housekeeping(_: argparse.Namespace) -> int:
     return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a wrong command line told in one line rather than the usage."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
-    parser = argparse.ArgumentParser(prog="pde", description="PDE encrypted document wallet")
+    parser = Parser(prog="pde", description="PDE encrypted document wallet")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the web application and the API")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the web application and the API (/api/v1, described at /openapi.json)",
+        description=f"Serve the kiosk, the share and deposit pages and the API; {DATA_HELP}.",
+    )
     serve.add_argument("--host", default=None, help="listen address (PDE_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (PDE_PORT, 8000)")
     serve.set_defaults(run=_serve)
-    commands.add_parser("migrate", help="create or upgrade the database").set_defaults(run=_migrate)
+    commands.add_parser(
+        "migrate",
+        help="create or upgrade the database (SQLite in ./var unless PDE_DATABASE_URL)",
+        description=f"Create or upgrade the database schema; {DATA_HELP}.",
+    ).set_defaults(run=_migrate)
     commands.add_parser(
         "housekeeping", help="discard abandoned uploads, ended sessions and old shares now"
     ).set_defaults(run=_housekeeping)
@@ -81,6 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `pde client list | head`: the reader left, not an error
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:
+        end_line()
+        print("error: stopped (Ctrl-C)", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if os.environ.get("PDE_DEBUG"):
+            raise
+        end_line()
+        print(f"error: {one_line(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -13,23 +13,38 @@ from pathlib import Path
 import qrcode
 from qrcode.image.pure import PyPNGImage
 
-from client import ClientError, PdeClient
+from client import PdeClient
+from client.io import CountingWriter
+from client.shares import DEFAULT_FIELDS, OPTIONAL_FIELDS
 from crypto.encoding import encode_code
 from crypto.primitives import random_bytes
 from crypto.share import is_valid_id
 from pde import sharing_commands as sharing
-from pde.client_login import login, new_card_pin, passphrase, require_handle
+from pde.cli_checks import readable_file, usable_folder, writable_target
+from pde.cli_errors import fail
+from pde.client_login import login, new_card_pin, new_passphrase, require_handle
+from pde.progress import ProgressBar
 from wallet.categories import CATEGORIES
+
+# How long a command waits for a server that answered and went away (a restart
+# in the middle of an upload, which then resumes), telling the person it waits.
+RETRY_SECONDS = 60.0
+LOGIN_HELP = """\
+The passphrase is read from PDE_PASSPHRASE when it is set (scripts), else asked
+on the terminal; it is never an option, so it never shows in the list of
+processes. A wallet card: --card CODE (or PDE_CARD), with its PIN in place of
+the passphrase. Errors are one line on standard error, with exit code 1."""
+
+
+def tell(message: str) -> None:
+    """A line for the person at the terminal, out of the command's output."""
+    print(message, file=sys.stderr)
 
 
 def _client(args: argparse.Namespace) -> int:
-    """Run one `pde client` action; an API error exits 1 with its code."""
-    try:
-        with PdeClient(args.server) as client:
-            return int(CLIENT_COMMANDS[args.action](client, args))
-    except ClientError as error:
-        print(f"error: {error.message} [{error.code}]", file=sys.stderr)
-        return 1
+    """Run one `pde client` action (an API error stops `pde` with its code)."""
+    with PdeClient(args.server, retry_seconds=RETRY_SECONDS, on_retry=tell) as client:
+        return int(CLIENT_COMMANDS[args.action](client, args))
 
 
 def _qr_png(text: str) -> bytes:
@@ -69,8 +84,9 @@ def _card(client: PdeClient, args: argparse.Namespace) -> int:
 
 def _register(client: PdeClient, args: argparse.Namespace) -> int:
     """Create a wallet; prints the handle and the recovery code."""
+    chosen = new_passphrase()
     handle = args.handle or client.suggest_handle()
-    registration = client.register(handle, passphrase(confirm=True))
+    registration = client.register(handle, chosen)
     print(f"handle: {registration.handle}")
     print(f"recovery code: {registration.recovery_code}")
     print(
@@ -82,8 +98,10 @@ def _register(client: PdeClient, args: argparse.Namespace) -> int:
 
 def _add(client: PdeClient, args: argparse.Namespace) -> int:
     """Encrypt and upload a file; prints its id."""
+    source = readable_file(args.file)
     login(client, args)
-    document_id = client.add(Path(args.file), title=args.title, category=args.type)
+    bar = ProgressBar(f"uploading {source.name}", source.stat().st_size)
+    document_id = client.add(source, title=args.title, category=args.type, progress=bar.update)
     print(document_id)
     return 0
 
@@ -102,12 +120,14 @@ def _list(client: PdeClient, args: argparse.Namespace) -> int:
 
 def _get(client: PdeClient, args: argparse.Namespace) -> int:
     """Download and decrypt a document; a failed check leaves no partial file."""
+    target = writable_target(args.output)
     login(client, args)
-    target = Path(args.output)
+    size = int(client.info(args.document_id).metadata.get("size") or 0)
+    bar = ProgressBar(f"downloading {target.name}", size)
     partial = target.with_name(target.name + ".part")
     try:
         with partial.open("wb") as out:
-            client.get(args.document_id, out)
+            client.get(args.document_id, CountingWriter(out, bar.update))  # type: ignore[arg-type]
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -124,8 +144,9 @@ def _delete(client: PdeClient, args: argparse.Namespace) -> int:
 
 def _export(client: PdeClient, args: argparse.Namespace) -> int:
     """Decrypt every document into a folder."""
+    folder = usable_folder(args.output)
     login(client, args)
-    for path in client.export(Path(args.output)):
+    for path in client.export(folder):
         print(path)
     return 0
 
@@ -133,7 +154,7 @@ def _export(client: PdeClient, args: argparse.Namespace) -> int:
 def _erase(client: PdeClient, args: argparse.Namespace) -> int:
     """Erase the wallet for good, after --yes."""
     if not args.yes:
-        raise SystemExit("Erasing deletes every document for good: add --yes to confirm.")
+        fail("Erasing deletes every document for good: add --yes to confirm.")
     login(client, args)
     client.erase()
     print("wallet erased")
@@ -161,42 +182,61 @@ CLIENT_COMMANDS = {
 
 
 def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    client = commands.add_parser("client", help="use a wallet (encryption happens here)")
-    client.add_argument("--server", required=True, help="e.g. https://pde.example")
+    client = commands.add_parser(
+        "client",
+        help="use a wallet (encryption happens here)",
+        description="Use a wallet on a PDE server. Encryption and decryption happen here: "
+        "the server gets ciphertext only.",
+        epilog=LOGIN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    client.add_argument(
+        "--server", required=True, help="e.g. https://pde.example or http://127.0.0.1:8000"
+    )
     client.add_argument("--handle", help="the wallet's name (pseudonym)")
     client.add_argument(
-        "--card", help="log in with a wallet card: its code (or PDE_CARD); the PIN as passphrase"
+        "--card",
+        help="log in with a wallet card: its code (or PDE_CARD); the PIN in PDE_PASSPHRASE "
+        "or typed",
     )
     actions = client.add_subparsers(dest="action", required=True)
-    actions.add_parser("register", help="create a wallet; prints handle and recovery code")
+    actions.add_parser(
+        "register",
+        help="create a wallet (passphrase of at least 12 characters); prints handle and "
+        "recovery code",
+    )
     card = actions.add_parser("card", help="make a wallet card (card + PIN replace the passphrase)")
     card.add_argument("--pin", help="the card's PIN, 4 to 8 digits (else asked)")
     card.add_argument("-o", "--output", help="write the card's QR code to this PNG file")
     add = actions.add_parser("add", help="encrypt and upload a file; prints its id")
     add.add_argument("file")
-    add.add_argument("--title")
-    add.add_argument("--type", default="other", choices=CATEGORIES)
+    add.add_argument("--title", help="default: the file's name without its extension")
+    add.add_argument("--type", default="other", choices=CATEGORIES, help="default: other")
     actions.add_parser("list", help="list documents: id, type, size, title")
     get = actions.add_parser("get", help="download and decrypt a document")
     get.add_argument("document_id", type=_identifier)
-    get.add_argument("-o", "--output", required=True)
+    get.add_argument("-o", "--output", required=True, help="the file to write")
     delete = actions.add_parser("delete", help="delete a document")
     delete.add_argument("document_id", type=_identifier)
     export = actions.add_parser("export", help="decrypt every document into a folder")
-    export.add_argument("-o", "--output", required=True)
+    export.add_argument(
+        "-o", "--output", required=True, help="folder for the files and their index.json"
+    )
     erase = actions.add_parser("erase", help="erase the wallet for good")
-    erase.add_argument("--yes", action="store_true")
+    erase.add_argument("--yes", action="store_true", help="confirm: there is no undo")
     share = actions.add_parser("share", help="share documents; prints the link")
     share.add_argument("document_ids", nargs="+", metavar="ID", type=_identifier)
     share.add_argument("--to", required=True, help='recipient, e.g. "CPAS Ixelles, Mrs X"')
-    share.add_argument("--purpose", required=True)
+    share.add_argument("--purpose", required=True, help='e.g. "RIS application"')
     share.add_argument("--expires", default="7d", help="1h to 30d (default 7d)")
     share.add_argument("--max-opens", type=int, default=None, help="default: unlimited")
-    share.add_argument("--pin", help="a PIN to tell the recipient aloud")
+    share.add_argument("--pin", help="a PIN to tell the recipient aloud (default: none)")
     share.add_argument(
         "--fields",
-        default="title,type",
-        help="metadata that travels: title,type,date,issuer,file_name",
+        default=",".join(DEFAULT_FIELDS),
+        type=shared_fields,
+        help=f"the metadata that travels, among {','.join(OPTIONAL_FIELDS)} "
+        f"(default: {','.join(DEFAULT_FIELDS)}); media type and size always travel",
     )
     actions.add_parser("shares", help="list shares with their openings")
     revoke = actions.add_parser("revoke", help="end a share now")
@@ -206,7 +246,7 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     deposit_link.add_argument("--label", required=True, help="for you: who deposits, and why")
     deposit_link.add_argument("--expires", default="7d", help="1h to 30d (default 7d)")
-    deposit_link.add_argument("--max-files", type=int, default=5)
+    deposit_link.add_argument("--max-files", type=int, default=5, help="default: 5")
     actions.add_parser("deposit-links", help="list deposit links")
     actions.add_parser("inbox", help="list deposited files waiting for you")
     for verb in ("accept", "reject"):
@@ -245,3 +285,14 @@ def shield_ids(argv: list[str]) -> list[str]:
 
 def _identifier(text: str) -> str:
     return text.removeprefix(_ID_SHIELD)
+
+
+def shared_fields(text: str) -> tuple[str, ...]:
+    """--fields as a tuple; a name that is not a field stops before any login."""
+    fields = tuple(f.strip() for f in text.split(",") if f.strip())
+    unknown = [f for f in fields if f not in OPTIONAL_FIELDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"not a field: {', '.join(unknown)} (choose among {','.join(OPTIONAL_FIELDS)})"
+        )
+    return fields

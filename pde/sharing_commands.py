@@ -5,11 +5,11 @@ and the commands of a link holder with no account: `pde open-share` and
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from client import ClientError, PdeClient
+from client import PdeClient
 from client.deposits import (
     accept,
     create_deposit_link,
@@ -18,8 +18,23 @@ from client.deposits import (
     list_deposit_links,
     reject,
 )
-from client.shares import ShareViewer, create_share, list_shares, parse_duration, revoke_share
-from pde.client_login import login
+from client.shares import (
+    SharedFile,
+    ShareViewer,
+    create_share,
+    list_shares,
+    parse_duration,
+    revoke_share,
+)
+from pde.cli_checks import readable_file, usable_folder
+from pde.cli_errors import fail
+from pde.client_login import ask_secret, login
+from pde.progress import ProgressBar
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 document', '2 documents'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def share(client: PdeClient, args: argparse.Namespace) -> int:
@@ -27,9 +42,8 @@ def share(client: PdeClient, args: argparse.Namespace) -> int:
     try:
         expires_in = parse_duration(args.expires)
     except ValueError as error:
-        raise SystemExit(str(error)) from None
+        fail(str(error))
     login(client, args)
-    fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     share = create_share(
         client,
         args.document_ids,
@@ -38,7 +52,7 @@ def share(client: PdeClient, args: argparse.Namespace) -> int:
         expires_in=expires_in,
         max_opens=args.max_opens,
         pin=args.pin or "",
-        fields=fields,
+        fields=args.fields,
     )
     print(share.link)
     print(f"expires {share.expires_at}; share id {share.share_id}", file=sys.stderr)
@@ -54,7 +68,7 @@ def shares(client: PdeClient, args: argparse.Namespace) -> int:
         opens = f"{share.opens}/{share.max_opens}" if share.max_opens else f"{share.opens}"
         print(
             f"{share.share_id}\t{share.state}\topens {opens}\texpires {share.expires_at}\t"
-            f"{len(share.document_ids)} documents\t{share.recipient}\t{share.purpose}"
+            f"{plural(len(share.document_ids), 'document')}\t{share.recipient}\t{share.purpose}"
         )
         for event in share.events:
             print(f"\t{event['at']}\t{event['event']}")
@@ -69,21 +83,23 @@ def revoke(client: PdeClient, args: argparse.Namespace) -> int:
     return 0
 
 
+def _download_bar(target: Path, shared: SharedFile) -> Callable[[int], None]:
+    size = int(shared.metadata.get("size") or shared.size)  # plaintext, when it travelled
+    return ProgressBar(f"downloading {target.name}", size).update
+
+
 def open_share(args: argparse.Namespace) -> int:
     """Open a share link with no account and save its documents, decrypted."""
-    try:
-        with ShareViewer(args.url) as viewer:
-            pin = args.pin
-            if pin is None and viewer.needs_pin():
-                pin = getpass.getpass("PIN: ")
-            opened = viewer.open(pin or "")
-            print(f"for: {opened.recipient}\npurpose: {opened.purpose}", file=sys.stderr)
-            print(f"expires: {opened.expires_at}", file=sys.stderr)
-            for path in viewer.save_all(opened, Path(args.output)):
-                print(path)
-    except ClientError as error:
-        print(f"error: {error.message} [{error.code}]", file=sys.stderr)
-        return 1
+    folder = usable_folder(args.output)
+    with ShareViewer(args.url) as viewer:
+        pin = args.pin
+        if pin is None and viewer.needs_pin():
+            pin = ask_secret("PIN: ", "the share's PIN", "give it with --pin")
+        opened = viewer.open(pin or "")
+        print(f"for: {opened.recipient}\npurpose: {opened.purpose}", file=sys.stderr)
+        print(f"expires: {opened.expires_at}", file=sys.stderr)
+        for path in viewer.save_all(opened, folder, _download_bar):
+            print(path)
     return 0
 
 
@@ -92,7 +108,7 @@ def deposit_link(client: PdeClient, args: argparse.Namespace) -> int:
     try:
         expires_in = parse_duration(args.expires)
     except ValueError as error:
-        raise SystemExit(str(error)) from None
+        fail(str(error))
     login(client, args)
     link = create_deposit_link(
         client,
@@ -130,7 +146,7 @@ def sort_inbox(client: PdeClient, args: argparse.Namespace) -> int:
     login(client, args)
     waiting = {item.document_id: item for item in inbox(client)}
     if args.document_id not in waiting:
-        raise SystemExit("No deposited file has this id in the inbox.")
+        fail("No deposited file has this id in the inbox.")
     decide = accept if args.action == "accept" else reject
     decide(client, waiting[args.document_id])
     print(f"{args.document_id}\t{args.action}ed")
@@ -139,13 +155,7 @@ def sort_inbox(client: PdeClient, args: argparse.Namespace) -> int:
 
 def deposit_files(args: argparse.Namespace) -> int:
     """Seal files into a wallet through its deposit link, with no account."""
-    try:
-        for document_id in deposit(args.url, [Path(f) for f in args.files]):
-            print(document_id)
-    except ClientError as error:
-        print(f"error: {error.message} [{error.code}]", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"error: {error.strerror}: {error.filename}", file=sys.stderr)
-        return 1
+    files = [readable_file(name) for name in args.files]  # before the link's count is spent
+    for document_id in deposit(args.url, files):
+        print(document_id)
     return 0
