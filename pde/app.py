@@ -21,6 +21,7 @@ from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
 from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES, KioskConfig, page_router
 from page_kit import KIT_STATIC, KIT_TEMPLATES, KIT_URL
 from page_kit.i18n import LANGUAGES, load_translations
+from pde.api_docs import API_DOCS_STATIC, API_DOCS_URL, api_docs_router
 from pde.settings import Settings
 from share_links.api import owner_router, share_body_rules, viewer_api_router
 from share_links.maintenance import purge_ended_shares
@@ -46,6 +47,7 @@ STATIC_MOUNTS: tuple[tuple[str, Path], ...] = (
     (KIT_URL, KIT_STATIC),
     ("/static/viewer", VIEWER_DIR / "static"),
     ("/static/deposit", DEPOSIT_DIR / "static"),
+    (API_DOCS_URL, API_DOCS_STATIC),
     ("/static", KIOSK_DIR / "static"),
 )
 
@@ -132,6 +134,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     deposit_translations = load_translations(DEPOSIT_DIR / "locales", domain=DEPOSIT_DOMAIN)
     deposit_templates = Jinja2Templates(directory=[DEPOSIT_DIR / "templates", KIT_TEMPLATES])
     app.include_router(deposit_router(deposit_templates, deposit_translations, LANGUAGES))
+    app.include_router(api_docs_router())
     app.include_router(page_router(TEMPLATES))
 
     for prefix, directory in STATIC_MOUNTS:

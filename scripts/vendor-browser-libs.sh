@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Vendor the small browser libraries the pages need from the npm registry into
-# kiosk_ui/static/vendor/ (the kiosk's own) or page_kit/static/vendor/ (shared by
-# every page): a pinned version, checked against its pinned sha512 integrity,
-# with its licence and a VERSIONS file. No CDN, no bundler.
+# kiosk_ui/static/vendor/ (the kiosk's own), page_kit/static/vendor/ (shared by
+# every page) or pde/api_docs/static/vendor/ (the API page): a pinned version,
+# checked against its pinned sha512 integrity, with its licence and a VERSIONS
+# file. No CDN, no bundler.
 # Run it again only to change a version (then update the pinned integrity).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 KIOSK_VENDOR="$ROOT/kiosk_ui/static/vendor"
 KIT_VENDOR="$ROOT/page_kit/static/vendor"
+API_DOCS_VENDOR="$ROOT/pde/api_docs/static/vendor"
 
 # name version integrity files-to-copy (paths inside the package)
 QRCODE_NAME=qrcode-generator
@@ -28,6 +30,13 @@ PDFJS_INTEGRITY='sha512-vg8Pw1x+AFKy4AMDvhuWl5cOYV8d698UoEANoFFhc79hqXDnZQqnOXox
 JSQR_NAME=jsqr
 JSQR_VERSION=1.4.0
 JSQR_INTEGRITY='sha512-dxLob7q65Xg2DvstYkRpkYtmKm2sPJ9oFhrhmudT1dZvNFFTlroai3AWSpLey/w5vMcLBXRgOJsbXpdN9HzU/A=='
+
+# Swagger UI (SmartBear, Apache-2.0) draws /openapi.json at /api/docs. Its bundle
+# is a classic script that sets window.SwaggerUIBundle; the standalone preset (a
+# top bar to type another URL) is left out, as are the source maps.
+SWAGGER_NAME=swagger-ui-dist
+SWAGGER_VERSION=5.35.0
+SWAGGER_INTEGRITY='sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ=='
 
 mit_licence() {
   cat <<MIT
@@ -100,6 +109,8 @@ vendor() {
 
 vendor "$QRCODE_NAME" "$QRCODE_VERSION" "$QRCODE_INTEGRITY" "$KIOSK_VENDOR/qrcode-generator" dist/qrcode.mjs
 vendor "$JSQR_NAME" "$JSQR_VERSION" "$JSQR_INTEGRITY" "$KIOSK_VENDOR/jsqr" dist/jsQR.js
+vendor "$SWAGGER_NAME" "$SWAGGER_VERSION" "$SWAGGER_INTEGRITY" "$API_DOCS_VENDOR/swagger-ui" \
+  swagger-ui-bundle.js swagger-ui.css NOTICE swagger-ui-bundle.js.LICENSE.txt
 
 # The page's strict CSP has no 'wasm-unsafe-eval': PDF.js runs with useWasm
 # off and decodes JBIG2/CCITT and JPEG 2000 scans with its plain-JavaScript

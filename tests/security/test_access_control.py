@@ -659,7 +659,8 @@ PUBLIC_EXPECTED = {
 # Served outside the API schema, public by design: the language picker, the kiosk page in
 # each language (it holds no data: the wallet is opened in the page's memory), the share
 # viewer's page (the same for every link: the share is opened in the worker's browser with
-# the API above), the depositor's page (likewise), the schema and the static files.
+# the API above), the depositor's page (likewise), the schema, the browsable page that
+# draws it, and the static files.
 PAGES = {
     ("GET", "/"),
     ("GET", "/{lang}"),
@@ -669,11 +670,13 @@ PAGES = {
     ("GET", "/d"),  # the depositor's page: the same for every link, like the viewer's
     ("GET", "/d/{link_id:path}"),
     ("GET", "/openapi.json"),
+    ("GET", "/api/docs"),
     ("MOUNT", "/static"),
     ("MOUNT", "/static/crypto"),
     ("MOUNT", "/static/kit"),
     ("MOUNT", "/static/viewer"),
     ("MOUNT", "/static/deposit"),
+    ("MOUNT", "/static/api-docs"),
 }
 
 
