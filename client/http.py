@@ -3,8 +3,9 @@ error codes, retries while a server that answered is briefly away, resumable
 uploads of a ciphertext, and streamed downloads decrypted as they arrive.
 
 A server that never answered is not waited for: a refused connection, an
-unknown host or no answer to the connection within `CONNECT_SECONDS` is
-`ServerUnreachable` at once, since retrying cannot help a wrong address."""
+unknown host, no answer to the connection within `CONNECT_SECONDS` or to the
+first request within `FIRST_ANSWER_SECONDS` is `ServerUnreachable` at once,
+since retrying cannot help a wrong address."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from crypto import decrypt_stream
 
 DEFAULT_PART_BYTES = 8 << 20
 CONNECT_SECONDS = 5.0  # a server that takes longer to accept a connection counts as away
+FIRST_ANSWER_SECONDS = 10.0  # the first request's answer (later ones may take `timeout`)
 RETRYABLE_STATUS = {502, 503, 504}
 _DROPPED = (
     httpx.ConnectError,
@@ -58,11 +60,13 @@ class ServerUnreachable(ClientError):
         super().__init__(0, "server_unreachable", f"No PDE server answers at {server}: {reason}")
 
 
-def _reason(error: httpx.TransportError) -> str:
+def _reason(error: httpx.TransportError, answered: bool) -> str:
     """What went wrong with the connection, in a few words (httpx's own text can be
-    empty or an errno tuple)."""
+    empty or an errno tuple); `answered`: whether the server ever answered."""
     if isinstance(error, httpx.ConnectTimeout):
         return f"no answer to the connection within {CONNECT_SECONDS:g} s"
+    if isinstance(error, httpx.ReadTimeout) and not answered:
+        return f"it took the connection but gave no answer within {FIRST_ANSWER_SECONDS:g} s"
     if isinstance(error, httpx.TimeoutException):
         return "it stopped answering in the middle of a request"
     if isinstance(error, httpx.UnsupportedProtocol):
@@ -91,6 +95,7 @@ class Connection:
         """`retry_seconds`: how long a request is retried while a server that answered
         before is away or answers 502-504; `on_retry` is told, once per wait, why."""
         self.server = server.rstrip("/")
+        self.timeout = timeout
         self.retry_seconds = retry_seconds
         self.on_retry = on_retry
         self._answered = False  # a server that never answered is not waited for
@@ -113,14 +118,14 @@ class Connection:
         while True:
             try:
                 response: httpx.Response | None = self._http.request(
-                    method, path, headers=headers, **kwargs
+                    method, path, headers=headers, timeout=self._timeout(), **kwargs
                 )
             except _DROPPED as error:
                 if not self._answered or time.monotonic() > deadline:
-                    raise ServerUnreachable(self.server, _reason(error)) from None
+                    raise self._unreachable(error) from None
                 response = None
             except httpx.TransportError as error:
-                raise ServerUnreachable(self.server, _reason(error)) from None
+                raise self._unreachable(error) from None
             if response is not None:
                 self._answered = True
                 if response.status_code not in RETRYABLE_STATUS:
@@ -137,19 +142,30 @@ class Connection:
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
 
+    def _timeout(self) -> httpx.Timeout:
+        """The first request waits `FIRST_ANSWER_SECONDS` for an answer, so that a
+        server that takes connections and never answers is told within seconds too."""
+        read = self.timeout if self._answered else min(self.timeout, FIRST_ANSWER_SECONDS)
+        return httpx.Timeout(self.timeout, connect=CONNECT_SECONDS, read=read)
+
+    def _unreachable(self, error: httpx.TransportError) -> ServerUnreachable:
+        return ServerUnreachable(self.server, _reason(error, self._answered))
+
     @contextmanager
     def _stream(self, path: str, headers: dict[str, str]) -> Iterator[httpx.Response]:
         """A streamed GET whose error answer is ClientError and whose lost connection
         is ServerUnreachable."""
         try:
-            with self._http.stream("GET", path, headers=headers) as response:
+            with self._http.stream(
+                "GET", path, headers=headers, timeout=self._timeout()
+            ) as response:
                 self._answered = True
                 if response.status_code >= 400:
                     response.read()
                     raise_for_error(response)
                 yield response
         except httpx.TransportError as error:
-            raise ServerUnreachable(self.server, _reason(error)) from None
+            raise self._unreachable(error) from None
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """One API call; the decoded JSON answer, or ClientError."""

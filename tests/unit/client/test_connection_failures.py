@@ -12,6 +12,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from client import http
 from client.http import ClientError, Connection, ServerUnreachable
 
 
@@ -60,6 +61,21 @@ def test_a_refused_connection_fails_at_once_with_a_clear_message() -> None:
         f"No PDE server answers at {server}: the connection was refused "
         "(is the server running, on this port?)"
     )
+
+
+def test_a_server_that_takes_the_connection_and_never_answers_is_told_within_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(http, "FIRST_ANSWER_SECONDS", 0.5)
+    with socket.socket() as silent:  # the kernel accepts connections; nobody answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        server = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        started = time.monotonic()
+        with Connection(server) as connection, pytest.raises(ServerUnreachable) as stop:
+            connection.call("GET", "/api/v1/health")
+    assert time.monotonic() - started < 3  # a request may take `timeout` (60 s) later on
+    assert stop.value.message.endswith("took the connection but gave no answer within 0.5 s")
 
 
 def test_an_address_without_http_is_told_so() -> None:
