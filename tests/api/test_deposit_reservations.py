@@ -1,9 +1,10 @@
-"""A deposit link holder cannot fill the owner's quota without sending a byte
-(issue 13, finding 5): a link's files not yet sent may hold a bounded space
-together; they are dropped, their space given back, when the link is revoked or
-deleted, and after PDE_DEPOSIT_ABANDONED_MINUTES untouched. The owner sees them:
-the list of links gives each link's files being sent and the space they hold,
-until they arrive, the link is revoked or housekeeping drops them."""
+"""A deposit link holder cannot fill the owner's quota without sending a byte (a
+declared file reserves its size before any of it arrives): a link's files not yet
+sent may hold a bounded space together; they are dropped, their space given back,
+when the link is revoked or deleted, and after PDE_DEPOSIT_ABANDONED_MINUTES
+untouched. The owner sees them: the list of links gives each link's files being
+sent and the space they hold, until they arrive, the link is revoked or
+housekeeping drops them."""
 
 from __future__ import annotations
 
