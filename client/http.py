@@ -48,7 +48,10 @@ def raise_for_error(response: httpx.Response) -> None:
         error = response.json()["error"]
         raise ClientError(response.status_code, error["code"], error["message"])
     except (ValueError, KeyError, TypeError):
-        raise ClientError(response.status_code, "http_error", response.text[:200]) from None
+        # Not the API's error shape: a proxy, another web server, or a wrong address.
+        answer = f"{response.status_code} {response.reason_phrase}".strip()
+        message = f"{response.url.host} answered {answer} without PDE's error: a proxy, or not PDE"
+        raise ClientError(response.status_code, "http_error", message) from None
 
 
 class ServerUnreachable(ClientError):

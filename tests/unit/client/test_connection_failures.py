@@ -113,3 +113,14 @@ def test_a_web_server_that_is_not_pde_is_told_apart() -> None:
     with pytest.raises(ClientError) as stop:
         connection.call("GET", "/api/v1/health")
     assert stop.value.code == "not_pde"
+
+
+def test_an_error_that_is_not_pde_s_says_so_and_names_the_host() -> None:
+    connection = Connection("http://pde.test")
+    scripted(connection, [lambda: httpx.Response(404, text="")])
+    with pytest.raises(ClientError) as stop:
+        connection.call("GET", "/api/v1/health")
+    assert (stop.value.code, stop.value.status) == ("http_error", 404)
+    assert stop.value.message == (
+        "pde.test answered 404 Not Found without PDE's error: a proxy, or not PDE"
+    )
