@@ -70,7 +70,8 @@ def require_chromium() -> None:
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
-    """Headless Chromium from the system, as the machine notes prescribe."""
+    """Headless Chromium from the system (Debian's chromium package): Playwright
+    cannot download its own browser on these machines."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 

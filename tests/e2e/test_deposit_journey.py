@@ -1,4 +1,4 @@
-"""Deposit links, from both sides (issue 7), in French and in Arabic: given an
+"""Deposit links, from both sides, in French and in Arabic: given an
 owner at the kiosk, when they make a deposit link for two files, then the QR
 code on screen reads as the exact link, and a service in another browser
 profile opens it and sends two files (one of 5 MiB) without ever being able to

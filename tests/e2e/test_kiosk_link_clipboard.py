@@ -1,4 +1,4 @@
-"""A copied link does not stay on a shared computer (issue 13, the kiosk): given an
+"""A copied link does not stay on a shared computer: given an
 owner who copied a share link (its secret included) or a deposit link at the
 kiosk, when they leave the link screen any way the kiosk offers ("Leave now", the
 idle logout, "Done", meeting mode), then the clipboard is empty, and the page

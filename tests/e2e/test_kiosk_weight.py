@@ -1,13 +1,9 @@
 """Weight of the first visit: given a fresh browser profile, when a person
 opens the language picker and chooses French, then every request goes to the
 PDE server itself (no CDN, no font or analytics host) and all the responses'
-bodies together weigh at most 150 KB (DESIGN §5, issue 5).
-
-Known to fail today: 266.5 KB in 82 requests, because static files go out
-uncompressed and `no-store` (the picker's self-test and the app each fetch the
-crypto modules) and /fr/ loads the 52 KB QR encoder up front. With gzip on
-static files the same visit measures 87 KB. The marker is strict: once the
-budget is met the test fails until the marker is removed."""
+bodies together weigh at most 150 KB: a person on a phone's prepaid data pays
+for every byte (static files go out compressed; rarely used screens load their
+modules when first opened)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sharing, from both sides (issue 6), in French and in Arabic: given an owner
+"""Sharing, from both sides, in French and in Arabic: given an owner
 at the kiosk with three documents, when they share two of them behind a PIN,
 then the QR code on screen reads as the exact link, no request of the owner's
 browser carries the link's secret, and a social worker in another browser

@@ -1,5 +1,5 @@
 """Request bodies of the API are refused over a size before anything parses them
-(issue 13, finding 9: a 30 MB body to /login/start was parsed). Most routes
+(a 30 MB body to /login/start would otherwise be parsed whole). Most routes
 take a few hundred bytes of JSON; the few that carry sealed metadata boxes (up
 to 64 KiB each) name their own, larger limit; ciphertext parts are limited by
 their upload route (PDE_UPLOAD_PART_MAX_BYTES) and pass through untouched."""
