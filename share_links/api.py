@@ -42,6 +42,7 @@ from wallet.api.errors import error_responses
 from wallet.api.schemas import Id
 from wallet.errors import (
     AlreadyExists,
+    LimitsUnavailable,
     NotAuthenticated,
     NotFound,
     PassphraseChangeRequired,
@@ -184,7 +185,9 @@ def share_status(share_id: str, db: DbDep) -> ShareStatusResponse:
 @viewer_api_router.post(
     "/{share_id}/open",
     response_model=ShareOpenResponse,
-    responses=error_responses(*STATES, ShareLinkDamaged, ShareWrongAccess, RateLimited),
+    responses=error_responses(
+        *STATES, ShareLinkDamaged, ShareWrongAccess, RateLimited, LimitsUnavailable
+    ),
 )
 def open_share(
     share_id: str,

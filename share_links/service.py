@@ -25,6 +25,7 @@ from share_links.models import Share, ShareDocument, ShareEvent
 from share_links.settings import ShareSettings
 from wallet.clock import now
 from wallet.errors import AlreadyExists, InvalidRequest, NotFound, WalletError
+from wallet.limits import Counter, Limiter, uncounted_if_refused
 from wallet.links import (
     EXPIRED,
     LOCKED,
@@ -36,7 +37,6 @@ from wallet.links import (
     revoke,
 )
 from wallet.models import Account, Document
-from wallet.ratelimit import RateLimiter
 from wallet.services.documents import READY, in_compartment
 
 MAX_OPENS = 1000
@@ -114,12 +114,13 @@ def _check_new_share(db: Session, settings: ShareSettings, account: Account, new
 
 
 def create_share(
-    db: Session, settings: ShareSettings, limiter: RateLimiter, account: Account, new: NewShare
+    db: Session, settings: ShareSettings, limiter: Limiter, account: Account, new: NewShare
 ) -> Share:
     """Store a share of `account`'s ready documents, after every limit is checked."""
-    limiter.check("share-create", account.id, settings.shares_per_hour, 3600)
-    _check_new_share(db, settings, account, new)
-    limiter.record("share-create", account.id)
+    counter = Counter("share-create", account.id, settings.shares_per_hour, 3600)
+    attempt = limiter.acquire(counter, fail_closed=False)
+    with uncounted_if_refused(limiter, attempt):  # a refused share is not one made
+        _check_new_share(db, settings, account, new)
     moment = now()
     share = Share(
         id=new.share_id,

@@ -35,9 +35,9 @@ from share_links.service import (
 from share_links.settings import ShareSettings
 from wallet.clock import now
 from wallet.errors import NotFound, WalletError
+from wallet.limits import Counter, Limiter
 from wallet.links import ACTIVE, EXPIRED, REVOKED
 from wallet.models import Document
-from wallet.ratelimit import RateLimiter
 from wallet.services.documents import READY
 
 
@@ -109,7 +109,7 @@ def _view_token_valid(settings: ShareSettings, share_id: str, token: str) -> boo
 def open_share(
     db: Session,
     settings: ShareSettings,
-    limiter: RateLimiter,
+    limiter: Limiter,
     client: str,
     share_id: str,
     tokens: tuple[bytes, bytes],
@@ -123,8 +123,8 @@ def open_share(
     wrong access token for a share without PIN: nothing locks it. A refusal is
     returned, not raised: what it counted is already committed.
     `tokens` is (link token, access token)."""
-    limiter.check("share-open", client, settings.share_opens_per_client_per_minute, 60)
-    limiter.record("share-open", client)
+    limit = settings.share_opens_per_client_per_minute
+    limiter.acquire(Counter("share-open", client, limit, 60))  # refused while Redis is away
     link_token, access_token = tokens
     share = openable_share(db, share_id)  # an ended share is refused at once, before any count
     if share.link_hash is None or not hmac.compare_digest(

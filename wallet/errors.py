@@ -128,6 +128,24 @@ class DatabaseUnavailable(WalletError):
     )
 
 
+class LimitsUnavailable(WalletError):
+    """The shared rate limits cannot be counted (Redis is unreachable): logins and
+    share openings are refused rather than let a guesser try without limit."""
+
+    status, code, message = (
+        503,
+        "limits_unavailable",
+        "The service is unavailable for a moment. Please try again in a few minutes.",
+    )
+
+
+class NotReady(WalletError):
+    """A part the server needs (database, object store, shared limits) cannot be
+    reached: a load balancer should send requests to another replica."""
+
+    status, code, message = 503, "not_ready", "Not ready: a part of the service cannot be reached."
+
+
 class DepositNotFound(WalletError):
     """No deposit link has this id: a mistyped or deleted link."""
 

@@ -1,5 +1,5 @@
 """What a running PDE server holds: settings, database, blob store, rate
-limiter. Built once by `create_app(settings)`; tests build their own."""
+limiter (in memory or Redis). Built once by `create_app(settings)`; tests build their own."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from wallet.db import check_migrated, make_engine, session_factory
-from wallet.ratelimit import RateLimiter
+from wallet.limits import Limiter, MemoryLimiter, open_limiter
 from wallet.services.uploads import RunningHashes
 from wallet.settings import WalletSettings
 from wallet.storage.base import BlobStore
@@ -42,13 +42,15 @@ class Runtime:
     engine: Engine
     db: sessionmaker[Session]
     blobs: BlobStore
-    limiter: RateLimiter = field(default_factory=RateLimiter)
+    limiter: Limiter = field(default_factory=MemoryLimiter)
     hashes: RunningHashes = field(default_factory=RunningHashes)
 
     @classmethod
     def start(cls, settings: WalletSettings) -> Runtime:
-        """Check the settings and the schema, open the stores."""
+        """Check the settings and the schema, open the stores and the limiter."""
         settings.check_production()
+        limiter = open_limiter(settings)
         engine = make_engine(settings.sqlalchemy_url)
         check_migrated(engine)
-        return cls(settings, engine, session_factory(engine), open_blob_store(settings))
+        blobs = open_blob_store(settings)
+        return cls(settings, engine, session_factory(engine), blobs, limiter)

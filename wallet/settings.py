@@ -8,6 +8,8 @@ and a local blob folder under `PDE_DATA_DIR`. With `PDE_ENVIRONMENT=production`
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -53,6 +55,11 @@ class WalletSettings(BaseSettings):
     # process by default (fine for development); production must set it.
     server_secret: SecretStr = SecretStr("")
 
+    # Empty: rate limits in this process's memory. Several processes or replicas share
+    # them through Redis instead: redis://host:6379/0 (needs PDE_SERVER_SECRET).
+    redis_url: str = ""
+    redis_key_prefix: str = "pde:limits:"
+
     session_idle_minutes: int = Field(default=30, ge=1)
     kiosk_idle_seconds: int = Field(default=180, ge=30, le=3600)
     kiosk_downloads: bool = False  # kiosk terminals preview and print; phones may download
@@ -89,6 +96,15 @@ class WalletSettings(BaseSettings):
         """The key of the fake salts; random per process when no secret is configured."""
         configured = self.server_secret.get_secret_value()
         return configured.encode() if configured else secrets.token_bytes(32)
+
+    @functools.cached_property
+    def rate_limit_key(self) -> bytes:
+        """The key naming rate-limit slots: derived from the server secret, so every
+        process names them alike; random per process when no secret is configured."""
+        configured = self.server_secret.get_secret_value()
+        if not configured:
+            return secrets.token_bytes(32)
+        return hmac.new(configured.encode(), b"pde/v1/rate-limit-keys", hashlib.sha256).digest()
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -537,6 +537,7 @@ def _shared_content(a: Owner) -> list[Request]:
 # Routes anyone may call, aimed at A where they take a handle or an id.
 PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
     ("GET", "/api/v1/health"): _one("GET", f"{API}/health"),
+    ("GET", "/api/v1/ready"): _one("GET", f"{API}/ready"),
     ("GET", "/api/v1/handles/suggestion"): _one("GET", f"{API}/handles/suggestion"),
     ("POST", "/api/v1/accounts"): lambda a: [
         Request("POST", f"{API}/accounts", json=_registration(a.handle, new_id())),
@@ -650,6 +651,7 @@ PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
 }
 PUBLIC_EXPECTED = {
     "/api/v1/health": {200},
+    "/api/v1/ready": {200},
     "/api/v1/handles/suggestion": {200},
     "/api/v1/accounts": {409},
     "/api/v1/login/start": {200},

@@ -34,12 +34,14 @@ from wallet.api.schemas import (
 from wallet.errors import (
     HandleTaken,
     InvalidCredentials,
+    LimitsUnavailable,
     NotAuthenticated,
     NotFound,
     PassphraseChangeRequired,
     RateLimited,
     StorageUnavailable,
 )
+from wallet.limits import Counter
 from wallet.models import Account, AuthSession
 from wallet.runtime import Runtime
 from wallet.services import accounts, documents, erasure, sessions
@@ -104,9 +106,8 @@ def register(
     body: RegisterRequest, db: DbDep, runtime: RuntimeDep, client: ClientKey, request: Request
 ) -> LoginResponse:
     """Create a wallet from client-made keys and log in. No e-mail, no phone, no name."""
-    limit = runtime.settings.registrations_per_client_per_hour
-    runtime.limiter.check("register", client, limit, 3600)
-    runtime.limiter.record("register", client)  # a refused one too: no free probing of names
+    limit = Counter("register", client, runtime.settings.registrations_per_client_per_hour, 3600)
+    runtime.limiter.acquire(limit, fail_closed=False)  # a refused one too: no free probing
     account = accounts.register(db, accounts.NewAccount(**body.model_dump()))
     return open_session_response(db, runtime, request, account, recovery=False)
 
@@ -137,7 +138,7 @@ def _login(
 @router.post(
     "/login",
     response_model=LoginResponse,
-    responses=error_responses(InvalidCredentials, RateLimited),
+    responses=error_responses(InvalidCredentials, RateLimited, LimitsUnavailable),
 )
 def login(body: LoginRequest, db: DbDep, runtime: RuntimeDep, request: Request) -> LoginResponse:
     """Log in with the auth key derived from the passphrase (and wallet card)."""
@@ -147,7 +148,7 @@ def login(body: LoginRequest, db: DbDep, runtime: RuntimeDep, request: Request) 
 @router.post(
     "/login/recovery",
     response_model=LoginResponse,
-    responses=error_responses(InvalidCredentials, RateLimited),
+    responses=error_responses(InvalidCredentials, RateLimited, LimitsUnavailable),
 )
 def login_with_recovery(
     body: RecoveryLoginRequest, db: DbDep, runtime: RuntimeDep, request: Request

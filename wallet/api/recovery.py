@@ -28,6 +28,7 @@ from wallet.api.schemas import (
 from wallet.errors import (
     AlreadyExists,
     InvalidCredentials,
+    LimitsUnavailable,
     NotAuthenticated,
     NotFound,
     PassphraseChangeRequired,
@@ -198,7 +199,9 @@ def request_status(request_id: Id, body: RecoveryRequestProof, db: DbDep) -> Rec
 @router.post(
     "/login/trustees",
     response_model=LoginResponse,
-    responses=error_responses(InvalidCredentials, RecoveryNotReady, NotFound, RateLimited),
+    responses=error_responses(
+        InvalidCredentials, RecoveryNotReady, NotFound, RateLimited, LimitsUnavailable
+    ),
 )
 def login_with_trustees(
     body: TrusteeLoginRequest,

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from crypto.verifier import check_verifier, dummy_verifier, fake_salt, hash_verifier
 from wallet.clock import now
 from wallet.errors import HandleTaken, InvalidCredentials, InvalidRequest
+from wallet.limits import Counter, Limiter
 from wallet.models import Account
-from wallet.ratelimit import RateLimiter
 from wallet.settings import WalletSettings
 
 HANDLE_MIN, HANDLE_MAX = 3, 32
@@ -113,7 +113,7 @@ def login_salt(db: Session, settings: WalletSettings, handle: str) -> bytes:
 def verify_login(
     db: Session,
     settings: WalletSettings,
-    limiter: RateLimiter,
+    limiter: Limiter,
     *,
     handle: str,
     secret: bytes,
@@ -130,22 +130,20 @@ def verify_login(
     handle_key = lookup_key(handle)
     from_here = f"{handle_key}\x00{client_key}"
     counters = (
-        ("login-handle-client", from_here, settings.login_attempts_per_handle),
-        ("login-handle", handle_key, settings.login_attempts_per_handle_any_address),
-        ("login-client", client_key, settings.login_attempts_per_client),
+        Counter("login-handle-client", from_here, settings.login_attempts_per_handle, window),
+        Counter("login-handle", handle_key, settings.login_attempts_per_handle_any_address, window),
+        Counter("login-client", client_key, settings.login_attempts_per_client, window),
     )
-    for bucket, key, limit in counters:
-        limiter.check(bucket, key, limit, window)
+    attempt = limiter.acquire(*counters)  # counted before the check: racing guesses too
     account = find_account(db, handle)
     stored = dummy_verifier()
     if account is not None:
         stored = account.recovery_verifier if recovery else account.verifier
     if check_verifier(stored, secret) and account is not None:
-        for bucket, key, _ in counters[:2]:
-            limiter.reset(bucket, key)
+        limiter.cancel(attempt)
+        for counter in counters[:2]:
+            limiter.reset(counter)
         return account
-    for bucket, key, _ in counters:
-        limiter.record(bucket, key)
     raise InvalidCredentials()
 
 

@@ -26,9 +26,9 @@ from wallet.errors import (
     InvalidRequest,
     NotFound,
 )
+from wallet.limits import Counter, Limiter, uncounted_if_refused
 from wallet.links import ACTIVE, USED_UP, check_lifetime, find_owned, link_state, revoke
 from wallet.models import Account, DepositLink, Document
-from wallet.ratelimit import RateLimiter
 from wallet.services.documents import (
     DEPOSITED,
     READY,
@@ -207,24 +207,25 @@ def open_link(db: Session, deposit_id: str, *, new_file: bool = True) -> Deposit
 def declare_deposit(
     db: Session,
     settings: WalletSettings,
-    limiter: RateLimiter,
+    limiter: Limiter,
     client: str,
     deposit_id: str,
     new: NewDocument,
 ) -> Document:
     """Declare one deposited file: counts against the link (one UPDATE decides, so
     racing depositors cannot pass its count) and the wallet's quota."""
-    limiter.check("deposit", client, settings.deposits_per_client_per_hour, 3600)
-    link = open_link(db, deposit_id)
-    counted = db.execute(
-        update(DepositLink)
-        .where(DepositLink.id == link.id, DepositLink.files < DepositLink.max_files)
-        .values(files=DepositLink.files + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if counted.rowcount != 1:  # type: ignore[attr-defined]
-        raise DepositClosed()
-    limiter.record("deposit", client)
+    limit = settings.deposits_per_client_per_hour
+    attempt = limiter.acquire(Counter("deposit", client, limit, 3600), fail_closed=False)
+    with uncounted_if_refused(limiter, attempt):  # a closed link takes no file to count
+        link = open_link(db, deposit_id)
+        counted = db.execute(
+            update(DepositLink)
+            .where(DepositLink.id == link.id, DepositLink.files < DepositLink.max_files)
+            .values(files=DepositLink.files + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if counted.rowcount != 1:  # type: ignore[attr-defined]
+            raise DepositClosed()
     account = db.get(Account, link.account_id)
     assert account is not None  # the link goes with its wallet
     document = create_document(db, settings, account, new)

@@ -24,8 +24,8 @@ from wallet.errors import (
     NotFound,
     RecoveryNotReady,
 )
+from wallet.limits import Counter, Limiter, uncounted_if_refused
 from wallet.models import Account, RecoveryRequest, ReleasedShare, TrusteeShare
-from wallet.ratelimit import RateLimiter
 from wallet.services.accounts import find_account, lookup_key
 from wallet.settings import WalletSettings
 
@@ -197,7 +197,7 @@ def release_share(db: Session, trustee_id: str, request_id: str, sealed: bytes) 
 def open_request(
     db: Session,
     settings: WalletSettings,
-    limiter: RateLimiter,
+    limiter: Limiter,
     client: str,
     *,
     request_id: str,
@@ -209,8 +209,8 @@ def open_request(
     wallet exists or has trustees, so the answer reveals neither. A wallet takes one
     open request at a time, and a few a month: others are kept inert, like requests
     for a handle that does not exist, and nobody is told about them."""
-    limiter.check("recovery-request", client, settings.recovery_requests_per_client_per_hour, 3600)
-    limiter.record("recovery-request", client)
+    limit = settings.recovery_requests_per_client_per_hour
+    limiter.acquire(Counter("recovery-request", client, limit, 3600), fail_closed=False)
     if db.get(RecoveryRequest, request_id) is not None:
         raise AlreadyExists()
     lookup_key(handle)  # a malformed handle is refused like anywhere else
@@ -264,7 +264,7 @@ def released_shares(db: Session, request: RecoveryRequest) -> list[ReleasedShare
 def verify_trustee_login(
     db: Session,
     settings: WalletSettings,
-    limiter: RateLimiter,
+    limiter: Limiter,
     client: str,
     *,
     handle: str,
@@ -275,18 +275,20 @@ def verify_trustee_login(
     """Open the wallet with k trustees' shares: only through one's own request whose
     delay is over and that the owner did not cancel. Forces a new passphrase."""
     window = settings.login_window_minutes * 60
-    limiter.check("login-client", client, settings.login_attempts_per_client, window)
-    request = own_request(db, request_id, token)
-    state = request_state(request)
-    if state != READY:
-        raise RecoveryNotReady(state=state)
+    counter = Counter("login-client", client, settings.login_attempts_per_client, window)
+    attempt = limiter.acquire(counter)
+    with uncounted_if_refused(limiter, attempt):  # only a wrong key counts
+        request = own_request(db, request_id, token)
+        state = request_state(request)
+        if state != READY:
+            raise RecoveryNotReady(state=state)
     account = find_account(db, handle)
     stored = dummy_verifier()
     if account is not None and account.id == request.account_id and account.trustee_verifier:
         stored = account.trustee_verifier
     if not check_verifier(stored, trustee_auth) or account is None:
-        limiter.record("login-client", client)
         raise InvalidCredentials()
+    limiter.cancel(attempt)
     request.completed_at = now()
     account.must_change_passphrase = True
     return account

@@ -1,4 +1,4 @@
-"""Housekeeping and rate limits, at the service level with a real SQLite database."""
+"""Housekeeping, at the service level with a real SQLite database."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 from crypto import new_id
 from crypto.stream import ciphertext_size
 from wallet import maintenance
-from wallet.errors import RateLimited
 from wallet.models import Account, AuthSession, Document
-from wallet.ratelimit import RateLimiter
 from wallet.runtime import Runtime
 from wallet.services import accounts, documents, sessions, uploads
 
@@ -96,25 +94,3 @@ def test_housekeeping_removes_ended_sessions_only(runtime: Runtime) -> None:
     with runtime.db() as db:
         assert len(db.query(AuthSession).filter_by(account_id=account_id).all()) == 1
         assert sessions.authenticate(db, runtime.settings, live).account_id == account_id
-
-
-def test_rate_limiter_counts_per_key_within_the_window_only() -> None:
-    clock = [0.0]
-    limiter = RateLimiter(clock=lambda: clock[0])
-    for _ in range(3):
-        limiter.check("login", "alice", 3, 60)
-        limiter.record("login", "alice")
-    with pytest.raises(RateLimited):
-        limiter.check("login", "alice", 3, 60)
-    limiter.check("login", "bob", 3, 60)  # another key is not affected
-    clock[0] = 61.0
-    limiter.check("login", "alice", 3, 60)  # the window moved on
-    limiter.record("login", "alice")
-    limiter.reset("login", "alice")
-    limiter.check("login", "alice", 1, 60)
-
-
-def test_rate_limiter_keeps_no_key_in_clear() -> None:
-    limiter = RateLimiter()
-    limiter.record("login-handle", "nadia-42")
-    assert all(b"nadia" not in slot for slot in limiter._events)
