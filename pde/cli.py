@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Any
 
-from pde.cli_errors import one_line
+from pde.cli_errors import fail, one_line
 from pde.client_commands import add_client_parsers, shield_ids
 from pde.progress import end_line
 from pde.settings import Settings
@@ -40,10 +40,21 @@ def _serve(args: argparse.Namespace) -> int:
     from pde.app import create_app
 
     settings = Settings()
+    address = {"host": args.host or settings.host, "port": args.port or settings.port}
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), **address, **serve_options(settings))
+        return 0
+    if not (settings.redis_url and settings.server_secret.get_secret_value()):
+        fail(
+            "--workers above 1 needs PDE_REDIS_URL and PDE_SERVER_SECRET, or each"
+            " process would keep its own rate limits and fake salts"
+        )
+    # Each worker process builds its own app from the environment.
     uvicorn.run(
-        create_app(settings),
-        host=args.host or settings.host,
-        port=args.port or settings.port,
+        "pde.app:create_app",
+        factory=True,
+        workers=args.workers,
+        **address,
         **serve_options(settings),
     )
     return 0
@@ -91,6 +102,13 @@ def _housekeeping(_: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with a wrong command line told in one line rather than the usage."""
 
@@ -109,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default=None, help="listen address (PDE_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (PDE_PORT, 8000)")
+    serve.add_argument(
+        "--workers", type=_positive, default=1, help="processes (above 1: needs PDE_REDIS_URL)"
+    )
     serve.set_defaults(run=_serve)
     commands.add_parser(
         "migrate",

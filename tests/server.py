@@ -122,6 +122,7 @@ class ServeProcess(LiveServer):
     """`pde serve` in a subprocess; its data survives stop() for restart tests."""
 
     process: subprocess.Popen[bytes] | None = None
+    workers: int = 1  # above 1: `pde serve --workers N`
 
     def __post_init__(self) -> None:
         self.port = self.port or free_port()
@@ -137,8 +138,9 @@ class ServeProcess(LiveServer):
         """Start serving and wait until /api/v1/health answers."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
+        workers = ["--workers", str(self.workers)] if self.workers > 1 else []
         self.process = subprocess.Popen(
-            [*PDE, "serve", "--port", str(self.port)],
+            [*PDE, "serve", "--port", str(self.port), *workers],
             env=self._run_env(),
             cwd=REPO_ROOT,
             stdout=log,
