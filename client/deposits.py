@@ -1,13 +1,18 @@
 """Deposit links from Python: the owner's side on a logged-in `PdeClient`
 (create, list, revoke, inbox, accept, reject), and depositing files through a
 link with no account (`pde deposit URL FILE…`). The depositor's files are
-sealed here to the wallet's public key (FORMAT.md §7); the link's fragment
-holds a fingerprint of that key, checked before anything is sent."""
+sealed here to the wallet's public key (FORMAT.md §7). The link's fragment
+holds a secret that opens the link's info box: the owner's label for the link
+and the wallet's public key, which the server stores but can neither read nor
+change; nothing is sent unless the box opens and names the key the server
+hands out."""
 
 from __future__ import annotations
 
 import builtins
 import hmac
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -19,8 +24,11 @@ from client.uploads import describe_file, upload_new_document
 from crypto import (
     b64u_decode,
     b64u_encode,
+    decrypt_deposit_link_info,
     decrypt_deposit_link_record,
     decrypt_deposit_metadata,
+    deposit_link_public_key,
+    encrypt_deposit_link_info,
     encrypt_deposit_link_record,
     encrypt_deposit_metadata,
     encrypt_metadata,
@@ -31,13 +39,14 @@ from crypto import (
     unwrap_deposit_private_key,
     wrap_document_key,
 )
-from crypto.errors import InvalidEncoding
-from crypto.links import deposit_key_fingerprint, format_deposit_link, parse_deposit_link
+from crypto.errors import DecryptionError, InvalidEncoding, UnsupportedVersion
+from crypto.links import DEPOSIT_SECRET_BYTES, format_deposit_link, parse_deposit_link
 
 
 @dataclass(frozen=True)
 class DepositLinkSummary:
-    """A deposit link as its owner sees it, label opened with the master key."""
+    """A deposit link as its owner sees it, label opened with the master key. `link`
+    is "" for a link made before links carried a secret: it cannot be written again."""
 
     deposit_id: str
     link: str
@@ -61,13 +70,13 @@ class InboxItem:
 
 def _summary(client: PdeClient, item: dict[str, Any]) -> DepositLinkSummary:
     account_id, master = client.master_keys()
-    public_key = b64u_decode(client.account["deposit_public_key"])
     record = decrypt_deposit_link_record(
         master, b64u_decode(item["label"]), account_id, item["deposit_id"]
     )
+    secret = b64u_decode(str(record.get("secret", "")))
     return DepositLinkSummary(
         deposit_id=item["deposit_id"],
-        link=format_deposit_link(client.server, item["deposit_id"], public_key),
+        link=format_deposit_link(client.server, item["deposit_id"], secret) if secret else "",
         label=str(record.get("label", "")),
         state=item["state"],
         expires_at=item["expires_at"],
@@ -79,16 +88,19 @@ def _summary(client: PdeClient, item: dict[str, Any]) -> DepositLinkSummary:
 def create_deposit_link(
     client: PdeClient, label: str, *, expires_in: timedelta = timedelta(days=7), max_files: int = 5
 ) -> DepositLinkSummary:
-    """Open a write-only door into the logged-in wallet; the label stays sealed."""
+    """Open a write-only door into the logged-in wallet. The label is sealed twice:
+    for the owner under the master key (with the link's secret), and for whoever
+    holds the link under its secret (with the wallet's public key)."""
     account_id, master = client.master_keys()
-    deposit_id = new_id()
+    deposit_id, secret = new_id(), secrets.token_bytes(DEPOSIT_SECRET_BYTES)
+    record = {"label": label, "secret": b64u_encode(secret)}
+    info = {"label": label, "public_key": client.account["deposit_public_key"]}
     body = {
         "deposit_id": deposit_id,
         "expires_in": int(expires_in.total_seconds()),
         "max_files": max_files,
-        "label": b64u_encode(
-            encrypt_deposit_link_record(master, {"label": label}, account_id, deposit_id)
-        ),
+        "label": b64u_encode(encrypt_deposit_link_record(master, record, account_id, deposit_id)),
+        "info": b64u_encode(encrypt_deposit_link_info(secret, info, deposit_id)),
     }
     return _summary(client, client.call("POST", "/api/v1/deposit-links", json=body))
 
@@ -146,6 +158,20 @@ def reject(client: PdeClient, item: InboxItem) -> None:
     client.call("DELETE", f"/api/v1/inbox/{item.document_id}")
 
 
+def _link_target(info: dict[str, Any], secret: bytes, deposit_id: str) -> tuple[bytes, str]:
+    """(wallet's public key, owner's label) from the server's answer for a link: its
+    info box opened with the link's secret, and naming the key the server hands out."""
+    mismatch = ClientError(409, "deposit_key_mismatch", "The wallet's key does not match the link.")
+    try:
+        opened = decrypt_deposit_link_info(secret, b64u_decode(info.get("info") or ""), deposit_id)
+        public_key = deposit_link_public_key(opened)
+    except (DecryptionError, InvalidEncoding):
+        raise mismatch from None
+    if not hmac.compare_digest(public_key, b64u_decode(info["public_key"])):
+        raise mismatch
+    return public_key, str(opened.get("label", ""))
+
+
 def deposit(
     link: str,
     files: builtins.list[Path],
@@ -153,23 +179,31 @@ def deposit(
     category: str = "other",
     part_bytes: int = DEFAULT_PART_BYTES,
     retry_seconds: float = 30.0,
+    recipient: Callable[[str], None] | None = None,
 ) -> builtins.list[str]:
     """Seal each file to the wallet behind `link` and upload it; returns the new ids.
-    Refuses before sending anything if the server's key does not match the link."""
+    Refuses before sending anything if the link's info box does not open or names
+    another key than the server's. `recipient(label)` hears the owner's label for the
+    link (who the files go to) before anything is sent."""
     try:
-        base_url, deposit_id, fingerprint = parse_deposit_link(link)
+        base_url, deposit_id, secret = parse_deposit_link(link)
+    except UnsupportedVersion:
+        raise ClientError(
+            410,
+            "deposit_link_outdated",
+            "This deposit link is of an older kind: ask for a new one.",
+        ) from None
     except InvalidEncoding:
         raise ClientError(404, "deposit_not_found", "This is not a PDE deposit link.") from None
     for path in files:  # every file readable before any is sent: a link's count is spent
         with Path(path).open("rb"):
             pass
     with Connection(base_url, retry_seconds=retry_seconds, client_label="pde deposit") as http:
-        info = http.call("GET", f"/api/v1/d/{deposit_id}")
-        public_key = b64u_decode(info["public_key"])
-        if not hmac.compare_digest(deposit_key_fingerprint(public_key), fingerprint):
-            raise ClientError(
-                409, "deposit_key_mismatch", "The wallet's key does not match the link."
-            )
+        public_key, label = _link_target(
+            http.call("GET", f"/api/v1/d/{deposit_id}"), secret, deposit_id
+        )
+        if recipient:
+            recipient(label)
         base = f"/api/v1/d/{deposit_id}/documents"
         ids = []
         for path in files:

@@ -34,7 +34,13 @@ from crypto.keys import (
     wrap_master_key,
     wrap_master_key_for_recovery,
 )
-from crypto.links import deposit_key_fingerprint, format_deposit_link, parse_deposit_link
+from crypto.links import (
+    decrypt_deposit_link_info,
+    deposit_link_public_key,
+    encrypt_deposit_link_info,
+    format_deposit_link,
+    parse_deposit_link,
+)
 from crypto.metadata import (
     decrypt_deposit_link_record,
     decrypt_deposit_metadata,
@@ -105,6 +111,7 @@ __all__ = [
     "combine_shares",
     "decode_code",
     "decrypt_chunks",
+    "decrypt_deposit_link_info",
     "decrypt_deposit_link_record",
     "decrypt_deposit_metadata",
     "decrypt_metadata",
@@ -112,13 +119,14 @@ __all__ = [
     "decrypt_share_metadata",
     "decrypt_share_owner_record",
     "decrypt_stream",
-    "deposit_key_fingerprint",
+    "deposit_link_public_key",
     "derive_compartment_keys",
     "derive_login_keys",
     "derive_recovery_keys",
     "derive_share_keys",
     "encode_code",
     "encrypt_chunks",
+    "encrypt_deposit_link_info",
     "encrypt_deposit_link_record",
     "encrypt_deposit_metadata",
     "encrypt_metadata",

@@ -2,15 +2,17 @@
 
 A service holding a deposit link (a CPAS, a hospital, a school) puts files into
 a person's wallet from an ordinary browser, with no account. Everything happens
-in that browser: the page reads the key fingerprint from the link's fragment
-(never sent here) and takes it out of the address bar, checks the wallet's
-public key against it, then encrypts each file and seals its key to the wallet
-(crypto/FORMAT.md §7). The page can write only: it has no way to list or read.
+in that browser: the page reads the link's secret from its fragment (never
+sent here) and takes it out of the address bar, opens the link's info box with
+it (the owner's label for the link, which it shows, and the wallet's public
+key, which must be the one the server gives), then encrypts each file and seals
+its key to the wallet (crypto/FORMAT.md §7). The page can write only: it has no
+way to list or read.
 
 It is a page_kit.public_page.PublicPage like the share viewer: its own
 template, static files and catalogs ("deposit.po"), every language's strings in
 the page so that switching needs no reload (a reload would lose the
-fingerprint). It lives in kiosk_ui, not share_links, because it reuses the
+secret). It lives in kiosk_ui, not share_links, because it reuses the
 kiosk's upload module (static/js/upload.js) and pictograms and has nothing to
 do with shares.
 """

@@ -228,6 +228,12 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     share.add_argument("document_ids", nargs="+", metavar="ID", type=_identifier)
     share.add_argument("--to", required=True, help='recipient, e.g. "CPAS Ixelles, Mrs X"')
     share.add_argument("--purpose", required=True, help='e.g. "RIS application"')
+    share.add_argument(
+        "--from",
+        dest="sender",
+        default="",
+        help="whose documents, as the worker sees it, e.g. your wallet's name (default: not said)",
+    )
     share.add_argument("--expires", default="7d", help="1h to 30d (default 7d)")
     share.add_argument("--max-opens", type=int, default=None, help="default: unlimited")
     share.add_argument("--pin", help="a PIN to tell the recipient aloud (default: none)")

@@ -49,6 +49,7 @@ def share(client: PdeClient, args: argparse.Namespace) -> int:
         args.document_ids,
         recipient=args.to,
         purpose=args.purpose,
+        sender=args.sender,
         expires_in=expires_in,
         max_opens=args.max_opens,
         pin=args.pin or "",
@@ -96,6 +97,8 @@ def open_share(args: argparse.Namespace) -> int:
         if pin is None and viewer.needs_pin():
             pin = ask_secret("PIN: ", "the share's PIN", "give it with --pin")
         opened = viewer.open(pin or "")
+        if opened.sender:
+            print(f"from: {opened.sender}", file=sys.stderr)
         print(f"for: {opened.recipient}\npurpose: {opened.purpose}", file=sys.stderr)
         print(f"expires: {opened.expires_at}", file=sys.stderr)
         for path in viewer.save_all(opened, folder, _download_bar):
@@ -153,9 +156,15 @@ def sort_inbox(client: PdeClient, args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_recipient(label: str) -> None:
+    """Before anything is sent: who the owner made the link for."""
+    if label:
+        print(f"to: {label}", file=sys.stderr)
+
+
 def deposit_files(args: argparse.Namespace) -> int:
     """Seal files into a wallet through its deposit link, with no account."""
     files = [readable_file(name) for name in args.files]  # before the link's count is spent
-    for document_id in deposit(args.url, files):
+    for document_id in deposit(args.url, files, recipient=_say_recipient):
         print(document_id)
     return 0

@@ -186,7 +186,9 @@ class LinkLifetime:
 class DepositLink(LinkLifetime, Base):
     """A write-only door into a wallet: whoever holds the link can add files sealed
     to the wallet's public key, until it expires or its count is used, and can
-    never list or read anything. The label is sealed for the owner."""
+    never list or read anything. The label is sealed for the owner (with the link's
+    secret), and again with the wallet's public key for whoever holds the link (the
+    info box; none for a link made before links carried a secret)."""
 
     __tablename__ = "deposit_links"
 
@@ -195,6 +197,7 @@ class DepositLink(LinkLifetime, Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
     label_box: Mapped[bytes] = mapped_column(LargeBinary)
+    info_box: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     max_files: Mapped[int] = mapped_column(Integer)
     files: Mapped[int] = mapped_column(Integer, default=0)
 

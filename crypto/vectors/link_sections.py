@@ -4,6 +4,7 @@ trustee shares, Shamir's secret sharing and the trustees' recovery."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -127,14 +128,30 @@ def _link_forms(
     return [{"text": text, "base_url": base, field: identifier} for base, text in read], refused
 
 
+def _deposit_info(public_key: bytes) -> dict[str, Any]:
+    """A deposit link's info box (FORMAT.md §7) as the owner's client writes it."""
+    secret, nonce = fixed("deposit-secret", 16), fixed("deposit-info-nonce", 12)
+    info = {"label": "CPAS Ixelles, logement", "public_key": encoding.b64u_encode(public_key)}
+    return {
+        "secret": secret.hex(),
+        "deposit_id": DEPOSIT_ID,
+        "json": metadata.dump_json(info).decode(),
+        "nonce": nonce.hex(),
+        "box": links.encrypt_deposit_link_info(secret, info, DEPOSIT_ID, nonce).hex(),
+    }
+
+
 def links_vectors() -> dict[str, Any]:
     """Share and deposit links (FORMAT.md §6, §7): how they are written and how pasted
-    forms of them are read or refused."""
+    forms of them are read or refused; a deposit link's info box."""
     secret = fixed("share-secret", 16)
     public_key = keys.new_deposit_key_pair(fixed("deposit-private", 32)).public_key
-    fingerprint = links.deposit_key_fingerprint(public_key)
+    deposit_secret = fixed("deposit-secret", 16)
+    fragment = bytes([links.DEPOSIT_LINK_VERSION]) + deposit_secret
     share_read, share_refused = _link_forms("s", SHARE_ID, secret, "share_id")
-    deposit_read, deposit_refused = _link_forms("d", DEPOSIT_ID, fingerprint, "deposit_id")
+    deposit_read, deposit_refused = _link_forms("d", DEPOSIT_ID, fragment, "deposit_id")
+    old_fingerprint = hashlib.sha256(public_key).digest()[:16]  # the links of version 1
+    version_3 = bytes([3]) + deposit_secret
     return {
         "share_format": [
             {
@@ -151,14 +168,19 @@ def links_vectors() -> dict[str, Any]:
             {
                 "base_url": base,
                 "deposit_id": DEPOSIT_ID,
-                "public_key": public_key.hex(),
-                "fingerprint": fingerprint.hex(),
-                "link": links.format_deposit_link(base, DEPOSIT_ID, public_key),
+                "secret": deposit_secret.hex(),
+                "link": links.format_deposit_link(base, DEPOSIT_ID, deposit_secret),
             }
             for base in ("https://pde.example", "https://pde.example/pde/")
         ],
-        "deposit_parse": [case | {"fingerprint": fingerprint.hex()} for case in deposit_read],
+        "deposit_parse": [case | {"secret": deposit_secret.hex()} for case in deposit_read],
         "deposit_invalid": deposit_refused,
+        # Well-formed links of another version: refused with unsupported_version.
+        "deposit_unsupported": [
+            f"https://pde.example/d/{DEPOSIT_ID}#{encoding.b64u_encode(old_fingerprint)}",
+            f"https://pde.example/d/{DEPOSIT_ID}#{encoding.b64u_encode(version_3)}",
+        ],
+        "deposit_info": _deposit_info(public_key) | {"public_key": public_key.hex()},
     }
 
 

@@ -41,7 +41,9 @@ export {
   wrapMasterKeyForRecovery,
 } from './keys.js';
 export {
-  depositKeyFingerprint,
+  decryptDepositLinkInfo,
+  depositLinkPublicKey,
+  encryptDepositLinkInfo,
   formatDepositLink,
   parseDepositLink,
 } from './links.js';

@@ -21,6 +21,7 @@ from crypto import (
     b64u_decode,
     b64u_encode,
     decrypt_deposit_metadata,
+    encrypt_deposit_link_info,
     encrypt_deposit_link_record,
     encrypt_deposit_metadata,
     encrypt_metadata,
@@ -78,17 +79,26 @@ def link_body(
     expires_in: int = WEEK,
     max_files: int = 5,
     label: str = "CPAS Ixelles, housing",
+    secret: bytes | None = None,
 ) -> dict[str, Any]:
-    """The body of POST /deposit-links, the label sealed under the owner's master key."""
+    """The body of POST /deposit-links: the label and the link's secret sealed under
+    the owner's master key, and the link's info box under the secret (FORMAT.md §7)."""
     deposit_id = deposit_id or new_id()
+    secret = secret or random_bytes(16)
     record = encrypt_deposit_link_record(
-        owner.master_key, {"label": label}, owner.account_id, deposit_id
+        owner.master_key,
+        {"label": label, "secret": b64u_encode(secret)},
+        owner.account_id,
+        deposit_id,
     )
+    public_key = getattr(owner, "deposit_public_key", b"") or random_bytes(32)
+    info = {"label": label, "public_key": b64u_encode(public_key)}
     return {
         "deposit_id": deposit_id,
         "expires_in": expires_in,
         "max_files": max_files,
         "label": b64u_encode(record),
+        "info": b64u_encode(encrypt_deposit_link_info(secret, info, deposit_id)),
     }
 
 

@@ -88,6 +88,7 @@ def test_files_deposited_through_a_printed_link_are_accepted_byte_for_byte(
     deposited = pde("deposit", link, *(str(tmp_path / name) for name in files))
 
     assert deposited.code == 0, deposited.err
+    assert "to: CPAS Ixelles, housing" in deposited.err  # the owner's label, from the link
     ids = deposited.out.split()
     assert len(ids) == 2 and len(set(ids)) == 2
     waiting = inbox(owner)
@@ -148,7 +149,7 @@ def test_a_revoked_link_exits_1_with_deposit_closed(
     assert links(owner)[0][1] == "revoked"
 
 
-@pytest.mark.parametrize("alteration", ["one bit flipped", "another key's fingerprint"])
+@pytest.mark.parametrize("alteration", ["one bit flipped", "another secret"])
 def test_a_link_whose_fragment_was_altered_exits_1_with_deposit_key_mismatch_sending_nothing(
     pde_server: LiveServer,
     owner: WalletCli,
@@ -159,11 +160,11 @@ def test_a_link_whose_fragment_was_altered_exits_1_with_deposit_key_mismatch_sen
 ) -> None:
     link, deposit_id = deposit_link(owner, "--max-files", "3")
     base, fragment = link.split("#")
-    fingerprint = bytearray(b64u_decode(fragment))
-    fingerprint[0] ^= 1
+    secret = bytearray(b64u_decode(fragment))  # the version byte, then the secret
+    secret[1] ^= 1
     if alteration != "one bit flipped":
-        fingerprint = bytearray(hashlib.sha256(secrets.token_bytes(32)).digest()[:16])
-    altered = f"{base}#{b64u_encode(bytes(fingerprint))}"
+        secret = bytearray(b"\x02" + secrets.token_bytes(16))
+    altered = f"{base}#{b64u_encode(bytes(secret))}"
     before = httpx.get(f"{pde_server.url}/api/v1/d/{deposit_id}").json()
 
     refused = pde("deposit", altered, *(str(tmp_path / name) for name in files))
@@ -196,10 +197,27 @@ def test_something_that_is_not_a_deposit_link_exits_1_with_deposit_not_found(
 def test_a_link_to_an_unknown_deposit_exits_1_with_deposit_not_found(
     pde_server: LiveServer, pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path
 ) -> None:
+    fragment = b64u_encode(b"\x02" + bytes(16))
     refused = pde(
-        "deposit", f"{pde_server.url}/d/{'A' * 22}#{'A' * 22}", str(tmp_path / "scan.png")
+        "deposit", f"{pde_server.url}/d/{'A' * 22}#{fragment}", str(tmp_path / "scan.png")
     )
     assert refused.code == 1 and "[deposit_not_found]" in refused.err
+
+
+def test_a_link_of_the_older_kind_exits_1_with_deposit_link_outdated_sending_nothing(
+    owner: WalletCli, pde: Callable[..., Run], files: dict[str, bytes], tmp_path: Path
+) -> None:
+    """A link written before links carried a secret (a 16-byte key fingerprint after
+    `#`) is refused as of an older kind, not as damaged, and nothing is sent."""
+    link, _ = deposit_link(owner)
+    base = link.split("#")[0]
+    old_kind = f"{base}#{b64u_encode(hashlib.sha256(secrets.token_bytes(32)).digest()[:16])}"
+
+    refused = pde("deposit", old_kind, str(tmp_path / "scan.png"))
+
+    assert refused.code == 1 and "[deposit_link_outdated]" in refused.err
+    assert "older kind: ask for a new one" in refused.err
+    assert inbox(owner) == [] and links(owner)[0][2] == "files 0/5"
 
 
 def test_a_missing_file_exits_1_with_a_clear_message_before_anything_is_sent(

@@ -21,7 +21,8 @@ import pytest
 from client import PdeClient
 from client import deposits as deposit_client
 from client.shares import ShareViewer, create_share
-from crypto import b64u_decode, decrypt_deposit_link_record, new_id
+from crypto import b64u_decode, decrypt_deposit_link_info, decrypt_deposit_link_record, new_id
+from crypto.primitives import random_bytes
 from crypto.stream import ciphertext_size
 from tests.api.deposit_support import (
     DepositOwner,
@@ -153,7 +154,7 @@ def test_a_created_link_is_listed_newest_first_with_its_sealed_label_and_state(
     record = decrypt_deposit_link_record(
         owner.master_key, b64u_decode(link["label"]), owner.account_id, link["deposit_id"]
     )
-    assert record == {"label": "Hôpital Saint-Pierre"}
+    assert record == {"label": "Hôpital Saint-Pierre", "secret": record["secret"]}
     listed = links_of(owner)
     assert [item["deposit_id"] for item in listed] == [body["deposit_id"], older]
     assert listed[0] == link
@@ -186,6 +187,8 @@ def test_a_link_may_take_from_one_file_to_the_configured_limit(
         {"deposit_id": "short"},
         {"label": "AAAA"},
         {"label": None},
+        {"info": None},  # no link that no depositor could check (FORMAT.md §7)
+        {"info": "AAAA"},
         {"unknown": 1},
     ],
     ids=repr,
@@ -308,17 +311,21 @@ def test_an_unknown_link_or_inbox_id_of_the_owner_is_not_found(owner: DepositOwn
 def test_info_gives_the_wallets_public_key_and_what_the_link_still_takes(
     pde_server: LiveServer, http: httpx.Client, owner: DepositOwner
 ) -> None:
-    deposit_id = make_link(owner, max_files=3)
+    secret = random_bytes(16)
+    deposit_id = make_link(owner, max_files=3, label="Hôpital Saint-Pierre", secret=secret)
 
     response = http.get(f"{API}/d/{deposit_id}")
 
     assert response.status_code == 200, response.text
     info = response.json()
     assert set(info) == {
-        "deposit_id", "public_key", "expires_at", "files_left", "document_max_bytes",
+        "deposit_id", "public_key", "info", "expires_at", "files_left", "document_max_bytes",
         "part_max_bytes",
     }  # fmt: skip
     assert b64u_decode(info["public_key"]) == owner.deposit_public_key
+    # The info box, stored as the owner's client sealed it, opens with the link's secret.
+    opened = decrypt_deposit_link_info(secret, b64u_decode(info["info"]), deposit_id)
+    assert opened == {"label": "Hôpital Saint-Pierre", "public_key": info["public_key"]}
     account = owner.http.get(f"{API}/account").json()
     assert info["public_key"] == account["deposit_public_key"]
     assert info["deposit_id"] == deposit_id and info["files_left"] == 3

@@ -816,19 +816,27 @@ def test_browser_writes_and_reads_share_and_deposit_links_as_the_vectors(
           Promise.all(texts.map(async (t) => (await failure(() => parse(t)))?.code ?? t));
         const shareParsed = arg.share_parse.map((c) => pde.parseShareLink(c.text));
         const depositParsed = arg.deposit_parse.map((c) => pde.parseDepositLink(c.text));
+        const i = arg.deposit_info;
+        const opened = await pde.decryptDepositLinkInfo(unhex(i.secret), unhex(i.box), i.deposit_id);
         return {
           shareLinks: arg.share_format.map((c) =>
             pde.formatShareLink(c.base_url, c.share_id, unhex(c.secret))),
           shareParsed: shareParsed.map((p) => ({ base_url: p.baseUrl, share_id: p.shareId,
             secret: hex(p.secret) })),
           shareRefused: await refusal(pde.parseShareLink, arg.share_invalid),
-          fingerprints: await Promise.all(arg.deposit_format.map(async (c) =>
-            hex(await pde.depositKeyFingerprint(unhex(c.public_key))))),
-          depositLinks: await Promise.all(arg.deposit_format.map((c) =>
-            pde.formatDepositLink(c.base_url, c.deposit_id, unhex(c.public_key)))),
+          depositLinks: arg.deposit_format.map((c) =>
+            pde.formatDepositLink(c.base_url, c.deposit_id, unhex(c.secret))),
           depositParsed: depositParsed.map((p) => ({ base_url: p.baseUrl,
-            deposit_id: p.depositId, fingerprint: hex(p.fingerprint) })),
+            deposit_id: p.depositId, secret: hex(p.secret) })),
           depositRefused: await refusal(pde.parseDepositLink, arg.deposit_invalid),
+          depositUnsupported: await refusal(pde.parseDepositLink, arg.deposit_unsupported),
+          infoBox: hex(await pde.encryptDepositLinkInfo(unhex(i.secret), i.json, i.deposit_id,
+            { nonce: unhex(i.nonce) })),
+          info: opened,
+          infoKey: hex(pde.depositLinkPublicKey(opened)),
+          otherLink: await failure(() => pde.decryptDepositLinkInfo(unhex(i.secret),
+            unhex(i.box), 'b3RoZXItZGVwb3NpdC0wMQ')),
+          noKey: await failure(() => pde.depositLinkPublicKey({ label: 'x' })),
         };
         """,
         v,
@@ -838,12 +846,17 @@ def test_browser_writes_and_reads_share_and_deposit_links_as_the_vectors(
         {k: c[k] for k in ("base_url", "share_id", "secret")} for c in v["share_parse"]
     ]
     assert result["shareRefused"] == ["invalid_encoding"] * len(v["share_invalid"])
-    assert result["fingerprints"] == [c["fingerprint"] for c in v["deposit_format"]]
     assert result["depositLinks"] == [c["link"] for c in v["deposit_format"]]
     assert result["depositParsed"] == [
-        {k: c[k] for k in ("base_url", "deposit_id", "fingerprint")} for c in v["deposit_parse"]
+        {k: c[k] for k in ("base_url", "deposit_id", "secret")} for c in v["deposit_parse"]
     ]
     assert result["depositRefused"] == ["invalid_encoding"] * len(v["deposit_invalid"])
+    unsupported = v["deposit_unsupported"]
+    assert result["depositUnsupported"] == ["unsupported_version"] * len(unsupported)
+    assert result["infoBox"] == v["deposit_info"]["box"]
+    assert result["info"] == json.loads(v["deposit_info"]["json"])
+    assert result["infoKey"] == v["deposit_info"]["public_key"]
+    assert result["otherLink"]["decryption"] and result["noKey"]["decryption"]
 
 
 def test_browser_refuses_links_that_are_not_share_links(crypto_page: Page) -> None:

@@ -205,7 +205,7 @@ def test_a_service_deposits_two_files_the_owner_accepts_one_and_rejects_the_othe
 
         link = make_deposit_link(owner, "CPAS Ixelles, logement", max_files=2)
         deposit_id = deposit_id_of(link)
-        fingerprint = link.split("#", 1)[1]
+        secret = link.split("#", 1)[1]
         assert link.startswith(f"{live_server}/d/"), link
         assert qr_text(owner, tmp_path) == link
         # On paper: the QR code and the link, not the buttons.
@@ -218,7 +218,10 @@ def test_a_service_deposits_two_files_the_owner_accepts_one_and_rejects_the_othe
         traffic = ServiceTraffic(service)
         service_opens(service, link)
         expect(service.locator("html")).to_have_attribute("lang", lang)
-        assert "#" not in service.url  # the fingerprint left the address bar
+        assert "#" not in service.url  # the secret left the address bar
+        # The owner's label, opened from the link's info box: the service checks it.
+        expect(service.locator("#recipient")).to_be_visible()
+        expect(service.locator("#recipient-label")).to_have_text("CPAS Ixelles, logement")
         # It can write, not read: nothing on its page lists or opens anything.
         assert (
             service.locator(
@@ -236,7 +239,7 @@ def test_a_service_deposits_two_files_the_owner_accepts_one_and_rejects_the_othe
         expect(service.locator("#sent-heading")).to_contain_text("2")
         assert service.locator("#chosen-list > li").count() == 0
         for method, url in traffic.requests:
-            assert fingerprint not in url
+            assert secret not in url
             if "/api/" in url:
                 assert f"/api/v1/d/{deposit_id}" in url, (method, url)
         for url, answer in traffic.api_answers():
@@ -301,24 +304,83 @@ def test_a_service_deposits_two_files_the_owner_accepts_one_and_rejects_the_othe
         expect(service.locator("body")).to_have_attribute("data-state", "closed")
 
 
-def test_a_changed_fingerprint_gets_the_untrusted_page_and_nothing_is_sent(
+def fragment(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def test_a_changed_secret_gets_the_untrusted_page_and_nothing_is_sent(
     browser: Browser, live_server: str
 ) -> None:
     with kiosk_page(browser) as owner, service_page(browser, "fr") as service:
         open_kiosk(owner, live_server, "fr", query="?idle=3600")
         create_wallet(owner)
         link = make_deposit_link(owner, "Hôpital", max_files=1)
-        other = base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
+        base = link.split("#")[0]
         traffic = ServiceTraffic(service)
-        service_opens(service, f"{link.split('#')[0]}#{other}")
+        # Another secret: the link's info box does not open with it.
+        another = fragment(bytes([2]) + os.urandom(16))
+        service_opens(service, f"{base}#{another}")
         expect(service.locator("body")).to_have_attribute("data-state", "mismatch")
         expect(service.locator("#problem-heading")).to_have_text(
             "Ce lien n'est pas digne de confiance"
         )
         assert [url for method, url in traffic.requests if method != "GET"] == []
+        # A link of the earlier kind (a key fingerprint): said to be old, not damaged.
+        service_opens(service, f"{base}#{fragment(os.urandom(16))}")
+        expect(service.locator("body")).to_have_attribute("data-state", "outdated")
+        expect(service.locator("#problem-heading")).to_have_text("Ce lien est d'un ancien type")
         # Without its fragment, the link is incomplete: nothing asked of the wallet either.
-        service_opens(service, link.split("#")[0])
+        service_opens(service, base)
         expect(service.locator("body")).to_have_attribute("data-state", "invalid")
+        assert [url for method, url in traffic.requests if method != "GET"] == []
+
+
+def test_a_reload_says_the_page_forgot_the_key_and_the_link_opens_again(
+    browser: Browser, live_server: str
+) -> None:
+    with kiosk_page(browser) as owner, service_page(browser, "fr") as service:
+        open_kiosk(owner, live_server, "fr", query="?idle=3600")
+        create_wallet(owner)
+        link = make_deposit_link(owner, "Mission locale", max_files=1)
+        service_opens(service, link)
+        expect(service.locator("#recipient-label")).to_have_text("Mission locale")
+        service.reload()
+        expect(service.locator("body")).to_have_attribute("data-state", "forgotten")
+        expect(service.locator("#problem-heading")).to_have_text(
+            "Pour votre sécurité, cette page a oublié la clé"
+        )
+        service_opens(service, link)
+        expect(service.locator("#screen-choose")).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_deposit_page_on_a_phone_is_photographed(
+    browser: Browser, live_server: str, lang: str, tmp_path: Path
+) -> None:
+    """PDE_SCREENSHOTS=docs/screenshots keeps the service's page at 360 px: who the
+    link was made for, and the page of a link of the earlier kind."""
+    folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    with kiosk_page(browser) as owner, service_page(browser, lang) as service:
+        open_kiosk(owner, live_server, lang, query="?idle=3600")
+        create_wallet(owner)
+        link = make_deposit_link(owner, "CPAS Ixelles, logement", max_files=3)
+        service.set_viewport_size({"width": 360, "height": 740})
+        service_opens(service, link)
+        expect(service.locator("#recipient-label")).to_have_text("CPAS Ixelles, logement")
+        service.set_input_files(
+            "#deposit-files",
+            files=[{"name": "rapport-social.pdf", "mimeType": "application/pdf", "buffer": REPORT}],
+        )
+        expect(service.locator("#chosen-list > li")).to_have_count(1)
+        overflow = service.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        service.screenshot(path=str(folder / f"{lang}-44-deposit-page-360.png"), full_page=True)
+        service_opens(service, f"{link.split('#')[0]}#{fragment(os.urandom(16))}")
+        expect(service.locator("body")).to_have_attribute("data-state", "outdated")
+        service.screenshot(path=str(folder / f"{lang}-45-deposit-old-link-360.png"), full_page=True)
 
 
 def test_pde_deposit_into_a_kiosk_link_lands_in_the_inbox(

@@ -113,6 +113,7 @@ class FuzzWallet:
                     "expires_in": 86400,
                     "max_files": 10000,
                     "label": b64u_encode(os.urandom(285)),
+                    "info": b64u_encode(os.urandom(285)),
                 },
             )
         )

@@ -55,6 +55,7 @@ from crypto import (
     derive_login_keys,
     derive_recovery_keys,
     derive_share_keys,
+    parse_deposit_link,
     parse_share_link,
     unwrap_deposit_private_key,
 )
@@ -233,7 +234,7 @@ def _fill(
     _, share_id, share_secret = parse_share_link(share.link)
     share_keys = derive_share_keys(share_secret, share_id, share.pin)
 
-    rejected_key, accepted = _deposit_and_sort(client, folder, markers)
+    rejected_key, accepted, deposit_secret = _deposit_and_sort(client, folder, markers)
     hidden_keys = _hide(client, markers)
 
     new_passphrase = f"nouvelle {markers['new passphrase']} phrase"
@@ -280,6 +281,7 @@ def _fill(
         "share view token": opened.view_token,
     }
     keys["document key of the rejected deposit"] = rejected_key
+    keys["deposit link secret"] = deposit_secret
     keys |= hidden_keys
     words["compartment secret"] = _compartment_secret(markers)
     assert set(accepted) <= {
@@ -317,17 +319,22 @@ def _hide(client: PdeClient, markers: dict[str, str]) -> dict[str, bytes]:
 
 def _deposit_and_sort(
     client: PdeClient, folder: Path, markers: dict[str, str]
-) -> tuple[bytes, list[str]]:
+) -> tuple[bytes, list[str], bytes]:
     """Open a deposit link with a marker label; deposit through it as a service would
-    (`pde deposit`'s client, and one sealed here with a chosen title), accept two files
-    and reject one. Returns the rejected file's document key and the accepted ids."""
+    (`pde deposit`'s client, which reads the label from the link's info box, and one
+    sealed here with a chosen title), accept two files and reject one. Returns the
+    rejected file's document key, the accepted ids and the link's secret."""
     link = deposit_client.create_deposit_link(
         client, f"CPAS {markers['deposit link label']}", max_files=3
     )
     public_key = b64u_decode(client.account["deposit_public_key"])
     attestation = folder / f"{markers['deposit file name']}.pdf"
     attestation.write_bytes(b"%PDF-1.4\n" + markers["deposit content"].encode() + b"\n%%EOF\n")
-    [through_client] = deposit_client.deposit(link.link, [attestation], retry_seconds=5)
+    heard: list[str] = []  # the label, as the service reads it from the link's info box
+    [through_client] = deposit_client.deposit(
+        link.link, [attestation], retry_seconds=5, recipient=heard.append
+    )
+    assert heard == [f"CPAS {markers['deposit link label']}"]
     with PdeClient(client.server, retry_seconds=5) as depositor:
         for name in ("sealed deposit", "rejected deposit"):
             content = f"{name}: {markers[f'{name} content']}".encode() * 50
@@ -345,7 +352,7 @@ def _deposit_and_sort(
     assert through_client in accepted and deposit_client.inbox(client) == []
     titles = {info.metadata["title"] for info in client.list()}
     assert {markers["sealed deposit title"], markers["deposit file name"]} <= titles
-    return rejected.document_key, accepted
+    return rejected.document_key, accepted, parse_deposit_link(link.link)[2]
 
 
 def _value_bytes(value: Any) -> bytes:

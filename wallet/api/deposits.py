@@ -85,8 +85,9 @@ def create_link(
     body: DepositLinkCreateRequest, db: DbDep, account: CurrentWallet, runtime: RuntimeDep
 ) -> DepositLinkResponse:
     """Open a write-only door into this wallet."""
+    expires_in = timedelta(seconds=body.expires_in)
     new = deposits.NewDepositLink(
-        body.deposit_id, timedelta(seconds=body.expires_in), body.max_files, body.label
+        body.deposit_id, expires_in, body.max_files, body.label, body.info
     )
     link = deposits.create_link(db, runtime.settings, account, new)
     db.commit()
@@ -189,6 +190,7 @@ def deposit_info(deposit_id: str, db: DbDep, runtime: RuntimeDep) -> DepositInfo
     return DepositInfoResponse(
         deposit_id=link.id,
         public_key=link.account.deposit_public_key,
+        info=link.info_box,
         expires_at=link.expires_at,
         files_left=link.max_files - link.files,
         document_max_bytes=runtime.settings.document_max_bytes,

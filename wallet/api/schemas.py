@@ -162,6 +162,10 @@ class DepositLinkCreateRequest(Body):
         json_schema_extra=setting_bound("deposit_files_per_link", "count"),
     )
     label: MetadataBox
+    info: MetadataBox = Field(
+        description="the link's info box (FORMAT.md §7): the label and the wallet's public "
+        "key, sealed under the link's secret for whoever holds the link"
+    )
 
 
 class DepositLinkResponse(BaseModel):
@@ -185,6 +189,10 @@ class DepositLinkResponse(BaseModel):
 class DepositInfoResponse(BaseModel):
     deposit_id: str
     public_key: Key32
+    info: MetadataBox | None = Field(
+        description="the link's info box (FORMAT.md §7), which the link's secret opens; "
+        "null for a link made before links carried a secret"
+    )
     expires_at: datetime
     files_left: int
     document_max_bytes: int

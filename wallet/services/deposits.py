@@ -4,8 +4,10 @@ uploads files whose keys are sealed to the wallet's X25519 public key
 The owner finds the files in an inbox and accepts them (the client re-wraps
 each key under the master key) or rejects them (deleted).
 
-The link is the capability: its 128-bit id. Its fragment carries a fingerprint
-of the public key, so a depositor's client can check the key it is given."""
+The link is the capability: its 128-bit id. Its fragment carries a secret that
+opens the link's info box (stored here, read only by the link's holder): the
+owner's label and the wallet's public key, so a depositor's client can check
+the key it is given."""
 
 from __future__ import annotations
 
@@ -45,12 +47,14 @@ from wallet.settings import WalletSettings
 
 @dataclass(frozen=True)
 class NewDepositLink:
-    """What the owner's client sends: the id, how long, how many files, a sealed label."""
+    """What the owner's client sends: the id, how long, how many files, the label sealed
+    for the owner, and the info box sealed for the link's holder."""
 
     deposit_id: str
     expires_in: timedelta
     max_files: int
     label_box: bytes
+    info_box: bytes
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ def create_link(
         id=new.deposit_id,
         account_id=account.id,
         label_box=new.label_box,
+        info_box=new.info_box,
         created_at=moment,
         expires_at=moment + new.expires_in,
         max_files=new.max_files,

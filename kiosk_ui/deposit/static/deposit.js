@@ -1,10 +1,12 @@
 // The depositor's page (DESIGN.md §1, journey 7; docs/deposits.md): read the
-// wallet key's fingerprint from the link's fragment and take it out of the
-// address bar at once, fetch the wallet's public key and refuse to seal
-// anything unless it matches, then lock each chosen file here (fresh document
-// key sealed to the wallet, metadata sealed under it, content streamed) and
-// send it in parts, resuming after a drop. This page keeps nothing and has no
-// way to list or read what is in the wallet, its own files included.
+// link's secret from its fragment and take it out of the address bar at once,
+// open the link's info box with it (the owner's label for the link, shown so
+// that a service can check it sends to the right person, and the wallet's
+// public key) and refuse to seal anything unless it opens and names the key the
+// server hands out, then lock each chosen file here (fresh document key sealed
+// to the wallet, metadata sealed under it, content streamed) and send it in
+// parts, resuming after a drop. This page keeps nothing and has no way to list
+// or read what is in the wallet, its own files included.
 import * as pde from '/static/crypto/pde-crypto.js';
 import { sealFile, sendParts } from '/static/js/upload.js';
 import { moment } from '/static/kit/dates.js';
@@ -32,6 +34,11 @@ const PROBLEMS = {
     icon: `${KIT_ICONS}/link-broken.svg`,
     title: 'This link is not complete',
     text: 'Scan the QR code again, or copy the whole link, including the part after the # sign.',
+  },
+  outdated: {
+    icon: `${KIT_ICONS}/link-broken.svg`,
+    title: 'This link is of an older kind',
+    text: 'It was made before an update of PDE and can no longer be used. Ask the person who gave it to you for a new link.',
   },
   not_found: {
     icon: `${KIT_ICONS}/link-broken.svg`,
@@ -97,8 +104,8 @@ const API_PROBLEMS = {
 
 const state = {
   depositId: document.body.dataset.depositId,
-  fingerprint: null, // 16 bytes from the fragment
-  info: null, // the link's answer, once its key matched the fingerprint
+  secret: null, // the link's 16 bytes, from the fragment
+  info: null, // the link's answer, once its info box opened and named the server's key
   publicKey: null,
   /** @type {{file: File, item: HTMLElement, title: HTMLInputElement, type: HTMLSelectElement, sealed: ?Blob, body: ?object, declared: boolean, done: boolean}[]} */
   files: [],
@@ -326,21 +333,40 @@ byId('sent-more').addEventListener('click', () => begin());
 
 // The link ----------------------------------------------------------------------
 
-/** Ask for the wallet's public key, and go on only if it is the one the link names. */
+/**
+ * The wallet's public key and the owner's label, from the link's info box opened
+ * with the link's secret; null unless it opens and names the key the server gave.
+ */
+async function openInfo(info) {
+  try {
+    const box = pde.b64uDecode(info.info || '');
+    const opened = await pde.decryptDepositLinkInfo(state.secret, box, state.depositId);
+    const publicKey = pde.depositLinkPublicKey(opened);
+    const given = pde.b64uDecode(info.public_key);
+    const same = given.length === publicKey.length && publicKey.every((byte, i) => byte === given[i]);
+    return same ? { publicKey, label: typeof opened.label === 'string' ? opened.label.trim() : '' } : null;
+  } catch (error) {
+    if (error instanceof pde.CryptoError) return null;
+    throw error;
+  }
+}
+
+/** Ask for the link's answer, and go on only if its info box opens and names the server's key. */
 async function begin() {
   showScreen('checking');
   state.info = null;
   state.publicKey = null;
   try {
     const info = await api.depositInfo(state.depositId);
-    const publicKey = pde.b64uDecode(info.public_key);
-    const fingerprint = await pde.depositKeyFingerprint(publicKey);
-    if (!fingerprint.every((byte, i) => byte === state.fingerprint[i])) {
+    const opened = await openInfo(info);
+    if (!opened) {
       showProblem('mismatch');
       return;
     }
     state.info = info;
-    state.publicKey = publicKey;
+    state.publicKey = opened.publicKey;
+    byId('recipient').hidden = !opened.label;
+    byId('recipient-label').textContent = opened.label;
     forgetFiles();
     backToChoice();
   } catch (error) {
@@ -349,32 +375,41 @@ async function begin() {
   }
 }
 
-/** The fingerprint in `href`'s fragment, or null. */
-function readFingerprint(href) {
+/** The secret in `href`'s fragment; 'outdated' for a link of an older kind, null if none. */
+function readSecret(href) {
   try {
-    return pde.parseDepositLink(href).fingerprint; // FORMAT.md §6, read with /d/
-  } catch {
-    return null;
+    return pde.parseDepositLink(href).secret; // FORMAT.md §7, read as §6 with /d/
+  } catch (error) {
+    return error instanceof pde.UnsupportedVersion ? 'outdated' : null;
   }
+}
+
+/** Drop the chosen files and the link's secret: the page is left. */
+function leave() {
+  forgetFiles();
+  state.secret?.fill(0);
+  state.secret = null;
 }
 
 /** Start from the link in the address bar; after a reload or Back, say the key was forgotten on purpose. */
 function start({ returned }) {
   const href = takeLink(); // the fragment leaves the address bar before anything else
-  const fingerprint = readFingerprint(href);
-  forgetFiles();
+  const secret = readSecret(href);
+  leave();
   if (!state.depositId) {
     showProblem('not_found');
   } else if (returned && !new URL(href).hash) {
     showProblem('forgotten');
-  } else if (!fingerprint) {
+  } else if (secret === 'outdated') {
+    showProblem('outdated');
+  } else if (!secret) {
     showProblem('invalid');
   } else if (!globalThis.crypto?.subtle) {
     showProblem('unsupported');
   } else {
-    state.fingerprint = fingerprint;
+    state.secret = secret;
     begin();
   }
 }
 
-startPage(start, { busy: () => state.sending, leave: forgetFiles });
+startPage(start, { busy: () => state.sending, leave });

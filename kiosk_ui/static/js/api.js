@@ -60,7 +60,7 @@ export const revokeShare = (id) => json('POST', `/shares/${encodeURIComponent(id
 export const deleteShare = (id) => json('DELETE', `/shares/${encodeURIComponent(id)}`);
 
 // Deposit links and the inbox (docs/deposits.md): the owner's routes. The
-// link's label travels sealed; its key fingerprint never reaches the server.
+// link's label travels sealed; its secret never reaches the server.
 export const createDepositLink = (body) => json('POST', '/deposit-links', { json: body });
 export const listDepositLinks = () => json('GET', '/deposit-links');
 export const revokeDepositLink = (id) => json('POST', `/deposit-links/${encodeURIComponent(id)}/revoke`);

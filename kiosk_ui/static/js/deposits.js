@@ -1,8 +1,10 @@
 // Deposit links and the inbox (crypto/FORMAT.md §7, docs/deposits.md) in the
-// order of wallet.js: the link's label is sealed under the master key, the
-// link's fragment is a fingerprint of the wallet's deposit public key (never
-// sent to the server), and a deposited file's key is unsealed here with the
-// deposit private key, which is unwrapped only for that and zeroed after.
+// order of wallet.js: the link's label and secret are sealed under the master
+// key for the owner; the link's fragment carries the secret (never sent to the
+// server), which opens the link's info box (the label and the wallet's deposit
+// public key) for whoever holds the link; a deposited file's key is unsealed
+// here with the deposit private key, which is unwrapped only for that and
+// zeroed after.
 import * as pde from '/static/crypto/pde-crypto.js';
 import * as api from './api.js';
 import { state } from './state.js';
@@ -25,10 +27,13 @@ async function loadDepositKeys() {
   return depositKeys;
 }
 
-/** `${origin}/d/<id>#<b64u(SHA-256(deposit public key)[0:16])>` (FORMAT.md §7) */
-export async function depositLink(depositId) {
-  const { publicKey } = await loadDepositKeys();
-  return pde.formatDepositLink(window.location.origin, depositId, publicKey);
+/**
+ * `${origin}/d/<id>#<b64u(0x02 ‖ secret)>` (FORMAT.md §7) of a link whose opened
+ * record is `record`; null for a link made before links carried a secret.
+ */
+export function depositLink(depositId, record) {
+  if (typeof record?.secret !== 'string' || !record.secret) return null;
+  return pde.formatDepositLink(window.location.origin, depositId, unb64(record.secret));
 }
 
 async function openRecord(link) {
@@ -43,18 +48,24 @@ async function openRecord(link) {
 
 /**
  * Open a deposit link named `label` for `expiresIn` seconds and `maxFiles` files.
- * Returns the server's answer with its `record` ({label}) and `url`.
+ * Returns the server's answer with its `record` ({label, secret}) and `url`.
  */
 export async function createDepositLink({ label, expiresIn, maxFiles }) {
   const depositId = pde.newId();
-  const box = await pde.encryptDepositLinkRecord(state.masterKey, { label }, state.accountId, depositId);
+  const secret = pde.randomBytes(16);
+  const record = { label, secret: b64(secret) };
+  const { publicKey } = await loadDepositKeys();
+  const info = { label, public_key: b64(publicKey) };
   const link = await api.createDepositLink({
     deposit_id: depositId,
     expires_in: expiresIn,
     max_files: maxFiles,
-    label: b64(box),
+    label: b64(await pde.encryptDepositLinkRecord(state.masterKey, record, state.accountId, depositId)),
+    info: b64(await pde.encryptDepositLinkInfo(secret, info, depositId)),
   });
-  return { ...link, record: { label }, url: await depositLink(depositId) };
+  const url = depositLink(depositId, record);
+  secret.fill(0);
+  return { ...link, record, url };
 }
 
 /** Every deposit link of the wallet, newest first, each with its opened `record`. */

@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 
 from crypto import encoding, keys, links, metadata, primitives, seal, share, stream
-from crypto.errors import DecryptionError, InvalidCode, InvalidEncoding, MetadataTooLarge
+from crypto.errors import (
+    DecryptionError,
+    InvalidCode,
+    InvalidEncoding,
+    MetadataTooLarge,
+    UnsupportedVersion,
+)
 from crypto.vectors.generate import GENERATORS, pattern
 from crypto.verifier import fake_salt
 
@@ -273,25 +279,41 @@ def test_share_and_deposit_links_are_written_and_read_as_the_vectors() -> None:
             share.parse_share_link(text)
             pytest.fail(f"read as a share link: {text!r}")
     for case in vec["deposit_format"]:
-        public_key = h(case["public_key"])
-        assert links.deposit_key_fingerprint(public_key).hex() == case["fingerprint"]
-        made = links.format_deposit_link(case["base_url"], case["deposit_id"], public_key)
+        made = links.format_deposit_link(case["base_url"], case["deposit_id"], h(case["secret"]))
         assert made == case["link"]
     for case in vec["deposit_parse"]:
         parsed = links.parse_deposit_link(case["text"])
-        assert parsed == (case["base_url"], case["deposit_id"], h(case["fingerprint"]))
+        assert parsed == (case["base_url"], case["deposit_id"], h(case["secret"]))
     for text in vec["deposit_invalid"]:
         with pytest.raises(InvalidEncoding):
             links.parse_deposit_link(text)
             pytest.fail(f"read as a deposit link: {text!r}")
+    for text in vec["deposit_unsupported"]:  # a link of version 1 (a key fingerprint), or 3
+        with pytest.raises(UnsupportedVersion):
+            links.parse_deposit_link(text)
+
+
+def test_a_deposit_links_info_box_matches_the_vector_and_names_the_key() -> None:
+    v = load("links")["deposit_info"]
+    secret, info = h(v["secret"]), json.loads(v["json"])
+    box = links.encrypt_deposit_link_info(secret, info, v["deposit_id"], h(v["nonce"]))
+    assert box.hex() == v["box"]
+    opened = links.decrypt_deposit_link_info(secret, h(v["box"]), v["deposit_id"])
+    assert opened == info and list(opened) == ["label", "public_key"]
+    assert links.deposit_link_public_key(opened).hex() == v["public_key"]
+    with pytest.raises(DecryptionError):  # another link's box, or another secret
+        links.decrypt_deposit_link_info(secret, h(v["box"]), "b3RoZXItZGVwb3NpdC0wMQ")
+    with pytest.raises(DecryptionError):
+        links.decrypt_deposit_link_info(bytes(16), h(v["box"]), v["deposit_id"])
+    for broken in ({}, {"public_key": "AAAA"}, {"public_key": 7}):
+        with pytest.raises(DecryptionError):
+            links.deposit_link_public_key(broken)
 
 
 def test_the_python_client_writes_and_reads_deposit_links_as_the_vectors() -> None:
     from client import deposits
 
     for case in load("links")["deposit_format"]:
-        made = deposits.format_deposit_link(
-            case["base_url"], case["deposit_id"], h(case["public_key"])
-        )
+        made = deposits.format_deposit_link(case["base_url"], case["deposit_id"], h(case["secret"]))
         assert made == case["link"]
-        assert deposits.parse_deposit_link(made)[1:] == (case["deposit_id"], h(case["fingerprint"]))
+        assert deposits.parse_deposit_link(made)[1:] == (case["deposit_id"], h(case["secret"]))

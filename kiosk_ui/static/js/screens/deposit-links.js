@@ -64,11 +64,13 @@ function facts(item) {
 
 function actions(item, row) {
   const buttons = el('div', { className: 'actions' });
+  const url = depositLink(item.deposit_id, item.record);
   if (item.state === 'active') {
     const reveal = iconButton('deposit-reveal', 'link', t('Show the link again'));
+    reveal.hidden = !url; // a link made before links carried a secret cannot be written again
     reveal.addEventListener('click', async () => {
       try {
-        await go('deposit-ready', { ...item, url: await depositLink(item.deposit_id) });
+        await go('deposit-ready', { ...item, url });
       } catch (error) {
         notify(errorMessage(error));
       }
