@@ -28,10 +28,12 @@ def make_share(
     expiry: str = "",
     days: int | None = None,
     opens: int | None = None,
+    sender: str | None = None,
 ) -> tuple[str, str]:
     """From the documents screen: "Share documents", tick `titles` (and for each the
-    details in `extra_fields` besides title and type), who and why, how long, how
-    often, a PIN ("make" for a made one); returns (link, PIN shown in big digits)."""
+    details in `extra_fields` besides title and type), who and why, the name the
+    worker sees (`sender`; None keeps the wallet's), how long, how often, a PIN
+    ("make" for a made one); returns (link, PIN shown in big digits)."""
     page.click("#documents-share")
     expect(page.locator("#screen-share")).to_be_visible()
     for title in titles:
@@ -42,6 +44,8 @@ def make_share(
     page.locator("#share-recipient").press_sequentially(recipient)
     if purpose:
         page.locator("#share-purpose").press_sequentially(purpose)
+    if sender is not None:
+        page.locator("#share-sender").fill(sender)
     if expiry:
         page.check(f'input[name=share-expiry][value="{expiry}"]')
     if days is not None:

@@ -91,9 +91,12 @@ def test_share_two_documents_with_a_pin_open_them_elsewhere_then_revoke(
     with kiosk_page(browser) as owner, kiosk_page(browser) as worker:
         sent = SentRequests(owner)
         open_kiosk(owner, live_server, lang, query="?idle=3600")
-        create_wallet(owner)
+        handle, _ = create_wallet(owner)
         add_three_documents(owner)
 
+        owner.click("#documents-share")  # the name the worker sees: the wallet's, unless changed
+        expect(owner.locator("#share-sender")).to_have_value(handle)
+        owner.click("#screen-share [data-go=documents]")
         link, shown_pin = make_share(
             owner,
             titles=["Carte d'identité", "Décision CPAS"],
@@ -121,6 +124,7 @@ def test_share_two_documents_with_a_pin_open_them_elsewhere_then_revoke(
 
         # The social worker, in another browser profile, with the link and the PIN.
         worker_opens(worker, link, PIN)
+        expect(worker.locator("#share-from")).to_have_text(handle)  # whose documents
         assert sorted(worker_titles(worker)) == ["Carte d'identité", "Décision CPAS"]
         assert worker_downloads(worker, "Carte d'identité") == CARD
         assert worker_downloads(worker, "Décision CPAS") == LETTER
@@ -136,6 +140,7 @@ def test_share_two_documents_with_a_pin_open_them_elsewhere_then_revoke(
             "Décision CPAS": {"title", "type", "media_type", "size"},
         }
         assert (opened.recipient, opened.purpose) == ("CPAS Ixelles, Mme X", "Demande de RIS")
+        assert opened.sender == handle
 
         # The owner sees both openings, shows the link again, and revokes.
         open_my_shares(owner)
@@ -172,7 +177,13 @@ def test_five_wrong_pins_lock_a_share_and_the_owner_sees_it_and_deletes_it(
         expect(owner.locator("#share-documents input[name=share-document]")).to_be_checked()
         owner.click("#screen-share [data-go=documents]")
         link, made_pin = make_share(
-            owner, titles=["Lettre"], recipient="Maison médicale", pin="make", days=2, opens=3
+            owner,
+            titles=["Lettre"],
+            recipient="Maison médicale",
+            pin="make",
+            days=2,
+            opens=3,
+            sender="",  # the owner chose not to say whose documents these are
         )
         assert made_pin.isdigit() and len(made_pin) == 6
         share_id = share_id_of(link)

@@ -54,11 +54,12 @@ export function shareLink(shareId, secret) {
 }
 
 /**
- * Make a share of `documents` ([{id, fields}]) for `recipient` and `purpose`,
- * open for `expiresIn` seconds, `maxOpens` times (null: no limit), behind `pin` ('' for none).
+ * Make a share of `documents` ([{id, fields}]) for `recipient` and `purpose`, from
+ * `sender` (the name the worker sees, '' for none), open for `expiresIn` seconds,
+ * `maxOpens` times (null: no limit), behind `pin` ('' for none).
  * Returns what the owner needs to hand it over: {shareId, link, pin, recipient, purpose, expiresAt}.
  */
-export async function makeShare({ documents, recipient, purpose, expiresIn, maxOpens, pin }) {
+export async function makeShare({ documents, recipient, purpose, sender = '', expiresIn, maxOpens, pin }) {
   const shareId = pde.newId();
   const secret = pde.newShareSecret();
   const { shareKey, linkToken, accessToken } = await pde.deriveShareKeys(secret, shareId, pin);
@@ -82,7 +83,7 @@ export async function makeShare({ documents, recipient, purpose, expiresIn, maxO
     pin: pin !== '',
     expires_in: expiresIn,
     max_opens: maxOpens,
-    info: b64(await pde.encryptShareInfo(shareKey, { recipient, purpose }, shareId)),
+    info: b64(await pde.encryptShareInfo(shareKey, { recipient, purpose, from: sender }, shareId)),
     owner_record: b64(await pde.encryptShareOwnerRecord(viewKey(), record, state.accountId, shareId)),
     documents: items,
   });

@@ -1,6 +1,7 @@
 // Share documents: tick them (the one the person came from is ticked
 // already), choose for each which details travel with it, for whom and why,
-// how long and how often it opens, and an optional PIN. The link is made in
+// the name the worker sees (the wallet's, unless changed or emptied), how long
+// and how often it opens, and an optional PIN. The link is made in
 // this page (sharing.js); the next screen shows it.
 import { ApiError } from '../api.js';
 import { categoryIcon, categoryLabel, categoryOf } from '/static/kit/categories.js';
@@ -102,7 +103,8 @@ function readForm() {
   const pin = normalizePin(byId('share-pin').value);
   if (pin && !PIN_PATTERN.test(pin)) return [byId('share-pin'), t('A PIN is 4 to 8 digits.')];
   const purpose = byId('share-purpose').value.trim();
-  return { documents, recipient, purpose, expiresIn, maxOpens, pin };
+  const sender = byId('share-sender').value.trim();
+  return { documents, recipient, purpose, sender, expiresIn, maxOpens, pin };
 }
 
 function shareError(error) {
@@ -144,6 +146,7 @@ form.addEventListener('submit', async (event) => {
 
 register('share', (fromDocumentId) => {
   form.reset();
+  byId('share-sender').value = state.handle || '';
   setError('share-error', '');
   list.replaceChildren(
     ...[...state.documents.values()].map((d) => documentChoice(d, d.id === fromDocumentId)),
