@@ -817,7 +817,8 @@ def test_browser_writes_and_reads_share_and_deposit_links_as_the_vectors(
         const shareParsed = arg.share_parse.map((c) => pde.parseShareLink(c.text));
         const depositParsed = arg.deposit_parse.map((c) => pde.parseDepositLink(c.text));
         const i = arg.deposit_info;
-        const opened = await pde.decryptDepositLinkInfo(unhex(i.secret), unhex(i.box), i.deposit_id);
+        const opened = await pde.decryptDepositLinkInfo(unhex(i.secret), unhex(i.box),
+          i.deposit_id);
         return {
           shareLinks: arg.share_format.map((c) =>
             pde.formatShareLink(c.base_url, c.share_id, unhex(c.secret))),
