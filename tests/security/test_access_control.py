@@ -340,7 +340,13 @@ def _new_share(share_id: str, document_ids: list[str]) -> dict[str, Any]:
 
 
 def _new_link(deposit_id: str) -> dict[str, Any]:
-    return {"deposit_id": deposit_id, "expires_in": 86400, "max_files": 1, "label": b64(285)}
+    return {
+        "deposit_id": deposit_id,
+        "expires_in": 86400,
+        "max_files": 1,
+        "label": b64(285),
+        "info": b64(285),
+    }
 
 
 def _deposit_declaration(document_id: str) -> dict[str, Any]:
