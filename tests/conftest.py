@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from client import PdeClient
+from tests.browser import launch_chromium, require_chromium
 from tests.pg import temporary_database
 from tests.server import LiveServer, live_server, s3_env, serve_process
 from tests.storage.s3server import S3Server, require_ministack
@@ -106,3 +108,19 @@ def wallet(wallet_pool: WalletPool, new_client: Callable[[], PdeClient]) -> PdeC
     client = new_client()
     wallet_pool.register(client, f"test-{secrets.token_hex(4)}", PASSPHRASE)
     return client
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The one Playwright driver of the session (see tests/browser.py)."""
+    require_chromium()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One headless Chromium per test module."""
+    chromium = launch_chromium(playwright)
+    yield chromium
+    chromium.close()

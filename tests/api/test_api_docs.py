@@ -12,10 +12,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
 from pde.api_docs import API_DOCS_STATIC
-from tests.e2e.conftest import launch_chromium, require_chromium
 from tests.server import LiveServer
 from wallet.api.security_headers import CONTENT_SECURITY_POLICY
 
@@ -62,29 +61,26 @@ def test_the_vendored_swagger_ui_is_the_version_and_integrity_the_script_pins() 
 
 @pytest.mark.browser
 def test_chromium_draws_every_operation_with_no_csp_violation_and_no_other_host(
-    server: LiveServer, http: httpx.Client
+    server: LiveServer, http: httpx.Client, browser: Browser
 ) -> None:
     operations = sum(len(item) for item in http.get("/openapi.json").json()["paths"].values())
-    require_chromium()
-    with sync_playwright() as driver:
-        browser = launch_chromium(driver)
-        try:
-            page = browser.new_page(viewport={"width": 1024, "height": 768})
-            page.add_init_script(
-                "window.violations = [];"
-                "document.addEventListener('securitypolicyviolation',"
-                " (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));"
-            )
-            hosts: set[str] = set()
-            page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
-            page.goto(f"{server.url}/api/docs")
-            page.wait_for_selector(".opblock")
-            drawn = page.locator(".opblock").count()
-            page.locator(".opblock-summary").first.click()  # opening one draws its details
-            page.wait_for_selector(".opblock-body")
-            violations = page.evaluate("window.violations")
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    try:
+        page.add_init_script(
+            "window.violations = [];"
+            "document.addEventListener('securitypolicyviolation',"
+            " (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));"
+        )
+        hosts: set[str] = set()
+        page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+        page.goto(f"{server.url}/api/docs")
+        page.wait_for_selector(".opblock")
+        drawn = page.locator(".opblock").count()
+        page.locator(".opblock-summary").first.click()  # opening one draws its details
+        page.wait_for_selector(".opblock-body")
+        violations = page.evaluate("window.violations")
+    finally:
+        page.close()
     assert drawn == operations
     assert violations == []
     assert hosts == {urlsplit(server.url).netloc}

@@ -13,23 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from pde.settings import Settings
-from tests.needs import missing
+from tests.browser import launch_chromium as launch_chromium  # imported from here by tests
+from tests.browser import require_chromium as require_chromium
 from tests.server import ServedApp as LiveServer  # the name the browser modules import
 from wallet.db import migrate
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Assertions wait at a person's pace: a login derives keys (600,000 PBKDF2 rounds in the
 # page, Argon2id on the server), which takes seconds on a shared 2-core machine. Speed
 # is measured by bench/, never asserted here.
@@ -61,42 +52,12 @@ def start_live_server(data_dir: Path) -> LiveServer:
     return server
 
 
-def require_chromium() -> None:
-    """Skip when Chromium is missing, except under CI, where that is a failure."""
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-    missing(message)
-
-
-def launch_chromium(playwright: Playwright) -> Browser:
-    """Headless Chromium from the system (Debian's chromium package): Playwright
-    cannot download its own browser on these machines."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of the running application, e.g. http://127.0.0.1:41234."""
     server = start_live_server(tmp_path_factory.mktemp("pde-data"))
     yield server.url
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    """The Playwright driver, shared by the whole session."""
-    require_chromium()
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    """One headless Chromium per test module."""
-    chromium = launch_chromium(playwright)
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
 from pde.client_login import MIN_PASSPHRASE_LENGTH, STRENGTH_LABELS, strength
 from tests.api.support import Run
-from tests.e2e.conftest import launch_chromium, require_chromium
 
 KIOSK_RULE = Path(__file__).parents[3] / "kiosk_ui" / "static" / "js" / "passphrase.js"
 EXAMPLES = [
@@ -44,25 +43,25 @@ EXAMPLES = [
 ]
 
 
-def kiosk_strengths(examples: list[str]) -> list[int]:
+def kiosk_strengths(browser: Browser, examples: list[str]) -> list[int]:
     """The kiosk's strength() of each example, computed by Chromium from the kiosk's
     own module (its one import, the translation helper, is not needed by strength())."""
     source = KIOSK_RULE.read_text(encoding="utf-8")
     source = re.sub(r"^import .*$", "", source, flags=re.MULTILINE)
     source = re.sub(r"^export ", "", source, flags=re.MULTILINE)
-    require_chromium()
-    with sync_playwright() as driver:
-        browser = launch_chromium(driver)
-        try:
-            script = f"(examples) => {{ {source}\nreturn examples.map(strength); }}"
-            return list(browser.new_page().evaluate(script, examples))
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        script = f"(examples) => {{ {source}\nreturn examples.map(strength); }}"
+        return list(page.evaluate(script, examples))
+    finally:
+        page.close()
 
 
 @pytest.mark.browser
-def test_the_command_line_rates_every_example_as_the_kiosk_s_meter_does() -> None:
-    expected = kiosk_strengths(EXAMPLES)
+def test_the_command_line_rates_every_example_as_the_kiosk_s_meter_does(
+    browser: Browser,
+) -> None:
+    expected = kiosk_strengths(browser, EXAMPLES)
     assert [strength(example) for example in EXAMPLES] == expected
     assert set(expected) == {0, 1, 2, 3, 4}  # the examples reach every level
 
