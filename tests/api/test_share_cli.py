@@ -80,6 +80,7 @@ def test_a_share_made_on_the_command_line_opens_with_its_pin_byte_for_byte(
         "share",
         "--to", "CPAS Ixelles, Mrs X",
         "--purpose", "RIS application",
+        "--from", "Amina B.",
         "--expires", "2h",
         "--max-opens", "3",
         "--pin", "1234",
@@ -101,6 +102,7 @@ def test_a_share_made_on_the_command_line_opens_with_its_pin_byte_for_byte(
 
     assert opened.code == 0, opened.err
     assert "CPAS Ixelles, Mrs X" in opened.err and "RIS application" in opened.err
+    assert "from: Amina B." in opened.err  # whose documents, as the owner chose to say
     written = [Path(p) for p in opened.out.split()]
     assert sorted(p.name for p in written) == ["letter", "scan"]  # titles: file names stayed home
     assert {p.read_bytes() for p in written} == {c for _, c in owner.documents.values()}
