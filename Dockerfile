@@ -14,6 +14,7 @@ COPY pyproject.toml ./
 COPY crypto ./crypto
 COPY wallet ./wallet
 COPY share_links ./share_links
+COPY day_centres ./day_centres
 COPY page_kit ./page_kit
 COPY kiosk_ui ./kiosk_ui
 COPY client ./client

@@ -17,6 +17,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import crypto
 import kiosk_ui
+from day_centres.errors import StaffError
+from day_centres.maintenance import purge_staff_sessions_and_steps
+from day_centres.pages import STAFF_STATIC, STAFF_STATIC_URL
+from day_centres.pages.router import staff_router, staff_view
+from day_centres.pages.view import render_staff_error
 from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
 from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES, KioskConfig, page_router
 from page_kit import KIT_STATIC, KIT_TEMPLATES, KIT_URL
@@ -47,6 +52,7 @@ STATIC_MOUNTS: tuple[tuple[str, Path], ...] = (
     (KIT_URL, KIT_STATIC),
     ("/static/viewer", VIEWER_DIR / "static"),
     ("/static/deposit", DEPOSIT_DIR / "static"),
+    (STAFF_STATIC_URL, STAFF_STATIC),
     (API_DOCS_URL, API_DOCS_STATIC),
     ("/static", KIOSK_DIR / "static"),
 )
@@ -77,7 +83,7 @@ def _compressed(directory: Path) -> GZipMiddleware:
 
 def housekeeping_tasks() -> list[HousekeepingTask]:
     """Every package's housekeeping, beyond the core's own."""
-    return [purge_ended_shares]
+    return [purge_ended_shares, purge_staff_sessions_and_steps]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -131,6 +137,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     deposit_templates = Jinja2Templates(directory=[DEPOSIT_DIR / "templates", KIT_TEMPLATES])
     app.include_router(deposit_router(deposit_templates, deposit_translations, LANGUAGES))
     app.include_router(api_docs_router())
+    app.state.staff_view = staff_view()
+    app.add_exception_handler(StaffError, render_staff_error)
+    app.include_router(staff_router())  # before the kiosk's, whose /{lang} would take /staff
     app.include_router(page_router(TEMPLATES))
 
     for prefix, directory in STATIC_MOUNTS:

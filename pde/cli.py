@@ -1,8 +1,9 @@
-"""The `pde` command: serve, migrate and housekeeping for operators, and the
-client commands (pde/client_commands.py) that use a wallet or a link with their
-own encryption. Thin: it parses arguments and calls services or the client.
-The interface is kept stable for operators and scripts. Any failure is one line
-on standard error and a non-zero exit code (pde/cli_errors.py)."""
+"""The `pde` command: serve, migrate, housekeeping and staff accounts
+(pde/staff_commands.py) for operators, and the client commands
+(pde/client_commands.py) that use a wallet or a link with their own encryption.
+Thin: it parses arguments and calls services or the client. The interface is
+kept stable for operators and scripts. Any failure is one line on standard error
+and a non-zero exit code (pde/cli_errors.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pde.cli_errors import fail, one_line
 from pde.client_commands import add_client_parsers, shield_ids
 from pde.progress import end_line
 from pde.settings import Settings
+from pde.staff_commands import add_staff_parsers
 
 DATA_HELP = (
     "data in ./var (SQLite database and document folder) unless PDE_DATA_DIR, "
@@ -139,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "housekeeping", help="discard abandoned uploads, ended sessions and old shares now"
     ).set_defaults(run=_housekeeping)
+    add_staff_parsers(commands)
     add_client_parsers(commands)
     return parser
 

@@ -4,11 +4,12 @@ its own adds its class to the bases here."""
 
 from __future__ import annotations
 
+from day_centres.settings import StaffSettings
 from share_links.settings import ShareSettings
 from wallet.settings import UnsafeSettings
 
 __all__ = ["Settings", "UnsafeSettings"]
 
 
-class Settings(ShareSettings):
+class Settings(ShareSettings, StaffSettings):
     """Everything PDE can be configured with; docs/deployment.md explains each."""

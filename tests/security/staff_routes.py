@@ -1,0 +1,40 @@
+"""Who may reach each route of the staff pages: the decision the access-control
+tests hold every route to. A staff route missing here fails
+tests/security/test_staff_access.py, and any route of the app that is neither in
+the wallet's matrix (test_access_control.py) nor here fails that module."""
+
+from __future__ import annotations
+
+ANYONE = "anyone"  # the way in: the login and the static files
+AWAITING_CODE = "code"  # a half-open session whose password was right
+AWAITING_ENROLMENT = "enrol"  # the same, for an account that sets up its code app
+OPERATOR = frozenset({"operator"})
+RUNS_STAFF = frozenset({"operator", "coordinator"})
+EVERY_ROLE = frozenset({"operator", "coordinator", "worker"})
+
+STAFF = "/staff/{lang}"
+STAFF_ROUTES: dict[tuple[str, str], str | frozenset[str]] = {
+    ("GET", "/staff"): ANYONE,
+    ("GET", "/staff/"): ANYONE,
+    ("GET", f"{STAFF}/login"): ANYONE,
+    ("POST", f"{STAFF}/login"): ANYONE,
+    ("GET", f"{STAFF}/code"): AWAITING_CODE,
+    ("POST", f"{STAFF}/code"): AWAITING_CODE,
+    ("GET", f"{STAFF}/enrol"): AWAITING_ENROLMENT,
+    ("POST", f"{STAFF}/enrol"): AWAITING_ENROLMENT,
+    ("POST", f"{STAFF}/logout"): EVERY_ROLE,
+    ("GET", f"{STAFF}/"): EVERY_ROLE,
+    ("GET", f"{STAFF}/centres"): OPERATOR,
+    ("GET", f"{STAFF}/centres/new"): OPERATOR,
+    ("POST", f"{STAFF}/centres"): OPERATOR,
+    ("GET", f"{STAFF}/centres/{{centre_id}}"): OPERATOR,
+    ("POST", f"{STAFF}/centres/{{centre_id}}"): OPERATOR,
+    ("GET", f"{STAFF}/accounts"): RUNS_STAFF,
+    ("GET", f"{STAFF}/accounts/new"): RUNS_STAFF,
+    ("POST", f"{STAFF}/accounts"): RUNS_STAFF,
+    ("GET", f"{STAFF}/accounts/{{account_id}}/{{action}}"): RUNS_STAFF,
+    ("POST", f"{STAFF}/accounts/{{account_id}}/{{action}}"): RUNS_STAFF,
+    ("GET", f"{STAFF}/audit"): OPERATOR,
+    ("GET", f"{STAFF}/audit.csv"): OPERATOR,
+    ("MOUNT", "/static/staff"): ANYONE,
+}
