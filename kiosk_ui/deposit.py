@@ -1,4 +1,4 @@
-"""The depositor's page at `/d/<deposit_id>` (DESIGN.md §1, journey 7; docs/deposits.md).
+"""The depositor's page at `/d/<deposit_id>` (docs/design.md, journey 7; docs/deposits.md).
 
 A service holding a deposit link (a CPAS, a hospital, a school) puts files into
 a person's wallet from an ordinary browser, with no account. Everything happens

@@ -18,7 +18,7 @@ page brings only its own screens, words and scripts.
   and icons/ for the public pages' own pictograms (the common ones are the
   kiosk's, at /static/icons).
 
-It imports none of the pages (DESIGN.md §4): only `wallet` and `crypto`, which
+It imports none of the pages (docs/design.md §4): only `wallet` and `crypto`, which
 are below it. tests/unit/test_es_modules.py holds its scripts to the same rule.
 """
 

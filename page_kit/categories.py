@@ -1,4 +1,4 @@
-"""The labels of the document categories (DESIGN.md §1), one table for every page.
+"""The labels of the document categories (docs/design.md §1), one table for every page.
 
 They are English message ids: each page's catalogs translate them, and
 tests/unit/test_i18n.py checks that every page translates them alike."""

@@ -13,7 +13,7 @@ from wallet.settings import WalletSettings
 
 
 class ShareSettings(WalletSettings):
-    """Limits of share links (DESIGN.md §6); docs/deployment.md explains each."""
+    """Limits of share links (docs/design.md §6); docs/deployment.md explains each."""
 
     shares_per_wallet: int = Field(default=200, ge=1)
     shares_per_hour: int = Field(default=60, ge=1)

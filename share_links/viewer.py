@@ -1,4 +1,4 @@
-"""The social worker's page at `/s/<share_id>` (DESIGN.md §1, journey 6).
+"""The social worker's page at `/s/<share_id>` (docs/design.md, journey 6).
 
 A page_kit.public_page.PublicPage: everything that involves the share happens
 in the worker's browser, which reads the secret from the link's fragment (never

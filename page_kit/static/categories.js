@@ -1,4 +1,4 @@
-// The document categories of DESIGN.md §1: slugs in the documents' metadata,
+// The document categories of docs/design.md §1: slugs in the documents' metadata,
 // their labels from the page (page_kit.categories, English message ids that
 // `t` translates, again after a language switch), a pictogram each.
 import { categoryLabels, t } from './strings.js';

@@ -1,4 +1,4 @@
-"""Hidden compartments through the API (FORMAT.md §4.1, DESIGN journey 8), on
+"""Hidden compartments through the API (FORMAT.md §4.1, docs/design.md, journey 8), on
 both backends, through the Python client and raw HTTP: a document added with a
 compartment's token (PDE-Compartment header) is found by no route of the normal
 view (list, get, content, change, delete, move, usage, export) and by every

@@ -1,7 +1,7 @@
 """Bad input never becomes a 500: malformed JSON, wrong types, unknown fields,
 bad base64url, ids of the wrong length, missing or forged sessions all get the
 one error shape `{"error": {"code", "message"}}` with a stable code, and every
-response, error or not, carries the security headers of DESIGN.md §5."""
+response, error or not, carries the security headers of docs/design.md §5."""
 
 from __future__ import annotations
 
@@ -236,7 +236,7 @@ SECURITY_HEADERS = {
 
 
 def assert_security_headers(response: httpx.Response) -> None:
-    """DESIGN.md §5's headers; API answers are personal, so never cached."""
+    """docs/design.md §5's headers; API answers are personal, so never cached."""
     where = (response.request.method, response.request.url.path, response.status_code)
     policy = response.headers.get("Content-Security-Policy", "")
     directives = {d.strip() for d in policy.split(";")}

@@ -1,4 +1,4 @@
-"""Hidden documents at the kiosk (DESIGN journey 8, FORMAT.md §4.1): given a
+"""Hidden documents at the kiosk (docs/design.md, journey 8, FORMAT.md §4.1): given a
 wallet with a document, when its owner opens "Other documents" with a second
 secret and adds a document there, then back in the normal view nothing of it
 shows (page text, accessibility tree, counts) and no request of the normal

@@ -119,7 +119,7 @@ KEEP_SOMETHING = """async () => {
   await (await caches.open('left')).put('/left', new Response('behind'));
   await new Promise((done) => { indexedDB.open('left').onsuccess = done; });
 }"""
-# The credential of an enrolled terminal (DESIGN.md §5): it names the machine, and stays.
+# The credential of an enrolled terminal (docs/design.md §5): it names the machine, and stays.
 TERMINAL_COOKIE = {
     "name": "pde_terminal",
     "value": "machine-7",

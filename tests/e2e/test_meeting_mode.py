@@ -1,4 +1,4 @@
-"""Meeting mode (DESIGN journey 8, measure 28's "verrouillage/masquage
+"""Meeting mode (docs/design.md, journey 8, measure 28's "verrouillage/masquage
 préalable"): given an owner with three documents who starts meeting mode with
 two of them, then the page shows exactly those two, and nothing of the third
 nor of the menu is in the page's text, its DOM, its accessibility tree or its

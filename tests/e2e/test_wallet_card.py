@@ -1,4 +1,4 @@
-"""The wallet card at the kiosk (DESIGN §3, FORMAT.md §3): given a wallet, when
+"""The wallet card at the kiosk (docs/design.md §3, FORMAT.md §3): given a wallet, when
 its owner makes a card in "My account", then the card's QR code reads
 `pde-card:1:<handle>:<code>`, a photo of the card or the typed code opens the
 wallet with the PIN and only with it, a mistyped code is refused before any

@@ -1,4 +1,4 @@
-"""Security tests (DESIGN.md §2 and §5): the E2EE canary, the access-control
+"""Security tests (docs/design.md §2 and §5): the E2EE canary, the access-control
 matrix, fuzzing of the OpenAPI schema, and the web headers.
 
 This package also holds the one way these tests look for a secret in bytes:

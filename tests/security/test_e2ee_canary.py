@@ -1,4 +1,4 @@
-"""The E2EE canary (DESIGN.md §2): a wallet is filled through the Python client
+"""The E2EE canary (docs/design.md §2): a wallet is filled through the Python client
 with distinct random markers in every place a person can type or choose
 (passphrase, file content, file name, title, issuer, tags, note, a renamed
 title, an unfinished upload, a share's recipient, purpose, sender name and PIN,

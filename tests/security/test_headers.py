@@ -1,4 +1,4 @@
-"""The web rules of DESIGN.md §5 on every kind of response: the page, its
+"""The web rules of docs/design.md §5 on every kind of response: the page, its
 static files, API answers and errors, content downloads, the export and the
 logout all carry a strict CSP, no referrer, nosniff and no-store; downloads
 are opaque attachments; logout clears the site's data. Every page reachable
@@ -286,7 +286,7 @@ def test_logout_clears_the_site_data_and_ends_the_session(
 ) -> None:
     cleared = {value.strip() for value in responses["logout"].headers["clear-site-data"].split(",")}
     # Cache and storage, never cookies: an enrolled terminal's cookie names the machine
-    # and must outlive the person's session (DESIGN.md §5).
+    # and must outlive the person's session (docs/design.md §5).
     assert cleared == {'"cache"', '"storage"'}
     assert responses["after logout"].status_code == 401
 

@@ -1,4 +1,4 @@
-"""The packages' dependency order (DESIGN.md §4, docs/architecture.md), checked
+"""The packages' dependency order (docs/design.md §4, docs/architecture.md), checked
 on the source: an import may only point down, the Python client stands on
 `crypto` alone, and no module imports itself back through others. Imports
 inside functions count the same as those at the top."""

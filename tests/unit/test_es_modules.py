@@ -1,4 +1,4 @@
-"""The browser's ES modules keep the order of DESIGN.md §4, like the Python does.
+"""The browser's ES modules keep the order of docs/design.md §4, like the Python does.
 
 Every module under the folders that pde/app.py serves is read (vendored
 libraries are not ours to check, but an import of them must find the file),
@@ -259,4 +259,4 @@ def test_each_part_imports_only_what_is_below_it_or_beside_it(part: str) -> None
         for edge in found
         if part_of(edge.target) not in MAY_IMPORT[part]
     ]
-    assert not against, "imports against the order of DESIGN.md §4:\n  " + "\n  ".join(against)
+    assert not against, "imports against the order of docs/design.md §4:\n  " + "\n  ".join(against)

@@ -191,7 +191,7 @@ def change_passphrase(body: PassphraseChangeRequest, db: DbDep, session: Current
 @router.post("/logout", status_code=204, responses=error_responses(*AUTH_ERRORS))
 def logout(db: DbDep, session: CurrentSession, response: Response) -> None:
     """End the current session, and ask the browser to forget what this site kept
-    (DESIGN.md §5): cache and storage, not cookies, since an enrolled terminal's
+    (docs/design.md §5): cache and storage, not cookies, since an enrolled terminal's
     cookie names the machine and must stay. The browser obeys only when the request
     could carry credentials (the kiosk logs out with `credentials: 'same-origin'`)."""
     sessions.end_session(db, session.account_id, session.id)

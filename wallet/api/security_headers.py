@@ -1,4 +1,4 @@
-"""The headers of DESIGN.md §5 on every response: strict CSP, no referrer,
+"""The headers of docs/design.md §5 on every response: strict CSP, no referrer,
 no sniffing, no framing, and nothing personal kept in any cache."""
 
 from __future__ import annotations

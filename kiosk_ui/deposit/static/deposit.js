@@ -1,4 +1,4 @@
-// The depositor's page (DESIGN.md §1, journey 7; docs/deposits.md): read the
+// The depositor's page (docs/design.md, journey 7; docs/deposits.md): read the
 // link's secret from its fragment and take it out of the address bar at once,
 // open the link's info box with it (the owner's label for the link, shown so
 // that a service can check it sends to the right person, and the wallet's

@@ -1,4 +1,4 @@
-// The social worker's viewer (DESIGN.md §1, journey 6; docs/shares.md):
+// The social worker's viewer (docs/design.md, journey 6; docs/shares.md):
 // read the link's secret from the fragment and take it out of the address bar
 // at once, ask for the PIN when there is one, open the share, decrypt who
 // shared it, who it is for, why, and each document's details, all in this
