@@ -85,6 +85,12 @@ def end_session(db: Session, session: StaffSession) -> None:
     db.execute(delete(StaffSession).where(StaffSession.id == session.id))
 
 
+def end_session_of_token(db: Session, token: str | None) -> None:
+    """End the session of a cookie's token, if it has one (a new login replaces it)."""
+    if token and len(token) <= 100:
+        db.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(token)))
+
+
 def end_all(db: Session, staff_id: str) -> None:
     """End every session of an account (disabled, or its TOTP reset)."""
     db.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))

@@ -30,6 +30,7 @@ from day_centres.pages.deps import (
     staff_settings,
 )
 from day_centres.pages.view import (
+    COOKIE,
     StaffView,
     clear_session_cookie,
     redirect,
@@ -89,6 +90,7 @@ def login(
     except StaffError as error:
         context = {"error": error, "name": name[:64]}
         return _view(request).render(request, "login.html", context, status_code=error.status)
+    sessions.end_session_of_token(db, request.cookies.get(COOKIE))  # this browser's last one
     if account.enrolled:
         return _open(request, runtime, db, account, "code", "code")
     return _open(request, runtime, db, account, "enrol", "enrol")

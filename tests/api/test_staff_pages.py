@@ -263,3 +263,16 @@ def test_without_a_session_every_page_sends_to_the_login(pde_server: LiveServer,
     answer = httpx.get(f"{pde_server.url}{path}", cookies={COOKIE: "made-up"})
     assert answer.status_code == 303 and answer.headers["location"] == "/staff/en/login"
     assert f"{COOKIE}=" in answer.headers["set-cookie"]  # the useless cookie is cleared
+
+
+def test_a_new_login_in_the_same_browser_ends_the_half_open_one(pde_server: LiveServer) -> None:
+    member = make_staff(db_url(pde_server), "operator")
+    browser = start_login(pde_server, member)
+    first = browser.http.cookies[COOKIE]
+    again = browser.http.post(
+        "/staff/en/login", data={"name": member.name, "password": member.password}
+    )
+    assert again.status_code == 303 and browser.http.cookies[COOKIE] != first
+    with httpx.Client(base_url=pde_server.url, timeout=60) as other:
+        other.cookies.set(COOKIE, first, path="/staff")
+        assert other.get("/staff/en/code").headers["location"] == "/staff/en/login"

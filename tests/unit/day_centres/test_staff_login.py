@@ -354,3 +354,26 @@ def test_the_csv_export_defuses_spreadsheet_formulas(db: Session, tmp_path: Path
     engine.dispose()
     assert lines[0] == ",".join(audit.CSV_COLUMNS)
     assert lines[1].endswith(",'=HYPERLINK(1)")
+
+
+def test_housekeeping_drops_ended_sessions_and_old_steps_but_never_the_log(
+    db: Session, limits: LoginLimits, clock: Callable[[timedelta], datetime]
+) -> None:
+    from day_centres.maintenance import purge_staff_sessions_and_steps
+    from pde.app import housekeeping_tasks
+
+    assert purge_staff_sessions_and_steps in housekeeping_tasks()
+    account = enrolled(db, limits)
+    sessions.open_session(db, SETTINGS, account, "code")  # ends after 10 minutes
+    sessions.open_session(db, SETTINGS, account, "full")
+    db.commit()
+    purge_staff_sessions_and_steps(db, T0 + timedelta(minutes=9))
+    assert db.execute(text("SELECT count(*) FROM staff_sessions")).scalar() == 2
+    purge_staff_sessions_and_steps(db, T0 + timedelta(minutes=11))
+    db.commit()
+    assert db.execute(text("SELECT count(*) FROM staff_sessions")).scalar() == 1
+    assert db.execute(text("SELECT count(*) FROM staff_totp_steps")).scalar() == 0
+    purge_staff_sessions_and_steps(db, T0 + timedelta(hours=12))
+    db.commit()
+    assert db.execute(text("SELECT count(*) FROM staff_sessions")).scalar() == 0
+    assert audit.count(db) == 1  # the enrolment stays in the log
