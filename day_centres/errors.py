@@ -90,6 +90,12 @@ class ServiceUnavailable(StaffError):
     )
 
 
+class FormTooLarge(StaffError):
+    """A form far larger than any staff form: refused before it is read."""
+
+    status, code, message = 413, "staff_form_too_large", "This form is too large."
+
+
 class FormInvalid(StaffError):
     """A form field breaks a rule; `field` names it, `message` says the rule."""
 

@@ -20,6 +20,7 @@ from day_centres.pages.deps import (
     CsrfField,
     CurrentStaff,
     LanguageDep,
+    SmallFormRoute,
     Staff,
     check_form,
     require_role,
@@ -27,7 +28,7 @@ from day_centres.pages.deps import (
 from day_centres.pages.view import StaffView, redirect
 from wallet.api.deps import RuntimeDep
 
-router = APIRouter(prefix="/staff/{lang}", include_in_schema=False)
+router = APIRouter(prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute)
 FormText = Annotated[str, Form()]
 AUDIT_PAGE_SIZE = 50
 # Messages a page shows after a change, from `?done=` (PRG: the form redirected here).

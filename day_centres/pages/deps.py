@@ -5,15 +5,22 @@ language, the forms' anti-forgery checks, and the roles each page is open to."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, Request, Response
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from day_centres import sessions
-from day_centres.errors import FormExpired, LoginRequired, StaffForbidden, StaffNotFound
+from day_centres.errors import (
+    FormExpired,
+    FormTooLarge,
+    LoginRequired,
+    StaffForbidden,
+    StaffNotFound,
+)
 from day_centres.login import LoginLimits
 from day_centres.models import StaffAccount, StaffSession
 from day_centres.pages.view import COOKIE
@@ -21,6 +28,32 @@ from day_centres.settings import StaffSettings
 from page_kit.i18n import LANGUAGES_BY_CODE
 from wallet.api.deps import DbDep, RuntimeDep, client_key
 from wallet.runtime import Runtime
+
+FORM_LIMIT = 16 << 10  # bytes: the largest staff form is a few hundred
+
+
+class SmallFormRoute(APIRoute):
+    """A staff page's route: a request body over FORM_LIMIT is refused before any
+    of it is parsed (the API's body limit covers /api/ only)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > FORM_LIMIT:
+                raise FormTooLarge()
+            if request.method == "POST":
+                body = b""
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > FORM_LIMIT:
+                        raise FormTooLarge()
+                request._body = body  # what the form parser then reads (Starlette's cache)
+            return await handler(request)
+
+        return limited
+
 
 # Fetch metadata a browser sends with every request: a form posted from another
 # site says "cross-site" or "same-site", whatever its page's referrer policy.

@@ -23,6 +23,7 @@ from day_centres.pages.deps import (
     CurrentStaff,
     LanguageDep,
     LimitsDep,
+    SmallFormRoute,
     Staff,
     check_form,
     optional_staff,
@@ -39,7 +40,7 @@ from day_centres.pages.view import (
 from day_centres.totp import grouped, provisioning_uri, qr_png
 from wallet.api.deps import DbDep, RuntimeDep
 
-router = APIRouter(prefix="/staff/{lang}", include_in_schema=False)
+router = APIRouter(prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute)
 FormText = Annotated[str, Form()]
 
 

@@ -276,3 +276,17 @@ def test_a_new_login_in_the_same_browser_ends_the_half_open_one(pde_server: Live
     with httpx.Client(base_url=pde_server.url, timeout=60) as other:
         other.cookies.set(COOKIE, first, path="/staff")
         assert other.get("/staff/en/code").headers["location"] == "/staff/en/login"
+
+
+def test_a_form_far_too_large_is_refused_before_it_is_read(pde_server: LiveServer) -> None:
+    big = {"name": "x" * (20 << 10), "password": "y"}
+    answer = httpx.post(f"{pde_server.url}/staff/fr/login", data=big, timeout=60)
+    assert answer.status_code == 413 and "Ce formulaire est trop grand." in answer.text
+    chunks = iter([b"name=", b"x" * (20 << 10)])  # no Content-Length: counted as it comes
+    streamed = httpx.post(
+        f"{pde_server.url}/staff/fr/login",
+        content=chunks,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=60,
+    )
+    assert streamed.status_code == 413
