@@ -9,7 +9,16 @@ from typing import NoReturn
 from client import ClientError
 from crypto.errors import CryptoError, DecryptionError
 
-PDE_PACKAGES = {"pde", "wallet", "share_links", "page_kit", "kiosk_ui", "client", "crypto"}
+PDE_PACKAGES = {
+    "pde",
+    "wallet",
+    "share_links",
+    "day_centres",
+    "page_kit",
+    "kiosk_ui",
+    "client",
+    "crypto",
+}
 
 
 def fail(message: str) -> NoReturn:
