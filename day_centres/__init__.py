@@ -1,4 +1,4 @@
-"""The day centres' side of PDE (DESIGN.md §1, issue 11): staff accounts with their
+"""The day centres' side of PDE (docs/design.md §1): staff accounts with their
 own login (password and TOTP), their own sessions and pages under `/staff/`, the
 centres, and an append-only audit log of what staff did.
 
