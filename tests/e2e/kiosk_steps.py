@@ -40,8 +40,9 @@ def open_kiosk(page: Page, base: str, lang: str, query: str = "") -> None:
     expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
-def create_wallet(page: Page, passphrase: str = PASSPHRASE) -> tuple[str, str]:
-    """Create a wallet with a suggested name; returns (wallet name, recovery code)."""
+def start_wallet(page: Page, passphrase: str = PASSPHRASE) -> str:
+    """From the welcome screen, create a wallet with a suggested name, up to its
+    recovery sheet; returns the wallet name."""
     page.click("#screen-welcome [data-go=create]")
     page.click("#suggest-handle")
     handle_input = page.locator("#create-handle")
@@ -51,12 +52,23 @@ def create_wallet(page: Page, passphrase: str = PASSPHRASE) -> tuple[str, str]:
     page.locator("#create-passphrase-again").fill(passphrase)
     page.click("#create-submit")
     expect(page.locator("#screen-recovery")).to_be_visible()
+    return handle
+
+
+def keep_sheet(page: Page) -> str:
+    """On the recovery sheet: say it is kept and go on; returns the recovery code."""
     code = page.locator("#sheet-code").inner_text()
     expect(page.locator("#sheet-continue")).to_be_disabled()
     page.check("#sheet-kept")
     page.click("#sheet-continue")
     expect(page.locator("#screen-documents")).to_be_visible()
-    return handle, code
+    return code
+
+
+def create_wallet(page: Page, passphrase: str = PASSPHRASE) -> tuple[str, str]:
+    """Create a wallet with a suggested name; returns (wallet name, recovery code)."""
+    handle = start_wallet(page, passphrase)
+    return handle, keep_sheet(page)
 
 
 def log_in(page: Page, handle: str, passphrase: str = PASSPHRASE) -> None:
@@ -138,9 +150,17 @@ def png(width: int = 8, height: int = 6) -> bytes:
     )
 
 
+def from_more(page: Page, selector: str) -> None:
+    """Press an action of the documents screen kept under "More" (opening it first)."""
+    toggle = page.locator("#documents-more-toggle")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.click(selector)
+
+
 def open_account(page: Page) -> None:
     """Go from the documents screen to "My account", and wait for the sessions list."""
-    page.click("#screen-documents [data-go=account]")
+    from_more(page, "#screen-documents [data-go=account]")
     expect(page.locator("#screen-account")).to_be_visible()
     expect(page.locator("#session-list li").first).to_be_visible()
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.kiosk_steps import from_more
+
 ZBARIMG = "zbarimg"
 
 
@@ -79,7 +81,7 @@ def open_my_shares(page: Page) -> None:
     if page.locator("#screen-share-ready").is_visible():
         page.click("#share-done")
     else:
-        page.click("#documents-shares")
+        from_more(page, "#documents-shares")
     expect(page.locator("#screen-shares")).to_be_visible()
     expect(page.locator("#shares-loading")).to_be_hidden()
 

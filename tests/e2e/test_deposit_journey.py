@@ -32,7 +32,7 @@ from client import PdeClient
 from crypto import b64u_decode
 from pde.cli import main as pde_main
 from tests.api.deposit_support import SealedDeposit, complete, declare, put_part, seal_deposit
-from tests.e2e.kiosk_steps import PASSPHRASE, create_wallet, kiosk_page, open_kiosk, png
+from tests.e2e.kiosk_steps import PASSPHRASE, create_wallet, from_more, kiosk_page, open_kiosk, png
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ WALLET_FIELDS = {
 
 def make_deposit_link(page: Page, label: str, max_files: int, expiry: str = "") -> str:
     """From the documents screen: "Deposit links", name it, how long, how many files."""
-    page.click("#documents-deposits")
+    from_more(page, "#documents-deposits")
     expect(page.locator("#screen-deposit-links")).to_be_visible()
     page.locator("#deposit-label").press_sequentially(label)
     if expiry:
@@ -256,7 +256,7 @@ def test_a_service_deposits_two_files_the_owner_accepts_one_and_rejects_the_othe
 
         # The owner: the list says 2 of 2, the inbox holds both with their names.
         back_to_documents(owner)
-        owner.click("#documents-deposits")
+        from_more(owner, "#documents-deposits")
         item = deposit_link_item(owner, deposit_id)
         expect(item).to_have_attribute("data-state", "used_up")
         expect(item.locator("h3")).to_have_text("CPAS Ixelles, logement")

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, Request, Response, expect
 from tests.e2e.kiosk_steps import (
     add_document,
     create_wallet,
+    from_more,
     kiosk_page,
     leave_now,
     log_in,
@@ -138,7 +139,7 @@ def test_hidden_documents_stay_out_of_the_normal_view_in_french(
         assert titles(page) == [NORMAL_TITLE]
         assert normal_view(page) == before
         assert HIDDEN_TITLE not in page.locator("body").inner_text()
-        page.click("#documents-shares")
+        from_more(page, "#documents-shares")
         expect(page.locator("#shares-empty")).to_be_visible()
         page.click("#screen-shares [data-go=documents]")
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, expect
 from crypto.encoding import decode_code
 from crypto.errors import InvalidCode
 from tests.e2e.axe_audit import AxeAudit
-from tests.e2e.kiosk_steps import create_wallet, kiosk_page, open_kiosk, png
+from tests.e2e.kiosk_steps import create_wallet, from_more, kiosk_page, open_kiosk, png
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_no_serious_or_critical_violation_on_the_deposit_screens_and_page(
         audit = AxeAudit(page, lang)
         open_kiosk(page, live_server, lang, query="?idle=3600")
         create_wallet(page)
-        page.click("#documents-deposits")
+        from_more(page, "#documents-deposits")
         expect(page.locator("#deposit-links-empty")).to_be_visible()
         audit.check("deposit links, none yet")
         page.click("#deposit-submit")
@@ -96,7 +96,7 @@ def test_no_serious_or_critical_violation_on_the_wallet_card_screens(
         audit = AxeAudit(page, lang)
         open_kiosk(page, live_server, lang, query="?idle=3600")
         handle, _ = create_wallet(page)
-        page.click("#screen-documents [data-go=account]")
+        from_more(page, "#screen-documents [data-go=account]")
         page.click("#card-make-submit")
         expect(page.locator("#card-make-error")).to_be_visible()
         audit.check("my account, make a card, with its error")
@@ -124,7 +124,7 @@ def test_no_serious_or_critical_violation_on_the_wallet_card_screens(
         page.fill("#card-login-code", code)
         page.click("#card-login-submit")
         expect(page.locator("#screen-documents")).to_be_visible()
-        page.click("#screen-documents [data-go=account]")
+        from_more(page, "#screen-documents [data-go=account]")
         expect(page.locator("#card-stop-form")).to_be_visible()
         page.fill("#card-stop-new", "cinq mots tout neufs ici")
         audit.check("my account, stop using the card")

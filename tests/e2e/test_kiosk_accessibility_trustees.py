@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.axe_audit import AxeAudit
-from tests.e2e.kiosk_steps import create_wallet, kiosk_page, open_kiosk
+from tests.e2e.kiosk_steps import create_wallet, from_more, kiosk_page, open_kiosk
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_no_serious_or_critical_violation_on_the_trustee_screens(
         audit = AxeAudit(page, lang)
         open_kiosk(page, live_server, lang, query="?idle=3600")
         trustee, _ = create_wallet(page)
-        page.click("#screen-documents [data-go=account]")
+        from_more(page, "#screen-documents [data-go=account]")
         page.click("#account-trustee-help")
         expect(page.locator("#trustee-invitation-qr svg")).to_have_count(1)
         audit.check("be someone's trustee")
@@ -41,7 +41,7 @@ def test_no_serious_or_critical_violation_on_the_trustee_screens(
         leave_and_come_back()
 
         owner, _ = create_wallet(page)
-        page.click("#screen-documents [data-go=account]")
+        from_more(page, "#screen-documents [data-go=account]")
         page.click("#account-trustees")
         expect(page.locator("#trustees-none")).to_be_visible()
         page.fill("#trustees-printed", "0")
@@ -99,7 +99,7 @@ def test_no_serious_or_critical_violation_on_the_trustee_screens(
         leave_and_come_back()
 
         log_in(page, trustee)
-        page.click("#screen-documents [data-go=account]")
+        from_more(page, "#screen-documents [data-go=account]")
         page.click("#account-trustee-help")
         expect(page.locator("#trustee-requests li")).to_have_count(1)
         audit.check("requests from people you help")

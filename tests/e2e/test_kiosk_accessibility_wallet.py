@@ -13,7 +13,14 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.axe_audit import AxeAudit, blocking_violations, describe
-from tests.e2e.kiosk_steps import add_document, create_wallet, kiosk_page, open_kiosk, png
+from tests.e2e.kiosk_steps import (
+    add_document,
+    create_wallet,
+    from_more,
+    kiosk_page,
+    open_kiosk,
+    png,
+)
 from tests.e2e.share_steps import make_share, open_my_shares
 
 pytestmark = pytest.mark.browser
@@ -58,7 +65,7 @@ def test_no_serious_or_critical_violation_on_any_screen(
         page.click("#screen-documents [data-go=add]")
         audit.check("add")
         page.click("#screen-add [data-go=documents]")
-        page.click("#screen-documents [data-go=note]")
+        from_more(page, "#screen-documents [data-go=note]")
         audit.check("story")
         page.click("#screen-note [data-go=documents]")
         page.click(".document:has-text('Carte')")
@@ -100,14 +107,14 @@ def test_no_serious_or_critical_violation_on_any_screen(
         page.locator("#meeting-passphrase").fill(passphrase)
         page.click("#meeting-unlock-submit")
         expect(page.locator("#screen-documents")).to_be_visible(timeout=15_000)
-        page.click("#documents-meeting")
+        from_more(page, "#documents-meeting")
         page.click("#meeting-start")
         expect(page.locator("#meeting-error")).to_be_visible()
         audit.check("meeting mode, choosing, with its error")
         page.click("#screen-meeting-pick [data-go=documents]")
         open_my_shares(page)
         page.click("#screen-shares [data-go=documents]")
-        page.click("#screen-documents [data-go=account]")
+        from_more(page, "#screen-documents [data-go=account]")
         page.click("#account-compartment")
         audit.check("other documents")
         page.locator("#compartment-secret").fill("une autre place pour mes papiers")

@@ -24,7 +24,14 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 from client import PdeClient
 from tests.e2e.axe_audit import blocking_violations, describe
 from tests.e2e.conftest import LiveServer, server_settings
-from tests.e2e.kiosk_steps import PASSPHRASE, add_document, create_wallet, kiosk_page, open_kiosk
+from tests.e2e.kiosk_steps import (
+    PASSPHRASE,
+    add_document,
+    create_wallet,
+    from_more,
+    kiosk_page,
+    open_kiosk,
+)
 from wallet.db import migrate
 
 pytestmark = pytest.mark.browser
@@ -296,7 +303,7 @@ def test_download_is_offered_where_the_deployment_allows_it_and_gives_the_same_b
             assert Path(download.path()).read_bytes() == data
             page.click("#screen-view [data-go=documents]")
         # Where people use their own phones, the export needs no shared-computer warning.
-        page.click("#screen-documents [data-go=account]")
+        from_more(page, "#screen-documents [data-go=account]")
         expect(page.locator("#export-panel")).to_be_visible()
         expect(page.locator("#export-shared-warning")).to_be_hidden()
 
@@ -380,7 +387,7 @@ def test_export_every_document_as_a_decrypted_zip_after_a_warning(
             page.fill("#add-title-input", title)
             page.click("#add-submit")
             expect(page.locator(".document")).to_have_count(count, timeout=60_000)
-        page.click("#screen-documents [data-go=account]")
+        from_more(page, "#screen-documents [data-go=account]")
         expect(page.locator("#export-shared-warning")).to_be_visible()  # a public terminal
         expect(page.locator("#export-submit")).to_be_disabled()
         page.check("#export-confirm")

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from client import PdeClient
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.kiosk_steps import (
     EMPTY_STORAGE,
     KIOSK_VIEWPORT,
@@ -22,6 +22,7 @@ from tests.e2e.kiosk_steps import (
     add_document,
     browser_storage,
     create_wallet,
+    from_more,
     kiosk_page,
     leave_now,
     log_in,
@@ -209,7 +210,7 @@ def test_the_secret_phrase_fields_do_not_invite_the_password_manager(
         leave_now(page, live_server)
         open_kiosk(page, live_server, "fr")
         log_in(page, handle)
-        page.click("#screen-documents [data-go=account]")
+        from_more(page, "#screen-documents [data-go=account]")
         page.click("#account-compartment")  # the second secret least of all
         page.locator("#compartment-secret").press_sequentially("une autre place pour mes papiers")
         assert page.locator("#compartment-secret").get_attribute("autocomplete") == "one-time-code"

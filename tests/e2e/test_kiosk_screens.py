@@ -19,6 +19,7 @@ from tests.e2e.kiosk_steps import (
     PASSPHRASE,
     add_document,
     create_wallet,
+    from_more,
     kiosk_page,
     leave_now,
     open_kiosk,
@@ -88,7 +89,7 @@ def test_every_screen_fits_and_is_photographed(
         page.click("#screen-documents [data-go=add]")
         shoot(page, folder, f"{lang}-06-add")
         page.click("#screen-add [data-go=documents]")
-        page.click("#screen-documents [data-go=note]")
+        from_more(page, "#screen-documents [data-go=note]")
         shoot(page, folder, f"{lang}-07-story")
         page.click("#screen-note [data-go=documents]")
         page.click(".document:has-text('Carte')")

@@ -20,6 +20,7 @@ from tests.e2e.kiosk_steps import (
     add_document,
     browser_storage,
     create_wallet,
+    from_more,
     kiosk_page,
     open_kiosk,
     png,
@@ -43,7 +44,7 @@ def three_documents(page: Page) -> None:
 
 def start_meeting(page: Page, titles: list[str]) -> None:
     """From the documents screen: "Meeting mode", tick `titles`, start."""
-    page.click("#documents-meeting")
+    from_more(page, "#documents-meeting")
     expect(page.locator("#screen-meeting-pick")).to_be_visible()
     for title in titles:
         page.locator("#meeting-documents > li", has_text=title).locator("input").check()

@@ -1,5 +1,7 @@
-// The list of documents: grouped by category filters with counts, and a
-// search over the decrypted titles, dates and issuers, all in this page.
+// The list of documents, first on the screen: three actions above it, the
+// rarely used ones under "More". With many documents, a search over the
+// decrypted titles, dates and issuers and filters by category (only the
+// categories that hold documents, with counts), all in this page.
 import { categoryOf } from '/static/kit/categories.js';
 import { documentButton } from '../document-face.js';
 import { details } from '../format.js';
@@ -11,7 +13,21 @@ import { loadDocuments } from '../wallet.js';
 
 const list = byId('document-list');
 const search = byId('search');
+const moreToggle = byId('documents-more-toggle');
+const more = byId('documents-more');
+/** Above this many documents, the search and the category filters show. */
+export const MANY_DOCUMENTS = 8;
 let filter = '';
+
+function showMore(open) {
+  more.hidden = !open;
+  moreToggle.setAttribute('aria-expanded', String(open));
+}
+moreToggle.addEventListener('click', () => {
+  const open = more.hidden;
+  showMore(open);
+  if (open) more.querySelector('button').focus();
+});
 
 // The share screens load on first use, after login: not on the first visit (weight budget).
 const loadShareScreens = () =>
@@ -66,6 +82,23 @@ function item(document) {
   return el('li', { className: 'document-row' }, [open, share]);
 }
 
+/** Search and filters only for many documents; a chip only for a category that holds some. */
+function showTools(documents, counts) {
+  const many = documents.length > MANY_DOCUMENTS;
+  byId('documents-tools').hidden = !many;
+  if (!many || !counts.get(filter)) {
+    filter = '';
+    if (!many) search.value = '';
+  }
+  for (const count of document.querySelectorAll('#filters [data-count]')) {
+    const n = counts.get(count.dataset.count) || 0;
+    count.textContent = String(n);
+    count.closest('.chip').hidden = n === 0;
+  }
+  // One category only: nothing to choose between.
+  byId('filters').hidden = counts.size <= 2;
+}
+
 function render() {
   const documents = [...state.documents.values()];
   const counts = new Map([['', documents.length]]);
@@ -73,11 +106,7 @@ function render() {
     const slug = categoryOf(document.metadata);
     counts.set(slug, (counts.get(slug) || 0) + 1);
   }
-  for (const count of document.querySelectorAll('#filters [data-count]')) {
-    const n = counts.get(count.dataset.count) || 0;
-    count.textContent = String(n);
-    count.closest('.chip').classList.toggle('chip-empty', n === 0);
-  }
+  showTools(documents, counts);
   for (const chip of document.querySelectorAll('#filters .chip')) {
     chip.setAttribute('aria-pressed', String(chip.dataset.filter === filter));
   }
@@ -99,6 +128,7 @@ for (const chip of document.querySelectorAll('#filters .chip')) {
 
 register('documents', async () => {
   if (state.meeting) return go('meeting'); // never the whole list during meeting mode
+  showMore(false);
   byId('documents-loading').hidden = false;
   byId('documents-empty').hidden = true;
   list.replaceChildren();
@@ -118,4 +148,5 @@ register('documents', async () => {
 export function resetDocumentsView() {
   filter = '';
   search.value = '';
+  showMore(false);
 }
