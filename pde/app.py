@@ -35,6 +35,7 @@ from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
 from wallet.api import accounts, deposits, documents, health, recovery
 from wallet.api.body_limit import WALLET_BODY_RULES, BodyLimit
 from wallet.api.errors import install_error_handlers
+from wallet.api.observability import RequestObservability, parse_networks
 from wallet.api.openapi import install_openapi
 from wallet.api.security_headers import SecurityHeadersMiddleware
 from wallet.maintenance import HousekeepingTask, housekeeping
@@ -112,6 +113,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(BodyLimit, rules=body_rules)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(PublicPagesGzip)
+    # Outermost: it times, counts and logs the whole answer, and serves /metrics.
+    allow = parse_networks(runtime.settings.metrics_allow)
+    app.add_middleware(RequestObservability, allow=allow)
     install_error_handlers(app)
     install_openapi(app)
 

@@ -49,7 +49,9 @@ from wallet.errors import (
     RangeNotSatisfiable,
     RateLimited,
     StorageUnavailable,
+    WalletError,
 )
+from wallet.metrics import SHARE_OPENINGS
 
 owner_router = APIRouter(prefix="/api/v1/shares", tags=["shares"])
 
@@ -202,8 +204,15 @@ def open_share(
     counts one opening, or one wrong PIN. A wrong link token is never counted."""
     recorder: OpeningRecorder = request.app.state.share_openings
     tokens = (body.link_token, body.access_token)
-    outcome = viewing.open_share(db, settings, runtime.limiter, client, share_id, tokens, recorder)
+    try:
+        outcome = viewing.open_share(
+            db, settings, runtime.limiter, client, share_id, tokens, recorder
+        )
+    except WalletError as refused:
+        SHARE_OPENINGS.labels(opening_outcome(refused)).inc()
+        raise
     db.commit()  # a wrong try is counted even though it is refused
+    SHARE_OPENINGS.labels(opening_outcome(outcome)).inc()
     if not isinstance(outcome, viewing.OpenedShare):
         raise outcome
     return ShareOpenResponse(
@@ -223,6 +232,21 @@ def open_share(
             for d in outcome.documents
         ],
     )
+
+
+def opening_outcome(outcome: viewing.OpenedShare | WalletError) -> str:
+    """An opening's outcome as the metrics name it (wallet.metrics.SHARE_OUTCOMES)."""
+    if isinstance(outcome, viewing.OpenedShare):
+        return "opened"
+    if isinstance(outcome, ShareWrongAccess):
+        return "wrong"
+    if isinstance(outcome, ShareLocked):
+        return "locked"
+    if isinstance(outcome, ShareLinkDamaged):
+        return "link_damaged"
+    if isinstance(outcome, STATES):
+        return "ended"  # not found, expired, revoked or used up
+    return "refused"  # rate limited, or limits unavailable
 
 
 def viewed_share(

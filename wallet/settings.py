@@ -60,6 +60,10 @@ class WalletSettings(BaseSettings):
     redis_url: str = ""
     redis_key_prefix: str = "pde:limits:"
 
+    # Who may read GET /metrics: addresses or networks, comma-separated; empty: nobody.
+    metrics_allow: str = "127.0.0.1/32,::1/128"
+    log_format: Literal["json", "text"] = "json"  # one JSON object per line, or for a terminal
+
     session_idle_minutes: int = Field(default=30, ge=1)
     kiosk_idle_seconds: int = Field(default=180, ge=30, le=3600)
     kiosk_downloads: bool = False  # kiosk terminals preview and print; phones may download

@@ -30,6 +30,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from client import PdeClient
@@ -1058,3 +1059,40 @@ def test_public_routes_aimed_at_a_reveal_nothing_of_a(world: World, identity: st
 
     assert run_matrix(world, identity, expected, PUBLIC_ROUTES) == []
     world.a.assert_unchanged()
+
+
+# Served by the request middleware, outside every router and the schema: /metrics
+# answers PDE_METRICS_ALLOW's addresses only, and anyone else as any unknown page.
+METRICS = ("GET", "/metrics")
+
+
+@pytest.mark.parametrize(
+    ("allow", "client", "served"),
+    [
+        ("127.0.0.1/32,::1/128", "127.0.0.1", True),
+        ("127.0.0.1/32,::1/128", "::1", True),
+        ("127.0.0.1/32,::1/128", "203.0.113.7", False),
+        ("10.0.0.0/8", "127.0.0.1", False),
+        ("", "127.0.0.1", False),
+    ],
+)
+def test_metrics_answer_only_the_allowed_addresses(
+    tmp_path: Path, allow: str, client: str, served: bool
+) -> None:
+    settings = Settings(data_dir=tmp_path, metrics_allow=allow)
+    migrate(settings.sqlalchemy_url)
+    app = create_app(settings)
+    try:
+        browser = TestClient(app, client=(client, 50000))
+        method, path = METRICS
+        answer = browser.request(method, path)
+        unknown = browser.request(method, "/no-such-page")
+    finally:
+        app.state.runtime.engine.dispose()
+    assert METRICS not in every_route(app)
+    if served:
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/plain")
+        assert "pde_http_requests_total" in answer.text
+    else:
+        assert (answer.status_code, answer.json()) == (unknown.status_code, unknown.json())

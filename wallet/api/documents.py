@@ -37,6 +37,7 @@ from wallet.errors import (
     UploadNotPending,
     UploadOffsetMismatch,
 )
+from wallet.metrics import UPLOADS
 from wallet.models import Account, Document
 from wallet.services import documents, uploads
 from wallet.services.documents import EVERY_COMPARTMENT
@@ -160,6 +161,7 @@ def delete_document(
     """Delete a document (or an unfinished upload) and its ciphertext."""
     leftovers = documents.delete_document(db, account, document_id, compartment)
     db.commit()
+    UPLOADS.labels("completed").inc()
     documents.delete_blobs(runtime.blobs, leftovers)
 
 
@@ -288,12 +290,14 @@ def finish_upload(
             db, runtime.blobs, runtime.hashes, account, document_id, compartment
         )
     except IntegrityMismatch:
+        UPLOADS.labels("integrity_mismatch").inc()
         db.rollback()
         discarded = uploads.discard_upload(db, account, document_id)
         db.commit()  # rows first: a crash now leaves orphaned parts, not a broken upload
         documents.delete_blobs(runtime.blobs, discarded)
         raise
     db.commit()
+    UPLOADS.labels("completed").inc()
     documents.delete_blobs(runtime.blobs, leftovers)
     return documents.find_document(db, account.id, document_id, state=None)
 

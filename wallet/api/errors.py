@@ -23,6 +23,7 @@ from wallet.errors import (
     StorageUnavailable,
     WalletError,
 )
+from wallet.metrics import SERVER_ERRORS
 from wallet.storage.base import BlobNotFound, BlobStoreUnavailable
 
 log = logging.getLogger("pde.api")
@@ -45,7 +46,9 @@ PUBLIC_DETAILS = ("attempts_left",)  # details a client may rely on, beside code
 def error_response(
     status: int, code: str, message: str, headers: Any = None, **details: object
 ) -> JSONResponse:
-    """The one shape of every API error."""
+    """The one shape of every API error; a server's failure is counted by its code."""
+    if status >= 500:
+        SERVER_ERRORS.labels(code).inc()
     body = {"error": {"code": code, "message": message, **details}}
     return JSONResponse(body, status_code=status, headers=headers)
 
