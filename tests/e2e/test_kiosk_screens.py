@@ -65,7 +65,6 @@ def test_every_screen_fits_and_is_photographed(
         page.click("#create-submit")
         expect(page.locator("#sheet-qr svg")).to_have_count(1)
         shoot(page, folder, f"{lang}-04-recovery-sheet")
-        page.check("#sheet-kept")
         page.click("#sheet-continue")
         add_document(
             page,

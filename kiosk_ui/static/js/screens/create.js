@@ -1,5 +1,7 @@
-// Create a wallet: a pseudonym (typed or suggested), a secret phrase with a
-// strength meter (typed or generated words), then the recovery sheet.
+// Create a wallet: a pseudonym and a secret phrase, both filled in as the
+// screen opens (a suggested name, generated words on show) and both free to
+// change, a strength meter, then the recovery sheet. A phrase typed out of
+// sight is typed twice; words on show are not.
 import * as api from '../api.js';
 import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
@@ -23,26 +25,33 @@ function updateStrength() {
 function setVisible(visible) {
   show.checked = visible;
   for (const input of [passphrase, again]) input.type = visible ? 'text' : 'password';
+  byId('create-again-field').hidden = visible;
 }
 
-byId('suggest-handle').addEventListener('click', async (event) => {
+async function suggestHandle() {
   try {
-    handleInput.value = await busy(event.currentTarget, api.suggestHandle);
+    handleInput.value = await busy(byId('suggest-handle'), api.suggestHandle);
     setError('create-error', '');
   } catch (error) {
     setError('create-error', errorMessage(error));
   }
-});
+}
 
-byId('generate-words').addEventListener('click', () => {
+function makeWords() {
   const words = generateWords();
   passphrase.value = words;
   again.value = words;
   setVisible(true); // generated words are meant to be read and written down
   updateStrength();
-});
+}
 
-passphrase.addEventListener('input', updateStrength);
+byId('suggest-handle').addEventListener('click', suggestHandle);
+byId('generate-words').addEventListener('click', makeWords);
+
+passphrase.addEventListener('input', () => {
+  if (show.checked) again.value = passphrase.value; // typed in sight: once is enough
+  updateStrength();
+});
 show.addEventListener('change', () => setVisible(show.checked));
 
 function problem() {
@@ -51,7 +60,9 @@ function problem() {
   if ([...passphrase.value].length < MIN_PASSPHRASE_LENGTH) {
     return [passphrase, t('The secret phrase is too short: at least 12 letters.')];
   }
-  if (passphrase.value !== again.value) return [again, t('The two secret phrases are not the same.')];
+  if (!show.checked && passphrase.value !== again.value) {
+    return [again, t('The two secret phrases are not the same.')];
+  }
   return null;
 }
 
@@ -77,6 +88,8 @@ byId('create-form').addEventListener('submit', async (event) => {
   }
 });
 
-register('create', () => {
+register('create', async () => {
   setError('create-error', '');
+  if (!passphrase.value) makeWords();
+  if (!handleInput.value) await suggestHandle();
 });

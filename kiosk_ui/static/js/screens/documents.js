@@ -33,7 +33,8 @@ moreToggle.addEventListener('click', () => {
 const loadShareScreens = () =>
   Promise.all([import('./share.js'), import('./share-ready.js'), import('./shares.js')]);
 
-async function goToShares(screen, argument) {
+/** Go to a share screen (`argument`: a document to tick, for "share"), loading them first. */
+export async function goToShares(screen, argument) {
   try {
     await loadShareScreens();
   } catch (error) {

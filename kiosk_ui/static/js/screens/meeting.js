@@ -21,7 +21,9 @@ const dialog = byId('meeting-unlock');
 const passphrase = byId('meeting-passphrase');
 const viewBack = byId('screen-view').querySelector('[data-go]');
 /** What the normal wallet shows and meeting mode hides: the view's actions, the top bar's name. */
-const HIDDEN_IN_MEETING = ['view-edit', 'view-delete', 'view-download', 'view-move', 'who', 'compartment-bar'];
+const HIDDEN_IN_MEETING = [
+  'view-edit', 'view-delete', 'view-download', 'view-move', 'view-share', 'who', 'compartment-bar',
+];
 /** Whether each of those was hidden before meeting mode, to put it back as it was. */
 let hiddenBefore = new Map();
 

@@ -1,5 +1,6 @@
 // Share documents: tick them (the one the person came from is ticked
-// already), choose for each which details travel with it, for whom and why,
+// already, and the only one of a wallet that holds one), choose for each which
+// details travel with it, for whom and why (if they want),
 // the name the worker sees (the wallet's, unless changed or emptied), how long
 // and how often it opens, and an optional PIN. The link is made in
 // this page (sharing.js); the next screen shows it.
@@ -87,8 +88,7 @@ function readForm() {
     fields: [...box.closest('li').querySelectorAll('input[data-field]:checked')].map((f) => f.dataset.field),
   }));
   if (documents.length === 0) return [list.querySelector('input'), t('Tick at least one document.')];
-  const recipient = byId('share-recipient').value.trim();
-  if (!recipient) return [byId('share-recipient'), t('Write who receives it.')];
+  const recipient = byId('share-recipient').value.trim(); // may stay empty
   let expiresIn = Number(form.elements['share-expiry'].value);
   if (form.elements['share-expiry'].value === 'days') {
     const days = wholeNumber(byId('share-days'), 1, MAX_DAYS);
@@ -148,7 +148,7 @@ register('share', (fromDocumentId) => {
   form.reset();
   byId('share-sender').value = state.handle || '';
   setError('share-error', '');
-  list.replaceChildren(
-    ...[...state.documents.values()].map((d) => documentChoice(d, d.id === fromDocumentId)),
-  );
+  const documents = [...state.documents.values()];
+  const ticked = documents.length === 1 ? documents[0].id : fromDocumentId;
+  list.replaceChildren(...documents.map((d) => documentChoice(d, d.id === ticked)));
 });

@@ -121,7 +121,8 @@ function actions(share, item) {
 function shareItem(share) {
   const [stateIcon, stateLabel] = STATES[share.state] || STATES.expired;
   const item = el('li', { className: 'share-item', attrs: { 'data-share-id': share.share_id, 'data-state': share.state } });
-  const heading = el('h2', { text: share.record?.recipient || '—', attrs: { tabindex: '-1' } });
+  const recipient = share.record ? share.record.recipient || t('Receiver not written') : '—';
+  const heading = el('h2', { text: recipient, attrs: { tabindex: '-1' } });
   item.append(
     heading,
     el('p', { className: 'share-state' }, [icon(stateIcon), el('span', { text: stateLabel() })]),

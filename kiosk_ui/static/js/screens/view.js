@@ -1,8 +1,8 @@
 // One document: its details, a preview made in this page (images through a
 // blob: URL in <img>, text through textContent, PDF pages drawn on a canvas
-// by PDF.js, page by page), print, download (only where the deployment
-// allows it: PDE_KIOSK_DOWNLOADS), rename or change type, delete with
-// confirmation. Uploaded HTML, SVG or scripts are never rendered: they get no preview.
+// by PDF.js, page by page), share it (ticked already), print, download (only
+// where the deployment allows it: PDE_KIOSK_DOWNLOADS), rename or change type,
+// delete with confirmation. Uploaded HTML, SVG or scripts are never rendered: they get no preview.
 import { categoryIcon, categoryOf } from '/static/kit/categories.js';
 import { details } from '../format.js';
 import { t } from '/static/kit/strings.js';
@@ -10,6 +10,7 @@ import { go, register } from '../nav.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, notify, setError } from '../ui.js';
 import { deleteDocument, documentContent, updateMetadata } from '../wallet.js';
+import { goToShares } from './documents.js';
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 const preview = byId('preview');
@@ -24,6 +25,7 @@ let shown = null;
 let pdf = null;
 
 byId('view-download').hidden = document.body.dataset.downloads !== 'true';
+byId('view-share').addEventListener('click', () => goToShares('share', currentId)); // ticked already
 
 /** How a media type is previewed: 'image', 'text', 'pdf' or null (no preview). */
 export function previewKind(mediaType) {

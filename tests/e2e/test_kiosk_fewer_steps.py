@@ -1,0 +1,81 @@
+"""The shortest journey counted: given the welcome screen (the language chosen),
+when a person creates a wallet, adds a photo of a paper and shares it by QR
+code, then it takes at most 10 actions, each click one and each field typed
+into one. It took 14 before (12 by this count, without typing a title): a
+name to ask for, words to make, a box to tick before "Continue" and a
+recipient to write. Now the name and the words are filled in (and may be
+changed), "I kept my recovery sheet: continue" is one button, the title comes
+from the file's name, the recipient may stay empty, and "Share" on a document
+ticks it. "Share documents" in a wallet of one document ticks that one too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.kiosk_steps import kiosk_page, open_kiosk, png
+from tests.e2e.share_steps import qr_text
+
+pytestmark = pytest.mark.browser
+
+MOST_ACTIONS = 10
+
+
+class Person:
+    """A person's actions on the page, counted: each click, each photo taken (typing
+    into a field would count one per field; this journey types nothing)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.actions: list[str] = []
+
+    def click(self, selector: str) -> None:
+        self.page.click(selector)
+        self.actions.append(f"click {selector}")
+
+    def choose_photo(self, selector: str, name: str, data: bytes) -> None:
+        photo = {"name": name, "mimeType": "image/png", "buffer": data}
+        self.page.set_input_files(selector, files=[photo])
+        self.actions.append(f"take a photo with {selector}")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_create_a_wallet_add_a_photo_and_share_it_by_qr_in_at_most_10_actions(
+    browser: Browser, live_server: str, lang: str, tmp_path: Path
+) -> None:
+    with kiosk_page(browser) as page:
+        open_kiosk(page, live_server, lang, query="?idle=3600")
+        person = Person(page)
+
+        person.click("#screen-welcome [data-go=create]")
+        expect(page.locator("#create-handle")).not_to_have_value("")  # a name, suggested
+        expect(page.locator("#create-passphrase")).to_have_attribute("type", "text")  # words, shown
+        assert len(page.locator("#create-passphrase").input_value().split()) == 4
+        person.click("#create-submit")
+        expect(page.locator("#sheet-qr svg")).to_have_count(1)
+        person.click("#sheet-continue")
+
+        person.click("#screen-documents [data-go=add]")
+        person.choose_photo("#add-photo", "carte-identite.png", png(64, 40))
+        expect(page.locator("#add-title-input")).to_have_value("carte-identite")
+        person.click("#add-submit")
+        expect(page.locator("#document-list .document-title")).to_have_text(["carte-identite"])
+
+        person.click("#document-list .share-one")
+        expect(page.locator("#share-documents input:checked[name=share-document]")).to_have_count(1)
+        person.click("#share-submit")
+        expect(page.locator("#screen-share-ready")).to_be_visible(timeout=30_000)
+        link = page.locator("#share-link").inner_text().strip()
+        assert link.startswith(f"{live_server}/s/")
+        assert qr_text(page, tmp_path) == link
+        expect(page.locator("#share-sheet-documents")).to_have_text("carte-identite")
+
+        print(f"\n{len(person.actions)} actions: " + "; ".join(person.actions))
+        assert len(person.actions) <= MOST_ACTIONS, person.actions
+
+        page.click("#share-done")  # not counted: the journey is over
+        page.click("#screen-shares [data-go=documents]")
+        page.click("#documents-share")  # the wallet's one document is ticked already
+        expect(page.locator("#share-documents input:checked[name=share-document]")).to_have_count(1)
