@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.kiosk_steps import kiosk_page, open_kiosk, png
 from tests.e2e.share_steps import qr_text
+from tests.e2e.test_kiosk_first_screen import in_first_screen
 
 pytestmark = pytest.mark.browser
 
@@ -52,9 +53,13 @@ def test_create_a_wallet_add_a_photo_and_share_it_by_qr_in_at_most_10_actions(
         person.click("#screen-welcome [data-go=create]")
         expect(page.locator("#create-handle")).not_to_have_value("")  # a name, suggested
         expect(page.locator("#create-passphrase")).to_have_attribute("type", "text")  # words, shown
-        assert len(page.locator("#create-passphrase").input_value().split()) == 4
+        words = page.locator("#create-passphrase").input_value()
+        assert len(words.split()) == 4
+        expect(page.locator("#create-write-down")).to_be_visible()
         person.click("#create-submit")
         expect(page.locator("#sheet-qr svg")).to_have_count(1)
+        expect(page.locator("#sheet-words-shown")).to_have_text(words)  # once more, to write down
+        assert in_first_screen(page.locator("#sheet-continue"))  # below them, still in view
         person.click("#sheet-continue")
 
         person.click("#screen-documents [data-go=add]")
@@ -79,3 +84,43 @@ def test_create_a_wallet_add_a_photo_and_share_it_by_qr_in_at_most_10_actions(
         page.click("#screen-shares [data-go=documents]")
         page.click("#documents-share")  # the wallet's one document is ticked already
         expect(page.locator("#share-documents input:checked[name=share-document]")).to_have_count(1)
+
+
+def test_made_words_are_said_to_be_written_down_and_printed_only_if_ticked(
+    browser: Browser, live_server: str
+) -> None:
+    """Words made for the person say "write these down"; beside the recovery sheet they
+    show once more, go on the printed sheet only when ticked (off by default, with the
+    reason), and leave the page with "Continue". A phrase of one's own is not shown again."""
+    with kiosk_page(browser) as page:
+        open_kiosk(page, live_server, "fr", query="?idle=3600")
+        page.click("#screen-welcome [data-go=create]")
+        expect(page.locator("#create-write-down")).to_be_visible()
+        words = page.locator("#create-passphrase").input_value()
+        page.click("#create-submit")
+        expect(page.locator("#sheet-words-shown")).to_have_text(words)
+        expect(page.locator("#sheet-words-panel")).to_contain_text("sans que vous le sachiez")
+        expect(page.locator("#sheet-print-words")).not_to_be_checked()
+        page.emulate_media(media="print")
+        expect(page.locator("#recovery-sheet")).to_be_visible()
+        expect(page.locator("#sheet-words-row")).to_be_hidden()
+        expect(page.locator("#sheet-words-panel")).to_be_hidden()  # never on paper by itself
+        page.emulate_media(media="screen")
+        page.check("#sheet-print-words")
+        page.emulate_media(media="print")
+        expect(page.locator("#sheet-words")).to_have_text(words)
+        expect(page.locator("#sheet-words")).to_be_visible()
+        page.emulate_media(media="screen")
+        page.click("#sheet-continue")
+        expect(page.locator("#screen-documents")).to_be_visible()
+        assert words not in page.content()
+
+        page.click("#leave-now")
+        open_kiosk(page, live_server, "fr", query="?idle=3600")
+        page.click("#screen-welcome [data-go=create]")
+        page.fill("#create-passphrase", "ma propre phrase à moi")
+        expect(page.locator("#create-write-down")).to_be_hidden()
+        page.click("#create-submit")
+        expect(page.locator("#sheet-qr svg")).to_have_count(1)
+        expect(page.locator("#sheet-words-panel")).to_be_hidden()
+        assert "ma propre phrase" not in page.content()

@@ -28,8 +28,9 @@ export function startSession() {
 const FILLED = [
   'preview', 'view-title', 'view-details', 'view-status', 'pdf-page', 'document-list',
   'add-chosen', 'add-pages', 'session-list', 'sheet-handle', 'sheet-code', 'sheet-qr',
-  'share-documents', 'share-list', 'share-qr', 'share-link', 'share-sheet-recipient',
-  'share-sheet-purpose', 'share-sheet-expiry', 'share-sheet-documents', 'share-pin-big',
+  'sheet-words', 'sheet-words-shown', 'share-documents', 'share-list', 'share-qr', 'share-link',
+  'share-sheet-recipient', 'share-sheet-purpose', 'share-sheet-expiry', 'share-sheet-documents',
+  'share-pin-big',
 ];
 
 /**

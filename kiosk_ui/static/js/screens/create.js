@@ -1,7 +1,8 @@
 // Create a wallet: a pseudonym and a secret phrase, both filled in as the
 // screen opens (a suggested name, generated words on show) and both free to
 // change, a strength meter, then the recovery sheet. A phrase typed out of
-// sight is typed twice; words on show are not.
+// sight is typed twice; words on show are not. Made words come with "write
+// these down", and show once more beside the recovery sheet, never after.
 import * as api from '../api.js';
 import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
@@ -37,12 +38,20 @@ async function suggestHandle() {
   }
 }
 
+/** The words made here, while the phrase is still them: shown once more on the recovery sheet's screen. */
+let madeWords = '';
+
+function showWriteDown() {
+  byId('create-write-down').hidden = !madeWords || passphrase.value !== madeWords;
+}
+
 function makeWords() {
-  const words = generateWords();
-  passphrase.value = words;
-  again.value = words;
+  madeWords = generateWords();
+  passphrase.value = madeWords;
+  again.value = madeWords;
   setVisible(true); // generated words are meant to be read and written down
   updateStrength();
+  showWriteDown();
 }
 
 byId('suggest-handle').addEventListener('click', suggestHandle);
@@ -51,6 +60,7 @@ byId('generate-words').addEventListener('click', makeWords);
 passphrase.addEventListener('input', () => {
   if (show.checked) again.value = passphrase.value; // typed in sight: once is enough
   updateStrength();
+  showWriteDown();
 });
 show.addEventListener('change', () => setVisible(show.checked));
 
@@ -78,11 +88,14 @@ byId('create-form').addEventListener('submit', async (event) => {
   try {
     const handle = handleInput.value.normalize('NFKC').trim();
     const code = await busy(byId('create-submit'), () => createWallet(handle, passphrase.value));
+    const words = passphrase.value === madeWords ? madeWords : ''; // a phrase of one's own is not shown again
     event.target.reset();
+    madeWords = '';
     setVisible(false);
     updateStrength();
+    showWriteDown();
     startSession();
-    await go('recovery', { code });
+    await go('recovery', { code, words });
   } catch (error) {
     setError('create-error', errorMessage(error));
   }

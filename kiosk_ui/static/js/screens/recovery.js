@@ -1,5 +1,8 @@
 // The recovery sheet, shown once after a wallet is made: the wallet name, the
 // recovery code as words and as a QR code, printable; "I kept it: continue" goes on.
+// Words made on the create screen show here once more, to write down, and go on
+// the sheet only if the person ticks it (off by default: the sheet would then
+// open the wallet for whoever finds it, without the owner knowing).
 import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
 import { qrSvg } from '../qr.js';
@@ -7,16 +10,25 @@ import { state } from '../state.js';
 import { byId } from '../ui.js';
 
 const next = byId('sheet-continue');
+const printWords = byId('sheet-print-words');
 
 byId('print-sheet').addEventListener('click', () => window.print());
+printWords.addEventListener('change', () => {
+  byId('sheet-words-row').hidden = !printWords.checked;
+});
 next.addEventListener('click', () => {
-  byId('sheet-code').textContent = '';
+  for (const id of ['sheet-code', 'sheet-words', 'sheet-words-shown']) byId(id).textContent = '';
   byId('sheet-qr').replaceChildren();
   go('documents');
 });
 
-register('recovery', ({ code }) => {
+register('recovery', ({ code, words = '' }) => {
   byId('sheet-handle').textContent = state.handle;
   byId('sheet-code').textContent = code;
   byId('sheet-qr').replaceChildren(qrSvg(code, t('QR code of the recovery code')));
+  byId('sheet-words-panel').hidden = !words;
+  byId('sheet-words-shown').textContent = words;
+  byId('sheet-words').textContent = words;
+  printWords.checked = false;
+  byId('sheet-words-row').hidden = true;
 });
