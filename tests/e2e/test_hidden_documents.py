@@ -5,11 +5,16 @@ shows (page text, accessibility tree, counts) and no request of the normal
 view carries the PDE-Compartment header or gets the hidden document's id back;
 a wrong secret opens an empty place; a document moves into the place and back
 unchanged; after logging out and in the normal view still shows nothing hidden,
-and the right secret shows it again. In French and in Arabic, by clicks and typing."""
+and the right secret shows it again. The open place looks different (its own
+colours, a lock, its name) and, empty, says it is a new, empty place, so that a
+mistyped secret does not look like lost papers. In French and in Arabic, by
+clicks and typing. PDE_SCREENSHOTS=docs/screenshots keeps the empty place."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, Response, expect
@@ -26,6 +31,7 @@ from tests.e2e.kiosk_steps import (
     png,
 )
 from tests.e2e.share_steps import make_share, open_my_shares
+from tests.e2e.test_kiosk_screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +40,7 @@ WRONG_SECRET = "une autre phrase sans rien"
 NORMAL_TITLE = "Attestation CPAS"
 HIDDEN_TITLE = "Lettre de l'avocat"
 HEADER = "pde-compartment"
+BACKGROUND = "() => getComputedStyle(document.body).backgroundColor"
 
 
 @dataclass
@@ -89,6 +96,20 @@ def back_to_my_documents(page: Page) -> None:
     expect(page.locator("#documents-loading")).to_be_hidden()
 
 
+def looks_like_the_other_place(page: Page, heading: str, empty: str) -> None:
+    """The open place: its name and a lock in the heading, its own colours; empty, it says so."""
+    expect(page.locator("body")).to_have_class("in-compartment")
+    expect(page.locator("#documents-heading")).to_have_text(heading)
+    expect(page.locator("#documents-icon")).to_have_attribute("src", "/static/icons/lock.svg")
+    expect(page.locator("#documents-empty")).to_contain_text(empty)
+
+
+def screenshots_folder(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def titles(page: Page) -> list[str]:
     return page.locator("#document-list .document-title").all_inner_texts()
 
@@ -114,7 +135,7 @@ def normal_view(page: Page) -> tuple[str, str]:
 
 
 def test_hidden_documents_stay_out_of_the_normal_view_in_french(
-    browser: Browser, live_server: str
+    browser: Browser, live_server: str, tmp_path: Path
 ) -> None:
     with kiosk_page(browser) as page:
         recorder = Recorder()
@@ -123,12 +144,16 @@ def test_hidden_documents_stay_out_of_the_normal_view_in_french(
         handle, _ = create_wallet(page)
         add_document(page, "attestation.png", "image/png", png(), title=NORMAL_TITLE)
         before = normal_view(page)
+        normal_background = page.evaluate(BACKGROUND)
 
         # The other place: empty at first, then holding a document.
         recorder.phase = "hidden"
         open_other_documents(page, SECRET)
         expect(page.locator("#compartment-bar")).to_contain_text("Autres documents")
         expect(page.locator("#documents-empty")).to_be_visible()
+        looks_like_the_other_place(page, "Autres documents", "Ceci est un nouvel endroit, vide.")
+        assert page.evaluate(BACKGROUND) != normal_background
+        shoot(page, screenshots_folder(tmp_path), "fr-19-other-place-empty", full_page=False)
         assert titles(page) == []
         add_document(page, "lettre.png", "image/png", png(12, 8), title=HIDDEN_TITLE)
         assert titles(page) == [HIDDEN_TITLE]
@@ -138,6 +163,8 @@ def test_hidden_documents_stay_out_of_the_normal_view_in_french(
         back_to_my_documents(page)
         assert titles(page) == [NORMAL_TITLE]
         assert normal_view(page) == before
+        assert page.evaluate(BACKGROUND) == normal_background
+        expect(page.locator("body")).not_to_have_class("in-compartment")
         assert HIDDEN_TITLE not in page.locator("body").inner_text()
         from_more(page, "#documents-shares")
         expect(page.locator("#shares-empty")).to_be_visible()
@@ -190,7 +217,7 @@ def test_hidden_documents_stay_out_of_the_normal_view_in_french(
 
 
 def test_a_share_made_in_the_other_place_is_listed_only_there_in_arabic(
-    browser: Browser, live_server: str
+    browser: Browser, live_server: str, tmp_path: Path
 ) -> None:
     with kiosk_page(browser) as page:
         open_kiosk(page, live_server, "ar")
@@ -209,6 +236,8 @@ def test_a_share_made_in_the_other_place_is_listed_only_there_in_arabic(
 
         open_other_documents(page, "حديقة خلف محطة القطار")
         expect(page.locator("#compartment-close")).to_have_text("العودة إلى مستنداتي")
+        looks_like_the_other_place(page, "مستندات أخرى", "هذا مكان جديد وفارغ.")
+        shoot(page, screenshots_folder(tmp_path), "ar-19-other-place-empty", full_page=False)
         add_document(page, "rapport.png", "image/png", png(), title="تقرير سري")
         make_share(page, titles=["تقرير سري"], recipient="CPAS Ixelles")
         open_my_shares(page)

@@ -37,8 +37,8 @@ const form = el('form', { className: 'form panel', attrs: { id: 'compartment-for
     ]),
   ]),
 ]);
-const bar = el('div', { className: 'actions', attrs: { id: 'compartment-bar', hidden: '' } }, [
-  el('span', { className: 'muted' }, [icon('lock'), t('Other documents')]),
+const bar = el('div', { className: 'compartment-bar', attrs: { id: 'compartment-bar', hidden: '' } }, [
+  el('span', { className: 'compartment-sign' }, [icon('lock'), t('Other documents')]),
   button('compartment-close', 'back', t('Back to my documents'), 'btn btn-small'),
 ]);
 const screen = el('section', {

@@ -100,7 +100,22 @@ function showTools(documents, counts) {
   byId('filters').hidden = counts.size <= 2;
 }
 
+/** The other place (screens/compartment.js) looks different: its colours, a lock, its name,
+ * and, empty, says that it is new, so that a mistyped secret does not look like lost papers. */
+function showPlace() {
+  const inPlace = Boolean(state.compartment);
+  document.body.classList.toggle('in-compartment', inPlace);
+  byId('documents-heading').textContent = inPlace ? t('Other documents') : t('My documents');
+  byId('documents-icon').src = `/static/icons/${inPlace ? 'lock' : 'wallet'}.svg`;
+  const empty = byId('documents-empty');
+  empty.classList.toggle('place-empty', inPlace);
+  empty.textContent = inPlace
+    ? t('This is a new, empty place. If you expected documents here, check the second secret: each secret opens its own place.')
+    : t('No documents here yet.');
+}
+
 function render() {
+  showPlace();
   const documents = [...state.documents.values()];
   const counts = new Map([['', documents.length]]);
   for (const document of documents) {
