@@ -5,24 +5,32 @@ left), at 1024x768: given a person who reaches each screen by clicking, as in
 tests/e2e/kiosk_steps.py, then axe-core finds no "serious" or "critical" violation of
 WCAG rules on it (contrast, names, landmarks, duplicate ids, language and direction).
 The other groups of screens are in test_kiosk_accessibility_*.py, one module each, so
-that parallel workers share them."""
+that parallel workers share them. PDE_SCREENSHOTS=docs/screenshots keeps the trustees'
+form as it opens."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.axe_audit import AxeAudit
 from tests.e2e.kiosk_steps import create_wallet, from_more, kiosk_page, open_kiosk
+from tests.e2e.test_kiosk_screens import shoot
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_no_serious_or_critical_violation_on_the_trustee_screens(
-    browser: Browser, live_server: str, lang: str
+    browser: Browser, live_server: str, lang: str, tmp_path: Path
 ) -> None:
     from tests.e2e.kiosk_steps import log_in
+
+    folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
 
     def leave_and_come_back() -> None:
         page.click("#leave-now")
@@ -44,6 +52,7 @@ def test_no_serious_or_critical_violation_on_the_trustee_screens(
         from_more(page, "#screen-documents [data-go=account]")
         page.click("#account-trustees")
         expect(page.locator("#trustees-none")).to_be_visible()
+        shoot(page, folder, f"{lang}-31-trustees")  # 2 of 3 printed shares to begin with
         page.fill("#trustees-printed", "0")
         page.click("#trustees-submit")
         expect(page.locator("#trustees-error")).to_be_visible()

@@ -6,12 +6,14 @@ a calm notice at their next login; (a) the owner says "it was me: continue", one
 trustee releases their share, and the requester is told 2 shares are needed until
 they add the printed one (read from a photo of its QR code), then chooses a new
 secret phrase and finds the document; (b) a request the owner cancels gives the
-cancelled message even with enough shares. The server runs with no delay
-(PDE_RECOVERY_DELAY_HOURS=0)."""
+cancelled message even with enough shares. The form opens on 2 of 3 printed
+shares and keeps how many must agree within the trustees. The server runs with
+no delay (PDE_RECOVERY_DELAY_HOURS=0)."""
 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -91,6 +93,13 @@ def set_up_owner(page: Page, base: str, lang: str, invitations: list[str], qr_pa
     open_account(page)
     page.click("#account-trustees")
     expect(page.locator("#trustees-none")).to_be_visible()
+    # The form opens on a choice that can be made, 2 of 3 printed shares, and stays so.
+    expect(page.locator("#trustees-printed")).to_have_value("3")
+    expect(page.locator("#trustees-threshold")).to_have_value("2")
+    expect(page.locator("#trustees-count")).to_contain_text(re.compile(r"2\D+3"))
+    page.fill("#trustees-threshold", "3")  # 3 of 3
+    page.fill("#trustees-printed", "2")  # fewer trustees: how many must agree follows
+    expect(page.locator("#trustees-threshold")).to_have_value("2")
     page.locator("#trustees-invitation").fill("pde-trustee:1:nobody:not-a-key")
     page.click("#trustees-add")
     expect(page.locator("#trustees-error")).to_be_visible()

@@ -29,12 +29,19 @@ function trusteeItem(iconName, label, action = null) {
   return item;
 }
 
-function showCount() {
+/**
+ * Say how many must agree of how many, or what is wrong. A change of the trustees
+ * brings "how many must agree" within them, so that the form never offers "2 of 1".
+ */
+function showCount({ fitThreshold = false } = {}) {
   const total = chosen.length + Number(printedInput.value || 0);
-  byId('trustees-count').textContent = t('{k} of {n} trustees will have to agree to open your wallet.', {
-    k: thresholdInput.value || '?',
-    n: total,
-  });
+  const most = Math.max(2, Math.min(total, MAX_TRUSTEES));
+  thresholdInput.max = String(most);
+  if (fitThreshold && Number(thresholdInput.value) > most) thresholdInput.value = String(most);
+  const threshold = Number(thresholdInput.value);
+  byId('trustees-count').textContent =
+    countProblem(threshold, total) ||
+    t('{k} of {n} trustees will have to agree to open your wallet.', { k: threshold, n: total });
 }
 
 function showChosen() {
@@ -52,7 +59,7 @@ function showChosen() {
       return trusteeItem('person', trustee.handle, remove);
     }),
   );
-  showCount();
+  showCount({ fitThreshold: true });
 }
 
 /** Add the trustee of an invitation's text; an error message, or '' when added. */
@@ -95,7 +102,8 @@ photo.addEventListener('change', async () => {
   if (!problem) notify(t('Trustee added.'));
 });
 
-for (const input of [printedInput, thresholdInput]) input.addEventListener('input', showCount);
+printedInput.addEventListener('input', () => showCount({ fitThreshold: true }));
+thresholdInput.addEventListener('input', () => showCount());
 
 /** What is wrong with k and n, or ''. */
 function countProblem(threshold, total) {
