@@ -8,6 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# pg_dump and pg_restore for `pde backup` and `pde restore`: the base image's
+# Debian ones, no older than docker-compose.yml's PostgreSQL 15 (as they must be).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 # Only the package's own sources: never .env, var/, .venv or the tests.
 WORKDIR /src
 COPY pyproject.toml ./
