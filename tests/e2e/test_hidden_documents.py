@@ -224,7 +224,7 @@ def test_a_share_made_in_the_other_place_is_listed_only_there_in_arabic(
         create_wallet(page)
         open_account(page)
         page.click("#account-compartment")
-        expect(page.locator("#compartment-heading")).to_have_text("مستندات أخرى")
+        expect(page.locator("#compartment-heading")).to_have_text("وثائق أخرى")
         page.locator("#compartment-secret").press_sequentially("قصير")
         page.click("#compartment-submit")
         expect(page.locator("#compartment-error")).to_have_text(
@@ -235,8 +235,8 @@ def test_a_share_made_in_the_other_place_is_listed_only_there_in_arabic(
         page.click("#screen-account [data-go=documents]")
 
         open_other_documents(page, "حديقة خلف محطة القطار")
-        expect(page.locator("#compartment-close")).to_have_text("العودة إلى مستنداتي")
-        looks_like_the_other_place(page, "مستندات أخرى", "هذا مكان جديد وفارغ.")
+        expect(page.locator("#compartment-close")).to_have_text("العودة إلى وثائقي")
+        looks_like_the_other_place(page, "وثائق أخرى", "هذا مكان جديد وفارغ.")
         shoot(page, screenshots_folder(tmp_path), "ar-19-other-place-empty", full_page=False)
         add_document(page, "rapport.png", "image/png", png(), title="تقرير سري")
         make_share(page, titles=["تقرير سري"], recipient="CPAS Ixelles")

@@ -273,7 +273,7 @@ def test_a_request_the_owner_stops_in_arabic_gives_the_cancelled_message(
         other.click(".recovery-warning-stop")
         expect(other.locator("#screen-documents")).to_be_visible()
         expect(other.locator("#notice")).to_have_text(
-            "تم إلغاء الطلب. لا يمكن لأحد استخدامه. مستنداتك في أمان."
+            "تم إلغاء الطلب. لا يمكن لأحد استخدامه. وثائقك في أمان."
         )
         leave_now(other, live_server)
 
