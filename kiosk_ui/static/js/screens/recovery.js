@@ -5,9 +5,8 @@
 // open the wallet for whoever finds it, without the owner knowing).
 import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
-import { qrSvg } from '../qr.js';
 import { state } from '../state.js';
-import { byId } from '../ui.js';
+import { byId, notify } from '../ui.js';
 
 const next = byId('sheet-continue');
 const printWords = byId('sheet-print-words');
@@ -22,13 +21,21 @@ next.addEventListener('click', () => {
   go('documents');
 });
 
-register('recovery', ({ code, words = '' }) => {
+register('recovery', async ({ code, words = '' }) => {
   byId('sheet-handle').textContent = state.handle;
   byId('sheet-code').textContent = code;
-  byId('sheet-qr').replaceChildren(qrSvg(code, t('QR code of the recovery code')));
   byId('sheet-words-panel').hidden = !words;
   byId('sheet-words-shown').textContent = words;
   byId('sheet-words').textContent = words;
   printWords.checked = false;
   byId('sheet-words-row').hidden = true;
+  // The QR encoder loads only now: a first visit that makes no wallet does not pay for it.
+  try {
+    const { qrSvg } = await import('../qr.js');
+    if (byId('sheet-code').textContent === code) {
+      byId('sheet-qr').replaceChildren(qrSvg(code, t('QR code of the recovery code')));
+    }
+  } catch {
+    notify(t('No connection. Please try again.')); // the code is on the sheet as text all the same
+  }
 });
