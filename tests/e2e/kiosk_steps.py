@@ -97,12 +97,20 @@ def add_document(
     page.check(f'input[name=category][value="{category}"]')
     page.fill("#add-title-input", title)
     if date:
-        page.fill("#add-date", date)
+        fill_date(page, "add-date", date)
     if issuer:
         page.fill("#add-issuer", issuer)
     page.click("#add-submit")
     expect(page.locator("#screen-documents")).to_be_visible(timeout=60_000)
     expect(page.locator(".document-title", has_text=title)).to_have_count(1)
+
+
+def fill_date(page: Page, field: str, date: str) -> None:
+    """Type a yyyy-mm-dd date into the day, month and year of the date field `field`."""
+    year, month, day = date.split("-")
+    page.fill(f"#{field}-day", day)
+    page.fill(f"#{field}-month", month)
+    page.fill(f"#{field}-year", year)
 
 
 def leave_now(page: Page, base: str) -> None:

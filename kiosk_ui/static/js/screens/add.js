@@ -1,11 +1,13 @@
 // Add a document: a file, or photos of a paper (several photos make one
 // document with one page each), its category (pictograms), a title and an
 // optional date and issuer. Photos show as numbered thumbnails that can be
-// moved or removed with buttons. Two or more photos become one PDF made in
+// moved or removed with buttons (the date as day, month and year in the page's
+// language: date-field.js). Two or more photos become one PDF made in
 // this page. The file is encrypted here, then sent in parts with a progress
 // bar driven by the parts the server acknowledged; after a network drop the
 // upload resumes where the server stands.
 import { t } from '/static/kit/strings.js';
+import { DateField } from '../date-field.js';
 import { go, register } from '../nav.js';
 import { state } from '../state.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
@@ -18,6 +20,7 @@ const bar = byId('add-progress-bar');
 const label = byId('add-progress-label');
 const percent = byId('add-progress-percent');
 const pageList = byId('add-pages');
+const dateField = new DateField('add-date');
 /** A file that is not a photo, saved as it is. */
 let chosen = null;
 /** Photos in page order, each with the object URL of its thumbnail. @type {{file: File, url: string}[]} */
@@ -199,9 +202,14 @@ form.addEventListener('submit', async (event) => {
     title.focus();
     return;
   }
+  const date = dateField.read();
+  if (date === null) {
+    setError('add-error', t('This date does not exist. Check the day, the month and the year.'));
+    dateField.focus();
+    return;
+  }
   setError('add-error', '');
   const metadata = { title: title.value.trim(), type: form.elements.category.value };
-  const date = byId('add-date').value;
   const issuer = byId('add-issuer').value.trim();
   if (date) metadata.date = date;
   if (issuer) metadata.issuer = issuer;
@@ -220,6 +228,7 @@ form.addEventListener('submit', async (event) => {
 
 register('add', () => {
   form.reset();
+  dateField.clear();
   chosen = null;
   forgetPages();
   showPages();

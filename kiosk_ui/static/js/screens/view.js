@@ -4,6 +4,7 @@
 // where the deployment allows it: PDE_KIOSK_DOWNLOADS), rename or change type,
 // delete with confirmation. Uploaded HTML, SVG or scripts are never rendered: they get no preview.
 import { categoryIcon, categoryOf } from '/static/kit/categories.js';
+import { DateField } from '../date-field.js';
 import { details } from '../format.js';
 import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
@@ -18,6 +19,7 @@ const status = byId('view-status');
 const editForm = byId('edit-form');
 const confirm = byId('delete-confirm');
 const pdfNav = byId('pdf-nav');
+const editDate = new DateField('edit-date');
 let currentId = null;
 /** The decrypted content on show, kept for a download. */
 let shown = null;
@@ -161,7 +163,7 @@ byId('view-edit').addEventListener('click', () => {
   const { metadata } = state.documents.get(currentId);
   byId('edit-title').value = metadata.title || '';
   byId('edit-category').value = categoryOf(metadata);
-  byId('edit-date').value = metadata.date || '';
+  editDate.set(metadata.date || '');
   byId('edit-issuer').value = metadata.issuer || '';
   confirm.hidden = true;
   editForm.hidden = false;
@@ -178,11 +180,17 @@ editForm.addEventListener('submit', async (event) => {
     setError('edit-error', t('Give the document a title.'));
     return;
   }
+  const date = editDate.read();
+  if (date === null) {
+    setError('edit-error', t('This date does not exist. Check the day, the month and the year.'));
+    editDate.focus();
+    return;
+  }
   try {
     const changes = {
       title,
       type: byId('edit-category').value,
-      date: byId('edit-date').value || null,
+      date: date || null,
       issuer: byId('edit-issuer').value.trim() || null,
     };
     const document = await busy(event.submitter, () => updateMetadata(currentId, changes));
