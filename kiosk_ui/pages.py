@@ -37,6 +37,14 @@ class KioskConfig:
     downloads: bool = False
 
 
+def centre_help(request: Request) -> str | None:
+    """Where the person can find help near this terminal (the day centre's name,
+    address and opening hours), printed on the recovery sheet. None until the
+    day centres' package can say which centre a terminal belongs to: the sheet
+    then names only PDE's own address, and never a made-up centre."""
+    return None
+
+
 def page_router(templates: Jinja2Templates) -> APIRouter:
     """The routes of the kiosk's pages, rendered with `templates`."""
     router = APIRouter(include_in_schema=False)
@@ -75,6 +83,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
             "idle_warning_seconds": min(IDLE_WARNING_SECONDS, max(1, idle_seconds // 2)),
             "part_bytes": UPLOAD_PART_BYTES,
             "downloads": config.downloads,
+            "centre_help": centre_help(request),
         }
         return templates.TemplateResponse(request, "kiosk.html", context)
 

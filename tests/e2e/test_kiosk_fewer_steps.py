@@ -91,7 +91,8 @@ def test_made_words_are_said_to_be_written_down_and_printed_only_if_ticked(
 ) -> None:
     """Words made for the person say "write these down"; beside the recovery sheet they
     show once more, go on the printed sheet only when ticked (off by default, with the
-    reason), and leave the page with "Continue". A phrase of one's own is not shown again."""
+    reason), and leave the page with "Continue". A phrase of one's own is not shown again.
+    The printed sheet says what to do with it and where PDE is."""
     with kiosk_page(browser) as page:
         open_kiosk(page, live_server, "fr", query="?idle=3600")
         page.click("#screen-welcome [data-go=create]")
@@ -102,7 +103,15 @@ def test_made_words_are_said_to_be_written_down_and_printed_only_if_ticked(
         expect(page.locator("#sheet-words-panel")).to_contain_text("sans que vous le sachiez")
         expect(page.locator("#sheet-print-words")).not_to_be_checked()
         page.emulate_media(media="print")
-        expect(page.locator("#recovery-sheet")).to_be_visible()
+        sheet = page.locator("#recovery-sheet")
+        expect(sheet).to_be_visible()
+        # What to do with it, with the buttons' own names, and where PDE is: this page's address.
+        expect(sheet).to_contain_text("Que faire de cette feuille")
+        expect(sheet).to_contain_text(
+            "appuyez sur « Ouvrir mon portefeuille », puis sur « J'ai oublié ma phrase secrète »"
+        )
+        expect(page.locator("#sheet-address")).to_have_text(live_server)
+        expect(page.locator("#sheet-centre-help")).to_have_count(0)  # no centre known: none made up
         expect(page.locator("#sheet-words-row")).to_be_hidden()
         expect(page.locator("#sheet-words-panel")).to_be_hidden()  # never on paper by itself
         page.emulate_media(media="screen")

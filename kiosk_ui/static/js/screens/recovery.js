@@ -1,5 +1,6 @@
 // The recovery sheet, shown once after a wallet is made: the wallet name, the
-// recovery code as words and as a QR code, printable; "I kept it: continue" goes on.
+// recovery code as words and as a QR code, what to do with the sheet and where
+// PDE is (this page's address), printable; "I kept it: continue" goes on.
 // Words made on the create screen show here once more, to write down, and go on
 // the sheet only if the person ticks it (off by default: the sheet would then
 // open the wallet for whoever finds it, without the owner knowing).
@@ -22,6 +23,7 @@ next.addEventListener('click', () => {
 });
 
 register('recovery', async ({ code, words = '' }) => {
+  byId('sheet-address').textContent = window.location.origin; // where this very page came from
   byId('sheet-handle').textContent = state.handle;
   byId('sheet-code').textContent = code;
   byId('sheet-words-panel').hidden = !words;
