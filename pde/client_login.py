@@ -1,7 +1,8 @@
 """Logging in from the command line: the passphrase from PDE_PASSPHRASE or a
 prompt, or a wallet card's code (--card or PDE_CARD) and its PIN. A mistyped
 code or PIN stops here, before any request; so does a missing terminal when a
-secret would have to be typed. A new passphrase follows the kiosk's rule."""
+secret would have to be typed. A new passphrase follows the kiosk's rule: at
+least 12 characters, and not "Too weak" on the kiosk's meter."""
 
 from __future__ import annotations
 
@@ -75,12 +76,25 @@ def strength(phrase: str) -> int:
     return 4
 
 
+def passphrase_refusal(phrase: str) -> str:
+    """Why a new passphrase is refused, as the kiosk's passphraseRefusal() says it:
+    "short" (under 12 characters), "weak" ("Too weak" on the meter: under about
+    40 bits, the bar of docs/threat-model.md), or "" when it is accepted."""
+    if len(phrase) < MIN_PASSPHRASE_LENGTH:
+        return "short"
+    return "weak" if strength(phrase) < 2 else ""
+
+
 def new_passphrase() -> str:
-    """A new wallet's passphrase (PDE_PASSPHRASE, or asked twice): at least 12
-    characters, as in the kiosk, which also shows its strength; so does this."""
+    """A new wallet's passphrase (PDE_PASSPHRASE, or asked twice), refused as the
+    kiosk refuses it: under 12 characters, or "Too weak" on its meter. An accepted
+    one's strength is told, as the kiosk's meter shows it."""
     chosen = passphrase(confirm=True)
-    if len(chosen) < MIN_PASSPHRASE_LENGTH:
+    refusal = passphrase_refusal(chosen)
+    if refusal == "short":
         fail(f"The passphrase is too short: at least {MIN_PASSPHRASE_LENGTH} characters.")
+    if refusal == "weak":
+        fail("The passphrase is too easy to guess: use four words or more.")
     print(f"passphrase strength: {STRENGTH_LABELS[strength(chosen)]}", file=sys.stderr)
     return chosen
 

@@ -1,5 +1,6 @@
 """The "My account" journeys at the kiosk: given a wallet, when its owner
-changes the secret phrase, only the new one opens it; when they end another
+changes the secret phrase, one too easy to guess is refused with made words as
+an example, and only the new one opens the wallet; when they end another
 session or erase the wallet, it is gone; when they forget the secret phrase,
 the recovery sheet opens the wallet, a new secret phrase comes first, and the
 documents are all there."""
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.browser
 
 NEW_PASSPHRASE = "cinq mots tout neufs ici"
 WRONG_CURRENT_AR = "العبارة السرية الحالية غير صحيحة."
+TOO_EASY_AR = "هذه العبارة السرية سهلة التخمين. استعمل أربع كلمات أو أكثر، مثلًا: "
 
 
 def test_changing_the_secret_phrase_in_arabic_lets_only_the_new_one_open_the_wallet(
@@ -44,6 +46,13 @@ def test_changing_the_secret_phrase_in_arabic_lets_only_the_new_one_open_the_wal
         expect(page.locator("#passphrase-error")).to_have_text(WRONG_CURRENT_AR)
 
         page.locator("#passphrase-current").press_sequentially(PASSPHRASE)
+        page.locator("#passphrase-new").fill("aaaaaaaaaaaa")  # 12 letters, "Too weak" on the meter
+        page.locator("#passphrase-again").fill("aaaaaaaaaaaa")
+        page.click("#passphrase-submit")
+        expect(page.locator("#passphrase-error")).to_contain_text(TOO_EASY_AR)
+        example = page.locator("#passphrase-error").inner_text().split(TOO_EASY_AR)[1]
+        assert len(example.split()) == 4  # words made for the example
+        expect(page.locator("#passphrase-new")).to_be_focused()
         page.locator("#passphrase-new").fill(NEW_PASSPHRASE)
         page.locator("#passphrase-again").fill(NEW_PASSPHRASE)
         page.click("#passphrase-submit")

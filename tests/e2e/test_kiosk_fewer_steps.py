@@ -91,8 +91,9 @@ def test_made_words_are_said_to_be_written_down_and_printed_only_if_ticked(
 ) -> None:
     """Words made for the person say "write these down"; beside the recovery sheet they
     show once more, go on the printed sheet only when ticked (off by default, with the
-    reason), and leave the page with "Continue". A phrase of one's own is not shown again.
-    The printed sheet says what to do with it and where PDE is."""
+    reason), and leave the page with "Continue". A phrase of one's own is not shown again,
+    and one that the meter calls "Too weak" is refused. The printed sheet says what to do
+    with it and where PDE is."""
     with kiosk_page(browser) as page:
         open_kiosk(page, live_server, "fr", query="?idle=3600")
         page.click("#screen-welcome [data-go=create]")
@@ -127,6 +128,13 @@ def test_made_words_are_said_to_be_written_down_and_printed_only_if_ticked(
         page.click("#leave-now")
         open_kiosk(page, live_server, "fr", query="?idle=3600")
         page.click("#screen-welcome [data-go=create]")
+        page.fill("#create-passphrase", "aaaaaaaaaaaa")  # 12 letters, "Too weak" on the meter
+        expect(page.locator("#create-strength-label")).to_have_text("Trop faible")
+        page.click("#create-submit")
+        expect(page.locator("#create-error")).to_have_text(
+            "Cette phrase secrète est trop facile à deviner. Utilisez quatre mots ou plus, "
+            "ou appuyez sur « Créer des mots pour moi »."
+        )
         page.fill("#create-passphrase", "ma propre phrase à moi")
         expect(page.locator("#create-write-down")).to_be_hidden()
         page.click("#create-submit")

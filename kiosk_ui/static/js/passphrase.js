@@ -1,6 +1,7 @@
 // Secret phrases: a rough strength estimate for the meter, generated words
 // made of syllables that read the same in every language of the kiosk, and the
-// check of a new phrase that every screen choosing one makes.
+// check of a new phrase that every screen choosing one makes: at least 12
+// characters and not "Too weak" on the meter.
 import { t } from '/static/kit/strings.js';
 
 const CONSONANTS = 'bdfgklmnprstvz';
@@ -48,11 +49,29 @@ export function strength(passphrase) {
 
 export const STRENGTH_LABELS = ['', 'Too weak', 'Fair', 'Good', 'Strong'];
 
+/**
+ * Why a new secret phrase is refused: 'short' (under 12 characters), 'weak' ("Too
+ * weak" on the meter: under about 40 bits, the bar of docs/threat-model.md), or ''.
+ * The command line refuses the same (pde/client_login.py passphrase_refusal).
+ */
+export function passphraseRefusal(passphrase) {
+  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) return 'short';
+  return strength(passphrase) < 2 ? 'weak' : '';
+}
+
+/** The message for a refused new secret phrase ('short' or 'weak'); `madeWords` names the
+ * screen's button that makes words, or the message shows words made for the example. */
+export function refusalMessage(refusal, madeWords = '') {
+  if (refusal === 'short') return t('The secret phrase is too short: at least 12 letters.');
+  return madeWords
+    ? t('This secret phrase is too easy to guess. Use four words or more, or press “{button}”.', { button: madeWords })
+    : t('This secret phrase is too easy to guess. Use four words or more, for example: {words}', { words: generateWords() });
+}
+
 /** What is wrong with a new secret phrase and its repetition: [input, message], or null. */
 export function newPassphraseProblem(input, again) {
-  if ([...input.value].length < MIN_PASSPHRASE_LENGTH) {
-    return [input, t('The secret phrase is too short: at least 12 letters.')];
-  }
+  const refusal = passphraseRefusal(input.value);
+  if (refusal) return [input, refusalMessage(refusal)];
   if (input.value !== again.value) return [again, t('The two secret phrases are not the same.')];
   return null;
 }

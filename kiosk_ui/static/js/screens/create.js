@@ -6,7 +6,9 @@
 import * as api from '../api.js';
 import { t } from '/static/kit/strings.js';
 import { go, register } from '../nav.js';
-import { MIN_PASSPHRASE_LENGTH, STRENGTH_LABELS, generateWords, strength } from '../passphrase.js';
+import {
+  STRENGTH_LABELS, generateWords, passphraseRefusal, refusalMessage, strength,
+} from '../passphrase.js';
 import { startSession } from '../session.js';
 import { busy, byId, errorMessage, setError } from '../ui.js';
 import { createWallet } from '../wallet.js';
@@ -67,9 +69,8 @@ show.addEventListener('change', () => setVisible(show.checked));
 function problem() {
   const handle = handleInput.value.normalize('NFKC').trim();
   if (!HANDLE.test(handle)) return [handleInput, t('A name has 3 to 32 letters or digits, without spaces.')];
-  if ([...passphrase.value].length < MIN_PASSPHRASE_LENGTH) {
-    return [passphrase, t('The secret phrase is too short: at least 12 letters.')];
-  }
+  const refusal = passphraseRefusal(passphrase.value);
+  if (refusal) return [passphrase, refusalMessage(refusal, t('Make words for me'))];
   if (!show.checked && passphrase.value !== again.value) {
     return [again, t('The two secret phrases are not the same.')];
   }
