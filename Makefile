@@ -11,7 +11,7 @@ MINISTACK_VERSION := 1.5.33
 
 run: setup ## set up and serve PDE on its embedded defaults at http://127.0.0.1:8000
 	$(BIN)/pde migrate
-	$(BIN)/pde serve
+	PDE_LOG_FORMAT=$${PDE_LOG_FORMAT:-text} $(BIN)/pde serve
 
 # Three workers on two cores: browser and server tests spend much of their time waiting.
 # Each module runs whole on one worker, in the order tests/conftest.py collects them

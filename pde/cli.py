@@ -8,15 +8,22 @@ and a non-zero exit code (pde/cli_errors.py)."""
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
+from pde.backup_commands import add_backup_parsers
 from pde.cli_errors import fail, one_line
 from pde.client_commands import add_client_parsers, shield_ids
 from pde.progress import end_line
 from pde.settings import Settings
 from pde.staff_commands import add_staff_parsers
+from wallet.logs import logging_config
+from wallet.metrics import MULTIPROCESS_DIR
 
 DATA_HELP = (
     "data in ./var (SQLite database and document folder) unless PDE_DATA_DIR, "
@@ -43,14 +50,16 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = Settings()
     address = {"host": args.host or settings.host, "port": args.port or settings.port}
+    logs = {"log_config": logging_config(settings.log_format)}
     if args.workers == 1:
-        uvicorn.run(create_app(settings), **address, **serve_options(settings))
+        uvicorn.run(create_app(settings), **address, **serve_options(settings), **logs)
         return 0
     if not (settings.redis_url and settings.server_secret.get_secret_value()):
         fail(
             "--workers above 1 needs PDE_REDIS_URL and PDE_SERVER_SECRET, or each"
             " process would keep its own rate limits and fake salts"
         )
+    shared_metrics_folder()
     # Each worker process builds its own app from the environment.
     uvicorn.run(
         "pde.app:create_app",
@@ -58,8 +67,25 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         **address,
         **serve_options(settings),
+        **logs,
     )
     return 0
+
+
+def shared_metrics_folder() -> Path:
+    """Where the worker processes keep their metrics, for /metrics to add them up:
+    PROMETHEUS_MULTIPROC_DIR, emptied of an earlier run's files (prometheus-client
+    needs that), or a new private folder, removed at exit. Set before the workers
+    start: they read it when they import prometheus-client."""
+    configured = os.environ.get(MULTIPROCESS_DIR)
+    if not configured:
+        configured = os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="pde-metrics-")
+        atexit.register(shutil.rmtree, configured, ignore_errors=True)
+    folder = Path(configured)
+    folder.mkdir(parents=True, exist_ok=True)
+    for earlier in folder.glob("*.db"):
+        earlier.unlink()
+    return folder
 
 
 def _schema_revision(url: str) -> str | None:
@@ -141,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "housekeeping", help="discard abandoned uploads, ended sessions and old shares now"
     ).set_defaults(run=_housekeeping)
+    add_backup_parsers(commands)
     add_staff_parsers(commands)
     add_client_parsers(commands)
     return parser
