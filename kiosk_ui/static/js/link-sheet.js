@@ -8,7 +8,7 @@
 import { t } from '/static/kit/strings.js';
 import { onLeaving } from './nav.js';
 import { qrSvg } from './qr.js';
-import { byId, notify } from './ui.js';
+import { byId, el, notify } from './ui.js';
 
 /** How long leaving waits for the clipboard to be emptied before it goes on anyway. */
 const EMPTYING_MS = 1000;
@@ -47,12 +47,17 @@ export class LinkSheet {
     onLeaving(screen, () => this.forget()); // another screen, a logout, the page going
   }
 
-  /** Show `link`, its QR code named `qrLabel`. */
+  /** Show `link`, its QR code named `qrLabel`. The address may wrap at the end of a line;
+   * the secret after "#" never does, so that it is copied by hand in one piece. */
   show(link, qrLabel) {
     this.forget();
     this.link = link;
     byId(`${this.kind}-qr`).replaceChildren(qrSvg(link, qrLabel));
-    byId(`${this.kind}-link`).textContent = link;
+    const cut = link.includes('#') ? link.indexOf('#') : link.length;
+    byId(`${this.kind}-link`).replaceChildren(
+      el('span', { className: 'link-address', text: link.slice(0, cut) }),
+      el('span', { className: 'link-secret', text: link.slice(cut) }),
+    );
   }
 
   /** Forget the link; resolves once a copy of it is erased from the clipboard, or cannot be. */

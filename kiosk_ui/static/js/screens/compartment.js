@@ -21,7 +21,7 @@ const submitLabel = el('span');
 const secret = el('input', {
   attrs: {
     id: 'compartment-secret', type: 'password', autocomplete: 'one-time-code', spellcheck: 'false',
-    required: '', 'aria-describedby': 'compartment-hint',
+    dir: 'auto', required: '', 'aria-describedby': 'compartment-hint',
   },
 });
 const form = el('form', { className: 'form panel', attrs: { id: 'compartment-form', novalidate: '' } }, [
