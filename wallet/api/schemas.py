@@ -7,9 +7,10 @@ nothing it refuses."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.fields import FieldInfo
 
 from wallet.api.fields import (
     CiphertextSize,
@@ -28,9 +29,24 @@ from wallet.api.fields import (
 
 
 class Body(BaseModel):
-    """Request bodies refuse unknown fields: a typo is an error, not silence."""
+    """Request bodies refuse unknown fields: a typo is an error, not silence. A
+    number is a number: Python's bool is an int, so without the check below JSON's
+    `true` would be taken as 1 (`"max_files": true`)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and _takes_integer(cls.model_fields[info.field_name or ""]):
+            raise ValueError("a number is needed here, not true or false")
+        return value
+
+
+def _takes_integer(field: FieldInfo) -> bool:
+    """Whether the field holds an integer (or an integer or null), not a boolean."""
+    kinds = get_args(field.annotation) if get_origin(field.annotation) else (field.annotation,)
+    return int in kinds and bool not in kinds
 
 
 class SuggestedHandle(BaseModel):
