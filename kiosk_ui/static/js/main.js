@@ -14,9 +14,10 @@ import { go, wireGoButtons } from './nav.js';
 import { leave } from './session.js';
 import { logout } from './api.js';
 import { state, wipeState } from './state.js';
-import { byId } from './ui.js';
+import { byId, openFilesOnEnter } from './ui.js';
 
 wireGoButtons();
+openFilesOnEnter();
 byId('leave-now').addEventListener('click', () => leave());
 // Leaving the page any other way (reload, back, closing) forgets the keys too,
 // and the back-forward cache cannot bring a logged-in page back.

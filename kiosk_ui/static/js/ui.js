@@ -74,3 +74,18 @@ export function notify(message) {
   notice.textContent = message;
   notice.hidden = !message;
 }
+
+/**
+ * Enter opens a file chooser as Space does: a keyboard user presses Enter on
+ * "Choose a file" or "Take a photo" (a hidden file input inside its label), and
+ * Chromium answers only Space.
+ */
+export function openFilesOnEnter(root = document) {
+  for (const input of root.querySelectorAll('input[type=file]')) {
+    input.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      input.click();
+    });
+  }
+}
