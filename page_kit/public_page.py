@@ -52,7 +52,8 @@ class PublicPage:
     """One template in `languages` (the first being the default) that carries
     every language's strings, so that it switches language without a reload.
     The template extends the kit's "public-page.html": `templates` must search
-    page_kit.KIT_TEMPLATES after the page's own folder."""
+    page_kit.KIT_TEMPLATES after the page's own folder. A page without script
+    (`scripted=False`) changes language by changing page and carries no strings."""
 
     def __init__(
         self,
@@ -61,6 +62,8 @@ class PublicPage:
         translations: Mapping[str, CatalogTranslations],
         languages: Sequence[Language],
         categories: Mapping[str, str],
+        *,
+        scripted: bool = True,
     ) -> None:
         self._templates = templates
         self._template = template
@@ -68,7 +71,7 @@ class PublicPage:
         self._languages = languages
         self._codes = [language.code for language in languages]
         self._by_code = {language.code: language for language in languages}
-        self._strings = page_strings(languages, translations, categories)
+        self._strings = page_strings(languages, translations, categories) if scripted else None
 
     def render(
         self, request: Request, lang: str | None, context: Mapping[str, Any], status_code: int = 200
@@ -82,7 +85,7 @@ class PublicPage:
             "language": self._by_code[code],
             "languages": self._languages,
             "_": self._translations[code].gettext,
-            "page_strings": self._strings,
+            **({"page_strings": self._strings} if self._strings else {}),
             **context,
         }
         response = self._templates.TemplateResponse(
