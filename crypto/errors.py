@@ -44,3 +44,10 @@ class InvalidShare(CryptoError):
     fewer than the split's threshold, malformed, or one of them wrong or changed."""
 
     code = "invalid_share"
+
+
+class InvalidSignedDocument(CryptoError):
+    """Text that should be an issued document's signature (a compact JWS of
+    FORMAT.md §7.3) is not one."""
+
+    code = "invalid_signed_document"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from crypto.vectors.common import pattern
+from crypto.vectors.issued_section import issued_vectors
 from crypto.vectors.link_sections import (
     links_vectors,
     seal_vectors,
@@ -41,6 +42,7 @@ GENERATORS = {
     "trustees": trustees_vectors,
     "encoding": encoding_vectors,
     "server": server_vectors,
+    "issued": issued_vectors,
 }
 
 

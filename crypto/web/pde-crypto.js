@@ -41,6 +41,14 @@ export {
   wrapMasterKeyForRecovery,
 } from './keys.js';
 export {
+  ISSUED_STATUSES,
+  importOrgPrivateKey,
+  orgKeyId,
+  readIssued,
+  signIssued,
+  verifyIssued,
+} from './issued.js';
+export {
   decryptDepositLinkInfo,
   depositLinkPublicKey,
   encryptDepositLinkInfo,

@@ -114,6 +114,7 @@ BROWSER_VECTORS = {
     "stream",
     "shamir",
     "trustees",
+    "issued",  # tests/e2e/test_crypto_web_issued.py
 }
 
 
