@@ -5,12 +5,13 @@ people's data share a database and nothing else."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -145,3 +146,29 @@ class AuditEntry(Base):
     centre_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True, index=True)
     target_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
     target_name: Mapped[str] = mapped_column(String(120), default="")
+
+
+class IndicatorCount(Base):
+    """One figure of one day (UTC): how many times `metric` happened to wallets of
+    one centre (`centre_key`: the centre a wallet was created at, '' for none), or
+    for `document_bytes` how many bytes. Written at the moment of the event; no row
+    names a wallet (docs/day-centres.md, Indicators)."""
+
+    __tablename__ = "indicator_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    centre_key: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # "2026-11": the day's month, to sum by
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class ActiveWalletMark(Base):
+    """A wallet opened this month, as HMAC(key, month, wallet id): only to count it
+    once. Every month's marks are deleted when it closes (housekeeping), so nothing
+    says which wallets were active in a month that has ended."""
+
+    __tablename__ = "indicator_active_marks"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    mark: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)

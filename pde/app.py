@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import crypto
 import kiosk_ui
 from day_centres.errors import StaffError
+from day_centres.indicators import IndicatorCounter, close_ended_months, marks_key
 from day_centres.maintenance import purge_staff_sessions_and_steps
 from day_centres.pages import STAFF_STATIC, STAFF_STATIC_URL
 from day_centres.pages.router import staff_router, staff_view
@@ -84,7 +85,7 @@ def _compressed(directory: Path) -> GZipMiddleware:
 
 def housekeeping_tasks() -> list[HousekeepingTask]:
     """Every package's housekeeping, beyond the core's own."""
-    return [purge_ended_shares, purge_staff_sessions_and_steps]
+    return [purge_ended_shares, purge_staff_sessions_and_steps, close_ended_months]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -108,7 +109,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         lifespan=lifespan,
     )
     app.state.runtime = runtime
-    app.state.share_openings = OpeningRecorder(runtime.db)
+    # The anonymous indicators count wallet events in the events' own transactions.
+    runtime.events.subscribe(IndicatorCounter(marks_key(runtime.settings)))
+    app.state.share_openings = OpeningRecorder(runtime.db, runtime.events)
     body_rules = WALLET_BODY_RULES + share_body_rules(runtime.settings)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, rules=body_rules)
     app.add_middleware(SecurityHeadersMiddleware)

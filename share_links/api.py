@@ -51,6 +51,7 @@ from wallet.errors import (
     StorageUnavailable,
     WalletError,
 )
+from wallet.events import SHARE_MADE
 from wallet.metrics import SHARE_OPENINGS
 
 owner_router = APIRouter(prefix="/api/v1/shares", tags=["shares"])
@@ -129,6 +130,7 @@ def create_share(
         compartment_tag=compartment,
     )
     share = service.create_share(db, settings, runtime.limiter, account, new)
+    runtime.events.wallet(db, SHARE_MADE, account)
     db.commit()
     return share_response(share)
 

@@ -26,11 +26,13 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, and_, case, not_, or_
+from sqlalchemy import Table, and_, case, not_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from share_links.models import Share, ShareEvent
 from wallet.clock import now
+from wallet.events import SHARE_OPENED, WalletEvent, WalletEvents
+from wallet.models import Account
 
 OPENED, WRONG_ACCESS, LOCKED = "opened", "wrong_access", "locked"
 BATCH_MAX = 256
@@ -51,11 +53,17 @@ class Attempt:
 
 
 def attempt_opening(
-    db: Session, share_id: str, presented_hash: bytes, limit: int, moment: datetime
+    db: Session,
+    share_id: str,
+    presented_hash: bytes,
+    limit: int,
+    moment: datetime,
+    events_to: WalletEvents | None = None,
 ) -> Attempt | None:
     """Compare and count one attempt in `db`'s transaction (see above); None when
     the share takes none now: locked, revoked, expired, its wrong attempts at
-    `limit`, (for the right token) used up, or (for a wrong one) without PIN."""
+    `limit`, (for the right token) used up, or (for a wrong one) without PIN.
+    An opening is told to `events_to` in the same transaction."""
     c = SHARES.c
     right = c.access_hash == presented_hash
     takes = and_(
@@ -76,14 +84,19 @@ def attempt_opening(
             locked=case((and_(not_(right), c.wrong_accesses + 1 >= limit), True), else_=c.locked),
         )
     )
+    centre = select(Account.centre_id).where(Account.id == c.account_id).scalar_subquery()
     row = db.execute(
-        counted.returning(right.label("matched"), c.opens, c.wrong_accesses, c.locked)
+        counted.returning(
+            right.label("matched"), c.opens, c.wrong_accesses, c.locked, centre.label("centre")
+        )
     ).first()
     if row is None:
         return None
     attempt = Attempt(bool(row.matched), int(row.opens), int(row.wrong_accesses), bool(row.locked))
     events = [OPENED] if attempt.matched else [WRONG_ACCESS] + [LOCKED] * attempt.locked
     db.execute(EVENTS.insert(), [{"share_id": share_id, "event": e, "at": moment} for e in events])
+    if attempt.matched and events_to is not None:
+        events_to.emit(db, WalletEvent(SHARE_OPENED, row.centre))
     return attempt
 
 
@@ -94,8 +107,11 @@ Write = Callable[[Session, datetime], Attempt | None]
 class OpeningRecorder:
     """One writer thread that commits the attempts waiting together."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], events: WalletEvents | None = None
+    ) -> None:
         self._sessions = sessions
+        self._events = events
         self._waiting: queue.Queue[tuple[Write, Future[Attempt | None]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="share-openings", daemon=True)
         self._thread.start()
@@ -103,7 +119,9 @@ class OpeningRecorder:
     def attempt(self, share_id: str, presented_hash: bytes, limit: int) -> Attempt | None:
         """Compare and count one attempt (see `attempt_opening`); returns once committed."""
         return self._submit(
-            lambda db, moment: attempt_opening(db, share_id, presented_hash, limit, moment)
+            lambda db, moment: attempt_opening(
+                db, share_id, presented_hash, limit, moment, self._events
+            )
         )
 
     def _submit(self, write: Write) -> Attempt | None:

@@ -85,6 +85,9 @@ class Account(Base):
     )
     trustee_record: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     used_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The day centre whose enrolled terminal the wallet was created at, for the anonymous
+    # indicators only (None: elsewhere). No foreign key: the core does not know centres.
+    centre_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     sessions: Mapped[list[AuthSession]] = relationship(

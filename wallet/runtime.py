@@ -1,5 +1,6 @@
 """What a running PDE server holds: settings, database, blob store, rate
-limiter (in memory or Redis). Built once by `create_app(settings)`; tests build their own."""
+limiter (in memory or Redis), and the subscribers of wallet events. Built once by
+`create_app(settings)`; tests build their own."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from wallet.db import check_migrated, make_engine, session_factory
+from wallet.events import WalletEvents
 from wallet.limits import Limiter, MemoryLimiter, open_limiter
 from wallet.services.uploads import RunningHashes
 from wallet.settings import WalletSettings
@@ -44,6 +46,7 @@ class Runtime:
     blobs: BlobStore
     limiter: Limiter = field(default_factory=MemoryLimiter)
     hashes: RunningHashes = field(default_factory=RunningHashes)
+    events: WalletEvents = field(default_factory=WalletEvents)  # pde/app.py subscribes
 
     @classmethod
     def start(cls, settings: WalletSettings) -> Runtime:

@@ -41,6 +41,7 @@ from wallet.errors import (
     RateLimited,
     StorageUnavailable,
 )
+from wallet.events import RECOVERY_COMPLETED, WALLET_CREATED, WALLET_OPENED
 from wallet.limits import Counter
 from wallet.models import Account, AuthSession
 from wallet.runtime import Runtime
@@ -81,6 +82,9 @@ def open_session_response(
     token, current = sessions.create_session(
         db, runtime.settings, account, recovery=recovery, client=_client_label(request)
     )
+    runtime.events.wallet(db, WALLET_OPENED, account)
+    if recovery:  # by the recovery sheet or by trustees: the person is back in
+        runtime.events.wallet(db, RECOVERY_COMPLETED, account)
     db.commit()
     return LoginResponse(
         session_token=token,
@@ -108,7 +112,10 @@ def register(
     """Create a wallet from client-made keys and log in. No e-mail, no phone, no name."""
     limit = Counter("register", client, runtime.settings.registrations_per_client_per_hour, 3600)
     runtime.limiter.acquire(limit, fail_closed=False)  # a refused one too: no free probing
-    account = accounts.register(db, accounts.NewAccount(**body.model_dump()))
+    # The centre of the enrolled terminal it is made at (set by the terminals' middleware).
+    centre_id = getattr(request.state, "terminal_centre_id", None)
+    account = accounts.register(db, accounts.NewAccount(**body.model_dump()), centre_id)
+    runtime.events.wallet(db, WALLET_CREATED, account)
     return open_session_response(db, runtime, request, account, recovery=False)
 
 

@@ -47,6 +47,7 @@ from wallet.errors import (
     UploadNotPending,
     UploadOffsetMismatch,
 )
+from wallet.events import DEPOSIT_ACCEPTED
 from wallet.models import DepositLink, Document
 from wallet.services import deposits, documents
 from wallet.services.documents import NewDocument
@@ -159,11 +160,16 @@ def list_inbox(db: DbDep, account: CurrentWallet) -> list[InboxItemResponse]:
     responses=error_responses(*AUTH),
 )
 def accept(
-    document_id: Id, body: InboxAcceptRequest, db: DbDep, account: CurrentWallet
+    document_id: Id,
+    body: InboxAcceptRequest,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
 ) -> DocumentResponse:
     """Move a deposited file into the wallet: its key re-wrapped under the master
     key and its metadata re-sealed, both by the client."""
     document = deposits.accept(db, account.id, document_id, body.wrapped_key, body.metadata)
+    runtime.events.wallet(db, DEPOSIT_ACCEPTED, account)
     db.commit()
     return document_response(document)
 

@@ -37,6 +37,7 @@ from wallet.errors import (
     UploadNotPending,
     UploadOffsetMismatch,
 )
+from wallet.events import DOCUMENT_STORED
 from wallet.metrics import UPLOADS
 from wallet.models import Account, Document
 from wallet.services import documents, uploads
@@ -296,6 +297,9 @@ def finish_upload(
         db.commit()  # rows first: a crash now leaves orphaned parts, not a broken upload
         documents.delete_blobs(runtime.blobs, discarded)
         raise
+    stored = db.get(Document, document_id)  # in the session: complete_upload read it
+    if stored is not None and stored.deposit_id is None:  # the owner's own, not a deposit
+        runtime.events.wallet(db, DOCUMENT_STORED, account, size=stored.size)
     db.commit()
     UPLOADS.labels("completed").inc()
     documents.delete_blobs(runtime.blobs, leftovers)

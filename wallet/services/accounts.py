@@ -66,8 +66,9 @@ class NewAccount:
     wrapped_deposit_private_key: bytes
 
 
-def register(db: Session, new: NewAccount) -> Account:
-    """Create a wallet. The server keeps Argon2id of the auth keys, never the keys."""
+def register(db: Session, new: NewAccount, centre_id: str | None = None) -> Account:
+    """Create a wallet. The server keeps Argon2id of the auth keys, never the keys.
+    `centre_id`: the day centre whose terminal it is made at, for counting only."""
     handle, key = normalize_handle(new.handle)
     # One answer whatever collides (the handle, the client-made id or both), so that
     # a registration tells nothing more than that this name cannot be had.
@@ -87,6 +88,7 @@ def register(db: Session, new: NewAccount) -> Account:
         wrapped_deposit_private_key=new.wrapped_deposit_private_key,
         must_change_passphrase=False,
         used_bytes=0,
+        centre_id=centre_id,
         created_at=now(),
     )
     db.add(account)
