@@ -67,7 +67,7 @@ def issued_vectors() -> dict[str, Any]:
 
     def signed(key: Any, issued_on: str, organisation_id: str = ORGANISATION_ID) -> str:
         claims = IssuedClaims(
-            organisation_id, key.kid, "Décision RIS", "cpas_letters", issued_on, digest
+            organisation_id, key.kid, "Décision RIS", "cpas", issued_on, digest
         )
         return sign_issued(key, claims)
 
@@ -114,7 +114,7 @@ def issued_vectors() -> dict[str, Any]:
                 "organisation_id": ORGANISATION_ID,
                 "kid": good.kid,
                 "title": "Décision RIS",
-                "type": "cpas_letters",
+                "type": "cpas",
                 "date": "2026-03-03",
                 "content_sha256": digest.hex(),
             },
