@@ -10,7 +10,10 @@ setting with its real default.
 
 from __future__ import annotations
 
+import copy
 import io
+import ipaddress
+import itertools
 import json
 import os
 import re
@@ -29,12 +32,17 @@ from tests.needs import missing
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "Dockerfile"
+CADDYFILE = REPO / "deploy" / "Caddyfile"
 ENV_EXAMPLE = REPO / ".env.example"
 DEPLOYMENT_DOC = REPO / "docs" / "deployment.md"
 
 SETTING_NAMES = {f"PDE_{name.upper()}": name for name in Settings.model_fields}
-SERVICES = {"app", "postgres", "minio", "minio-init"}
-LONG_RUNNING = {"app", "postgres", "minio"}
+REPLICAS = ("app-1", "app-2")
+SERVICES = {"caddy", "migrate", *REPLICAS, "postgres", "redis", "minio", "minio-init"}
+ONE_SHOT = {"migrate", "minio-init"}
+LONG_RUNNING = SERVICES - ONE_SHOT
+PDE_IMAGE = {"migrate", *REPLICAS}
+CADDY_ADDRESS = "10.89.28.10"
 # Compose's variable references: `$$`, `${NAME}`, `${NAME:-default}`, `${NAME:?error}`.
 INTERPOLATION = re.compile(
     r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<operator>:[-?])(?P<argument>[^}]*))?\}"
@@ -43,7 +51,8 @@ INTERPOLATION = re.compile(
 REQUIRED_VARIABLE = re.compile(r"^\$\{(?P<name>[A-Z][A-Z0-9_]*):\?[^}]+\}$")
 # Values a careful operator would put in .env, to resolve the compose file with.
 SAMPLE_ENV = {
-    "PDE_PUBLIC_URL": "https://pde.example.org",
+    "PDE_DOMAIN": "pde.example.org",
+    "REDIS_PASSWORD": "d" * 64,
     "PDE_SERVER_SECRET": "5" * 64,
     "POSTGRES_PASSWORD": "a" * 64,
     "MINIO_ROOT_USER": "pde-admin",
@@ -109,110 +118,237 @@ def required_variables(text: str) -> set[str]:
 # -- docker-compose.yml ----------------------------------------------------------
 
 
-def test_the_three_services_and_the_bucket_init_exist(compose: dict[str, Any]) -> None:
+def test_the_region_s_services_exist(compose: dict[str, Any]) -> None:
     assert set(compose["services"]) == SERVICES
-    assert "build" in service(compose, "app")
+    for name in PDE_IMAGE:
+        assert service(compose, name)["build"] == "."
+        assert service(compose, name)["image"] == "pde:local"
+    assert service(compose, "caddy")["image"].startswith("caddy:2.")
     assert service(compose, "postgres")["image"].startswith("postgres:15")
+    assert service(compose, "redis")["image"].startswith("redis:7")
     assert "minio/minio:" in service(compose, "minio")["image"]
     assert "minio/mc:" in service(compose, "minio-init")["image"]
 
 
 def test_third_party_images_are_pinned(compose: dict[str, Any]) -> None:
-    for name in SERVICES - {"app"}:
+    for name in SERVICES - PDE_IMAGE:
         image = service(compose, name)["image"]
         assert ":" in image and not image.endswith(":latest"), image
 
 
-def test_app_sets_only_real_settings(compose: dict[str, Any]) -> None:
-    names = {key for key in environment(compose, "app") if key.startswith("PDE_")}
-    assert names <= set(SETTING_NAMES), f"not settings: {sorted(names - set(SETTING_NAMES))}"
+def test_pde_containers_set_only_real_settings(compose: dict[str, Any]) -> None:
+    for name in PDE_IMAGE:
+        names = {key for key in environment(compose, name) if key.startswith("PDE_")}
+        assert names <= set(SETTING_NAMES), f"not settings: {sorted(names - set(SETTING_NAMES))}"
+
+
+def test_replicas_and_migrate_run_one_configuration(compose: dict[str, Any]) -> None:
+    """The same settings everywhere: a replica that differed would count limits, or
+    derive fake salts, on its own."""
+    first = environment(compose, "app-1")
+    for name in PDE_IMAGE:
+        assert environment(compose, name) == first, name
 
 
 def test_app_runs_the_production_shape(compose: dict[str, Any]) -> None:
-    env = environment(compose, "app")
+    env = environment(compose, "app-1")
     assert env["PDE_ENVIRONMENT"] == "production"
     assert env["PDE_DATABASE_URL"].startswith("postgresql+psycopg://")
     assert "@postgres:5432/" in env["PDE_DATABASE_URL"]
     assert env["PDE_BLOB_BACKEND"] == "s3"
     assert env["PDE_S3_ENDPOINT"] == "minio:9000"
-    assert REQUIRED_VARIABLE.match(env["PDE_PUBLIC_URL"])
+    assert env["PDE_PUBLIC_URL"] == "https://${PDE_DOMAIN:?set it in .env}"
+    assert env["PDE_REDIS_URL"].startswith("redis://:${REDIS_PASSWORD:?")
+    assert env["PDE_REDIS_URL"].endswith("@redis:6379/0")
 
 
-def test_secrets_come_from_env_variables_not_literals(compose: dict[str, Any]) -> None:
-    app = environment(compose, "app")
-    for name in ("PDE_SERVER_SECRET", "PDE_S3_ACCESS_KEY", "PDE_S3_SECRET_KEY"):
-        assert REQUIRED_VARIABLE.match(app[name]), f"{name} must be ${{{name}:?...}}"
-    password = app["PDE_DATABASE_URL"].split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
-    assert REQUIRED_VARIABLE.match(password), "the database password must come from .env"
-    assert REQUIRED_VARIABLE.match(environment(compose, "postgres")["POSTGRES_PASSWORD"])
-    for name in ("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"):
-        assert REQUIRED_VARIABLE.match(environment(compose, "minio")[name])
+def test_migrate_runs_once_before_both_replicas_serve(compose: dict[str, Any]) -> None:
+    migrate = service(compose, "migrate")
+    assert migrate["command"] == ["pde", "migrate"]
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in REPLICAS:
+        replica = service(compose, name)
+        assert replica["command"] == ["pde", "serve", "--host", "0.0.0.0"]
+        assert replica["restart"] == "unless-stopped"
+        depends = replica["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        for store in ("postgres", "redis", "minio"):
+            assert depends[store]["condition"] == "service_healthy", (name, store)
+        assert depends["minio-init"]["condition"] == "service_completed_successfully"
+    assert service(compose, "minio-init")["depends_on"]["minio"]["condition"] == "service_healthy"
+
+
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|ACCESS_KEY|AUTH")
+
+
+def literal_secrets(compose: dict[str, Any]) -> list[str]:
+    """Every environment value or command argument that looks like a secret and is
+    written in the file rather than taken from .env."""
+    found = []
+    for name, definition in compose["services"].items():
+        for key, value in environment(compose, name).items():
+            if SECRET_NAME.search(key) and not REQUIRED_VARIABLE.match(value):
+                found.append(f"{name}: {key}")
+            for credentials in re.findall(r"://([^@/]*)@", value):
+                password = credentials.split(":", 1)[-1]
+                if not REQUIRED_VARIABLE.match(password):
+                    found.append(f"{name}: {key} (password in a URL)")
+        command = definition.get("command", [])
+        for flag, argument in itertools.pairwise(command):
+            if flag in ("--requirepass", "--password") and not REQUIRED_VARIABLE.match(argument):
+                found.append(f"{name}: {flag}")
+    return found
+
+
+def test_no_secret_is_written_in_the_file(compose: dict[str, Any]) -> None:
+    assert literal_secrets(compose) == []
+    assert "MINIO_ROOT_PASSWORD" not in environment(compose, "app-1")
+
+
+def test_the_secret_check_finds_a_literal_password(compose: dict[str, Any]) -> None:
+    tampered = copy.deepcopy(compose)
+    tampered["services"]["redis"]["command"][-1] = "hunter2"
+    tampered["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] = "hunter2"
+    url = "postgresql+psycopg://pde:hunter2@postgres:5432/pde"
+    tampered["services"]["app-2"] = {**tampered["services"]["app-2"]}
+    tampered["services"]["app-2"]["environment"] = {"PDE_DATABASE_URL": url}
+    assert sorted(literal_secrets(tampered)) == [
+        "app-2: PDE_DATABASE_URL (password in a URL)",
+        "postgres: POSTGRES_PASSWORD",
+        "redis: --requirepass",
+    ]
 
 
 def test_resolved_app_environment_passes_the_production_checks(
     compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the container gets from a filled-in .env makes safe production Settings."""
-    for key, value in environment(compose, "app").items():
+    """What the containers get from a filled-in .env makes safe production Settings."""
+    for key, value in environment(compose, "app-1").items():
         monkeypatch.setenv(key, interpolate(value, SAMPLE_ENV))
     settings = Settings()
 
     settings.check_production()
     assert settings.environment == "production"
+    assert settings.public_url == "https://pde.example.org"
     assert settings.sqlalchemy_url == f"postgresql+psycopg://pde:{'a' * 64}@postgres:5432/pde"
+    assert settings.redis_url == f"redis://:{'d' * 64}@redis:6379/0"
     assert settings.s3_secure is False
     assert settings.s3_bucket == "pde"
 
 
 def test_an_unfilled_env_is_refused(compose: dict[str, Any]) -> None:
     with pytest.raises(KeyError, match="PDE_SERVER_SECRET"):
-        interpolate(environment(compose, "app")["PDE_SERVER_SECRET"], {})
+        interpolate(environment(compose, "app-1")["PDE_SERVER_SECRET"], {})
+    with pytest.raises(KeyError, match="PDE_DOMAIN"):
+        interpolate(environment(compose, "caddy")["PDE_DOMAIN"], {})
 
 
 def test_bucket_and_app_user_are_the_ones_the_app_uses(compose: dict[str, Any]) -> None:
-    app, init = environment(compose, "app"), environment(compose, "minio-init")
-    assert init["BUCKET"] == app["PDE_S3_BUCKET"]
+    app, init = environment(compose, "app-1"), environment(compose, "minio-init")
+    assert init["BUCKET"] == app["PDE_S3_BUCKET"] == environment(compose, "caddy")["PDE_S3_BUCKET"]
     assert init["APP_ACCESS_KEY"] == app["PDE_S3_ACCESS_KEY"]
     assert init["APP_SECRET_KEY"] == app["PDE_S3_SECRET_KEY"]
     assert init["MINIO_ROOT_USER"] == environment(compose, "minio")["MINIO_ROOT_USER"]
-    assert "MINIO_ROOT_PASSWORD" not in app, "the app must not hold MinIO's root credentials"
 
 
 def test_long_running_services_have_healthchecks(compose: dict[str, Any]) -> None:
     for name in LONG_RUNNING:
         check = service(compose, name).get("healthcheck", {})
         assert check.get("test"), f"{name} has no healthcheck"
-    app_check = " ".join(service(compose, "app")["healthcheck"]["test"])
-    assert "http://127.0.0.1:8000/api/v1/health" in app_check
+    for name in REPLICAS:
+        app_check = " ".join(service(compose, name)["healthcheck"]["test"])
+        assert "http://127.0.0.1:8000/api/v1/health" in app_check
+    for name in ONE_SHOT:
+        assert service(compose, name)["restart"] == "no"
 
 
-def test_app_waits_for_its_stores(compose: dict[str, Any]) -> None:
-    depends = service(compose, "app")["depends_on"]
-    assert depends["postgres"]["condition"] == "service_healthy"
-    assert depends["minio"]["condition"] == "service_healthy"
-    assert depends["minio-init"]["condition"] == "service_completed_successfully"
-    assert service(compose, "minio-init")["depends_on"]["minio"]["condition"] == "service_healthy"
+def test_caddy_starts_after_healthy_replicas_and_minio(compose: dict[str, Any]) -> None:
+    depends = service(compose, "caddy")["depends_on"]
+    assert {name: d["condition"] for name, d in depends.items()} == {
+        "app-1": "service_healthy",
+        "app-2": "service_healthy",
+        "minio": "service_healthy",
+    }
 
 
-def test_only_the_app_is_published_and_only_on_loopback(compose: dict[str, Any]) -> None:
-    """The proxy on the host is the app's only client; PDE_TRUSTED_PROXIES "*" relies on it."""
-    assert environment(compose, "app")["PDE_TRUSTED_PROXIES"] == "*"
-    for name in SERVICES - {"app"}:
+def test_caddy_serves_the_caddyfile_for_the_domain(compose: dict[str, Any]) -> None:
+    caddy = service(compose, "caddy")
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in caddy["volumes"]
+    assert {"caddy-data:/data", "caddy-config:/config"} <= set(caddy["volumes"])
+    assert {"caddy-data", "caddy-config"} <= set(compose["volumes"])
+    env = environment(compose, "caddy")
+    assert REQUIRED_VARIABLE.match(env["PDE_DOMAIN"])
+    assert env["PDE_TLS"] == "${PDE_TLS:-acme}"
+    caddyfile = CADDYFILE.read_text()
+    for name in env:
+        assert "{$" + name in caddyfile, f"the Caddyfile does not read {name}"
+    for name in (*REPLICAS, "minio"):
+        assert name in caddyfile, f"the Caddyfile does not route to {name}"
+
+
+def test_only_caddy_is_published(compose: dict[str, Any]) -> None:
+    assert service(compose, "caddy")["ports"] == ["80:80", "443:443", "443:443/udp"]
+    for name in SERVICES - {"caddy"}:
         assert "ports" not in service(compose, name), f"{name} must not be published"
-    ports = service(compose, "app")["ports"]
-    assert ports and all(str(port).startswith("127.0.0.1:") for port in ports)
 
 
-def test_stores_are_on_an_internal_network(compose: dict[str, Any]) -> None:
+def test_replicas_believe_forwarded_for_from_caddy_alone(compose: dict[str, Any]) -> None:
+    """Caddy replaces X-Forwarded-For (tests/deploy/test_caddyfile.py); the replicas
+    believe it only from Caddy's fixed address on the proxy network."""
+    proxy = compose["networks"]["proxy"]
+    [subnet] = [pool["subnet"] for pool in proxy["ipam"]["config"]]
+    address = service(compose, "caddy")["networks"]["proxy"]["ipv4_address"]
+    assert address == CADDY_ADDRESS
+    assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet)
+    for name in REPLICAS:
+        assert environment(compose, name)["PDE_TRUSTED_PROXIES"] == CADDY_ADDRESS
+
+
+def test_only_caddy_reaches_the_outside(compose: dict[str, Any]) -> None:
+    assert compose["networks"]["proxy"]["internal"] is True
     assert compose["networks"]["backend"]["internal"] is True
-    for name in ("postgres", "minio", "minio-init"):
+    assert not compose["networks"]["edge"], "edge is an ordinary network with a route out"
+    for name in SERVICES:
+        networks = set(service(compose, name)["networks"])
+        assert ("edge" in networks) == (name == "caddy"), name
+    assert set(service(compose, "caddy")["networks"]) == {"edge", "proxy"}
+    for name in REPLICAS:
+        assert service(compose, name)["networks"] == ["proxy", "backend"]
+    assert service(compose, "minio")["networks"] == ["proxy", "backend"]
+    for name in ("postgres", "redis", "minio-init", "migrate"):
         assert service(compose, name)["networks"] == ["backend"]
+
+
+def test_redis_keeps_nothing_on_disk(compose: dict[str, Any]) -> None:
+    redis = service(compose, "redis")
+    command = redis["command"]
+    assert command[0] == "redis-server"
+    flags = dict(zip(command[1::2], command[2::2], strict=True))
+    assert flags["--save"] == ""
+    assert flags["--appendonly"] == "no"
+    assert flags["--maxmemory-policy"] == "noeviction"
+    assert "volumes" not in redis
+    assert redis["tmpfs"] == ["/data"]
+    assert redis["read_only"] is True
+    # The password the replicas use is the one Redis requires.
+    password = flags["--requirepass"]
+    assert environment(compose, "app-1")["PDE_REDIS_URL"] == f"redis://:{password}@redis:6379/0"
+    assert environment(compose, "redis")["REDISCLI_AUTH"] == password
 
 
 def test_stores_keep_their_data_in_volumes(compose: dict[str, Any]) -> None:
     assert "postgres-data:/var/lib/postgresql/data" in service(compose, "postgres")["volumes"]
     assert "minio-data:/data" in service(compose, "minio")["volumes"]
     assert {"postgres-data", "minio-data"} <= set(compose["volumes"])
+
+
+def test_pde_containers_are_confined(compose: dict[str, Any]) -> None:
+    for name in PDE_IMAGE | {"caddy"}:
+        definition = service(compose, name)
+        assert definition["read_only"] is True, name
+        assert definition["cap_drop"] == ["ALL"], name
+        assert "no-new-privileges:true" in definition["security_opt"], name
 
 
 def test_env_example_lists_every_required_variable_empty() -> None:
