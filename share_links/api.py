@@ -19,6 +19,7 @@ from share_links.errors import (
     ShareLocked,
     ShareNotFound,
     ShareRevoked,
+    ShareSuspended,
     ShareUsedUp,
     ShareViewExpired,
     ShareWrongAccess,
@@ -36,10 +37,11 @@ from share_links.schemas import (
 )
 from share_links.settings import ShareSettings
 from wallet.api.body_limit import DEFAULT_LIMIT, METADATA_LIMIT, BodyRule
+from wallet.api.deposits import suspension_response
 from wallet.api.deps import ClientKey, CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import CIPHERTEXT_RESPONSES, RangeHeader, ciphertext_response
 from wallet.api.errors import error_responses
-from wallet.api.schemas import Id
+from wallet.api.schemas import Id, LinkReportRequest, LinkReportResponse
 from wallet.errors import (
     AlreadyExists,
     LimitsUnavailable,
@@ -53,6 +55,8 @@ from wallet.errors import (
 )
 from wallet.events import SHARE_MADE
 from wallet.metrics import SHARE_OPENINGS
+from wallet.models import LinkSuspension
+from wallet.services import link_reports
 
 owner_router = APIRouter(prefix="/api/v1/shares", tags=["shares"])
 
@@ -67,7 +71,7 @@ def share_body_rules(settings: ShareSettings) -> tuple[BodyRule, ...]:
 viewer_api_router = APIRouter(prefix="/api/v1/s", tags=["share viewer"])
 
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
-STATES = (ShareNotFound, ShareExpired, ShareRevoked, ShareUsedUp, ShareLocked)
+STATES = (ShareNotFound, ShareExpired, ShareRevoked, ShareUsedUp, ShareLocked, ShareSuspended)
 _view_bearer = HTTPBearer(auto_error=False, description="view token from opening the share")
 
 
@@ -82,7 +86,7 @@ def share_settings(runtime: RuntimeDep) -> ShareSettings:
 SettingsDep = Annotated[ShareSettings, Depends(share_settings)]
 
 
-def share_response(share: Share) -> ShareResponse:
+def share_response(share: Share, suspension: LinkSuspension | None = None) -> ShareResponse:
     return ShareResponse(
         share_id=share.id,
         pin=share.pin,
@@ -95,7 +99,12 @@ def share_response(share: Share) -> ShareResponse:
         owner_record=share.owner_record,
         document_ids=[d.document_id for d in share.documents],
         events=[ShareEventResponse(at=e.at, event=e.event) for e in share.events],  # type: ignore[arg-type]
+        suspension=suspension_response(suspension),
     )
+
+
+def _suspension(db: DbDep, share: Share) -> LinkSuspension | None:
+    return link_reports.suspension_of(db, link_reports.SHARE, share.id)
 
 
 @owner_router.post(
@@ -139,8 +148,11 @@ def create_share(
 def list_shares(
     db: DbDep, account: CurrentWallet, compartment: CompartmentTag
 ) -> list[ShareResponse]:
-    """Every share of the wallet's view asked for, newest first, with its openings."""
-    return [share_response(s) for s in service.list_shares(db, account.id, compartment)]
+    """Every share of the wallet's view asked for, newest first, with its openings and
+    the service's suspension of it, if any."""
+    shares = service.list_shares(db, account.id, compartment)
+    suspended = link_reports.suspensions_of(db, link_reports.SHARE, [s.id for s in shares])
+    return [share_response(s, suspended.get(s.id)) for s in shares]
 
 
 @owner_router.get("/{share_id}", response_model=ShareResponse, responses=error_responses(*AUTH))
@@ -148,7 +160,8 @@ def get_share(
     share_id: Id, db: DbDep, account: CurrentWallet, compartment: CompartmentTag
 ) -> ShareResponse:
     """One share of the wallet, with its openings."""
-    return share_response(service.find_share(db, account.id, share_id, compartment))
+    share = service.find_share(db, account.id, share_id, compartment)
+    return share_response(share, _suspension(db, share))
 
 
 @owner_router.post(
@@ -160,7 +173,7 @@ def revoke_share(
     """End the share now, for viewers already open too."""
     share = service.revoke_share(db, account.id, share_id, compartment)
     db.commit()
-    return share_response(share)
+    return share_response(share, _suspension(db, share))
 
 
 @owner_router.delete("/{share_id}", status_code=204, responses=error_responses(*AUTH))
@@ -236,6 +249,29 @@ def open_share(
     )
 
 
+@viewer_api_router.post(
+    "/{share_id}/report",
+    status_code=202,
+    response_model=LinkReportResponse,
+    responses=error_responses(RateLimited, LimitsUnavailable),
+)
+def report_share(
+    share_id: str,
+    body: LinkReportRequest,
+    db: DbDep,
+    runtime: RuntimeDep,
+    client: ClientKey,
+) -> LinkReportResponse:
+    """Report a problem with this link to the service: a reason and an optional text,
+    never the link's secret. The answer is the same whether or not the share exists
+    (and in whatever state): a report tells nothing about a link id."""
+    exists = viewing.share_exists(db, share_id)
+    new = link_reports.NewReport(link_reports.SHARE, share_id, body.reason, body.text)
+    link_reports.file_report(db, runtime.settings, runtime.limiter, client, new, exists)
+    db.commit()
+    return LinkReportResponse(status="received")
+
+
 def opening_outcome(outcome: viewing.OpenedShare | WalletError) -> str:
     """An opening's outcome as the metrics name it (wallet.metrics.SHARE_OUTCOMES)."""
     if isinstance(outcome, viewing.OpenedShare):
@@ -271,6 +307,7 @@ def viewed_share(
             ShareNotFound,
             ShareExpired,
             ShareRevoked,
+            ShareSuspended,
             ShareViewExpired,
             NotFound,
             RangeNotSatisfiable,

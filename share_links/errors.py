@@ -36,6 +36,13 @@ class ShareLocked(WalletError):
     status, code, message = 423, "share_locked", "Too many wrong PINs: this link is locked."
 
 
+class ShareSuspended(WalletError):
+    """The service suspended the share after a report; `suspension_reason` says why.
+    Opening it counts nothing; views already open end at once."""
+
+    status, code, message = 403, "share_suspended", "This link was suspended by the service."
+
+
 class ShareWrongAccess(WalletError):
     """A wrong PIN. `attempts_left` says how many tries remain."""
 

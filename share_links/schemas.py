@@ -16,7 +16,7 @@ from wallet.api.fields import (
     lifetime_field,
     setting_bound,
 )
-from wallet.api.schemas import Body
+from wallet.api.schemas import Body, SuspensionResponse
 
 ShareState = Literal["active", "expired", "revoked", "locked", "used_up"]
 ShareEventKind = Literal["opened", "wrong_access", "locked", "revoked"]
@@ -63,6 +63,9 @@ class ShareResponse(BaseModel):
     owner_record: MetadataBox
     document_ids: list[str]
     events: list[ShareEventResponse]
+    suspension: SuspensionResponse | None = Field(
+        default=None, description="set while the service suspends the share"
+    )
 
 
 class ShareStatusResponse(BaseModel):

@@ -23,6 +23,7 @@ from share_links.errors import (
     ShareLinkDamaged,
     ShareLocked,
     ShareNotFound,
+    ShareSuspended,
     ShareViewExpired,
     ShareWrongAccess,
 )
@@ -38,6 +39,7 @@ from wallet.errors import NotFound, WalletError
 from wallet.limits import Counter, Limiter
 from wallet.links import ACTIVE, EXPIRED, REVOKED
 from wallet.models import Document
+from wallet.services import link_reports
 from wallet.services.documents import READY
 
 
@@ -74,13 +76,27 @@ def _public_share(db: Session, share_id: str) -> Share:
     return share
 
 
+def share_exists(db: Session, share_id: str) -> bool:
+    """Whether a share has this id (in whatever state)."""
+    return is_valid_id(share_id) and db.get(Share, share_id) is not None
+
+
 def openable_share(db: Session, share_id: str) -> Share:
-    """The share, if it can be opened now; otherwise the error of its state."""
+    """The share, if it can be opened now; otherwise the error of its state. A share
+    the service suspended says so (with the reason) while it would otherwise open."""
     share = _public_share(db, share_id)
     state = share_state(share)
     if state != ACTIVE:
         raise STATE_ERRORS[state]()
+    refuse_if_suspended(db, share.id)
     return share
+
+
+def refuse_if_suspended(db: Session, share_id: str) -> None:
+    """ShareSuspended, with its reason, while the service suspends the share."""
+    suspension = link_reports.suspension_of(db, link_reports.SHARE, share_id)
+    if suspension is not None:
+        raise ShareSuspended(suspension_reason=suspension.reason)
 
 
 def view_token(settings: ShareSettings, share_id: str, expires_at: datetime) -> str:
@@ -185,6 +201,7 @@ def authorize_view(db: Session, settings: ShareSettings, share_id: str, token: s
     state = share_state(share)
     if state in (REVOKED, EXPIRED):
         raise STATE_ERRORS[state]()
+    refuse_if_suspended(db, share.id)  # a suspension ends every view at once
     if not token or not _view_token_valid(settings, share.id, token):
         raise ShareViewExpired()
     return share

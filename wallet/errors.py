@@ -158,6 +158,17 @@ class DepositClosed(WalletError):
     status, code, message = 410, "deposit_closed", "This deposit link is closed."
 
 
+class DepositSuspended(WalletError):
+    """The service suspended the deposit link after a report; `suspension_reason` says
+    why. Nothing can be sent through it until the suspension is lifted."""
+
+    status, code, message = (
+        403,
+        "deposit_suspended",
+        "This deposit link was suspended by the service. Nothing can be sent through it.",
+    )
+
+
 class DepositPendingLimit(WalletError):
     """The files started through this link and not yet sent hold as much space as a
     link may hold: finish (or let expire) those first."""

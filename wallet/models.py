@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Integer,
@@ -255,3 +256,42 @@ class ReleasedShare(Base):
     x: Mapped[int] = mapped_column(Integer, primary_key=True)
     sealed_share: Mapped[bytes] = mapped_column(LargeBinary)
     released_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LinkReport(Base):
+    """Someone holding a share or deposit link reported a problem with it (issue 11
+    §5): the link's id (never its secret), a reason from a list and an optional short
+    text the reporter typed for the operator. No address, no browser, nothing of the
+    link's content (the server has only ciphertext). Kept until the operator closes it."""
+
+    __tablename__ = "link_reports"
+    __table_args__ = (
+        CheckConstraint("link_kind IN ('share', 'deposit')", name="link_kind"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    link_kind: Mapped[str] = mapped_column(String(8))
+    link_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    reason: Mapped[str] = mapped_column(String(24))
+    text: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LinkSuspension(Base):
+    """The service suspended a share or deposit link (an operator, after a report): the
+    link answers `share_suspended` or `deposit_suspended` with the reason until the
+    suspension is lifted. Lifted suspensions stay as the link's history. No foreign
+    key: shares are share_links' table, and a suspension names a link by id only."""
+
+    __tablename__ = "link_suspensions"
+    __table_args__ = (CheckConstraint("link_kind IN ('share', 'deposit')", name="link_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    link_kind: Mapped[str] = mapped_column(String(8))
+    link_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    reason: Mapped[str] = mapped_column(String(24))
+    suspended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

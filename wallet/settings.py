@@ -95,6 +95,10 @@ class WalletSettings(BaseSettings):
     recovery_requests_per_client_per_hour: int = Field(default=10, ge=1)
     recovery_requests_per_wallet_per_month: int = Field(default=3, ge=1)
 
+    # Reports of a problem with a share or deposit link (docs/day-centres.md).
+    reports_per_client_per_hour: int = Field(default=10, ge=1)
+    reports_per_link_per_day: int = Field(default=20, ge=1)
+
     @functools.cached_property
     def fake_salt_key(self) -> bytes:
         """The key of the fake salts; random per process when no secret is configured."""

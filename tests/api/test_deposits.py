@@ -143,8 +143,9 @@ def test_a_created_link_is_listed_newest_first_with_its_sealed_label_and_state(
     link = response.json()
     assert set(link) == {
         "deposit_id", "label", "created_at", "expires_at", "max_files", "files",
-        "pending_files", "pending_bytes", "state",
+        "pending_files", "pending_bytes", "state", "suspension",
     }  # fmt: skip
+    assert link["suspension"] is None
     assert link["deposit_id"] == body["deposit_id"] and link["label"] == body["label"]
     assert link["max_files"] == 3 and link["files"] == 0 and link["state"] == "active"
     assert link["pending_files"] == 0 and link["pending_bytes"] == 0

@@ -82,8 +82,9 @@ def test_a_created_share_is_listed_found_and_described_without_its_secrets(
     share = response.json()
     assert set(share) == {
         "share_id", "pin", "created_at", "expires_at", "max_opens", "opens", "state",
-        "revoked_at", "owner_record", "document_ids", "events",
+        "revoked_at", "owner_record", "document_ids", "events", "suspension",
     }  # fmt: skip
+    assert share["suspension"] is None
     assert share["share_id"] == prepared.share_id
     assert share["pin"] is True and share["max_opens"] == 3 and share["opens"] == 0
     assert share["state"] == "active" and share["revoked_at"] is None and share["events"] == []

@@ -580,6 +580,26 @@ PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
         )
     ],
     ("GET", "/api/v1/s/{share_id}/documents/{document_id}/content"): _shared_content,
+    # Reporting a link (issue 11 §5): anyone may, with a reason; the answer is the same
+    # for any id (received, or rate limited: every identity reports from this address).
+    ("POST", "/api/v1/s/{share_id}/report"): lambda a: [
+        Request(
+            "POST",
+            f"{API}/s/{a.share.share_id}/report",
+            json={"reason": "other"},
+            aims_at="report",
+            expected=frozenset({202, 429}),
+        )
+    ],
+    ("POST", "/api/v1/d/{deposit_id}/report"): lambda a: [
+        Request(
+            "POST",
+            f"{API}/d/{a.deposit_id}/report",
+            json={"reason": "other"},
+            aims_at="report",
+            expected=frozenset({202, 429}),
+        )
+    ],
     # A deposit link's routes: whoever holds the open link learns A's public key and may
     # declare files (an id already taken is refused and counts nothing); its uploads are
     # reached only through the link that declared them.

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 
+from crypto.links import is_valid_id
 from wallet.api.deps import ClientKey, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import (
     CIPHERTEXT_PART_BODY,
@@ -27,6 +28,9 @@ from wallet.api.schemas import (
     Id,
     InboxAcceptRequest,
     InboxItemResponse,
+    LinkReportRequest,
+    LinkReportResponse,
+    SuspensionResponse,
     UploadStatus,
 )
 from wallet.errors import (
@@ -35,8 +39,10 @@ from wallet.errors import (
     DepositLimit,
     DepositNotFound,
     DepositPendingLimit,
+    DepositSuspended,
     DocumentTooLarge,
     IntegrityMismatch,
+    LimitsUnavailable,
     NotAuthenticated,
     NotFound,
     PassphraseChangeRequired,
@@ -48,21 +54,34 @@ from wallet.errors import (
     UploadOffsetMismatch,
 )
 from wallet.events import DEPOSIT_ACCEPTED
-from wallet.models import DepositLink, Document
-from wallet.services import deposits, documents
+from wallet.models import DepositLink, Document, LinkSuspension
+from wallet.services import deposits, documents, link_reports
 from wallet.services.documents import NewDocument
 
 owner_router = APIRouter(prefix="/api/v1", tags=["deposits"])
 depositor_router = APIRouter(prefix="/api/v1/d", tags=["depositor"])
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
-CLOSED = (DepositNotFound, DepositClosed)
+CLOSED = (DepositNotFound, DepositClosed, DepositSuspended)
+
+
+def suspension_response(suspension: LinkSuspension | None) -> SuspensionResponse | None:
+    """A link's suspension as its owner sees it (shares and deposit links alike)."""
+    if suspension is None:
+        return None
+    return SuspensionResponse(
+        reason=suspension.reason,  # type: ignore[arg-type]
+        suspended_at=suspension.suspended_at,
+    )
 
 
 def link_response(
-    link: DepositLink, pending: deposits.Pending = deposits.NOTHING_PENDING
+    link: DepositLink,
+    pending: deposits.Pending = deposits.NOTHING_PENDING,
+    suspension: LinkSuspension | None = None,
 ) -> DepositLinkResponse:
     """The link as its owner sees it, with what is still being sent through it (nothing,
-    unless given: a new link, or one just revoked, has no file being sent)."""
+    unless given: a new link, or one just revoked, has no file being sent) and the
+    service's suspension of it, if any."""
     return DepositLinkResponse(
         deposit_id=link.id,
         label=link.label_box,
@@ -73,6 +92,7 @@ def link_response(
         pending_files=pending.files,
         pending_bytes=pending.bytes,
         state=deposits.deposit_link_state(link),  # type: ignore[arg-type]
+        suspension=suspension_response(suspension),
     )
 
 
@@ -102,9 +122,11 @@ def list_links(db: DbDep, account: CurrentWallet) -> list[DepositLinkResponse]:
     """Every deposit link of the wallet, newest first, each with the files still being
     sent through it and the space they hold."""
     pending = deposits.pending_by_link(db, account.id)
+    links = deposits.list_links(db, account.id)
+    suspended = link_reports.suspensions_of(db, link_reports.DEPOSIT, [x.id for x in links])
     return [
-        link_response(link, pending.get(link.id, deposits.NOTHING_PENDING))
-        for link in deposits.list_links(db, account.id)
+        link_response(link, pending.get(link.id, deposits.NOTHING_PENDING), suspended.get(link.id))
+        for link in links
     ]
 
 
@@ -121,7 +143,7 @@ def revoke_link(
     link, leftovers = deposits.revoke_link(db, account, deposit_id)
     db.commit()
     documents.delete_blobs(runtime.blobs, leftovers)
-    return link_response(link)
+    return link_response(link, suspension=link_reports.suspension_of(db, "deposit", link.id))
 
 
 @owner_router.delete(
@@ -285,3 +307,26 @@ def complete(deposit_id: str, document_id: str, db: DbDep, runtime: RuntimeDep) 
     """Check the whole file against its SHA-256 and put it in the owner's inbox."""
     account, _ = deposits.deposit_upload(db, deposit_id, document_id)
     return upload_status(runtime, finish_upload(db, runtime, account, document_id))
+
+
+@depositor_router.post(
+    "/{deposit_id}/report",
+    status_code=202,
+    response_model=LinkReportResponse,
+    responses=error_responses(RateLimited, LimitsUnavailable),
+)
+def report(
+    deposit_id: str,
+    body: LinkReportRequest,
+    db: DbDep,
+    runtime: RuntimeDep,
+    client: ClientKey,
+) -> LinkReportResponse:
+    """Report a problem with this deposit link to the service: a reason and an optional
+    text, never the link's secret. The answer is the same whether or not the link
+    exists (and in whatever state): a report tells nothing about a link id."""
+    exists = is_valid_id(deposit_id) and db.get(DepositLink, deposit_id) is not None
+    new = link_reports.NewReport(link_reports.DEPOSIT, deposit_id, body.reason, body.text)
+    link_reports.file_report(db, runtime.settings, runtime.limiter, client, new, exists)
+    db.commit()
+    return LinkReportResponse(status="received")

@@ -40,7 +40,8 @@ HTTP_CODES = {
 }
 
 
-PUBLIC_DETAILS = ("attempts_left",)  # details a client may rely on, beside code and message
+# Details a client may rely on, beside code and message.
+PUBLIC_DETAILS = ("attempts_left", "suspension_reason")
 
 
 def error_response(

@@ -184,6 +184,25 @@ class DepositLinkCreateRequest(Body):
     )
 
 
+class SuspensionResponse(BaseModel):
+    """The service suspended the link after a report (docs/day-centres.md)."""
+
+    reason: Literal["harmful", "fraud", "wrong_recipient", "other"]
+    suspended_at: datetime
+
+
+class LinkReportRequest(Body):
+    reason: Literal["harmful", "mistake", "fraud", "other"] = Field(
+        description="harmful or unwanted content, sent to me by mistake, looks like fraud "
+        "or phishing, other"
+    )
+    text: str = Field(default="", max_length=500, description="optional, read by the operator")
+
+
+class LinkReportResponse(BaseModel):
+    status: Literal["received"]
+
+
 class DepositLinkResponse(BaseModel):
     deposit_id: str
     label: MetadataBox
@@ -200,6 +219,9 @@ class DepositLinkResponse(BaseModel):
         "they are dropped (PDE_DEPOSIT_ABANDONED_MINUTES untouched, or the link revoked)",
     )
     state: Literal["active", "expired", "revoked", "used_up"]
+    suspension: SuspensionResponse | None = Field(
+        default=None, description="set while the service suspends the link"
+    )
 
 
 class DepositInfoResponse(BaseModel):

@@ -25,12 +25,14 @@ from wallet.errors import (
     DepositLimit,
     DepositNotFound,
     DepositPendingLimit,
+    DepositSuspended,
     InvalidRequest,
     NotFound,
 )
 from wallet.limits import Counter, Limiter, uncounted_if_refused
 from wallet.links import ACTIVE, USED_UP, check_lifetime, find_owned, link_state, revoke
 from wallet.models import Account, DepositLink, Document
+from wallet.services import link_reports
 from wallet.services.documents import (
     DEPOSITED,
     READY,
@@ -206,6 +208,9 @@ def open_link(db: Session, deposit_id: str, *, new_file: bool = True) -> Deposit
     state = deposit_link_state(link)
     if state != ACTIVE and (new_file or state != USED_UP):
         raise DepositClosed()
+    suspension = link_reports.suspension_of(db, link_reports.DEPOSIT, link.id)
+    if suspension is not None:  # after a report: nothing goes through until it is lifted
+        raise DepositSuspended(suspension_reason=suspension.reason)
     return link
 
 
