@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wallet.api.observability import REQUEST_ID_KEY
 from wallet.api.schemas import ErrorResponse
 from wallet.api.security_headers import SECURITY_HEADERS
 from wallet.errors import (
@@ -116,10 +117,14 @@ async def _database_error(_: Request, error: Exception) -> JSONResponse:
     return _from_wallet_error(DatabaseUnavailable())
 
 
-async def _unexpected(_: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error: %s", type(error).__name__)
-    # Starlette answers this one outside every middleware: the headers are added here.
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    # Starlette answers this one outside every middleware, the request's own log
+    # context included: its id, and the headers, are added here.
+    request_id = request.scope.get(REQUEST_ID_KEY)
+    log.exception("unexpected error: %s", type(error).__name__, extra={"request_id": request_id})
     headers = SECURITY_HEADERS | {"Cache-Control": "no-store"}
+    if request_id:
+        headers["X-Request-Id"] = request_id
     message = "Something went wrong on our side. Please try again."
     return error_response(500, "internal_error", message, headers)
 

@@ -20,6 +20,9 @@ from wallet.metrics import CIPHERTEXT_BYTES, LATENCY, REQUESTS, exposition
 log = logging.getLogger("pde.request")
 
 METRICS_PATH = "/metrics"
+# The request's id in its ASGI scope, for whoever answers after this middleware has
+# ended: an unexpected error's 500 is sent by Starlette's outermost layer.
+REQUEST_ID_KEY = "pde.request_id"
 UNMATCHED = "unmatched"  # a path no route knows: never its text, which anyone chooses
 CIPHERTEXT = b"application/octet-stream"  # how every ciphertext travels, both ways
 
@@ -75,6 +78,7 @@ class RequestObservability:
             await self.app(scope, receive, send)
             return
         request_id = secrets.token_hex(8)
+        scope[REQUEST_ID_KEY] = request_id
         root_path = scope.get("root_path", "")
         reset = REQUEST_ID.set(request_id)
         started = time.perf_counter()
