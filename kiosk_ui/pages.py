@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from page_kit.categories import CATEGORY_LABELS
 from page_kit.i18n import LANGUAGES, LANGUAGES_BY_CODE, CatalogTranslations, page_strings
+from wallet.api.security_headers import CAMERA_PERMISSIONS_POLICY
 from wallet.categories import CATEGORIES
 
 # The kiosk's own catalogs: locales/<lang>/LC_MESSAGES/messages.po
@@ -85,6 +86,9 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
             "downloads": config.downloads,
             "centre_help": centre_help(request),
         }
-        return templates.TemplateResponse(request, "kiosk.html", context)
+        response = templates.TemplateResponse(request, "kiosk.html", context)
+        # The camera screen (screens/camera.js) asks for the camera; no other page may.
+        response.headers["Permissions-Policy"] = CAMERA_PERMISSIONS_POLICY
+        return response
 
     return router

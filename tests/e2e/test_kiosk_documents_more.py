@@ -182,10 +182,10 @@ def test_three_photos_become_one_pdf_whose_pages_turn_and_all_go_to_the_printer(
         handle, _ = create_wallet(page)
         blue_jpeg = browser_jpeg(page, BLUE)
         page.click("#screen-documents [data-go=add]")
-        # Three camera shots, then a fourth photo from the files: four thumbnails.
-        choose_photo(page, "#add-photo", "page1.png", "image/png", solid_png(RED))
-        choose_photo(page, "#add-photo", "page2.png", "image/png", solid_png(GREEN))
-        choose_photo(page, "#add-photo", "page3.jpg", "image/jpeg", blue_jpeg)
+        # Four photos from the files, one at a time: four thumbnails.
+        choose_photo(page, "#add-file", "page1.png", "image/png", solid_png(RED))
+        choose_photo(page, "#add-file", "page2.png", "image/png", solid_png(GREEN))
+        choose_photo(page, "#add-file", "page3.jpg", "image/jpeg", blue_jpeg)
         choose_photo(page, "#add-file", "page4.png", "image/png", solid_png(YELLOW))
         expect(page.locator("#add-pages li")).to_have_count(4)
         expect(page.locator("#add-chosen")).to_contain_text("4")

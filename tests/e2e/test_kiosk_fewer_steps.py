@@ -63,7 +63,7 @@ def test_create_a_wallet_add_a_photo_and_share_it_by_qr_in_at_most_10_actions(
         person.click("#sheet-continue")
 
         person.click("#screen-documents [data-go=add]")
-        person.choose_photo("#add-photo", "carte-identite.png", png(64, 40))
+        person.choose_photo("#add-file", "carte-identite.png", png(64, 40))
         expect(page.locator("#add-title-input")).to_have_value("carte-identite")
         person.click("#add-submit")
         expect(page.locator("#document-list .document-title")).to_have_text(["carte-identite"])

@@ -29,8 +29,13 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
-    "Permissions-Policy": "camera=(self), microphone=(), geolocation=(), interest-cohort=()",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
+
+# The kiosk's page takes photos with the terminal's camera (getUserMedia): it,
+# and only it, sets this instead; every other page and answer may not use a camera
+# (a file input's `capture` opens the phone's own camera app and needs no permission).
+CAMERA_PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), interest-cohort=()"
 
 
 class SecurityHeadersMiddleware:

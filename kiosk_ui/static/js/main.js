@@ -8,6 +8,7 @@ import './screens/recover.js';
 import './screens/account.js';
 import './screens/documents.js';
 import './screens/add.js';
+import './screens/camera.js';
 import './screens/note.js';
 import './screens/view.js';
 import { go, wireGoButtons } from './nav.js';

@@ -1,8 +1,9 @@
 // Add a document: a file, or photos of a paper (several photos make one
-// document with one page each), its category (pictograms), a title and an
-// optional date and issuer. Photos show as numbered thumbnails that can be
-// moved or removed with buttons (the date as day, month and year in the page's
-// language: date-field.js). Two or more photos become one PDF made in
+// document with one page each; "Take a photo" opens the camera screen,
+// screens/camera.js, which hands its photos back here), its category
+// (pictograms), a title and an optional date and issuer. Photos show as
+// numbered thumbnails that can be moved or removed with buttons (the date as
+// day, month and year in the page's language: date-field.js). Two or more photos become one PDF made in
 // this page. The file is encrypted here, then sent in parts with a progress
 // bar driven by the parts the server acknowledged; after a network drop the
 // upload resumes where the server stands.
@@ -94,7 +95,7 @@ function showPages(news = '') {
 function focusPageButton(index, action) {
   const item = pageList.children[Math.min(index, pages.length - 1)];
   if (!item) {
-    byId('add-photo').focus();
+    byId('add-camera').focus();
     return;
   }
   const buttons = [...item.querySelectorAll('button')];
@@ -122,9 +123,8 @@ pageList.addEventListener('click', (event) => {
   focusPageButton(target, action);
 });
 
-function choose(event) {
-  const files = [...event.target.files];
-  event.target.value = ''; // the same photo can be chosen again
+/** Files chosen (or photos taken: then the title is not taken from their names). */
+function addFiles(files, { named = true } = {}) {
   if (!files.length) return;
   setError('add-error', '');
   if (files.every(isPhoto)) {
@@ -141,11 +141,15 @@ function choose(event) {
     setError('add-error', t('Only photos can be put together into one document. Choose one file, or several photos.'));
     return;
   }
-  if (!title.value) title.value = files[0].name.replace(/\.[^.]+$/, '');
+  if (!title.value && named) title.value = files[0].name.replace(/\.[^.]+$/, '');
   showPages();
 }
-byId('add-file').addEventListener('change', choose);
-byId('add-photo').addEventListener('change', choose);
+
+byId('add-file').addEventListener('change', (event) => {
+  const files = [...event.target.files];
+  event.target.value = ''; // the same photo can be chosen again
+  addFiles(files);
+});
 
 function showProgress(phase, done, total) {
   const value = total ? Math.floor((100 * done) / total) : 100;
@@ -226,7 +230,12 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-register('add', () => {
+register('add', (argument) => {
+  if (argument?.photos) {
+    // Back from the camera screen (screens/camera.js): the form stays as it was.
+    addFiles(argument.photos, { named: Boolean(argument.named) });
+    return;
+  }
   form.reset();
   dateField.clear();
   chosen = null;
