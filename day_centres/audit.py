@@ -29,6 +29,9 @@ ACTIONS = (
     "centre_updated",
     "account_created",
     "account_disabled",
+    "link_suspended",
+    "suspension_lifted",
+    "report_closed",
 )
 CSV_COLUMNS = ("when_utc", "who", "who_id", "action", "centre_id", "target_id", "target")
 

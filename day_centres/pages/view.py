@@ -30,6 +30,10 @@ DONE_MESSAGES = {
     "account_disabled": "The account was disabled and its sessions ended.",
     "totp_reset": "The code app was reset: the person sets it up again at their next login.",
     "recovery_code_used": "You logged in with a recovery code: that code will not work again.",
+    "link_suspended": "The link is suspended: it cannot be opened, and its owner sees why.",
+    "suspension_lifted": "The suspension is lifted: the link works again.",
+    "report_closed": "The report is closed.",
+    "nothing_changed": "Nothing changed: this was already done.",
 }
 # The audit log's actions (day_centres.audit.ACTIONS), as the log page names them.
 ACTION_LABELS = {
@@ -42,6 +46,9 @@ ACTION_LABELS = {
     "centre_updated": "Changed a centre",
     "account_created": "Created an account",
     "account_disabled": "Disabled an account",
+    "link_suspended": "Suspended a reported link",
+    "suspension_lifted": "Lifted a link's suspension",
+    "report_closed": "Closed a report",
 }
 ROLE_NAMES = {"operator": "Operator", "coordinator": "Coordinator", "worker": "Worker"}
 # The menu: (path after /staff/<lang>/, label, the roles it is shown to).
@@ -50,6 +57,7 @@ MENU = (
     ("centres", "Centres", ("operator",)),
     ("accounts", "Staff accounts", ("operator",)),
     ("accounts", "Workers", ("coordinator",)),
+    ("reports", "Reported links", ("operator",)),
     ("audit", "Audit log", ("operator",)),
 )
 ORDINALS = (

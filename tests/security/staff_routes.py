@@ -36,5 +36,11 @@ STAFF_ROUTES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", f"{STAFF}/accounts/{{account_id}}/{{action}}"): RUNS_STAFF,
     ("GET", f"{STAFF}/audit"): OPERATOR,
     ("GET", f"{STAFF}/audit.csv"): OPERATOR,
+    # Reported links (issue 11 §5): the operator only.
+    ("GET", f"{STAFF}/reports"): OPERATOR,
+    ("GET", f"{STAFF}/reports/{{report_id}}"): OPERATOR,
+    ("POST", f"{STAFF}/reports/{{report_id}}/suspend"): OPERATOR,
+    ("POST", f"{STAFF}/reports/{{report_id}}/lift"): OPERATOR,
+    ("POST", f"{STAFF}/reports/{{report_id}}/close"): OPERATOR,
     ("MOUNT", "/static/staff"): ANYONE,
 }

@@ -157,6 +157,7 @@ def concrete(world: StaffWorld, path: str, identity: str) -> str:
         .replace("{centre_id}", world.centre_b)
         .replace("{account_id}", target)
         .replace("{action}", "disable")
+        .replace("{report_id}", "AAAAAAAAAAAAAAAAAAAAAA")  # no such report: nothing changes
     )
 
 
@@ -168,6 +169,10 @@ ALLOWED_ANSWER = {
     ("POST", "/staff/{lang}/accounts"): 422,
     ("GET", "/staff/{lang}/accounts/{account_id}/{action}"): 404,
     ("POST", "/staff/{lang}/accounts/{account_id}/{action}"): 404,
+    ("GET", "/staff/{lang}/reports/{report_id}"): 404,
+    ("POST", "/staff/{lang}/reports/{report_id}/suspend"): 404,
+    ("POST", "/staff/{lang}/reports/{report_id}/lift"): 404,
+    ("POST", "/staff/{lang}/reports/{report_id}/close"): 404,
 }
 SKIPPED = {("POST", "/staff/{lang}/logout")}  # it ends the session: tested on its own
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from day_centres import accounts, errors
-from day_centres.pages import STAFF_DOMAIN, STAFF_LOCALES, STAFF_TEMPLATES
+from day_centres.pages import STAFF_DOMAIN, STAFF_LOCALES, STAFF_TEMPLATES, reports
 from day_centres.pages.view import ACTION_LABELS, DONE_MESSAGES, MENU, ORDINALS, ROLE_NAMES
 from page_kit.i18n import LANGUAGES, catalog_path, read_catalog
 from pde.app import create_app
@@ -45,6 +45,14 @@ def used_messages() -> set[str]:
     used |= set(DONE_MESSAGES.values()) | set(ACTION_LABELS.values()) | set(ROLE_NAMES.values())
     used |= {label for _, label, _ in MENU} | set(ORDINALS)
     used |= set(accounts.PASSWORD_MESSAGES.values())
+    for words in (
+        reports.LINK_KINDS,
+        reports.REPORT_REASONS,
+        reports.SUSPENSION_REASONS,
+        reports.STATUS_NAMES,
+        reports.FILTERS,
+    ):
+        used |= set(words.values())
     return used
 
 
