@@ -21,6 +21,7 @@ from day_centres.errors import StaffError
 from day_centres.indicators import IndicatorCounter, close_ended_months, marks_key
 from day_centres.maintenance import purge_staff_sessions_and_steps
 from day_centres.pages import STAFF_STATIC, STAFF_STATIC_URL
+from day_centres.pages.indicators import public_router as public_indicators_router
 from day_centres.pages.router import staff_router, staff_view
 from day_centres.pages.view import render_staff_error
 from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(api_docs_router())
     app.state.staff_view = staff_view()
     app.add_exception_handler(StaffError, render_staff_error)
+    app.include_router(public_indicators_router(app.state.staff_view))  # before the kiosk's /{lang}
     app.include_router(staff_router())  # before the kiosk's, whose /{lang} would take /staff
     app.include_router(page_router(TEMPLATES))
 

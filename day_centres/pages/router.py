@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from day_centres.pages import STAFF_DOMAIN, STAFF_LOCALES, STAFF_TEMPLATES, admin, login, reports
+from day_centres.pages import indicators as indicator_pages
 from day_centres.pages.view import StaffView, page_language
 from page_kit import KIT_TEMPLATES
 from page_kit.i18n import load_translations
@@ -30,5 +31,6 @@ def staff_router() -> APIRouter:
 
     router.include_router(login.router)
     router.include_router(admin.router)
+    router.include_router(indicator_pages.router)
     router.include_router(reports.router)
     return router

@@ -54,6 +54,7 @@ ROLE_NAMES = {"operator": "Operator", "coordinator": "Coordinator", "worker": "W
 # The menu: (path after /staff/<lang>/, label, the roles it is shown to).
 MENU = (
     ("", "Home", ("operator", "coordinator", "worker")),
+    ("indicators", "Indicators", ("operator", "coordinator", "worker")),
     ("centres", "Centres", ("operator",)),
     ("accounts", "Staff accounts", ("operator",)),
     ("accounts", "Workers", ("coordinator",)),

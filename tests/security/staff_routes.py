@@ -36,6 +36,9 @@ STAFF_ROUTES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", f"{STAFF}/accounts/{{account_id}}/{{action}}"): RUNS_STAFF,
     ("GET", f"{STAFF}/audit"): OPERATOR,
     ("GET", f"{STAFF}/audit.csv"): OPERATOR,
+    # Indicators (issue 11 §4): everyone; the operator every centre, the others their own.
+    ("GET", f"{STAFF}/indicators"): EVERY_ROLE,
+    ("GET", f"{STAFF}/indicators.csv"): EVERY_ROLE,
     # Reported links (issue 11 §5): the operator only.
     ("GET", f"{STAFF}/reports"): OPERATOR,
     ("GET", f"{STAFF}/reports/{{report_id}}"): OPERATOR,

@@ -699,6 +699,10 @@ PAGES = {
     ("GET", "/s/{link_id:path}"),
     ("GET", "/d"),  # the depositor's page: the same for every link, like the viewer's
     ("GET", "/d/{link_id:path}"),
+    # The indicators' public page and its file: counts only, with small numbers hidden.
+    ("GET", "/indicators"),
+    ("GET", "/indicators/{lang}"),
+    ("GET", "/indicators.csv"),
     ("GET", "/openapi.json"),
     ("GET", "/api/docs"),
     ("MOUNT", "/static"),

@@ -318,3 +318,31 @@ def test_logging_out_ends_the_session_and_clears_the_cookie(
     with httpx.Client(base_url=staff_world.server.url, timeout=60) as again:
         again.cookies.set(COOKIE, token, path="/staff")
         assert again.get("/staff/en/").headers["location"] == LOGIN
+
+
+def test_a_coordinator_sees_the_indicators_of_their_centre_only(staff_world: StaffWorld) -> None:
+    """Centre B's figures reach the operator, never centre A's coordinator or worker:
+    not on the dashboard, not in its CSV, whatever the address asks for."""
+    from day_centres.centres import get_centre
+    from day_centres.indicators import add
+    from wallet.clock import now
+
+    with database(staff_world.server.settings().sqlalchemy_url) as db:
+        add(db, now().date(), staff_world.centre_b, "wallets_created", 25)
+        add(db, now().date(), staff_world.centre_a, "wallets_created", 15)
+        name_a = get_centre(db, staff_world.centre_a).name
+        name_b = get_centre(db, staff_world.centre_b).name
+    operator = staff_world.browsers["operator"]
+    assert name_b in operator.page("/staff/en/indicators").text
+    assert name_b in operator.page("/staff/en/indicators.csv").text
+    for identity in ("coordinator of A", "worker of A"):
+        browser = staff_world.browsers[identity]
+        for path in (
+            "/staff/en/indicators",
+            f"/staff/en/indicators?centre={staff_world.centre_b}",
+            "/staff/en/indicators.csv",
+            f"/staff/en/indicators.csv?centre={staff_world.centre_b}",
+        ):
+            response = browser.page(path)
+            assert response.status_code == 200, path
+            assert name_a in response.text and name_b not in response.text, (identity, path)
