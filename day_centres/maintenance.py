@@ -11,16 +11,18 @@ from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
 from day_centres.models import StaffSession, UsedTotpStep
+from wallet.maintenance import Removed, removed_rows
 
 IDLE_AT_MOST = timedelta(days=1)  # PDE_STAFF_SESSION_IDLE_MINUTES is at most a day
 STEPS_KEPT = timedelta(minutes=10)  # a code is accepted for 90 seconds at most
 
 
-def purge_staff_sessions_and_steps(db: Session, at: datetime) -> None:
+def purge_staff_sessions_and_steps(db: Session, at: datetime) -> Removed:
     """Delete ended staff sessions and TOTP steps that no code can match any more."""
-    db.execute(
-        delete(StaffSession).where(
-            or_(StaffSession.expires_at <= at, StaffSession.last_seen_at <= at - IDLE_AT_MOST)
-        )
-    )
-    db.execute(delete(UsedTotpStep).where(UsedTotpStep.used_at <= at - STEPS_KEPT))
+    ended = or_(StaffSession.expires_at <= at, StaffSession.last_seen_at <= at - IDLE_AT_MOST)
+    return {
+        "staff_sessions": removed_rows(db, delete(StaffSession).where(ended)),
+        "totp_steps": removed_rows(
+            db, delete(UsedTotpStep).where(UsedTotpStep.used_at <= at - STEPS_KEPT)
+        ),
+    }

@@ -123,12 +123,16 @@ def _migrate(_: argparse.Namespace) -> int:
 
 
 def _housekeeping(_: argparse.Namespace) -> int:
+    import logging.config
+
     from pde.app import housekeeping_tasks
     from wallet.maintenance import run_once
     from wallet.runtime import Runtime
 
-    run_once(Runtime.start(Settings()), housekeeping_tasks())
-    return 0
+    settings = Settings()
+    logging.config.dictConfig(logging_config(settings.log_format))  # one line per kind
+    removed = run_once(Runtime.start(settings), housekeeping_tasks())
+    return 0 if removed is not None else 1
 
 
 def _positive(text: str) -> int:
@@ -166,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"Create or upgrade the database schema; {DATA_HELP}.",
     ).set_defaults(run=_migrate)
     commands.add_parser(
-        "housekeeping", help="discard abandoned uploads, ended sessions and old shares now"
+        "housekeeping", help="remove what has ended now (uploads, sessions, shares, links)"
     ).set_defaults(run=_housekeeping)
     add_backup_parsers(commands)
     add_staff_parsers(commands)

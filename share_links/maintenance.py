@@ -9,10 +9,11 @@ from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
 from share_links.models import Share
-from wallet.maintenance import ENDED_KEPT
+from wallet.maintenance import ENDED_KEPT, Removed, removed_rows
 
 
-def purge_ended_shares(db: Session, at: datetime) -> None:
+def purge_ended_shares(db: Session, at: datetime) -> Removed:
     """Delete shares that ended before `at` - 90 days (their documents and log cascade)."""
     long_ago = at - ENDED_KEPT
-    db.execute(delete(Share).where(or_(Share.expires_at <= long_ago, Share.revoked_at <= long_ago)))
+    ended = or_(Share.expires_at <= long_ago, Share.revoked_at <= long_ago)
+    return {"shares": removed_rows(db, delete(Share).where(ended))}

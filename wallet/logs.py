@@ -18,7 +18,17 @@ from typing import Any, Literal
 REQUEST_ID: ContextVar[str | None] = ContextVar("pde_request_id", default=None)
 
 # What a record may carry besides its message (`log.info(..., extra={...})`).
-FIELDS = ("method", "route", "status", "duration_ms", "bytes_in", "bytes_out", "event")
+FIELDS = (
+    "method",
+    "route",
+    "status",
+    "duration_ms",
+    "bytes_in",
+    "bytes_out",
+    "event",
+    "kind",  # housekeeping: what it removed (a fixed word) ...
+    "count",  # ... and how many
+)
 
 
 class JsonFormatter(logging.Formatter):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crypto.share import is_valid_id
@@ -68,6 +68,16 @@ class Pending:
 
 
 NOTHING_PENDING = Pending()
+
+
+@dataclass(frozen=True)
+class EndedLinks:
+    """What housekeeping removed of ended deposit links, and the blobs to delete once
+    that is committed."""
+
+    links: int
+    files: int
+    leftovers: list[str]
 
 
 def deposit_link_state(link: DepositLink, moment: datetime | None = None) -> str:
@@ -154,6 +164,29 @@ def delete_link(db: Session, account: Account, deposit_id: str) -> list[str]:
     db.delete(link)
     db.flush()
     return leftovers
+
+
+def purge_ended_links(db: Session, at: datetime, forgotten_before: datetime) -> EndedLinks:
+    """Housekeeping: files still being sent through a link that has expired are
+    dropped and their space given back (nobody can finish them any more; a revoked
+    link's went when it was revoked), and links that ended before `forgotten_before`
+    are deleted (files already deposited stay in the inbox)."""
+    ended = or_(DepositLink.expires_at <= at, DepositLink.revoked_at.is_not(None))
+    waiting = db.scalars(
+        select(Document)
+        .join(DepositLink, Document.deposit_id == DepositLink.id)
+        .where(Document.state == UPLOADING, ended)
+    ).all()
+    leftovers: list[str] = []
+    for document in waiting:
+        leftovers += discard_upload(db, document.account, document.id)
+    long_ago = or_(
+        DepositLink.expires_at <= forgotten_before, DepositLink.revoked_at <= forgotten_before
+    )
+    forgotten = db.scalars(select(DepositLink.id).where(long_ago)).all()
+    db.execute(delete(DepositLink).where(DepositLink.id.in_(forgotten)))
+    db.flush()
+    return EndedLinks(len(forgotten), len(waiting), leftovers)
 
 
 def _unfinished(db: Session, deposit_id: str) -> list[Document]:

@@ -180,10 +180,12 @@ def _discard(db: Session, account: Account, document: Document) -> list[str]:
     return keys
 
 
-def purge_abandoned_uploads(db: Session, blobs: BlobStore, settings: WalletSettings) -> int:
+def purge_abandoned_uploads(
+    db: Session, blobs: BlobStore, settings: WalletSettings
+) -> tuple[int, int]:
     """Discard uploads untouched for `upload_abandoned_hours` (a depositor's for
     `deposit_abandoned_minutes`: a link holder must not hold the owner's space long);
-    returns how many."""
+    returns how many were the owners' and how many depositors'."""
     moment = now()
     owners = moment - timedelta(hours=settings.upload_abandoned_hours)
     depositors = moment - timedelta(minutes=settings.deposit_abandoned_minutes)
@@ -196,9 +198,10 @@ def purge_abandoned_uploads(db: Session, blobs: BlobStore, settings: WalletSetti
             ),
         )
     ).all()
+    deposits = sum(1 for document in stale if document.deposit_id is not None)
     leftovers: list[str] = []
     for document in stale:
         leftovers += _discard(db, document.account, document)
     db.commit()
     delete_blobs(blobs, leftovers)
-    return len(stale)
+    return len(stale) - deposits, deposits

@@ -5,7 +5,6 @@ middleware, after the request middleware has ended."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 
@@ -13,9 +12,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.log_lines import JsonLines, json_log_lines
 from wallet.api.errors import install_error_handlers
 from wallet.api.observability import RequestObservability
-from wallet.logs import JsonFormatter
 
 
 def failing_app() -> FastAPI:
@@ -30,31 +29,10 @@ def failing_app() -> FastAPI:
     return app
 
 
-class JsonLines(logging.Handler):
-    """Each record formatted as `pde serve` writes it, when it is emitted (the request's
-    id is read from the context then)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.setFormatter(JsonFormatter())
-        self.lines: list[dict[str, object]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(json.loads(self.format(record)))
-
-    def of(self, logger: str) -> list[dict[str, object]]:
-        return [line for line in self.lines if line["logger"] == logger]
-
-
 @pytest.fixture
 def log() -> Iterator[JsonLines]:
-    handler, pde = JsonLines(), logging.getLogger("pde")
-    level = pde.level
-    pde.addHandler(handler)
-    pde.setLevel(logging.INFO)
-    yield handler
-    pde.removeHandler(handler)
-    pde.setLevel(level)
+    with json_log_lines() as lines:
+        yield lines
 
 
 def test_the_log_line_of_an_unexpected_500_carries_the_answer_s_request_id(
