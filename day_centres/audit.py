@@ -32,6 +32,7 @@ ACTIONS = (
     "link_suspended",
     "suspension_lifted",
     "report_closed",
+    "feedback_exported",
 )
 CSV_COLUMNS = ("when_utc", "who", "who_id", "action", "centre_id", "target_id", "target")
 

@@ -172,3 +172,20 @@ class ActiveWalletMark(Base):
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     mark: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+
+
+class Feedback(Base):
+    """One person's anonymous opinion of PDE, given at the kiosk: a mark on a scale
+    of five faces and, if they wrote some, a few words, with the month and the
+    page's language. Nothing else: no wallet, session, terminal, centre, address
+    or exact time, so that it cannot be tied to whoever gave it. The id is random:
+    rows carry no order of arrival."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("rating >= 1 AND rating <= 5", name="rating"),)
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)  # "2026-12", UTC
+    language: Mapped[str] = mapped_column(String(2))
+    rating: Mapped[int] = mapped_column(Integer)  # 1 (very unhappy) to 5 (very happy)
+    text: Mapped[str] = mapped_column(String(1000), default="")

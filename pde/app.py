@@ -18,6 +18,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import crypto
 import kiosk_ui
 from day_centres.errors import StaffError
+from day_centres.feedback import purge_old_feedback
+from day_centres.feedback_api import router as feedback_router
 from day_centres.indicators import IndicatorCounter, close_ended_months, marks_key
 from day_centres.maintenance import purge_staff_sessions_and_steps
 from day_centres.pages import STAFF_STATIC, STAFF_STATIC_URL
@@ -26,6 +28,7 @@ from day_centres.pages.router import staff_router, staff_view
 from day_centres.pages.view import render_staff_error
 from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
 from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES, KioskConfig, page_router
+from kiosk_ui.privacy import PRIVACY_DIR, PRIVACY_DOMAIN, privacy_router
 from page_kit import KIT_STATIC, KIT_TEMPLATES, KIT_URL
 from page_kit.i18n import LANGUAGES, load_translations
 from pde.api_docs import API_DOCS_STATIC, API_DOCS_URL, api_docs_router
@@ -86,7 +89,12 @@ def _compressed(directory: Path) -> GZipMiddleware:
 
 def housekeeping_tasks() -> list[HousekeepingTask]:
     """Every package's housekeeping, beyond the core's own."""
-    return [purge_ended_shares, purge_staff_sessions_and_steps, close_ended_months]
+    return [
+        purge_ended_shares,
+        purge_staff_sessions_and_steps,
+        close_ended_months,
+        purge_old_feedback,
+    ]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -131,6 +139,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(recovery.router)
     app.include_router(owner_router)
     app.include_router(viewer_api_router)
+    app.include_router(feedback_router)
 
     app.state.kiosk = KioskConfig(
         translations=load_translations(KIOSK_LOCALES, KIOSK_DOMAIN),
@@ -144,6 +153,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     deposit_translations = load_translations(DEPOSIT_DIR / "locales", domain=DEPOSIT_DOMAIN)
     deposit_templates = Jinja2Templates(directory=[DEPOSIT_DIR / "templates", KIT_TEMPLATES])
     app.include_router(deposit_router(deposit_templates, deposit_translations, LANGUAGES))
+    privacy_translations = load_translations(PRIVACY_DIR / "locales", domain=PRIVACY_DOMAIN)
+    privacy_templates = Jinja2Templates(directory=[PRIVACY_DIR / "templates", KIT_TEMPLATES])
+    app.include_router(
+        privacy_router(
+            privacy_templates, privacy_translations, app.state.kiosk.translations, LANGUAGES
+        )
+    )
     app.include_router(api_docs_router())
     app.state.staff_view = staff_view()
     app.add_exception_handler(StaffError, render_staff_error)

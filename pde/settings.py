@@ -4,12 +4,12 @@ its own adds its class to the bases here."""
 
 from __future__ import annotations
 
-from day_centres.settings import StaffSettings
+from day_centres.settings import OperatorSettings, StaffSettings
 from share_links.settings import ShareSettings
 from wallet.settings import UnsafeSettings
 
 __all__ = ["Settings", "UnsafeSettings"]
 
 
-class Settings(ShareSettings, StaffSettings):
+class Settings(ShareSettings, StaffSettings, OperatorSettings):
     """Everything PDE can be configured with; docs/deployment.md explains each."""

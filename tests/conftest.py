@@ -31,6 +31,7 @@ FAST_ENV = {  # test servers: generous limits so one test's logins do not lock a
     "PDE_LOGIN_ATTEMPTS_PER_CLIENT": "1000",
     "PDE_REGISTRATIONS_PER_CLIENT_PER_HOUR": "1000",
     "PDE_SHARE_OPENS_PER_CLIENT_PER_MINUTE": "100000",  # every test opens shares from 127.0.0.1
+    "PDE_FEEDBACK_PER_CLIENT_PER_HOUR": "100000",  # the access matrix gives feedback too
 }
 
 

@@ -7,7 +7,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from day_centres.pages import STAFF_DOMAIN, STAFF_LOCALES, STAFF_TEMPLATES, admin, login, reports
+from day_centres.pages import (
+    STAFF_DOMAIN,
+    STAFF_LOCALES,
+    STAFF_TEMPLATES,
+    admin,
+    feedback,
+    guide,
+    login,
+    reports,
+)
 from day_centres.pages import indicators as indicator_pages
 from day_centres.pages.view import StaffView, page_language
 from page_kit import KIT_TEMPLATES
@@ -31,6 +40,8 @@ def staff_router() -> APIRouter:
 
     router.include_router(login.router)
     router.include_router(admin.router)
+    router.include_router(guide.router)
+    router.include_router(feedback.router)
     router.include_router(indicator_pages.router)
     router.include_router(reports.router)
     return router

@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "link_suspended": "Suspended a reported link",
     "suspension_lifted": "Lifted a link's suspension",
     "report_closed": "Closed a report",
+    "feedback_exported": "Downloaded the feedback",
 }
 ROLE_NAMES = {"operator": "Operator", "coordinator": "Coordinator", "worker": "Worker"}
 # The menu: (path after /staff/<lang>/, label, the roles it is shown to).
@@ -59,6 +60,7 @@ MENU = (
     ("accounts", "Staff accounts", ("operator",)),
     ("accounts", "Workers", ("coordinator",)),
     ("reports", "Reported links", ("operator",)),
+    ("feedback", "Feedback", ("operator",)),
     ("audit", "Audit log", ("operator",)),
 )
 ORDINALS = (

@@ -59,6 +59,10 @@ SAMPLE_ENV = {
     "MINIO_ROOT_PASSWORD": "b" * 64,
     "PDE_S3_ACCESS_KEY": "pde-app",
     "PDE_S3_SECRET_KEY": "c" * 64,
+    "PDE_OPERATOR_NAME": "Bruss'help ASBL",
+    "PDE_OPERATOR_ADDRESS": "Rue Royale 35, 1000 Bruxelles",
+    "PDE_OPERATOR_CONTACT": "pde@example.org",
+    "PDE_OPERATOR_DPO_CONTACT": "dpo@example.org",
 }
 
 
@@ -457,6 +461,10 @@ def safe_production(**changes: Any) -> Settings:
         "blob_backend": "s3",
         "s3_access_key": "pde-app",
         "s3_secret_key": SecretStr("k" * 8),
+        "operator_name": "Bruss'help ASBL",
+        "operator_address": "Rue Royale 35, 1000 Bruxelles",
+        "operator_contact": "pde@example.org",
+        "operator_dpo_contact": "dpo@example.org",
     }
     return Settings(**{**values, **changes})
 
@@ -475,6 +483,8 @@ def test_safe_production_settings_pass() -> None:
         ({"public_url": "http://pde.example.org"}, "PDE_PUBLIC_URL"),
         ({"s3_access_key": ""}, "PDE_S3_ACCESS_KEY"),
         ({"s3_secret_key": SecretStr("k" * 7)}, "PDE_S3_SECRET_KEY"),
+        ({"operator_name": ""}, "PDE_OPERATOR_NAME"),
+        ({"operator_dpo_contact": "[placeholder] dpo"}, "PDE_OPERATOR_DPO_CONTACT"),
     ],
 )
 def test_unsafe_production_settings_are_refused(changes: dict[str, Any], problem: str) -> None:

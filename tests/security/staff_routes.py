@@ -45,5 +45,11 @@ STAFF_ROUTES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", f"{STAFF}/reports/{{report_id}}/suspend"): OPERATOR,
     ("POST", f"{STAFF}/reports/{{report_id}}/lift"): OPERATOR,
     ("POST", f"{STAFF}/reports/{{report_id}}/close"): OPERATOR,
+    # The printed guide of a centre (issue 11 §6): the operator any, the others their own.
+    ("GET", f"{STAFF}/centres/{{centre_id}}/guide"): EVERY_ROLE,
+    ("GET", f"{STAFF}/centres/{{centre_id}}/guide/{{guide_lang}}"): EVERY_ROLE,
+    # Anonymous feedback (issue 11 §7): the operator only.
+    ("GET", f"{STAFF}/feedback"): OPERATOR,
+    ("GET", f"{STAFF}/feedback.csv"): OPERATOR,
     ("MOUNT", "/static/staff"): ANYONE,
 }

@@ -559,6 +559,10 @@ PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
     ("POST", "/api/v1/login"): lambda a: [
         Request("POST", f"{API}/login", json={"handle": a.handle, "auth_key": b64(32)})
     ],
+    # Anonymous feedback (issue 11 §7): anyone; it reads no credential and keeps none.
+    ("POST", "/api/v1/feedback"): lambda a: [
+        Request("POST", f"{API}/feedback", json={"rating": 3, "language": "fr", "text": "matrix"})
+    ],
     ("POST", "/api/v1/login/recovery"): lambda a: [
         Request(
             "POST", f"{API}/login/recovery", json={"handle": a.handle, "recovery_auth": b64(32)}
@@ -683,6 +687,7 @@ PUBLIC_EXPECTED = {
     "/api/v1/handles/suggestion": {200},
     "/api/v1/accounts": {409},
     "/api/v1/login/start": {200},
+    "/api/v1/feedback": {204},
     "/api/v1/login": {401},
     "/api/v1/login/recovery": {401},
 }
@@ -699,6 +704,8 @@ PAGES = {
     ("GET", "/s/{link_id:path}"),
     ("GET", "/d"),  # the depositor's page: the same for every link, like the viewer's
     ("GET", "/d/{link_id:path}"),
+    ("GET", "/privacy"),  # the privacy notice: the same for everyone, no script
+    ("GET", "/privacy/{lang}"),
     # The indicators' public page and its file: counts only, with small numbers hidden.
     ("GET", "/indicators"),
     ("GET", "/indicators/{lang}"),

@@ -157,6 +157,7 @@ def concrete(world: StaffWorld, path: str, identity: str) -> str:
         .replace("{centre_id}", world.centre_b)
         .replace("{account_id}", target)
         .replace("{action}", "disable")
+        .replace("{guide_lang}", "ar")
         .replace("{report_id}", "AAAAAAAAAAAAAAAAAAAAAA")  # no such report: nothing changes
     )
 
@@ -173,6 +174,11 @@ ALLOWED_ANSWER = {
     ("POST", "/staff/{lang}/reports/{report_id}/suspend"): 404,
     ("POST", "/staff/{lang}/reports/{report_id}/lift"): 404,
     ("POST", "/staff/{lang}/reports/{report_id}/close"): 404,
+}
+# Aimed at centre B: the operator's page; for the staff of centre A, not found.
+OTHER_CENTRE_NOT_FOUND = {
+    ("GET", "/staff/{lang}/centres/{centre_id}/guide"),
+    ("GET", "/staff/{lang}/centres/{centre_id}/guide/{guide_lang}"),
 }
 SKIPPED = {("POST", "/staff/{lang}/logout")}  # it ends the session: tested on its own
 
@@ -195,6 +201,8 @@ def expected(
         return (303, LOGIN)
     if role not in decision:
         return (403, "")
+    if route in OTHER_CENTRE_NOT_FOUND and role != "operator":
+        return (404, "")
     return (ALLOWED_ANSWER.get(route, 200), "")
 
 

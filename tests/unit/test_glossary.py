@@ -24,6 +24,8 @@ GLOSSARY = ROOT / "docs" / "glossary.md"
 PAGES = {
     "kiosk": (KIOSK_LOCALES, KIOSK_DOMAIN),
     "viewer": (ROOT / "share_links" / "viewer" / "locales", VIEWER_DOMAIN),
+    "privacy notice": (ROOT / "kiosk_ui" / "privacy" / "locales", "privacy"),
+    "printed guide": (ROOT / "day_centres" / "pages" / "locales", "guide"),
 }
 TRANSLATED = ["fr", "nl", "ar", "pl"]
 CHECKED = "## What the test checks"

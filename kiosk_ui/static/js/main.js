@@ -11,6 +11,7 @@ import './screens/add.js';
 import './screens/camera.js';
 import './screens/note.js';
 import './screens/view.js';
+import './screens/feedback.js';
 import { go, wireGoButtons } from './nav.js';
 import { leave } from './session.js';
 import { logout } from './api.js';
@@ -30,5 +31,6 @@ window.addEventListener('pagehide', () => {
 window.addEventListener('pageshow', (event) => {
   if (event.persisted) window.location.reload();
 });
-go('welcome');
+// /<lang>/#feedback (the language picker's link, after leaving) opens the feedback screen.
+go(window.location.hash === '#feedback' ? 'feedback' : 'welcome');
 document.body.dataset.ready = 'true';
