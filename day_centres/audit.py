@@ -32,6 +32,9 @@ ACTIONS = (
     "link_suspended",
     "suspension_lifted",
     "report_closed",
+    "organisation_created",
+    "organisation_key_added",
+    "organisation_key_revoked",
     "feedback_exported",
 )
 CSV_COLUMNS = ("when_utc", "who", "who_id", "action", "centre_id", "target_id", "target")

@@ -22,6 +22,7 @@ from day_centres.feedback import purge_old_feedback
 from day_centres.feedback_api import router as feedback_router
 from day_centres.indicators import IndicatorCounter, close_ended_months, marks_key
 from day_centres.maintenance import purge_staff_sessions_and_steps
+from day_centres.organisations_api import router as organisations_router
 from day_centres.pages import STAFF_STATIC, STAFF_STATIC_URL
 from day_centres.pages.indicators import public_router as public_indicators_router
 from day_centres.pages.router import staff_router, staff_view
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(recovery.router)
     app.include_router(owner_router)
     app.include_router(viewer_api_router)
+    app.include_router(organisations_router)
     app.include_router(feedback_router)
 
     app.state.kiosk = KioskConfig(

@@ -49,6 +49,9 @@ ACTION_LABELS = {
     "link_suspended": "Suspended a reported link",
     "suspension_lifted": "Lifted a link's suspension",
     "report_closed": "Closed a report",
+    "organisation_created": "Registered an organisation",
+    "organisation_key_added": "Registered an organisation's key",
+    "organisation_key_revoked": "Revoked an organisation's key",
     "feedback_exported": "Downloaded the feedback",
 }
 ROLE_NAMES = {"operator": "Operator", "coordinator": "Coordinator", "worker": "Worker"}

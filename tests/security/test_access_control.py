@@ -547,6 +547,8 @@ PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
     ("GET", "/api/v1/health"): _one("GET", f"{API}/health"),
     ("GET", "/api/v1/ready"): _one("GET", f"{API}/ready"),
     ("GET", "/api/v1/handles/suggestion"): _one("GET", f"{API}/handles/suggestion"),
+    # The register of organisations that sign documents: public by design (FORMAT.md §7.3).
+    ("GET", "/api/v1/organisations"): _one("GET", f"{API}/organisations"),
     ("POST", "/api/v1/accounts"): lambda a: [
         Request("POST", f"{API}/accounts", json=_registration(a.handle, new_id())),
         Request(
@@ -685,6 +687,7 @@ PUBLIC_EXPECTED = {
     "/api/v1/health": {200},
     "/api/v1/ready": {200},
     "/api/v1/handles/suggestion": {200},
+    "/api/v1/organisations": {200},
     "/api/v1/accounts": {409},
     "/api/v1/login/start": {200},
     "/api/v1/feedback": {204},
