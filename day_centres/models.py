@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -155,6 +156,8 @@ class IndicatorCount(Base):
     names a wallet (docs/day-centres.md, Indicators)."""
 
     __tablename__ = "indicator_counts"
+    # The dashboard sums by month, centre and metric: read in this order, no sort.
+    __table_args__ = (Index("ix_indicator_counts_month", "month", "centre_key", "metric", "value"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     centre_key: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)

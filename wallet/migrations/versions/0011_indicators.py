@@ -30,6 +30,12 @@ def upgrade() -> None:
         sa.Column("value", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("day", "centre_key", "metric", name=op.f("pk_indicator_counts")),
     )
+    op.create_index(
+        "ix_indicator_counts_month",
+        "indicator_counts",
+        ["month", "centre_key", "metric", "value"],
+        unique=False,
+    )
     op.create_table(
         "indicator_active_marks",
         sa.Column("month", sa.String(length=7), nullable=False),
@@ -40,6 +46,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("indicator_active_marks")
+    op.drop_index("ix_indicator_counts_month", table_name="indicator_counts")
     op.drop_table("indicator_counts")
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.drop_column("centre_id")
