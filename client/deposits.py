@@ -55,6 +55,7 @@ class DepositLinkSummary:
     expires_at: str
     max_files: int
     files: int
+    suspension: dict[str, str] | None = None  # set while the service suspends the link
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _summary(client: PdeClient, item: dict[str, Any]) -> DepositLinkSummary:
         expires_at=item["expires_at"],
         max_files=item["max_files"],
         files=item["files"],
+        suspension=item.get("suspension"),
     )
 
 

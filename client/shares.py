@@ -58,6 +58,7 @@ class ShareSummary:
     max_opens: int | None
     document_ids: list[str]
     events: list[dict[str, str]]
+    suspension: dict[str, str] | None = None  # set while the service suspends the share
 
 
 def parse_duration(text: str) -> timedelta:
@@ -166,6 +167,7 @@ def _summary(client: PdeClient, item: dict[str, Any]) -> ShareSummary:
         max_opens=item["max_opens"],
         document_ids=item["document_ids"],
         events=item["events"],
+        suspension=item.get("suspension"),
     )
 
 

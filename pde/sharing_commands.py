@@ -37,6 +37,20 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+SUSPENSION_REASONS = {
+    "harmful": "unwanted or harmful content",
+    "fraud": "fraud or phishing",
+    "wrong_recipient": "sent to the wrong person",
+    "other": "another reason",
+}
+
+
+def suspended_line(suspension: dict[str, str]) -> str:
+    """A link the service suspended after a report: since when, and why."""
+    reason = SUSPENSION_REASONS.get(suspension.get("reason", ""), SUSPENSION_REASONS["other"])
+    return f"\tsuspended by the service since {suspension.get('suspended_at', '')}: {reason}"
+
+
 def share(client: PdeClient, args: argparse.Namespace) -> int:
     """Share documents with a recipient; prints the link (the PIN, if any, is said aloud)."""
     try:
@@ -71,6 +85,8 @@ def shares(client: PdeClient, args: argparse.Namespace) -> int:
             f"{share.share_id}\t{share.state}\topens {opens}\texpires {share.expires_at}\t"
             f"{plural(len(share.document_ids), 'document')}\t{share.recipient}\t{share.purpose}"
         )
+        if share.suspension:
+            print(suspended_line(share.suspension))
         for event in share.events:
             print(f"\t{event['at']}\t{event['event']}")
     return 0
@@ -132,6 +148,8 @@ def deposit_links(client: PdeClient, args: argparse.Namespace) -> int:
             f"{link.deposit_id}\t{link.state}\tfiles {link.files}/{link.max_files}\t"
             f"expires {link.expires_at}\t{link.label}"
         )
+        if link.suspension:
+            print(suspended_line(link.suspension))
     return 0
 
 

@@ -5,13 +5,14 @@
 
 /** The server refused: `code` is the API's stable code (share_expired, deposit_closed, …). */
 export class ApiError extends Error {
-  constructor(status, code, { message = '', attemptsLeft = null, received = null } = {}) {
+  constructor(status, code, { message = '', attemptsLeft = null, received = null, suspensionReason = null } = {}) {
     super(message || code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.attemptsLeft = attemptsLeft; // PIN tries left on a share, when it is limited
     this.received = received; // where the server stands, after an upload offset mismatch
+    this.suspensionReason = suspensionReason; // why the service suspended a link (share_suspended, deposit_suspended)
   }
 }
 
@@ -76,6 +77,7 @@ async function errorOf(response) {
   return new ApiError(response.status, code, {
     message: error.message,
     attemptsLeft: error.attempts_left ?? null,
+    suspensionReason: error.suspension_reason ?? null,
     received: received === null ? null : Number(received),
   });
 }

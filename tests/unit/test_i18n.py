@@ -24,8 +24,8 @@ from wallet.db import migrate
 
 KIOSK = Path(__file__).resolve().parents[2] / "kiosk_ui"
 # What a public page takes from the kit: its skeleton, and the words of page.js.
-KIT_PARTS_TEMPLATES = [KIT_TEMPLATES / "public-page.html"]
-KIT_PARTS_SCRIPTS = [KIT_STATIC / "page.js"]
+KIT_PARTS_TEMPLATES = [KIT_TEMPLATES / "public-page.html", KIT_TEMPLATES / "report-form.html"]
+KIT_PARTS_SCRIPTS = [KIT_STATIC / "page.js", KIT_STATIC / "report.js"]
 CODES = [language.code for language in LANGUAGES]
 TEMPLATE_MESSAGE = re.compile(r"""\b_\((["'])(.+?)\1\)""")
 SCRIPT_MESSAGE = re.compile(r"""\bt\(\s*(["'])(.+?)\1""")

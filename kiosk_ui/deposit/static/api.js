@@ -21,3 +21,5 @@ export const uploadStatus = (depositId, documentId) => request('GET', `${file(de
 export const putPart = (depositId, documentId, offset, part) =>
   request('PUT', `${file(depositId, documentId)}/content?offset=${offset}`, { body: part });
 export const completeFile = (depositId, documentId) => request('POST', `${file(depositId, documentId)}/complete`);
+/** Report a problem with this link: {reason, text}; the link's id only, never its secret. */
+export const reportLink = (depositId, body) => request('POST', `${link(depositId)}/report`, { json: body });

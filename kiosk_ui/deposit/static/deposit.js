@@ -10,6 +10,7 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import { sealFile, sendParts } from '/static/js/upload.js';
 import { moment } from '/static/kit/dates.js';
+import { setUpReport, showReport } from '/static/kit/report.js';
 import {
   FORGOTTEN,
   ICONS,
@@ -78,6 +79,27 @@ const PROBLEMS = {
     text: 'The files could not be sent. Check the connection and try again: what was already sent is kept.',
     retry: 'Try again',
   },
+  // The service suspended the link after a report (its reason from the API).
+  suspended_harmful: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was suspended by the service',
+    text: 'The service that runs PDE suspended this link after a report: what was sent through it may be unwanted or harmful. Nothing can be sent through it now. Ask the person who gave it to you.',
+  },
+  suspended_fraud: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was suspended by the service',
+    text: 'The service that runs PDE suspended this link after a report: it may be fraud or phishing. Nothing can be sent through it now. Do not send documents to anyone because of this link.',
+  },
+  suspended_wrong_recipient: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was suspended by the service',
+    text: 'The service that runs PDE suspended this link after a report: it was given to the wrong person. Nothing can be sent through it now. Ask the person who gave it to you.',
+  },
+  suspended_other: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was suspended by the service',
+    text: 'The service that runs PDE suspended this link after a report. Nothing can be sent through it now. Ask the person who gave it to you.',
+  },
   unavailable: UNAVAILABLE,
   forgotten: FORGOTTEN,
   rate_limited: {
@@ -122,10 +144,19 @@ function formatSize(bytes) {
 /** Replace the page with the plain page of `kind`; `retry` goes on from there. */
 function showProblem(kind, retry = null, values = undefined) {
   if (!retry) forgetFiles(); // the link is over for this page
+  showReport(false);
   showProblemPage(kind, PROBLEMS[kind], retry, values);
 }
 
-const problemOf = (error) => apiProblem(error, API_PROBLEMS) || 'unavailable';
+const SUSPENSION_REASONS = ['harmful', 'fraud', 'wrong_recipient', 'other'];
+
+function problemOf(error) {
+  if (error instanceof api.ApiError && error.code === 'deposit_suspended') {
+    const reason = SUSPENSION_REASONS.includes(error.suspensionReason) ? error.suspensionReason : 'other';
+    return `suspended_${reason}`;
+  }
+  return apiProblem(error, API_PROBLEMS) || 'unavailable';
+}
 
 // Choosing ------------------------------------------------------------------------
 
@@ -209,6 +240,7 @@ byId('deposit-camera').addEventListener('change', choose);
 
 function backToChoice() {
   showScreen('choose', 'choose-title');
+  showReport(true);
   renderChoice();
 }
 
@@ -320,6 +352,7 @@ async function sendAll() {
   byId('sent-more').hidden = left() <= 0;
   forgetFiles();
   showScreen('sent', 'sent-title');
+  showReport(true);
 }
 byId('deposit-send').addEventListener('click', sendAll);
 
@@ -354,6 +387,7 @@ async function openInfo(info) {
 /** Ask for the link's answer, and go on only if its info box opens and names the server's key. */
 async function begin() {
   showScreen('checking');
+  showReport(false);
   state.info = null;
   state.publicKey = null;
   try {
@@ -412,4 +446,5 @@ function start({ returned }) {
   }
 }
 
+setUpReport((body) => api.reportLink(state.depositId, body));
 startPage(start, { busy: () => state.sending, leave });

@@ -31,3 +31,6 @@ export async function documentContent(shareId, documentId, viewToken) {
   const response = await request(path, { token: viewToken });
   return response.body;
 }
+
+/** Report a problem with this link: {reason, text}; the link's id only, never its secret. */
+export const reportShare = async (shareId, body) => (await request(`/${id(shareId)}/report`, { json: body })).json();

@@ -6,9 +6,10 @@
 // plain page; a reload or a return by Back finds the key forgotten, on purpose
 // (docs/shares.md, "Reload and Back").
 import * as pde from '/static/crypto/pde-crypto.js';
-import { ApiError, openShare, shareStatus } from './api.js';
+import { ApiError, openShare, reportShare, shareStatus } from './api.js';
 import { clearDocuments, sayDownloadsStay, showDocuments } from './documents.js';
 import { moment } from '/static/kit/dates.js';
+import { setUpReport, showReport } from '/static/kit/report.js';
 import {
   FORGOTTEN,
   ICONS,
@@ -70,6 +71,27 @@ const PROBLEMS = {
     text: 'The documents could not be loaded. Check the connection and try again.',
     retry: 'Try again',
   },
+  // The service suspended the link after a report (its reason from the API).
+  suspended_harmful: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was suspended by the service',
+    text: 'The service that runs PDE suspended this link after a report: what it holds may be unwanted or harmful. The documents cannot be opened. If you need them, ask the person who shared them.',
+  },
+  suspended_fraud: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was suspended by the service',
+    text: 'The service that runs PDE suspended this link after a report: it may be fraud or phishing. The documents cannot be opened. Do not give anyone money or personal details because of this link.',
+  },
+  suspended_wrong_recipient: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was suspended by the service',
+    text: 'The service that runs PDE suspended this link after a report: it was sent to the wrong person. The documents cannot be opened. If you need them, ask the person who shared them.',
+  },
+  suspended_other: {
+    icon: `${ICONS}/lock.svg`,
+    title: 'This link was suspended by the service',
+    text: 'The service that runs PDE suspended this link after a report. The documents cannot be opened. If you need them, ask the person who shared them.',
+  },
   unavailable: UNAVAILABLE,
   forgotten: FORGOTTEN,
   rate_limited: {
@@ -127,6 +149,7 @@ function forgetKeys() {
  */
 function showProblem(kind, retry = null) {
   const problem = PROBLEMS[kind];
+  showReport(false);
   clearTimeout(state.viewTimer);
   clearDocuments();
   state.opened = null;
@@ -134,8 +157,14 @@ function showProblem(kind, retry = null) {
   showProblemPage(kind, problem, retry);
 }
 
+const SUSPENSION_REASONS = ['harmful', 'fraud', 'wrong_recipient', 'other'];
+
 function problemOf(error) {
   if (error instanceof pde.CryptoError) return 'damaged';
+  if (error instanceof ApiError && error.code === 'share_suspended') {
+    const reason = SUSPENSION_REASONS.includes(error.suspensionReason) ? error.suspensionReason : 'other';
+    return `suspended_${reason}`;
+  }
   const kind = apiProblem(error, SHARE_STATES);
   if (kind) return kind;
   if (error instanceof ApiError) return 'invalid';
@@ -240,6 +269,7 @@ async function open(keys) {
   });
   renderFacts();
   showScreen('share', 'share-title', 'open');
+  showReport(true);
   startViewTimer(opened);
 }
 
@@ -265,6 +295,7 @@ function askPin(message = '', values = undefined) {
   if (message) input.setAttribute('aria-invalid', 'true');
   else input.removeAttribute('aria-invalid');
   showScreen('pin', 'pin-input');
+  showReport(true);
 }
 
 byId('pin-form').addEventListener('submit', async (event) => {
@@ -297,6 +328,7 @@ byId('pin-form').addEventListener('submit', async (event) => {
 /** Ask the server whether the share can be opened and needs a PIN, then open it. */
 async function begin() {
   showScreen('opening');
+  showReport(false);
   try {
     const status = await shareStatus(state.shareId);
     state.needsPin = Boolean(status.pin);
@@ -351,4 +383,5 @@ function start({ returned }) {
   }
 }
 
+setUpReport((body) => reportShare(state.shareId, body));
 startPage(start, { leave: forgetAll });

@@ -9,6 +9,7 @@ import { LinkList, iconButton } from '../link-list.js';
 import { LinkSheet } from '../link-sheet.js';
 import { moment } from '/static/kit/dates.js';
 import { go, register } from '../nav.js';
+import { suspensionNotice } from '../suspension.js';
 import { busy, byId, el, errorMessage, icon, notify, setError } from '../ui.js';
 
 const form = byId('deposit-form');
@@ -99,6 +100,7 @@ function linkItem(item) {
   row.append(
     el('h3', { text: item.record?.label || '—', attrs: { tabindex: '-1', dir: 'auto' } }),
     el('p', { className: 'share-state' }, [icon(stateIcon), el('span', { text: stateLabel() })]),
+    ...[suspensionNotice(item, 'deposit')].filter(Boolean),
     facts(item),
     actions(item, row),
   );

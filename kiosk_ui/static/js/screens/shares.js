@@ -2,6 +2,7 @@
 // wallet's own metadata), recipient and purpose (from the owner's sealed
 // record), expiry, openings and state, the log of what happened, and the
 // actions: show the link again, revoke now (confirmed), delete an ended share.
+// A share the service suspended after a report says so, with the reason.
 import { deleteShare, revokeShare } from '../api.js';
 import { categoryIcon, categoryOf } from '/static/kit/categories.js';
 import { t } from '/static/kit/strings.js';
@@ -10,6 +11,7 @@ import { moment } from '/static/kit/dates.js';
 import { go, register } from '../nav.js';
 import { loadShares, shareLink } from '../sharing.js';
 import { state } from '../state.js';
+import { suspensionNotice } from '../suspension.js';
 import { byId, el, icon } from '../ui.js';
 import { documentTitle, meetWith } from './share-ready.js';
 
@@ -127,6 +129,8 @@ function shareItem(share) {
     heading,
     el('p', { className: 'share-state' }, [icon(stateIcon), el('span', { text: stateLabel() })]),
   );
+  const suspended = suspensionNotice(share, 'share');
+  if (suspended) item.append(suspended);
   if (share.record?.purpose) item.append(el('p', { className: 'share-purpose', text: share.record.purpose }));
   item.append(facts(share), documents(share), log(share), actions(share, item));
   return item;
