@@ -19,8 +19,8 @@ from typing import Any
 from pde.backup_commands import add_backup_parsers
 from pde.cli_errors import fail, one_line
 from pde.client_commands import add_client_parsers, shield_ids
-from pde.org_commands import add_org_parsers
 from pde.indicator_commands import add_indicator_parsers
+from pde.org_commands import add_org_parsers
 from pde.progress import end_line
 from pde.settings import Settings
 from pde.staff_commands import add_staff_parsers
@@ -175,8 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     ).set_defaults(run=_housekeeping)
     add_backup_parsers(commands)
     add_staff_parsers(commands)
-    add_org_parsers(commands)
     add_indicator_parsers(commands)
+    add_org_parsers(commands)
     add_client_parsers(commands)
     return parser
 
