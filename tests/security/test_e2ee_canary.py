@@ -64,6 +64,7 @@ from crypto.trustees import derive_request_keys, derive_trustee_keys, open_relea
 from tests.api.deposit_support import deposit, seal_deposit
 from tests.conftest import BACKENDS, server_on
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
+from tests.security.canary_reports import ReportedLinks, report_and_suspend
 from tests.server import ServeProcess
 
 MIB = 1 << 20
@@ -119,6 +120,7 @@ class FilledWallet:
     metadata_boxes: list[bytes]
     ciphertexts: list[bytes]
     shared: SharedProof
+    reported: ReportedLinks
 
     def haystacks(self) -> dict[str, bytes]:
         return self.database | self.stored_files | self.objects | {"server log": self.log.encode()}
@@ -450,16 +452,20 @@ def filled(
 ) -> Iterator[FilledWallet]:
     with PdeClient(pde_server.url, retry_seconds=5) as client:
         markers, found_secrets, shared = _fill(client, tmp_path_factory.mktemp("canary-files"))
+        database_url = (
+            pde_server.env.get("PDE_DATABASE_URL")
+            or f"sqlite:///{pde_server.data_dir / 'pde.sqlite3'}"
+        )
+        # Staff flows and reports (issue 11 §5): markers in the reported links, none stored.
+        reported = report_and_suspend(client, pde_server.url, database_url)
+        markers |= reported.markers
+        found_secrets |= reported.secrets
         items = client.call("GET", "/api/v1/documents")
         ciphertexts = [
             client._send("GET", f"/api/v1/documents/{item['document_id']}/content").content
             for item in items
         ]
         # What the server holds, read after the last request was answered.
-        database_url = (
-            pde_server.env.get("PDE_DATABASE_URL")
-            or f"sqlite:///{pde_server.data_dir / 'pde.sqlite3'}"
-        )
         stored_files = read_files(pde_server.data_dir.parent)
         objects = read_bucket(pde_server.env) if "PDE_S3_BUCKET" in pde_server.env else {}
         yield FilledWallet(
@@ -473,6 +479,7 @@ def filled(
             metadata_boxes=[b64u_decode(item["metadata"]) for item in items],
             ciphertexts=ciphertexts,
             shared=shared,
+            reported=reported,
         )
 
 
@@ -525,6 +532,24 @@ def test_no_passphrase_recovery_code_session_token_or_key_is_stored_on_the_serve
     filled: FilledWallet,
 ) -> None:
     assert find_leaks(filled.haystacks(), filled.secrets) == []
+
+
+def test_a_report_keeps_the_link_id_reason_and_text_and_no_link_secret(
+    filled: FilledWallet,
+) -> None:
+    reports = {
+        name: table
+        for name, table in filled.database.items()
+        if "link_reports" in name and "link_suspensions" not in name
+    }
+    assert reports, "the scan did not read the reports' table"
+    kept = b"\n".join(reports.values())
+    for link_id in (filled.reported.share_id, filled.reported.deposit_id):
+        assert link_id.encode() in kept
+    assert "Reçu par erreur".encode() in kept or "Reçu par erreur".encode().hex().encode() in kept
+    assert find_leaks(reports, filled.reported.link_secrets) == []
+    audit = b"\n".join(v for k, v in filled.database.items() if "staff_audit_log" in k)
+    assert filled.reported.share_id.encode() in audit  # the suspension, the lift, the closing
 
 
 def test_the_scan_reads_the_share_and_deposit_tables(filled: FilledWallet) -> None:
