@@ -14,12 +14,13 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from client.documents import PdeClient
 from client.http import DEFAULT_PART_BYTES, ClientError, Connection
+from client.issued import Signer, fetch_organisations, signer_for
 from client.uploads import describe_file, upload_new_document
 from crypto import (
     b64u_decode,
@@ -40,6 +41,7 @@ from crypto import (
     wrap_document_key,
 )
 from crypto.errors import DecryptionError, InvalidEncoding, UnsupportedVersion
+from crypto.issued import OrgKey
 from crypto.links import DEPOSIT_SECRET_BYTES, format_deposit_link, parse_deposit_link
 
 
@@ -182,11 +184,20 @@ def deposit(
     part_bytes: int = DEFAULT_PART_BYTES,
     retry_seconds: float = 30.0,
     recipient: Callable[[str], None] | None = None,
+    signing_key: OrgKey | None = None,
+    title: str | None = None,
+    issued_on: str | None = None,
 ) -> builtins.list[str]:
     """Seal each file to the wallet behind `link` and upload it; returns the new ids.
     Refuses before sending anything if the link's info box does not open or names
     another key than the server's. `recipient(label)` hears the owner's label for the
-    link (who the files go to) before anything is sent."""
+    link (who the files go to) before anything is sent.
+
+    With `signing_key`, an organisation's key registered on that server, each file is
+    signed as issued (FORMAT.md §7.3) with its title (`title`, else the file's name),
+    `category` and `issued_on` (yyyy-mm-dd, default today); the signature travels in
+    the sealed metadata. A key the server's list does not give as valid on that day
+    is refused before anything is sent."""
     try:
         base_url, deposit_id, secret = parse_deposit_link(link)
     except UnsupportedVersion:
@@ -204,6 +215,10 @@ def deposit(
         public_key, label = _link_target(
             http.call("GET", f"/api/v1/d/{deposit_id}"), secret, deposit_id
         )
+        signer: Signer | None = None
+        if signing_key is not None:
+            issued_on = issued_on or date.today().isoformat()
+            signer = signer_for(signing_key, fetch_organisations(http), issued_on)
         if recipient:
             recipient(label)
         base = f"/api/v1/d/{deposit_id}/documents"
@@ -218,7 +233,10 @@ def deposit(
                 box = encrypt_deposit_metadata(key, metadata, deposit_id, document_id)
                 return {"sealed_key": b64u_encode(sealed_key), "metadata": b64u_encode(box)}
 
-            metadata = describe_file(path, None, category)
+            metadata = describe_file(path, title, category)
+            if signer is not None and issued_on is not None:
+                metadata["date"] = issued_on
+                metadata["issued"] = signer.sign(path, metadata["title"], category, issued_on)
             upload_new_document(
                 http,
                 base,

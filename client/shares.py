@@ -16,6 +16,7 @@ from typing import IO, Any
 from client.documents import PdeClient
 from client.http import ClientError, Connection
 from client.io import CountingWriter, document_file_name, unique_path
+from client.issued import fetch_organisations
 from crypto import (
     b64u_decode,
     b64u_encode,
@@ -36,10 +37,11 @@ from crypto.errors import InvalidEncoding
 from crypto.share import SHARE_SECRET_BYTES, ShareKeys, access_token_hash
 
 # What travels with each document unless the owner says otherwise: enough to
-# recognise and show it. Media type and size always travel (the viewer needs them).
+# recognise and show it. Media type and size always travel (the viewer needs them),
+# and so does an issued document's signature (FORMAT.md §7.3), which the worker checks.
 DEFAULT_FIELDS = ("title", "type")
 OPTIONAL_FIELDS = ("title", "type", "date", "issuer", "file_name")
-ALWAYS_FIELDS = ("media_type", "size")
+ALWAYS_FIELDS = ("media_type", "size", "issued")
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,11 @@ class ShareViewer:
             documents=files,
             view_token=opened["view_token"],
         )
+
+    def organisations(self) -> builtins.list[dict[str, Any]]:
+        """The server's public list of organisations, to check issued documents against
+        (client.issued.check_file)."""
+        return fetch_organisations(self._http)
 
     def download(self, opened: OpenedShare, shared: SharedFile, out: IO[bytes]) -> None:
         """Decrypt one shared document into `out`, streaming."""

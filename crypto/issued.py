@@ -248,11 +248,12 @@ def verify_issued(
         return IssuedCheck(MISMATCH, claims, organisation)
     if len(content_sha256) != 32 or content_sha256 != claims.content_sha256:
         return IssuedCheck(MISMATCH, claims, organisation)
-    return IssuedCheck(_key_status(key, claims.date), claims, organisation)
+    return IssuedCheck(key_status_on(key, claims.date), claims, organisation)
 
 
-def _key_status(key: dict[str, Any], issued_on: str) -> str:
-    """Dates are yyyy-mm-dd text, which compares as the dates do."""
+def key_status_on(key: dict[str, Any], issued_on: str) -> str:
+    """What a listed key says of a document issued on `issued_on` (yyyy-mm-dd text,
+    which compares as the dates do): verified, revoked or expired."""
     revoked_from = key.get("revoked_from")
     if revoked_from and revoked_from <= issued_on:
         return REVOKED

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from datetime import date
 from pathlib import Path
 
 import qrcode
@@ -276,6 +277,20 @@ def add_client_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     deposit_parser.add_argument("url")
     deposit_parser.add_argument("files", nargs="+", metavar="FILE")
+    deposit_parser.add_argument(
+        "--sign-with",
+        metavar="KEY_FILE",
+        help="sign each file as issued by your organisation (its key file: pde org keygen)",
+    )
+    deposit_parser.add_argument(
+        "--title", help="the title the files are issued with (default: the file's name)"
+    )
+    deposit_parser.add_argument(
+        "--type", default="other", choices=CATEGORIES, help="their category (default: other)"
+    )
+    deposit_parser.add_argument(
+        "--issued-on", type=_day, help="the issue date, yyyy-mm-dd (default: today)"
+    )
     deposit_parser.set_defaults(run=sharing.deposit_files)
 
 
@@ -287,6 +302,13 @@ _ID_SHIELD = "\x00id:"
 def shield_ids(argv: list[str]) -> list[str]:
     """`argv` with ids that start with '-' shielded from argparse."""
     return [_ID_SHIELD + a if a.startswith("-") and is_valid_id(a) else a for a in argv]
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day (yyyy-mm-dd): {text}") from None
 
 
 def _identifier(text: str) -> str:

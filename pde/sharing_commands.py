@@ -8,6 +8,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from client import PdeClient
 from client.deposits import (
@@ -18,6 +19,7 @@ from client.deposits import (
     list_deposit_links,
     reject,
 )
+from client.issued import check_file, describe_check, load_signing_key
 from client.shares import (
     SharedFile,
     ShareViewer,
@@ -117,9 +119,32 @@ def open_share(args: argparse.Namespace) -> int:
             print(f"from: {opened.sender}", file=sys.stderr)
         print(f"for: {opened.recipient}\npurpose: {opened.purpose}", file=sys.stderr)
         print(f"expires: {opened.expires_at}", file=sys.stderr)
-        for path in viewer.save_all(opened, folder, _download_bar):
+        saved = viewer.save_all(opened, folder, _download_bar)
+        for path in saved:
             print(path)
+        _say_issued(viewer.organisations, opened.documents, saved)
     return 0
+
+
+def _say_issued(
+    organisations: Callable[[], list[dict[str, Any]]],
+    documents: list[SharedFile],
+    saved: list[Path],
+) -> None:
+    """For each issued document, a line that says who signed it and whether it holds;
+    an ordinary scan gets none. The list of organisations is fetched only if needed."""
+    signed = [
+        (shared, path)
+        for shared, path in zip(documents, saved, strict=True)
+        if "issued" in shared.metadata
+    ]
+    if not signed:
+        return
+    listed = organisations()
+    for shared, path in signed:
+        check = check_file(shared.metadata, path, listed)
+        if check is not None:
+            print(f"{path.name}: {describe_check(check)}", file=sys.stderr)
 
 
 def deposit_link(client: PdeClient, args: argparse.Namespace) -> int:
@@ -183,6 +208,15 @@ def _say_recipient(label: str) -> None:
 def deposit_files(args: argparse.Namespace) -> int:
     """Seal files into a wallet through its deposit link, with no account."""
     files = [readable_file(name) for name in args.files]  # before the link's count is spent
-    for document_id in deposit(args.url, files, recipient=_say_recipient):
+    signing_key = load_signing_key(readable_file(args.sign_with)) if args.sign_with else None
+    for document_id in deposit(
+        args.url,
+        files,
+        category=args.type,
+        recipient=_say_recipient,
+        signing_key=signing_key,
+        title=args.title,
+        issued_on=args.issued_on,
+    ):
         print(document_id)
     return 0
