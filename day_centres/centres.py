@@ -19,6 +19,10 @@ from day_centres.models import CENTRE_LANGUAGES, Centre
 from wallet.clock import now
 
 PHONE = re.compile(r"^[0-9+() ./-]{0,40}$")
+# An enrolled terminal's idle logout: long enough to read a page, short enough that
+# the next person does not find the wallet open.
+DEFAULT_IDLE_MINUTES = 3
+IDLE_MINUTES_RANGE = (1, 30)
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class CentreDetails:
     opening_hours: str
     languages: Sequence[str]
     printing_allowed: bool
+    idle_minutes: int | str = DEFAULT_IDLE_MINUTES  # as typed on the form, or a number
 
 
 def _text(value: str, field: str, maximum: int, *, required: bool = False) -> str:
@@ -53,6 +58,10 @@ def _checked(details: CentreDetails) -> dict[str, object]:
             "A phone number has digits, spaces and + ( ) . / - only.", field="help_phone"
         )
     name = _text(details.name, "name", 120, required=True)
+    idle = str(details.idle_minutes).strip()
+    low, high = IDLE_MINUTES_RANGE
+    if not (idle.isascii() and idle.isdigit() and low <= int(idle) <= high):
+        raise FormInvalid("Type a number of minutes from 1 to 30.", field="idle_minutes")
     return {
         "name": name,
         "name_key": name.casefold(),
@@ -61,6 +70,7 @@ def _checked(details: CentreDetails) -> dict[str, object]:
         "opening_hours": _text(details.opening_hours, "opening_hours", 300),
         "languages": ",".join(languages),
         "printing_allowed": details.printing_allowed,
+        "idle_minutes": int(idle),
     }
 
 

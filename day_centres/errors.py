@@ -80,6 +80,16 @@ class TooManyAttempts(StaffError):
     status, code, message = 429, "staff_rate_limited", "Too many attempts. Please wait 15 minutes."
 
 
+class WrongEnrolmentCode(StaffError):
+    """A terminal's enrolment code that is not right, has ended (10 minutes) or was used."""
+
+    status, code, message = (
+        400,
+        "terminal_wrong_code",
+        "This code is not right, has ended or was already used. Ask for a new code.",
+    )
+
+
 class ServiceUnavailable(StaffError):
     """The shared rate limits cannot be counted: logins are refused rather than unlimited."""
 

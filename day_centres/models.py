@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +41,8 @@ class Centre(Base):
     opening_hours: Mapped[str] = mapped_column(String(300), default="")
     languages: Mapped[str] = mapped_column(String(20))  # "fr,ar,nl": the order matters
     printing_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # An enrolled terminal's kiosk logs out after this many idle minutes.
+    idle_minutes: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     @property
@@ -192,3 +195,38 @@ class Feedback(Base):
     language: Mapped[str] = mapped_column(String(2))
     rating: Mapped[int] = mapped_column(Integer)  # 1 (very unhappy) to 5 (very happy)
     text: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class TerminalEnrolmentCode(Base):
+    """A one-time code a coordinator or worker shows to enrol a terminal of their
+    centre: kept as SHA-256 only, good for ten minutes, deleted when used."""
+
+    __tablename__ = "terminal_enrolment_codes"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    centre_id: Mapped[str] = mapped_column(
+        ForeignKey("centres.id", ondelete="CASCADE"), index=True
+    )
+    issued_by: Mapped[str] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Terminal(Base):
+    """A browser enrolled as one of a centre's public terminals. Its credential is
+    a cookie whose token is kept as SHA-256 only; it names a machine, never a
+    person: nothing here says who used it, only the last day it was seen."""
+
+    __tablename__ = "terminals"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    centre_id: Mapped[str] = mapped_column(
+        ForeignKey("centres.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(60))
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_on: Mapped[date] = mapped_column(Date)
+
+    centre: Mapped[Centre] = relationship()

@@ -65,3 +65,8 @@ class OperatorSettings(WalletSettings):
             raise UnsafeSettings("; ".join([str(unsafe), *problems])) from None
         if problems:
             raise UnsafeSettings("unsafe production settings: " + "; ".join(problems))
+    # Enrolment codes for terminals: wrong codes per address and from everyone in
+    # the login window, and codes a staff member may ask for in an hour.
+    terminal_code_attempts_per_client: int = Field(default=10, ge=1)
+    terminal_code_attempts_total: int = Field(default=200, ge=1)
+    terminal_codes_per_staff_per_hour: int = Field(default=20, ge=1)

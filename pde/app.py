@@ -27,6 +27,8 @@ from day_centres.pages import STAFF_STATIC, STAFF_STATIC_URL
 from day_centres.pages.indicators import public_router as public_indicators_router
 from day_centres.pages.router import staff_router, staff_view
 from day_centres.pages.view import render_staff_error
+from day_centres.terminal_context import TerminalContext
+from day_centres.terminals import purge_ended_codes
 from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
 from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES, KioskConfig, page_router
 from kiosk_ui.privacy import PRIVACY_DIR, PRIVACY_DOMAIN, privacy_router
@@ -95,6 +97,7 @@ def housekeeping_tasks() -> list[HousekeepingTask]:
         purge_staff_sessions_and_steps,
         close_ended_months,
         purge_old_feedback,
+        purge_ended_codes,
     ]
 
 
@@ -124,6 +127,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.share_openings = OpeningRecorder(runtime.db, runtime.events)
     body_rules = WALLET_BODY_RULES + share_body_rules(runtime.settings)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, rules=body_rules)
+    # request.state.terminal_centre_id and terminal_policy: which enrolled terminal asks.
+    app.add_middleware(TerminalContext, runtime=runtime)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(PublicPagesGzip)
     # Outermost: it times, counts and logs the whole answer, and serves /metrics.

@@ -79,6 +79,7 @@ def _details(form: dict[str, str], languages: list[str]) -> centres.CentreDetail
         opening_hours=form["opening_hours"],
         languages=languages,
         printing_allowed=form["printing"] == "yes",
+        idle_minutes=form["idle_minutes"],
     )
 
 
@@ -111,6 +112,7 @@ EMPTY_CENTRE: dict[str, object] = {
     "opening_hours": "",
     "languages": ["fr", "nl"],
     "printing": "yes",
+    "idle_minutes": str(centres.DEFAULT_IDLE_MINUTES),
 }
 
 
@@ -133,6 +135,7 @@ def edit_centre_page(
         "opening_hours": centre.opening_hours,
         "languages": centre.language_codes,
         "printing": "yes" if centre.printing_allowed else "no",
+        "idle_minutes": str(centre.idle_minutes),
     }
     return _centre_page(request, staff, values, centre.id)
 
@@ -171,6 +174,7 @@ def save_centre(
     help_phone: FormText = "",
     opening_hours: FormText = "",
     printing: FormText = "no",
+    idle_minutes: FormText = "3",  # centres.DEFAULT_IDLE_MINUTES, when the form has no field
     language_1: FormText = "",
     language_2: FormText = "",
     language_3: FormText = "",
@@ -185,6 +189,7 @@ def save_centre(
         "help_phone": help_phone,
         "opening_hours": opening_hours,
         "printing": printing,
+        "idle_minutes": idle_minutes[:10],
     }
     languages = _centre_form([language_1, language_2, language_3, language_4, language_5])
     return _save_centre(request, staff, centre_id, form, languages)

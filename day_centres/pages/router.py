@@ -16,6 +16,7 @@ from day_centres.pages import (
     guide,
     login,
     reports,
+    terminals,
 )
 from day_centres.pages import indicators as indicator_pages
 from day_centres.pages.view import StaffView, page_language
@@ -44,4 +45,6 @@ def staff_router() -> APIRouter:
     router.include_router(feedback.router)
     router.include_router(indicator_pages.router)
     router.include_router(reports.router)
+    router.include_router(terminals.staff_router)
+    router.include_router(terminals.terminal_router)  # /terminal/…: enrolling a terminal
     return router

@@ -30,6 +30,8 @@ DONE_MESSAGES = {
     "account_disabled": "The account was disabled and its sessions ended.",
     "totp_reset": "The code app was reset: the person sets it up again at their next login.",
     "recovery_code_used": "You logged in with a recovery code: that code will not work again.",
+    "terminal_renamed": "The terminal was renamed.",
+    "terminal_revoked": "The terminal was revoked: it is an ordinary browser again.",
     "link_suspended": "The link is suspended: it cannot be opened, and its owner sees why.",
     "suspension_lifted": "The suspension is lifted: the link works again.",
     "report_closed": "The report is closed.",
@@ -46,6 +48,10 @@ ACTION_LABELS = {
     "centre_updated": "Changed a centre",
     "account_created": "Created an account",
     "account_disabled": "Disabled an account",
+    "terminal_code_issued": "Asked for a terminal code",
+    "terminal_enrolled": "Enrolled a terminal",
+    "terminal_renamed": "Renamed a terminal",
+    "terminal_revoked": "Revoked a terminal",
     "link_suspended": "Suspended a reported link",
     "suspension_lifted": "Lifted a link's suspension",
     "report_closed": "Closed a report",
@@ -64,6 +70,7 @@ MENU = (
     ("accounts", "Workers", ("coordinator",)),
     ("reports", "Reported links", ("operator",)),
     ("feedback", "Feedback", ("operator",)),
+    ("terminals", "Terminals", ("operator", "coordinator", "worker")),
     ("audit", "Audit log", ("operator",)),
 )
 ORDINALS = (

@@ -1,7 +1,8 @@
-"""Who may reach each route of the staff pages: the decision the access-control
-tests hold every route to. A staff route missing here fails
-tests/security/test_staff_access.py, and any route of the app that is neither in
-the wallet's matrix (test_access_control.py) nor here fails that module."""
+"""Who may reach each route of the staff pages (and of a terminal's enrolment,
+under /terminal/): the decision the access-control tests hold every route to. A
+staff route missing here fails tests/security/test_staff_access.py, and any
+route of the app that is neither in the wallet's matrix (test_access_control.py)
+nor here fails that module."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ AWAITING_ENROLMENT = "enrol"  # the same, for an account that sets up its code a
 OPERATOR = frozenset({"operator"})
 RUNS_STAFF = frozenset({"operator", "coordinator"})
 EVERY_ROLE = frozenset({"operator", "coordinator", "worker"})
+CENTRE_STAFF = frozenset({"coordinator", "worker"})  # those who have a centre
 
 STAFF = "/staff/{lang}"
 STAFF_ROUTES: dict[tuple[str, str], str | frozenset[str]] = {
@@ -51,5 +53,18 @@ STAFF_ROUTES: dict[tuple[str, str], str | frozenset[str]] = {
     # Anonymous feedback (issue 11 §7): the operator only.
     ("GET", f"{STAFF}/feedback"): OPERATOR,
     ("GET", f"{STAFF}/feedback.csv"): OPERATOR,
+    # Terminals: a code for one's centre; the list (a worker sees only the way to a
+    # code); renaming and revoking one's centre's terminals (the operator: any).
+    ("GET", f"{STAFF}/terminals"): EVERY_ROLE,
+    ("GET", f"{STAFF}/terminals/code"): CENTRE_STAFF,
+    ("POST", f"{STAFF}/terminals/code"): CENTRE_STAFF,
+    ("GET", f"{STAFF}/terminals/{{terminal_id}}/rename"): RUNS_STAFF,
+    ("POST", f"{STAFF}/terminals/{{terminal_id}}/rename"): RUNS_STAFF,
+    ("GET", f"{STAFF}/terminals/{{terminal_id}}/revoke"): RUNS_STAFF,
+    ("POST", f"{STAFF}/terminals/{{terminal_id}}/revoke"): RUNS_STAFF,
+    # The terminal's own enrolment page: the one-time code is its proof, not a session.
+    ("GET", "/terminal/enrol"): ANYONE,
+    ("GET", "/terminal/{lang}/enrol"): ANYONE,
+    ("POST", "/terminal/{lang}/enrol"): ANYONE,
     ("MOUNT", "/static/staff"): ANYONE,
 }

@@ -27,6 +27,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 from day_centres.pages.view import COOKIE
+from day_centres.terminals import COOKIE as TERMINAL_COOKIE
 from pde.app import create_app
 from pde.settings import Settings
 from tests.api.support import register_raw
@@ -45,6 +46,7 @@ from tests.staff_support import (
     make_centre,
     make_staff,
 )
+from tests.terminal_support import make_terminal
 from wallet.db import migrate
 
 LOGIN = "/staff/en/login"
@@ -54,7 +56,7 @@ def staff_routes_of(app: Any) -> set[tuple[str, str]]:
     found = set()
     for context in iter_route_contexts(app.routes):
         path = str(context.path)
-        if not (path.startswith("/staff") or path == "/static/staff"):
+        if not (path.startswith(("/staff", "/terminal/")) or path == "/static/staff"):
             continue
         if isinstance(context.original_route, Mount):
             found.add(("MOUNT", path))
@@ -85,6 +87,8 @@ class StaffWorld:
     browsers: dict[str, StaffBrowser]  # identity -> its browser (cookie and forms' token)
     roles: dict[str, str]  # identity -> role, for those with a full session
     wallet_token: str
+    terminal_b: str  # a terminal of centre B
+    terminal_token: str  # the cookie of a terminal of centre A
 
 
 @pytest.fixture(scope="module")
@@ -131,16 +135,24 @@ def staff_world(pde_server: LiveServer) -> Iterator[StaffWorld]:
     )
     browsers["wallet token as bearer"] = StaffBrowser(as_bearer)
     browsers["nothing"] = StaffBrowser(httpx.Client(base_url=url, timeout=60))
+    worker_b = make_staff(db_url, "worker", centre_b)
+    terminal_b, _ = make_terminal(db_url, worker_b)
+    _, terminal_token = make_terminal(db_url, members["worker of A"])
+    as_terminal = httpx.Client(base_url=url, timeout=60)
+    as_terminal.cookies.set(TERMINAL_COOKIE, terminal_token, path="/")
+    browsers["terminal cookie"] = StaffBrowser(as_terminal)
     try:
         yield StaffWorld(
             pde_server,
             centre_a,
             centre_b,
-            make_staff(db_url, "worker", centre_b),
+            worker_b,
             make_staff(db_url, "operator"),
             browsers,
             roles,
             wallet.token,
+            terminal_b,
+            terminal_token,
         )
     finally:
         for browser in browsers.values():
@@ -149,13 +161,16 @@ def staff_world(pde_server: LiveServer) -> Iterator[StaffWorld]:
 
 
 def concrete(world: StaffWorld, path: str, identity: str) -> str:
-    """The route's path aimed at centre B's things (an operator's account for the
-    operator, so that nothing the matrix sends changes anything)."""
+    """The route's path aimed at centre B's things (an operator's account and a
+    made-up terminal for the operator, so that nothing the matrix sends changes
+    anything)."""
     target = world.operator_other.id if identity == "operator" else world.worker_b.id
+    terminal = "AAAAAAAAAAAAAAAAAAAAAA" if identity == "operator" else world.terminal_b
     return (
         path.replace("{lang}", "en")
         .replace("{centre_id}", world.centre_b)
         .replace("{account_id}", target)
+        .replace("{terminal_id}", terminal)
         .replace("{action}", "disable")
         .replace("{guide_lang}", "ar")
         .replace("{report_id}", "AAAAAAAAAAAAAAAAAAAAAA")  # no such report: nothing changes
@@ -170,6 +185,10 @@ ALLOWED_ANSWER = {
     ("POST", "/staff/{lang}/accounts"): 422,
     ("GET", "/staff/{lang}/accounts/{account_id}/{action}"): 404,
     ("POST", "/staff/{lang}/accounts/{account_id}/{action}"): 404,
+    ("GET", "/staff/{lang}/terminals/{terminal_id}/rename"): 404,
+    ("POST", "/staff/{lang}/terminals/{terminal_id}/rename"): 404,
+    ("GET", "/staff/{lang}/terminals/{terminal_id}/revoke"): 404,
+    ("POST", "/staff/{lang}/terminals/{terminal_id}/revoke"): 404,
     ("GET", "/staff/{lang}/reports/{report_id}"): 404,
     ("POST", "/staff/{lang}/reports/{report_id}/suspend"): 404,
     ("POST", "/staff/{lang}/reports/{report_id}/lift"): 404,
@@ -216,6 +235,7 @@ IDENTITIES = [
     "made-up cookie",
     "wallet token as cookie",
     "wallet token as bearer",
+    "terminal cookie",
     "nothing",
 ]
 
@@ -268,6 +288,24 @@ def test_a_coordinator_reaches_nothing_of_another_centre(staff_world: StaffWorld
         assert worker_b is not None and not worker_b.disabled
 
 
+def test_a_coordinator_reaches_nothing_of_another_centres_terminals(
+    staff_world: StaffWorld,
+) -> None:
+    coordinator = staff_world.browsers["coordinator of A"]
+    assert staff_world.terminal_b not in coordinator.page("/staff/en/terminals").text
+    for action in ("rename", "revoke"):
+        path = f"/staff/en/terminals/{staff_world.terminal_b}/{action}"
+        assert coordinator.page(path).status_code == 404
+        assert coordinator.post(path, name="Taken by A").status_code == 404
+    operator = staff_world.browsers["operator"]
+    assert staff_world.terminal_b in operator.page("/staff/en/terminals").text
+    with database(staff_world.server.settings().sqlalchemy_url) as db:
+        from day_centres.models import Terminal
+
+        terminal = db.get(Terminal, staff_world.terminal_b)
+        assert terminal is not None and terminal.name != "Taken by A"
+
+
 def api_requests(server: LiveServer) -> list[tuple[str, str]]:
     """Every operation of the API, its path parameters filled with made-up ids."""
     schema = httpx.get(f"{server.url}/openapi.json").json()
@@ -305,6 +343,27 @@ def test_every_wallet_route_answers_a_staff_token_as_no_credential(
                     problems.append(f"{method} {path} {list(headers)}: {with_staff} != {anonymous}")
     assert problems == []
     assert staff_world.browsers[identity].page("/staff/en/").status_code == 200
+
+
+def test_every_wallet_route_answers_a_terminal_cookie_as_no_credential(
+    staff_world: StaffWorld,
+) -> None:
+    """A terminal's credential names a machine: it opens no wallet, no share, nothing."""
+    cookie = {"Cookie": f"{TERMINAL_COOKIE}={staff_world.terminal_token}"}
+    problems = []
+    with httpx.Client(base_url=staff_world.server.url, timeout=60) as http:
+        for method, path in api_requests(staff_world.server):
+            if method == "POST" and path.endswith(("/accounts", "/recovery-requests")):
+                continue  # would create a wallet or a request: the same for anyone anyway
+            anonymous = answer(http, method, path)
+            for headers in (
+                cookie,
+                cookie | {"Authorization": f"Bearer {staff_world.terminal_token}"},
+            ):
+                with_terminal = answer(http, method, path, **headers)
+                if with_terminal != anonymous:
+                    problems.append(f"{method} {path}: {with_terminal} != {anonymous}")
+    assert problems == []
 
 
 def test_logging_out_ends_the_session_and_clears_the_cookie(

@@ -3,6 +3,7 @@
 // characters (which can disguise "cod.exe" as "exe.doc"), no names that
 // Windows reserves, never empty, never too long.
 import { state } from './state.js';
+import { DownloadsOff, downloadsAllowed } from './terminal.js';
 
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f/\\:*?"<>|\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
@@ -44,8 +45,10 @@ export function downloadName(metadata) {
  * Give `blob` to the browser as a download named `fileName`, through an
  * object URL revoked a while later: revoked at once, a busy terminal's browser
  * may not have read it yet and drops the download. A wipe revokes it sooner.
+ * Refused on an enrolled terminal (DownloadsOff): the file would stay on its disk.
  */
 export function saveBlob(blob, fileName) {
+  if (!downloadsAllowed()) throw new DownloadsOff();
   const url = URL.createObjectURL(blob);
   state.objectUrls.add(url); // a wipe revokes it if the page goes first
   const link = document.createElement('a');

@@ -7,6 +7,7 @@ import { categoryLabel, categoryOf } from '/static/kit/categories.js';
 import { extensionOf, safeName } from './download.js';
 import { documentContent, loadDocuments } from './wallet.js';
 import { ZipWriter } from '/static/kit/zip.js';
+import { DownloadsOff, downloadsAllowed } from './terminal.js';
 
 export const MANIFEST_NAME = 'documents.json';
 
@@ -39,6 +40,7 @@ export function exportFileName(today = new Date()) {
  * total)` before each document and at the end. Returns {zip, count}.
  */
 export async function exportWallet(onProgress = () => {}) {
+  if (!downloadsAllowed()) throw new DownloadsOff(); // an enrolled terminal: nothing is unlocked
   const documents = (await loadDocuments()).reverse(); // oldest first
   const paths = archivePaths(documents);
   const zip = new ZipWriter();

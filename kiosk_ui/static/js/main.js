@@ -17,9 +17,11 @@ import { leave } from './session.js';
 import { logout } from './api.js';
 import { state, wipeState } from './state.js';
 import { byId, openFilesOnEnter } from './ui.js';
+import { applyPrintingPolicy } from './terminal.js';
 
 wireGoButtons();
 openFilesOnEnter();
+applyPrintingPolicy(); // an enrolled terminal whose centre does not print
 byId('leave-now').addEventListener('click', () => leave());
 // Leaving the page any other way (reload, back, closing) forgets the keys too,
 // and the back-forward cache cannot bring a logged-in page back.
