@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -33,7 +32,9 @@ from kiosk_ui.deposit import DEPOSIT_DIR, DEPOSIT_DOMAIN, deposit_router
 from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES, KioskConfig, page_router
 from kiosk_ui.privacy import PRIVACY_DIR, PRIVACY_DOMAIN, privacy_router
 from page_kit import KIT_STATIC, KIT_TEMPLATES, KIT_URL
+from page_kit.es_modules import ModulePreloads, module_preloads
 from page_kit.i18n import LANGUAGES, load_translations
+from page_kit.static_files import FileVersions, StaticUrls, VersionedStaticFiles, static_url
 from pde.api_docs import API_DOCS_STATIC, API_DOCS_URL, api_docs_router
 from pde.settings import Settings
 from share_links.api import owner_router, share_body_rules, viewer_api_router
@@ -51,11 +52,9 @@ from wallet.runtime import Runtime
 
 KIOSK_DIR = Path(kiosk_ui.__file__).parent
 CRYPTO_WEB_DIR = Path(crypto.__file__).parent / "web"
-# Every page's own templates first, then the kit's (page-head.html, public-page.html).
-TEMPLATES = Jinja2Templates(directory=[KIOSK_DIR / "templates", KIT_TEMPLATES])
 # URL prefix → folder of public static files, mounted in this order (Starlette takes
 # the first match, so the narrower prefixes come first). tests/unit/test_es_modules.py
-# resolves the browser's imports with it.
+# resolves the browser's imports with it, and the modulepreload hints too.
 STATIC_MOUNTS: tuple[tuple[str, Path], ...] = (
     ("/static/crypto", CRYPTO_WEB_DIR),
     (KIT_URL, KIT_STATIC),
@@ -84,10 +83,33 @@ class PublicPagesGzip:
             await self.app(scope, receive, send)
 
 
-def _compressed(directory: Path) -> GZipMiddleware:
+# Each page's entry module: its whole static import graph is preloaded.
+PAGE_MODULES = (
+    "/static/js/selftest.js",
+    "/static/js/main.js",
+    "/static/viewer/viewer.js",
+    "/static/deposit/deposit.js",
+)
+
+
+def _compressed(directory: Path, versions: FileVersions) -> GZipMiddleware:
     """Public static files, gzipped: they carry no secret, so compression gives an
-    attacker nothing to measure (unlike API answers that hold tokens: see BREACH)."""
-    return GZipMiddleware(StaticFiles(directory=directory), minimum_size=1024)
+    attacker nothing to measure (unlike API answers that hold tokens: see BREACH).
+    Kept by browsers as page_kit/static_files.py says."""
+    files = VersionedStaticFiles(directory=directory, versions=versions)
+    return GZipMiddleware(files, minimum_size=1024)
+
+
+def _page_templates(*folders: Path) -> Jinja2Templates:
+    """A page's own templates first, then the kit's (page-head.html, public-page.html),
+    with the kit's globals: `module_preloads` (modulepreload hints) and `static_url`
+    (a file's versioned URL)."""
+    templates = Jinja2Templates(directory=[*folders, KIT_TEMPLATES])
+    templates.env.globals.update(module_preloads=module_preloads, static_url=static_url)
+    return templates
+
+
+TEMPLATES = _page_templates(KIOSK_DIR / "templates")
 
 
 def housekeeping_tasks() -> list[HousekeepingTask]:
@@ -155,13 +177,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         downloads=runtime.settings.kiosk_downloads,
     )
     viewer_translations = load_translations(VIEWER_DIR / "locales", domain=VIEWER_DOMAIN)
-    viewer_templates = Jinja2Templates(directory=[VIEWER_DIR / "templates", KIT_TEMPLATES])
+    viewer_templates = _page_templates(VIEWER_DIR / "templates")
     app.include_router(viewer_router(viewer_templates, viewer_translations, LANGUAGES))
     deposit_translations = load_translations(DEPOSIT_DIR / "locales", domain=DEPOSIT_DOMAIN)
-    deposit_templates = Jinja2Templates(directory=[DEPOSIT_DIR / "templates", KIT_TEMPLATES])
+    deposit_templates = _page_templates(DEPOSIT_DIR / "templates")
     app.include_router(deposit_router(deposit_templates, deposit_translations, LANGUAGES))
     privacy_translations = load_translations(PRIVACY_DIR / "locales", domain=PRIVACY_DOMAIN)
-    privacy_templates = Jinja2Templates(directory=[PRIVACY_DIR / "templates", KIT_TEMPLATES])
+    privacy_templates = _page_templates(PRIVACY_DIR / "templates")
     app.include_router(
         privacy_router(
             privacy_templates, privacy_translations, app.state.kiosk.translations, LANGUAGES
@@ -174,6 +196,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(staff_router())  # before the kiosk's, whose /{lang} would take /staff
     app.include_router(page_router(TEMPLATES))
 
+    versions = FileVersions()
+    app.state.static_urls = StaticUrls(STATIC_MOUNTS, versions)
+    app.state.module_preloads = ModulePreloads(
+        STATIC_MOUNTS, PAGE_MODULES, enabled=runtime.settings.module_preload
+    )
     for prefix, directory in STATIC_MOUNTS:
-        app.mount(prefix, _compressed(directory), name=f"static:{prefix}")
+        app.mount(prefix, _compressed(directory, versions), name=f"static:{prefix}")
     return app

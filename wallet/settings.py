@@ -63,6 +63,8 @@ class WalletSettings(BaseSettings):
     # Who may read GET /metrics: addresses or networks, comma-separated; empty: nobody.
     metrics_allow: str = "127.0.0.1/32,::1/128"
     log_format: Literal["json", "text"] = "json"  # one JSON object per line, or for a terminal
+    # <link rel="modulepreload"> for each page's modules (off: bench/slow_line.py's baseline).
+    module_preload: bool = True
 
     session_idle_minutes: int = Field(default=30, ge=1)
     kiosk_idle_seconds: int = Field(default=180, ge=30, le=3600)

@@ -53,12 +53,7 @@ function stopCamera() {
   camera.stopStream(stream);
   stream = null;
   video.srcObject = null;
-  shoot.disabled = true; // until the next camera shows a picture
 }
-
-video.addEventListener('playing', () => {
-  shoot.disabled = !stream;
-});
 
 function forgetShots() {
   for (const { url } of shots) {
@@ -183,12 +178,10 @@ function keep(blob) {
   }
 }
 
-// While a photo is being taken the button stays enabled (disabling it would drop the
-// keyboard's focus): it is marked busy, and a press meanwhile is ignored.
 shoot.addEventListener('click', async () => {
-  if (!stream || shoot.getAttribute('aria-busy') === 'true') return;
+  if (!stream || shoot.disabled) return;
   setError('camera-error', '');
-  shoot.setAttribute('aria-busy', 'true');
+  shoot.disabled = true;
   try {
     const picture = await camera.takePicture(video);
     if (kind() !== 'card') {
@@ -205,7 +198,7 @@ shoot.addEventListener('click', async () => {
   } catch {
     setError('camera-error', t('The photo could not be taken. Please try again.'));
   } finally {
-    shoot.removeAttribute('aria-busy');
+    shoot.disabled = false;
   }
 });
 
