@@ -31,6 +31,7 @@ from wallet.events import (
     WALLET_OPENED,
     WalletEvent,
 )
+from wallet.maintenance import Removed, removed_rows
 from wallet.settings import WalletSettings
 
 WALLETS_CREATED = "wallets_created"
@@ -125,6 +126,7 @@ class IndicatorCounter:
             add(db, day, centre, DOCUMENT_BYTES, event.size)
 
 
-def close_ended_months(db: Session, at: datetime) -> None:
+def close_ended_months(db: Session, at: datetime) -> Removed:
     """Housekeeping: forget which wallets were active in every month before `at`'s."""
-    db.execute(delete(ActiveWalletMark).where(ActiveWalletMark.month < month_of(at.date())))
+    ended = delete(ActiveWalletMark).where(ActiveWalletMark.month < month_of(at.date()))
+    return {"active_wallet_marks": removed_rows(db, ended)}

@@ -331,7 +331,7 @@ def test_without_a_camera_the_file_chooser_says_none_was_found(
         expect(page.locator("#screen-add")).to_be_visible()
 
 
-def test_a_cards_two_sides_make_one_page_and_the_chosen_camera_is_kept_for_the_session(
+def test_a_cards_two_sides_make_one_page_and_the_chosen_camera_is_kept_for_the_session_only(
     browser: Browser, live_server: str, handle: str
 ) -> None:
     with kiosk_page(browser) as page:
@@ -373,3 +373,17 @@ def test_a_cards_two_sides_make_one_page_and_the_chosen_camera_is_kept_for_the_s
         assert page.evaluate("() => window.cameraTracks[2].getSettings().deviceId") == second
         expect(choice).to_have_value(second)
         expect(page.locator('input[name=camera-kind][value="pages"]')).to_be_checked()
+
+        # The choice lasts the session only: after "Leave now", the next person (here the
+        # same wallet) gets the browser's own choice, the first camera, again.
+        first = choice.locator("option").nth(0).get_attribute("value")
+        leave_now(page, live_server)
+        page.click('a[hreflang="fr"]')
+        expect(page.locator("body[data-ready]")).to_have_count(1)
+        log_in(page, handle)
+        page.click("#screen-documents [data-go=add]")
+        page.click("#add-camera")
+        expect(page.locator("#camera-live")).to_be_visible()
+        page.wait_for_function("() => window.cameraTracks.length === 1")
+        assert page.evaluate("() => window.cameraTracks[0].getSettings().deviceId") == first
+        expect(choice).to_have_value(first)

@@ -26,6 +26,8 @@ KIOSK = Path(__file__).resolve().parents[2] / "kiosk_ui"
 # What a public page takes from the kit: its skeleton, and the words of page.js.
 KIT_PARTS_TEMPLATES = [KIT_TEMPLATES / "public-page.html", KIT_TEMPLATES / "report-form.html"]
 KIT_PARTS_SCRIPTS = [KIT_STATIC / "page.js", KIT_STATIC / "report.js"]
+# The kit's panel of issued documents, shown by the kiosk's document screen and the viewer.
+KIT_ISSUED_SCRIPT = KIT_STATIC / "issued.js"
 CODES = [language.code for language in LANGUAGES]
 TEMPLATE_MESSAGE = re.compile(r"""\b_\((["'])(.+?)\1\)""")
 SCRIPT_MESSAGE = re.compile(r"""\bt\(\s*(["'])(.+?)\1""")
@@ -46,6 +48,8 @@ def used_messages() -> set[str]:
         used |= {m.group(2) for m in SCRIPT_MESSAGE.finditer(script.read_text())}
     used |= set(ERROR_MESSAGE.findall((KIOSK / "static" / "js" / "ui.js").read_text()))
     used |= {"Too weak", "Fair", "Good", "Strong"}  # passphrase.js STRENGTH_LABELS
+    issued = KIT_ISSUED_SCRIPT.read_text()
+    used |= {m.group(1) for m in VIEWER_SCRIPT_MESSAGE.finditer(issued)}
     return used
 
 
@@ -144,7 +148,7 @@ def viewer_used_messages() -> set[str]:
     used = set(CATEGORY_LABELS.values())
     for template in [*(VIEWER / "templates").rglob("*.html"), *KIT_PARTS_TEMPLATES]:
         used |= {m.group(2) for m in TEMPLATE_MESSAGE.finditer(template.read_text())}
-    for script in [*(VIEWER / "static").rglob("*.js"), *KIT_PARTS_SCRIPTS]:
+    for script in [*(VIEWER / "static").rglob("*.js"), *KIT_PARTS_SCRIPTS, KIT_ISSUED_SCRIPT]:
         used |= {m.group(1) for m in VIEWER_SCRIPT_MESSAGE.finditer(script.read_text())}
     return used
 

@@ -9,8 +9,9 @@ const b64 = pde.b64uEncode;
 
 /** Metadata fields the owner may choose to send; the rest never enter a share. */
 export const SHAREABLE_FIELDS = ['title', 'type', 'date', 'issuer', 'file_name'];
-/** Fields that always travel: the worker's page needs them to show and save the file. */
-const ALWAYS_SENT = ['media_type', 'size'];
+/** Fields that always travel: the worker's page needs them to show and save the file,
+ * and to check an issued document's signature (crypto/FORMAT.md §7.3). */
+const ALWAYS_SENT = ['media_type', 'size', 'issued'];
 export const PIN_PATTERN = /^\d{4,8}$/;
 const PIN_DIGITS = 6;
 

@@ -243,6 +243,22 @@ downloadAllButton.addEventListener('click', () =>
   attempt(downloadAllButton, (message) => setText(downloadAllStatus, message), downloadAll),
 );
 
+/** An issued document's signature, checked in this page against its content and the
+ * public list of organisations (page_kit/static/issued.js). */
+async function checkSignature(doc) {
+  const place = doc.card.querySelector('.document-issued');
+  const issued = await import('/static/kit/issued.js'); // only for issued documents
+  place.replaceChildren(issued.checkingPanel());
+  let panel;
+  try {
+    const blob = await decrypted(doc, 'application/octet-stream');
+    panel = issued.issuedPanel(await issued.checkIssued(doc.metadata.issued, blob));
+  } catch {
+    panel = issued.uncheckedPanel();
+  }
+  if (share?.documents.includes(doc)) place.replaceChildren(panel);
+}
+
 function makeCard(doc) {
   const card = template.content.firstElementChild.cloneNode(true);
   doc.card = card;
@@ -272,6 +288,7 @@ function makeCard(doc) {
   const saveButton = card.querySelector('.document-download');
   saveButton.addEventListener('click', () => attempt(saveButton, tell, () => download(doc)));
   renderCard(doc);
+  if (typeof doc.metadata.issued === 'string') checkSignature(doc);
   return card;
 }
 

@@ -53,7 +53,12 @@ function stopCamera() {
   camera.stopStream(stream);
   stream = null;
   video.srcObject = null;
+  shoot.disabled = true; // until the next camera shows a picture
 }
+
+video.addEventListener('playing', () => {
+  shoot.disabled = !stream;
+});
 
 function forgetShots() {
   for (const { url } of shots) {
@@ -178,10 +183,12 @@ function keep(blob) {
   }
 }
 
+// While a photo is being taken the button stays enabled (disabling it would drop the
+// keyboard's focus): it is marked busy, and a press meanwhile is ignored.
 shoot.addEventListener('click', async () => {
-  if (!stream || shoot.disabled) return;
+  if (!stream || shoot.getAttribute('aria-busy') === 'true') return;
   setError('camera-error', '');
-  shoot.disabled = true;
+  shoot.setAttribute('aria-busy', 'true');
   try {
     const picture = await camera.takePicture(video);
     if (kind() !== 'card') {
@@ -198,7 +205,7 @@ shoot.addEventListener('click', async () => {
   } catch {
     setError('camera-error', t('The photo could not be taken. Please try again.'));
   } finally {
-    shoot.disabled = false;
+    shoot.removeAttribute('aria-busy');
   }
 });
 

@@ -231,6 +231,26 @@ byId('delete-yes').addEventListener('click', async (event) => {
   }
 });
 
+/** An issued document's signature, checked against its content in this page. */
+async function showIssued(document) {
+  const box = byId('view-issued');
+  box.replaceChildren();
+  if (typeof document.metadata.issued !== 'string') return;
+  const issued = await import('/static/kit/issued.js'); // only for issued documents
+  box.replaceChildren(issued.checkingPanel());
+  let panel;
+  try {
+    const blob =
+      shown?.id === document.id
+        ? shown.blob
+        : await documentContent(document.id, 'application/octet-stream');
+    panel = issued.issuedPanel(await issued.checkIssued(document.metadata.issued, blob));
+  } catch {
+    panel = issued.uncheckedPanel();
+  }
+  if (currentId === document.id) box.replaceChildren(panel);
+}
+
 /** Let go of the PDF on show (PDF.js keeps it in its worker until then). */
 function letGoOfPdf() {
   if (pdf) pdf.close();
@@ -248,9 +268,11 @@ register('view', async (id) => {
   editForm.hidden = true;
   confirm.hidden = true;
   showHead(document);
+  byId('view-issued').replaceChildren();
   try {
     await showPreview(document);
   } catch (error) {
     status.textContent = errorMessage(error);
   }
+  await showIssued(document);
 });
