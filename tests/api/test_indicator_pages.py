@@ -131,3 +131,13 @@ def test_the_public_page_goes_to_the_browsers_language_and_refuses_the_unknown(
             assert refused.headers["content-type"].startswith("text/html")
         chosen = http.get(f"/indicators/en?month={now():%Y-%m}")
         assert chosen.status_code == 200
+
+
+@pytest.mark.parametrize("code", ["fr", "ar"])
+def test_the_kiosk_welcome_links_to_the_public_page_in_its_language(
+    pde_server: LiveServer, code: str
+) -> None:
+    kiosk = httpx.get(f"{pde_server.url}/{code}/")
+    assert kiosk.status_code == 200
+    assert f'href="/indicators/{code}"><img src="/static/icons/figures.svg"' in kiosk.text
+    assert httpx.get(f"{pde_server.url}/static/icons/figures.svg").status_code == 200
