@@ -20,6 +20,7 @@ const STATES = {
   expired: ['clock', () => t('Ended: its time is over')],
   revoked: ['revoke', () => t('Revoked: you took it back')],
   used_up: ['check', () => t('Used up: it took all its files')],
+  suspended: ['lock', () => t('Suspended: it takes no documents now')],
 };
 
 // Making a link ---------------------------------------------------------------
@@ -92,10 +93,11 @@ function actions(item, row) {
 }
 
 function linkItem(item) {
-  const [stateIcon, stateLabel] = STATES[item.state] || STATES.expired;
+  const shown = item.state === 'active' && item.suspension ? 'suspended' : item.state;
+  const [stateIcon, stateLabel] = STATES[shown] || STATES.expired;
   const row = el('li', {
     className: 'share-item',
-    attrs: { 'data-deposit-id': item.deposit_id, 'data-state': item.state },
+    attrs: { 'data-deposit-id': item.deposit_id, 'data-state': shown },
   });
   row.append(
     el('h3', { text: item.record?.label || '—', attrs: { tabindex: '-1', dir: 'auto' } }),

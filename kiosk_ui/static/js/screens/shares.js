@@ -23,6 +23,7 @@ const STATES = {
   revoked: ['revoke', () => t('Revoked: you took it back')],
   locked: ['lock', () => t('Locked: too many wrong PINs')],
   used_up: ['check', () => t('Used up: opened as many times as allowed')],
+  suspended: ['lock', () => t('Suspended: it cannot be opened now')],
 };
 
 const EVENTS = {
@@ -120,9 +121,13 @@ function actions(share, item) {
   return row;
 }
 
+/** The state shown: a share that would open but that the service suspended says so. */
+const shownState = (share) => (share.state === 'active' && share.suspension ? 'suspended' : share.state);
+
 function shareItem(share) {
-  const [stateIcon, stateLabel] = STATES[share.state] || STATES.expired;
-  const item = el('li', { className: 'share-item', attrs: { 'data-share-id': share.share_id, 'data-state': share.state } });
+  const shown = shownState(share);
+  const [stateIcon, stateLabel] = STATES[shown] || STATES.expired;
+  const item = el('li', { className: 'share-item', attrs: { 'data-share-id': share.share_id, 'data-state': shown } });
   const recipient = share.record ? share.record.recipient || t('Receiver not written') : '—';
   const heading = el('h2', { text: recipient, attrs: { tabindex: '-1' } });
   item.append(
