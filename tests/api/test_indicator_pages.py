@@ -12,8 +12,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from day_centres.indicators import NO_CENTRE, add
+from day_centres.models import IndicatorCount
 from tests.conftest import server_on
 from tests.server import LiveServer
 from tests.staff_support import database, log_in, make_centre, make_staff
@@ -141,3 +143,31 @@ def test_the_kiosk_welcome_links_to_the_public_page_in_its_language(
     assert kiosk.status_code == 200
     assert f'href="/indicators/{code}"><img src="/static/icons/figures.svg"' in kiosk.text
     assert httpx.get(f"{pde_server.url}/static/icons/figures.svg").status_code == 200
+
+
+def test_a_wallet_made_at_an_enrolled_terminal_counts_at_its_centre(
+    pde_server: LiveServer, centres: tuple[str, str]
+) -> None:
+    """The real terminals' middleware tells the registration its centre (through
+    request.state.terminal_centre_id); the wallet and the counter keep it."""
+    from day_centres.terminals import COOKIE as TERMINAL_COOKIE
+    from tests.api.support import API, registration_body, stored_rows, unique_handle
+    from tests.terminal_support import make_terminal
+    from wallet.models import Account
+
+    phare, _ = centres
+    url = pde_server.settings().sqlalchemy_url
+    _, token = make_terminal(url, make_staff(url, "worker", phare))
+    body = registration_body(unique_handle("terminal"))
+    with httpx.Client(base_url=pde_server.url, cookies={TERMINAL_COOKIE: token}) as terminal:
+        assert terminal.post(f"{API}/accounts", json=body).status_code == 201
+    with stored_rows(pde_server) as db:
+        assert db.get(Account, body["account_id"]).centre_id == phare  # type: ignore[union-attr]
+        made = select(func.sum(IndicatorCount.value)).where(
+            IndicatorCount.centre_key == phare, IndicatorCount.metric == "wallets_created"
+        )
+        assert db.scalar(made) == 4  # the 3 of the fixture, and this one
+    rows = csv.DictReader(io.StringIO(httpx.get(f"{pde_server.url}/indicators.csv").text))
+    month = f"{now():%Y-%m}"
+    phare_row = next(r for r in rows if r["month"] == month and r["centre"] == "Le Phare")
+    assert phare_row["wallets_created"] == "<10"  # 4: still hidden
