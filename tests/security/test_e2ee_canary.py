@@ -15,6 +15,9 @@ Recovery by trustees is checked the same way on a server whose requests open at
 once: the trustee key, the request's code and keys, the printed share, the owner's
 note and the new passphrase chosen after the recovery appear nowhere.
 
+A document deposited signed by an organisation (tests/security/canary_issued.py)
+leaves no signed title, content, signature or signed hash on the server either.
+
 A positive control proves that the search finds a marker planted on purpose,
 and that the scan really reads the database, the blobs and the log."""
 
@@ -64,6 +67,7 @@ from crypto.trustees import derive_request_keys, derive_trustee_keys, open_relea
 from tests.api.deposit_support import deposit, seal_deposit
 from tests.conftest import BACKENDS, server_on
 from tests.security import find_leaks, forms_of_bytes, forms_of_text
+from tests.security.canary_issued import deposit_signed_and_share
 from tests.security.canary_reports import ReportedLinks, report_and_suspend
 from tests.server import ServeProcess
 
@@ -460,6 +464,12 @@ def filled(
         reported = report_and_suspend(client, pde_server.url, database_url)
         markers |= reported.markers
         found_secrets |= reported.secrets
+        # Issued documents (issue 16): a signed deposit, accepted and shared.
+        issued = deposit_signed_and_share(
+            client, database_url, tmp_path_factory.mktemp("canary-issued")
+        )
+        markers |= issued.markers
+        found_secrets |= issued.secrets
         items = client.call("GET", "/api/v1/documents")
         ciphertexts = [
             client._send("GET", f"/api/v1/documents/{item['document_id']}/content").content
@@ -508,7 +518,7 @@ def test_the_scan_reads_the_database_the_blobs_and_the_log(filled: FilledWallet)
     assert filled.handle.encode() in database
     for box in filled.metadata_boxes:
         assert box in database or box.hex().encode() in database
-    assert len(filled.ciphertexts) == 6  # four added, two deposited and accepted
+    assert len(filled.ciphertexts) == 7  # four added, two deposited and one signed, accepted
     blobs = list(filled.objects.values()) + list(filled.stored_files.values())
     for ciphertext in filled.ciphertexts:
         assert any(ciphertext in blob for blob in blobs), "a document's ciphertext was not read"
