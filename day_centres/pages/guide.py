@@ -47,12 +47,6 @@ def guide_languages(centre: Centre) -> list[str]:
     return own + [language.code for language in LANGUAGES if language.code not in own]
 
 
-def idle_minutes(centre: Centre, runtime_idle_seconds: int) -> int:
-    """After how many minutes without a touch the centre's terminals leave by themselves."""
-    minutes = getattr(centre, "idle_minutes", None)  # the terminals' policy, when set
-    return int(minutes) if minutes else max(1, round(runtime_idle_seconds / 60))
-
-
 @router.get("/centres/{centre_id}/guide", response_class=HTMLResponse)
 def guide_languages_page(
     request: Request, lang: LanguageDep, centre_id: str, staff: CurrentStaff
@@ -92,7 +86,7 @@ def printed_guide(
         "guide_language": guide_language,
         "g": GUIDE_TRANSLATIONS[guide_lang].gettext,  # the guide's words, for people
         "bar": GUIDE_TRANSLATIONS[lang].gettext,  # the printing bar's, for staff
-        "idle_minutes": idle_minutes(centre, settings.kiosk_idle_seconds),
+        "idle_minutes": centre.idle_minutes,  # the centre's terminals' policy
         "public_url": settings.public_url.rstrip("/"),
     }
     return view.render(request, "guide.html", context)

@@ -12,9 +12,12 @@ import re
 
 import httpx
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
-from day_centres.models import AuditEntry
+from day_centres.models import AuditEntry, Centre
+from day_centres.pages import STAFF_LOCALES
+from day_centres.pages.guide import GUIDE_DOMAIN
 from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES
 from page_kit.i18n import LANGUAGES, read_catalog
 from tests.server import LiveServer
@@ -22,6 +25,10 @@ from tests.staff_support import StaffBrowser, database, log_in, make_centre, mak
 from wallet.clock import now
 
 CODES = [language.code for language in LANGUAGES]
+LEAVING = (
+    "When you are done, press “{leave}” at the top of the screen: everything disappears"
+    " from the terminal. After {minutes} minutes without a touch, PDE closes by itself."
+)
 
 
 def db_url(server: LiveServer) -> str:
@@ -87,6 +94,8 @@ def test_a_centres_staff_print_its_guide_in_every_language(
     pde_server: LiveServer, role: str
 ) -> None:
     centre, other = make_centre(db_url(pde_server)), make_centre(db_url(pde_server))
+    with database(db_url(pde_server)) as db:
+        db.get(Centre, centre).idle_minutes = 7  # type: ignore[union-attr]
     member = log_in(pde_server.url, make_staff(db_url(pde_server), role, centre))
     home = member.page("/staff/en/").text
     assert f"/staff/en/centres/{centre}/guide" in home
@@ -101,6 +110,9 @@ def test_a_centres_staff_print_its_guide_in_every_language(
         assert f'<html lang="{code}" dir="{direction}">' in guide.text
         assert "+32 2 000 00 00" in guide.text and "9:00-17:00" in guide.text
         kiosk = read_catalog(code, KIOSK_LOCALES, KIOSK_DOMAIN)
+        leaving = read_catalog(code, STAFF_LOCALES, GUIDE_DOMAIN)[LEAVING]
+        leaving = leaving.replace("{leave}", kiosk["Leave now"]).replace("{minutes}", "7")
+        assert str(escape(leaving)) in guide.text  # the centre's idle minutes
         for button in ("Create my wallet", "Open my wallet", "Leave now"):
             assert kiosk[button] in guide.text, (code, button)
         assert "Ctrl" in guide.text  # how to print, in the staff member's language

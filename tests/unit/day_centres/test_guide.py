@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from day_centres.centres import CentreDetails, create_centre
 from day_centres.pages import STAFF_LOCALES, STAFF_TEMPLATES
-from day_centres.pages.guide import GUIDE_DOMAIN, guide_languages, idle_minutes
+from day_centres.pages.guide import GUIDE_DOMAIN, guide_languages
 from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES
 from page_kit.i18n import LANGUAGES, read_catalog
 from wallet.runtime import Runtime
@@ -72,11 +71,6 @@ def test_the_centres_languages_come_first_then_the_others(runtime: Runtime) -> N
             ),
         )
         assert guide_languages(centre) == ["ar", "nl", "fr", "en", "pl"]
-
-
-def test_the_idle_time_is_the_centres_else_the_servers() -> None:
-    assert idle_minutes(SimpleNamespace(idle_minutes=7), 600) == 7  # type: ignore[arg-type]
-    assert idle_minutes(SimpleNamespace(), 600) == 10  # type: ignore[arg-type]
 
 
 def test_the_templates_run_no_script_and_print_on_a4() -> None:
