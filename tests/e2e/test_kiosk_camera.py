@@ -26,6 +26,7 @@ from client import PdeClient
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.e2e.axe_audit import AXE, describe
 from tests.e2e.kiosk_steps import PASSPHRASE, kiosk_page, leave_now, log_in, open_kiosk, png
+from tests.e2e.test_kiosk_first_screen import in_first_screen
 from tests.e2e.test_kiosk_screens import shoot
 
 pytestmark = pytest.mark.browser
@@ -165,6 +166,8 @@ def test_two_photos_and_one_taken_again_are_saved_as_one_pdf_of_those_pictures(
         open_camera(page, live_server, lang, handle)
         expect(page.locator("#camera-step")).to_have_text(STEP[lang].format(number=1))
         no_violations(page)
+        for control in ("#camera-shoot", "#camera-done", "#camera-cancel", "#camera-choice"):
+            assert in_first_screen(page.locator(control)), control  # at 1024x768, no scrolling
         take(page, 2)
         expect(page.locator("#camera-step")).to_have_text(STEP[lang].format(number=3))
         first, second = picture_bytes(page, "#camera-pages li > img")
@@ -285,8 +288,10 @@ def refuse_the_camera(page: Page, base: str, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_a_refused_camera_gives_the_file_chooser_with_a_message_that_says_so(
-    browser: Browser, live_server: str, handle: str, lang: str
+    browser: Browser, live_server: str, handle: str, lang: str, tmp_path: Path
 ) -> None:
+    folder = Path(os.environ.get("PDE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
     with kiosk_page(browser) as page:
         page.on("filechooser", lambda chooser: None)  # keeps the interception of choosers on
         refuse_the_camera(page, live_server, lang)
@@ -300,6 +305,7 @@ def test_a_refused_camera_gives_the_file_chooser_with_a_message_that_says_so(
         expect(page.locator("#camera-starting")).to_be_hidden()
         assert track_states(page) == []
         no_violations(page)
+        shoot(page, folder, f"{lang}-41-camera-refused", full_page=False)
 
         # The chooser, by keyboard: two photos, and they are the document's pages.
         page.locator("#camera-file").focus()
@@ -387,3 +393,33 @@ def test_a_cards_two_sides_make_one_page_and_the_chosen_camera_is_kept_for_the_s
         page.wait_for_function("() => window.cameraTracks.length === 1")
         assert page.evaluate("() => window.cameraTracks[0].getSettings().deviceId") == first
         expect(choice).to_have_value(first)
+
+
+# The camera exists but does not start (in use by another program) until told otherwise.
+BUSY_CAMERA = """(() => {
+  window.cameraBusy = true;
+  const devices = navigator.mediaDevices;
+  const open = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = (constraints) => (window.cameraBusy
+    ? Promise.reject(new DOMException('Could not start video source', 'NotReadableError'))
+    : open(constraints));
+})();"""
+
+
+def test_a_camera_that_does_not_answer_says_so_and_try_again_opens_it(
+    browser: Browser, live_server: str, handle: str
+) -> None:
+    with kiosk_page(browser) as page:
+        page.add_init_script(WATCH_TRACKS)
+        page.add_init_script(BUSY_CAMERA)  # runs after the watch: wraps the watched call
+        open_kiosk(page, live_server, "fr", query="?idle=3600")
+        log_in(page, handle)
+        page.click("#screen-documents [data-go=add]")
+        page.click("#add-camera")
+        expect(page.locator("#camera-fallback-message")).to_contain_text("La caméra ne répond pas.")
+        page.evaluate("() => { window.cameraBusy = false; }")  # the other program let go
+        page.click("#camera-retry")
+        expect(page.locator("#camera-live")).to_be_visible()
+        expect(page.locator("#camera-fallback")).to_be_hidden()
+        take(page, 1)
+        assert track_states(page) == ["live"]
