@@ -11,6 +11,7 @@ with no serious accessibility violation on these screens."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from client import issued as client_issued
 from client.deposits import accept, create_deposit_link, deposit, inbox
 from client.shares import create_share
 from crypto import new_id
-from crypto.issued import OrgKey, new_org_key
+from crypto.issued import OrgKey, content_digest, new_org_key, org_key_to_jwk, verify_issued
 from day_centres import organisations
 from tests.e2e.axe_audit import blocking_violations, describe
 from tests.e2e.conftest import server_settings
@@ -52,6 +53,7 @@ class World:
     server: ServedApp
     handle: str
     link: str
+    key: OrgKey
 
 
 def _deposit(folder: Path, link: str, key: OrgKey | None, title: str) -> None:
@@ -112,7 +114,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             organisations.revoke_key(
                 db, organisations.get_key(db, revoked_after.kid), date(2026, 5, 1), "lost"
             )
-        yield World(server, handle, share.link)
+        yield World(server, handle, share.link, good)
     finally:
         mp.undo()
         server.stop()
@@ -204,3 +206,41 @@ def test_the_public_list_names_the_organisation_and_its_keys(world: World) -> No
     assert len(listed[0]["keys"]) == 3
     revoked = sorted(str(key["revoked_from"]) for key in listed[0]["keys"])
     assert revoked == ["2026-02-01", "2026-05-01", "None"]
+
+
+def test_a_service_signs_on_the_deposit_page_with_its_key_file_and_the_owner_s_copy_verifies(
+    browser: Browser, world: World, tmp_path: Path
+) -> None:
+    key_file = tmp_path / "cpas.key"
+    key_file.write_text(json.dumps(org_key_to_jwk(world.key)))
+    stranger = tmp_path / "stranger.key"
+    stranger.write_text(json.dumps(org_key_to_jwk(new_org_key())))
+    scan = tmp_path / "attestation.txt"
+    scan.write_bytes(b"attestation de residence\n" * 30)
+    with PdeClient(world.server.url, retry_seconds=5) as owner:
+        owner.login(world.handle, PASSPHRASE)
+        link = create_deposit_link(owner, "CPAS Ixelles", max_files=2).link
+        with kiosk_page(browser, locale="fr-BE") as page:
+            page.goto(link)
+            expect(page.locator("#screen-choose")).to_be_visible()
+            page.click("#sign-panel summary")
+            page.set_input_files("#sign-key", files=[str(stranger)])
+            expect(page.locator("#sign-error")).to_contain_text("pas enregistrée dans PDE")
+            page.set_input_files("#sign-key", files=[str(key_file)])
+            expect(page.locator("#sign-organisation")).to_have_text(
+                f"Signature au nom de {ORGANISATION}."
+            )
+            page.locator("#sign-date").fill("2026-03-03")
+            page.set_input_files("#deposit-files", files=[str(scan)])
+            page.locator(".file-title").fill("Attestation de résidence")
+            violations = blocking_violations(page)
+            assert violations == [], describe(violations)
+            page.click("#deposit-send")
+            expect(page.locator("#screen-sent")).to_be_visible(timeout=60_000)
+        [item] = inbox(owner)
+        listed = httpx.get(f"{world.server.url}/api/v1/organisations").json()["organisations"]
+        check = verify_issued(item.metadata["issued"], content_digest([scan.read_bytes()]), listed)
+        assert check.verified, check
+        assert check.claims is not None
+        assert (check.claims.title, check.claims.date) == ("Attestation de résidence", "2026-03-03")
+        assert item.metadata["date"] == "2026-03-03"

@@ -25,6 +25,7 @@ import {
 } from '/static/kit/page.js';
 import { categoryLabels, setText } from '/static/kit/strings.js';
 import * as api from './api.js';
+import { forgetKey, setUpSigning, signInto, signingReady } from './signing.js';
 
 const PART_BYTES = 4 << 20;
 
@@ -278,6 +279,7 @@ async function lock(entry) {
       size: entry.file.size,
       type: entry.type.value,
     };
+    await signInto(entry.file, metadata); // an organisation's signature, if a key was chosen
     entry.body = {
       document_id: documentId,
       sealed_key: pde.b64uEncode(await pde.sealDepositDocumentKey(state.publicKey, key, depositId, documentId)),
@@ -326,7 +328,7 @@ async function send(entry) {
 }
 
 async function sendAll() {
-  if (state.sending) return;
+  if (state.sending || !signingReady()) return;
   state.sending = true;
   const button = byId('deposit-send');
   button.disabled = true;
@@ -355,6 +357,7 @@ async function sendAll() {
   showReport(true);
 }
 byId('deposit-send').addEventListener('click', sendAll);
+setUpSigning();
 
 function retrySending() {
   showScreen('choose');
@@ -421,6 +424,7 @@ function readSecret(href) {
 /** Drop the chosen files and the link's secret: the page is left. */
 function leave() {
   forgetFiles();
+  forgetKey();
   state.secret?.fill(0);
   state.secret = null;
 }
