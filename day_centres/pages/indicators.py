@@ -122,29 +122,42 @@ def public_router(view: StaffView) -> APIRouter:
     def public_root(request: Request) -> RedirectResponse:
         return RedirectResponse(f"{PUBLIC_PAGE}/{page_language(request).code}", status_code=303)
 
+    def render(
+        request: Request, language: Language, template: str, context: dict[str, Any], status: int
+    ) -> HTMLResponse:
+        context = context | {
+            "language": language,
+            "languages": LANGUAGES,
+            "_": view.translations[language.code].gettext,
+        }
+        response = view.templates.TemplateResponse(request, template, context, status_code=status)
+        response.headers["Content-Language"] = language.code
+        return response
+
     @public.get(PUBLIC_PAGE + "/{lang}", response_class=HTMLResponse)
     def public_page(
         request: Request, lang: str, db: DbDep, month: str | None = None
     ) -> HTMLResponse:
-        """The indicators in total and per centre, for anyone to follow the targets."""
+        """The indicators in total and per centre, for anyone to follow the targets;
+        an unknown language or month is the public page's own "not found"."""
         language = by_code.get(lang)
-        if language is None:
-            raise StaffNotFound()
-        context = figures_context(read_indicators(db), language, month)
+        try:
+            if language is None:
+                raise StaffNotFound()
+            context = figures_context(read_indicators(db), language, month)
+        except StaffNotFound:
+            shown_in = language or page_language(request)
+            links = {"language_href": f"{PUBLIC_PAGE}/{{code}}"}
+            return render(request, shown_in, "transparency-missing.html", links, 404)
         query = f"?month={month}" if month else ""
         context |= {
-            "language": language,
-            "languages": LANGUAGES,
-            "_": view.translations[language.code].gettext,
             "language_href": f"{PUBLIC_PAGE}/{{code}}{query}",
             "every_centre": True,
             "area": Area(TOTAL),
             "csv_href": PUBLIC_CSV,
             "month_href": f"{PUBLIC_PAGE}/{lang}",
         }
-        response = view.templates.TemplateResponse(request, "transparency.html", context)
-        response.headers["Content-Language"] = language.code
-        return response
+        return render(request, language, "transparency.html", context, 200)
 
     @public.get(PUBLIC_CSV)
     def public_csv(db: DbDep) -> Response:

@@ -127,10 +127,16 @@ def test_the_public_page_goes_to_the_browsers_language_and_refuses_the_unknown(
     with httpx.Client(base_url=pde_server.url) as http:
         moved = http.get("/indicators", headers={"Accept-Language": "nl-BE"})
         assert (moved.status_code, moved.headers["location"]) == (303, "/indicators/nl")
-        for path in ("/indicators/xx", "/indicators/en?month=1999-01", "/indicators/en?month=x"):
+        for path, said, back in (
+            ("/indicators/xx", "Cette page n'existe pas.", "fr"),  # the browser's language
+            ("/indicators/en?month=1999-01", "This page does not exist.", "en"),
+            ("/indicators/en?month=x", "This page does not exist.", "en"),
+        ):
             refused = http.get(path, headers={"Accept-Language": "fr"})
             assert refused.status_code == 404, path
             assert refused.headers["content-type"].startswith("text/html")
+            assert said in refused.text.replace("&#39;", "'"), path
+            assert f'href="/indicators/{back}"><img src="/static/icons/figures.svg"' in refused.text
         chosen = http.get(f"/indicators/en?month={now():%Y-%m}")
         assert chosen.status_code == 200
 
