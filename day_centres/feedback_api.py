@@ -28,9 +28,7 @@ class FeedbackRequest(Body):
     """An opinion: a mark from 1 (very unhappy) to 5 (very happy), the page's
     language, and optionally a few words."""
 
-    rating: Annotated[
-        int, Field(ge=1, le=5, strict=True, description="1 very unhappy … 5 very happy")
-    ]
+    rating: Annotated[int, Field(ge=1, le=5, description="1 very unhappy … 5 very happy")]
     language: Annotated[Language, Field(description="the language of the page it was given on")]
     text: Annotated[
         str,
@@ -40,6 +38,13 @@ class FeedbackRequest(Body):
             "but line breaks and tabs",
         ),
     ] = ""
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _a_number(cls, rating: object) -> object:
+        if isinstance(rating, str):  # JSON's "4" is text: the schema says a number
+            raise ValueError("a number is needed here, not text")
+        return rating
 
     @field_validator("text")
     @classmethod
