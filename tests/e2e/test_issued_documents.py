@@ -170,7 +170,12 @@ def test_the_owner_sees_who_issued_a_document_and_renaming_it_keeps_the_signatur
         open_kiosk(page, world.server.url, lang)
         log_in(page, world.handle)
         # Its title, or the one the French run gave it (the module's wallet is shared).
-        page.locator("#document-list li", has_text=re.compile("Décision RIS|Mon RIS")).first.click()
+        issued = page.locator(
+            "#document-list li", has_text=re.compile("Décision RIS|Mon RIS")
+        ).first
+        mark = "Signé par une organisation" if lang == "fr" else "موقّعة من منظمة"
+        expect(issued.locator(".issued-mark")).to_contain_text(mark)
+        issued.click()
         panel = page.locator("#view-issued .issued")
         expect(panel).to_have_attribute("data-issued", "verified")
         words = "Signature vérifiée" if lang == "fr" else "تم التحقق من التوقيع"
@@ -194,7 +199,9 @@ def test_an_ordinary_scan_shows_no_panel_at_the_kiosk(browser: Browser, world: W
     with kiosk_page(browser) as page:
         open_kiosk(page, world.server.url, "fr")
         log_in(page, world.handle)
-        page.locator("#document-list li", has_text="Ordinary scan").first.click()
+        ordinary = page.locator("#document-list li", has_text="Ordinary scan").first
+        expect(ordinary.locator(".issued-mark")).to_have_count(0)
+        ordinary.click()
         expect(page.locator("#view-title")).to_have_text("Ordinary scan")
         expect(page.locator("#preview")).to_have_attribute("data-kind", "text", timeout=20_000)
         expect(page.locator("#view-issued .issued")).to_have_count(0)
