@@ -41,7 +41,8 @@ from wallet.api.deposits import suspension_response
 from wallet.api.deps import ClientKey, CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import CIPHERTEXT_RESPONSES, RangeHeader, ciphertext_response
 from wallet.api.errors import error_responses
-from wallet.api.schemas import Id, LinkReportRequest, LinkReportResponse
+from wallet.api.report_schemas import LinkReportRequest, LinkReportResponse
+from wallet.api.schemas import Id
 from wallet.errors import (
     AlreadyExists,
     LimitsUnavailable,

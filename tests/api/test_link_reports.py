@@ -149,6 +149,7 @@ def test_a_report_of_an_unknown_or_malformed_id_answers_as_for_a_real_link_and_k
         ({"reason": ""}, "reason"),
         ({"text": "x" * 501}, "text"),
         ({"text": 5}, "text"),
+        ({"text": "escape \x1b[31m"}, "text"),
         ({"secret": "abc"}, "secret"),
     ],
 )
@@ -162,6 +163,19 @@ def test_a_bad_report_is_refused_with_invalid_request_and_nothing_is_kept(
     error = assert_error(answer, 422, "invalid_request")
     assert field in error["message"]
     assert stored_reports(pde_server, share.share_id) == []
+
+
+def test_a_report_whose_text_is_not_unicode_is_refused(
+    pde_server: LiveServer, owner: DepositOwner, reporter: httpx.Client
+) -> None:
+    link = make_link(owner)
+    body = b'{"reason": "other", "text": "lone \\ud825 surrogate"}'
+    headers = {"Content-Type": "application/json"}
+
+    answer = reporter.post(f"{API}/d/{link}/report", content=body, headers=headers)
+
+    assert "text" in assert_error(answer, 422, "invalid_request")["message"]
+    assert stored_reports(pde_server, link) == []
 
 
 def test_a_report_without_a_reason_or_with_control_characters_is_refused(

@@ -19,6 +19,7 @@ from wallet.api.documents import (
     upload_status,
 )
 from wallet.api.errors import error_responses
+from wallet.api.report_schemas import LinkReportRequest, LinkReportResponse
 from wallet.api.schemas import (
     DepositDeclareRequest,
     DepositInfoResponse,
@@ -28,8 +29,6 @@ from wallet.api.schemas import (
     Id,
     InboxAcceptRequest,
     InboxItemResponse,
-    LinkReportRequest,
-    LinkReportResponse,
     SuspensionResponse,
     UploadStatus,
 )

@@ -191,18 +191,6 @@ class SuspensionResponse(BaseModel):
     suspended_at: datetime
 
 
-class LinkReportRequest(Body):
-    reason: Literal["harmful", "mistake", "fraud", "other"] = Field(
-        description="harmful or unwanted content, sent to me by mistake, looks like fraud "
-        "or phishing, other"
-    )
-    text: str = Field(default="", max_length=500, description="optional, read by the operator")
-
-
-class LinkReportResponse(BaseModel):
-    status: Literal["received"]
-
-
 class DepositLinkResponse(BaseModel):
     deposit_id: str
     label: MetadataBox
