@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from kiosk_ui.privacy import PRIVACY_DIR, PRIVACY_DOMAIN
 from page_kit.i18n import LANGUAGES, read_catalog
 from tests.e2e.axe_audit import AXE, describe
 from tests.e2e.conftest import start_live_server
+from tests.e2e.test_staff_pages import Audit
 from tests.server import ServedApp
 from tests.staff_support import database, log_in, make_staff
 from wallet.clock import now
@@ -143,6 +145,33 @@ def test_the_notice_opens_from_the_kiosk_the_viewer_and_the_deposit_page(
     context.close()
 
 
+def staff_context(browser: Browser, server: ServedApp, role: str, centre_id: str | None) -> Any:
+    """A browser context holding a staff session of `role` (logged in over HTTP)."""
+    member = make_staff(db_url(server), role, centre_id)
+    http = log_in(server.url, member, lang="fr")
+    context = browser.new_context(viewport=TERMINAL)
+    cookie = {"name": COOKIE, "value": http.http.cookies[COOKIE], "domain": "127.0.0.1"}
+    context.add_cookies([cookie | {"path": "/staff", "httpOnly": True, "sameSite": "Strict"}])
+    http.http.close()
+    return context
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_operators_feedback_page_passes_axe_on_a_terminal_and_a_phone(
+    browser: Browser, server: ServedApp, lang: str
+) -> None:
+    body = {"rating": 5, "language": lang, "text": "شكرا، merci, dziękuję " * 20}
+    assert httpx.post(f"{server.url}/api/v1/feedback", json=body).status_code == 204
+    context = staff_context(browser, server, "operator", None)
+    page = context.new_page()
+    audit = Audit(page, lang)
+    page.goto(f"{server.url}/staff/{lang}/feedback")
+    expect(page.locator(".actions img[src$='face-5.svg']")).to_have_count(1)
+    audit.check("feedback")
+    assert audit.found == [], "\n".join(audit.found)
+    context.close()
+
+
 def pdf_pages(pdf: bytes) -> int:
     return len(PDF_PAGE.findall(pdf))
 
@@ -160,22 +189,7 @@ def coordinator_context(browser: Browser, server: ServedApp) -> Iterator[tuple[A
     )
     with database(db_url(server)) as db:
         centre_id = centres.create_centre(db, details).id
-    member = make_staff(db_url(server), "coordinator", centre_id)
-    http = log_in(server.url, member, lang="fr")
-    context = browser.new_context(viewport=TERMINAL)
-    context.add_cookies(
-        [
-            {
-                "name": COOKIE,
-                "value": http.http.cookies[COOKIE],
-                "domain": "127.0.0.1",
-                "path": "/staff",
-                "httpOnly": True,
-                "sameSite": "Strict",
-            }
-        ]
-    )
-    http.http.close()
+    context = staff_context(browser, server, "coordinator", centre_id)
     yield context, centre_id
     context.close()
 
