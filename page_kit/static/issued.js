@@ -4,6 +4,7 @@
 // fetched once per page), and drawn as a panel that cannot be taken for an
 // ordinary scan: who issued it, when, under which title, and the answer.
 import { sha256, verifyIssued } from '/static/crypto/pde-crypto.js';
+import { formatDate } from './dates.js';
 import { setText } from './strings.js';
 
 /** Each answer of a check, written into an element in the page's language. */
@@ -86,7 +87,7 @@ export function issuedPanel(result) {
   if (claims) {
     const name = organisation?.name || claims.organisationId;
     const [by, title] = [line('issued-by'), line('issued-title')];
-    setText(by, 'Issued by {name} on {date}', { name, date: claims.date });
+    setText(by, 'Issued by {name} on {date}', { name, date: formatDate(claims.date) });
     setText(title, 'Title when issued: {title}', { title: claims.title });
     lines.push(by, title);
   }

@@ -144,7 +144,7 @@ def test_the_worker_s_viewer_checks_each_signature_and_tells_each_case_apart(
             expect(panel).to_contain_text(words)
             expect(panel).to_contain_text("Document délivré par une organisation")
         expect(card(page, "Décision RIS").locator(".issued")).to_contain_text(
-            f"Délivré par {ORGANISATION} le 2026-03-03"
+            f"Délivré par {ORGANISATION} le 3 mars 2026"
         )
         expect(card(page, "Ordinary scan").locator(".issued")).to_have_count(0)
         violations = blocking_violations(page)
