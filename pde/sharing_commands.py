@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from client import PdeClient
+from client import ClientError, PdeClient
 from client.deposits import (
     accept,
     create_deposit_link,
@@ -140,7 +140,12 @@ def _say_issued(
     ]
     if not signed:
         return
-    listed = organisations()
+    try:
+        listed = organisations()
+    except ClientError as error:  # the documents are saved: say why none was checked
+        for _, path in signed:
+            print(f"{path.name}: signature not checked: {error.message}", file=sys.stderr)
+        return
     for shared, path in signed:
         check = check_file(shared.metadata, path, listed)
         if check is not None:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from client import PdeClient
+from client import ClientError, PdeClient
 from client import issued as client_issued
+from client.shares import ShareViewer
 from crypto.issued import new_org_key, org_key_from_jwk, org_key_to_jwk
 from day_centres import organisations
 from tests.api.support import CLI_PASSPHRASE, Run, WalletCli
@@ -176,3 +177,22 @@ def test_an_ordinary_deposit_says_nothing_of_a_signature(
     assert pde("deposit", made.out.strip(), str(tmp_path / "decision.pdf")).code == 0
     opened = accept_share_and_open(owner, pde, tmp_path)
     assert "issued" not in opened.err and "signature" not in opened.err
+
+
+def test_open_share_saves_the_documents_and_says_why_none_was_checked_without_the_list(
+    pde_server: LiveServer,
+    owner: WalletCli,
+    pde: Callable[..., Run],
+    key_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    register(pde_server, key_file)
+    assert deposit_signed(owner, pde, key_file, tmp_path).code == 0
+
+    def unreachable(self: object) -> list[dict[str, object]]:
+        raise ClientError(503, "storage_unavailable", "The server is busy.")
+
+    monkeypatch.setattr(ShareViewer, "organisations", unreachable)
+    opened = accept_share_and_open(owner, pde, tmp_path)
+    assert "decision.pdf: signature not checked: The server is busy." in opened.err
