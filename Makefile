@@ -49,6 +49,7 @@ bench: setup system-deps $(S3_VENV)/bin/ministack ## every figure of the README'
 	$(BIN)/python bench/server_throughput.py
 	$(BIN)/python bench/kiosk_login.py
 	$(BIN)/python bench/share_open.py
+	$(BIN)/python bench/slow_line.py
 	$(BIN)/python bench/indicators.py
 
 screenshots: setup system-deps ## every kiosk screen in French and Arabic, 1024x768 and 360 px
