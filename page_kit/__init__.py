@@ -16,7 +16,11 @@ page brings only its own screens, words and scripts.
   "Download all"),
   tokens.css (the design tokens and the base of every page), public-page.css,
   and icons/ for the public pages' own pictograms (the common ones are the
-  kiosk's, at /static/icons).
+  kiosk's, at /static/icons);
+- `es_modules`: the ES module graph of each page, read from its imports, for
+  its `<link rel="modulepreload">` hints (`module_preloads` in templates);
+- `static_files`: how browsers keep static files (immutable with `?v=` and the
+  file's hash, `static_url` in templates; revalidated otherwise).
 
 It imports none of the pages (docs/design.md §4): only `wallet` and `crypto`, which
 are below it. tests/unit/test_es_modules.py holds its scripts to the same rule.
