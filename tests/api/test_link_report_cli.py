@@ -25,9 +25,9 @@ def operator(server: LiveServer, action: str, kind: str, link_id: str, reason: s
 
 def test_a_suspended_share_shows_its_reason_to_its_owner_and_refuses_the_worker(
     pde_server: LiveServer,
-    owner: Owner,
+    owner: Owner,  # noqa: F811  (the fixture imported above)
     pde: Callable[..., Run],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     link, share_id = share(owner)
 
