@@ -91,7 +91,13 @@ export function takeLink() {
  */
 export function startPage(start, { busy = () => false, leave = () => {} } = {}) {
   const picker = byId('language-select');
-  picker.addEventListener('change', () => setLanguage(picker.value));
+  picker.addEventListener('change', () => {
+    setLanguage(picker.value);
+    // Links to pages in a language (the privacy notice) follow the one chosen here.
+    for (const link of document.querySelectorAll('a[data-language-href]')) {
+      link.href = link.dataset.languageHref.replace('{code}', picker.value);
+    }
+  });
   window.addEventListener('hashchange', () => {
     if (location.hash && !busy()) start({ returned: false });
   });

@@ -227,7 +227,7 @@ def test_a_service_deposits_two_files_the_owner_accepts_one_and_rejects_the_othe
         assert (
             service.locator(
                 "#inbox-list, #document-list, [data-go],"
-                " a[href]:not(.skip-link):not([href='/privacy'])"
+                " a[href]:not(.skip-link):not([href^='/privacy/'])"
             ).count()
             == 0
         )

@@ -130,18 +130,22 @@ def test_the_notice_opens_from_the_kiosk_the_viewer_and_the_deposit_page(
     assert page.locator("script").count() == 0
     no_violations(page, f"{lang} / notice")
 
+    polish = read_catalog("pl", PRIVACY_DIR / "locales", PRIVACY_DOMAIN)
     for start in (f"/s/{MADE_UP_LINK}", f"/d/{MADE_UP_LINK}"):
         page.goto(f"{server.url}{start}?lang={lang}")
         link = page.locator("a.footer-link")
         expect(link).to_be_visible()
-        with context.expect_page() as opened:
-            link.click()
-        notice = opened.value
-        notice.wait_for_load_state()
-        assert notice.url == f"{server.url}/privacy"
-        expect(notice.locator("h1")).to_have_text(title)  # the browser's language
-        expect(page).to_have_url(re.compile(re.escape(start)))  # the link's page stays
-        notice.close()
+        for code, heading in ((lang, title), ("pl", polish["Privacy: what PDE keeps about you"])):
+            if code != lang:  # the page's language switch (no reload) takes the link along
+                page.select_option("#language-select", code)
+            with context.expect_page() as opened:
+                link.click()
+            notice = opened.value
+            notice.wait_for_load_state()
+            assert notice.url == f"{server.url}/privacy/{code}"
+            expect(notice.locator("h1")).to_have_text(heading)
+            expect(page).to_have_url(re.compile(re.escape(start)))  # the link's page stays
+            notice.close()
     context.close()
 
 
