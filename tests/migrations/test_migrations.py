@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-import day_centres.models  # noqa: F401
+import day_centres.models
 import day_centres.organisations  # noqa: F401
 import share_links.models  # noqa: F401  (every package's tables are in the one history)
 from pde.settings import Settings
