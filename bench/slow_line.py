@@ -14,7 +14,10 @@ capped both ways) in a fresh profile each time (an empty cache: a first visit).
 the last answer once the page is ready (the kiosk: `body[data-ready]`; the
 viewer: the shared document on screen) and the network idle. Median of `repeat`
 visits per case, after one rendering of each page on each server (the first
-compiles the templates); the ratio is with the hints over without them.
+compiles the templates); the ratio is with the hints over without them. The
+same visit without any emulated line gives the floor this machine sets by
+itself (parsing and running the modules, the server's own time): on a shared,
+loaded machine it is a large part of every figure.
 
 Run: `.venv/bin/python bench/slow_line.py [--repeat 3] [--latency 150] [--mbits 1.6]`.
 """
@@ -134,14 +137,19 @@ def warm_up(servers: list[str], paths: list[str]) -> None:
             subprocess.run(["curl", "-s", "-o", "/dev/null", server + path], check=True)
 
 
-def visit(browser: Browser, url: str, ready: str, latency_ms: float, bytes_per_s: float) -> dict:
-    """One first visit of `url` on the emulated line, in a fresh profile; tried once
-    more if the page never gets ready (a shared machine's hiccup), and said so."""
+def visit(
+    browser: Browser, url: str, ready: str, latency_ms: float, bytes_per_s: float
+) -> dict | None:
+    """One first visit of `url` on the emulated line, in a fresh profile; None when
+    the page is not ready within 30 s. Under Chromium's emulation on this loaded
+    machine, some visits stall with every answer pending, with or without the
+    hints alike (10 visits each over HTTP/2: 2 and 3 stalled; seen over HTTP/1.1
+    too), never without emulation (12 of 12 ready): such a visit is counted, not
+    timed."""
     try:
         return visit_once(browser, url, ready, latency_ms, bytes_per_s)
     except AssertionError:
-        print(f"  (a visit of {url} never got ready: tried again)", file=sys.stderr)
-        return visit_once(browser, url, ready, latency_ms, bytes_per_s)
+        return None
 
 
 def visit_once(
@@ -150,19 +158,20 @@ def visit_once(
     context = browser.new_context(viewport=KIOSK_VIEWPORT, ignore_https_errors=True)
     try:
         page: Page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send(
-            "Network.emulateNetworkConditions",
-            {
-                "offline": False,
-                "latency": latency_ms,
-                "downloadThroughput": bytes_per_s,
-                "uploadThroughput": bytes_per_s,
-            },
-        )
+        if bytes_per_s > 0:  # else no emulation: the floor the machine itself sets
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send(
+                "Network.emulateNetworkConditions",
+                {
+                    "offline": False,
+                    "latency": latency_ms,
+                    "downloadThroughput": bytes_per_s,
+                    "uploadThroughput": bytes_per_s,
+                },
+            )
         page.goto(url, wait_until="commit", timeout=120_000)
-        expect(page.locator(ready).first).to_be_attached(timeout=60_000)
+        expect(page.locator(ready).first).to_be_attached(timeout=30_000)
         page.wait_for_load_state("networkidle", timeout=120_000)
         return dict(page.evaluate(SETTLED))
     finally:
@@ -195,7 +204,7 @@ def main() -> None:
             }
             pages = {"kiosk /fr/": ("/fr/", "body[data-ready]"), "viewer": (link, ".document-card")}
             warm_up([plain.url, hinted.url], [path.split("#")[0] for path, _ in pages.values()])
-            results: dict[tuple[str, str, str], list[dict]] = {}
+            results: dict[tuple[str, str, str], list[dict | None]] = {}
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 try:
@@ -206,6 +215,9 @@ def main() -> None:
                                     browser, origin + path, ready, args.latency, bytes_per_s
                                 )
                                 results.setdefault((name, protocol, hints), []).append(figure)
+                        for name, (path, ready) in pages.items():
+                            figure = visit(browser, origins["hints"] + path, ready, 0, -1)
+                            results.setdefault((name, "floor", "hints"), []).append(figure)
                     version = browser.version
                 finally:
                     browser.close()
@@ -217,18 +229,26 @@ def main() -> None:
         for protocol in ("HTTP/1.1", "HTTP/2"):
             medians = {}
             for hints in ("none", "hints"):
-                figures = results[(name, protocol, hints)]
-                medians[hints] = statistics.median(f["settled"] for f in figures)
-                requests = figures[0]["requests"]
-                seen = figures[0]["protocol"]
+                medians[hints], line = summary(results[(name, protocol, hints)])
                 label = "with modulepreload" if hints == "hints" else "without hints   "
-                print(
-                    f"  {name:<11} {protocol:<8} {label}: {medians[hints]:.2f} s "
-                    f"({requests} requests, {seen})  ratio to goal {medians[hints] / GOAL_S:.2f}"
-                )
-            print(
-                f"  {'':<11} {protocol:<8} with / without: {medians['hints'] / medians['none']:.2f}"
-            )
+                print(f"  {name:<11} {protocol:<8} {label}: {line}")
+            ratio = medians["hints"] / medians["none"]
+            print(f"  {'':<11} {protocol:<8} with / without: {ratio:.2f}")
+        _, line = summary(results[(name, "floor", "hints")])
+        print(f"  {name:<11} HTTP/2, hints, no line emulated (the machine alone): {line}")
+
+
+def summary(visits: list[dict | None]) -> tuple[float, str]:
+    """The median time to settle of the visits that got ready, and a line saying it."""
+    timed = [v for v in visits if v is not None]
+    if not timed:
+        return float("nan"), f"every visit stalled ({len(visits)})"
+    median = statistics.median(v["settled"] for v in timed)
+    stalled = f", {len(visits) - len(timed)} stalled" if len(timed) < len(visits) else ""
+    return median, (
+        f"{median:.2f} s ({timed[0]['requests']} requests, {timed[0]['protocol']}{stalled})"
+        f"  ratio to goal {median / GOAL_S:.2f}"
+    )
 
 
 if __name__ == "__main__":
