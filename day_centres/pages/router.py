@@ -15,6 +15,7 @@ from day_centres.pages import (
     feedback,
     guide,
     login,
+    organisations,
     reports,
     terminals,
 )
@@ -45,6 +46,7 @@ def staff_router() -> APIRouter:
     router.include_router(feedback.router)
     router.include_router(indicator_pages.router)
     router.include_router(reports.router)
+    router.include_router(organisations.router)
     router.include_router(terminals.staff_router)
     router.include_router(terminals.terminal_router)  # /terminal/…: enrolling a terminal
     return router

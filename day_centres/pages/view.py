@@ -35,6 +35,9 @@ DONE_MESSAGES = {
     "link_suspended": "The link is suspended: it cannot be opened, and its owner sees why.",
     "suspension_lifted": "The suspension is lifted: the link works again.",
     "report_closed": "The report is closed.",
+    "organisation_created": "The organisation was registered.",
+    "organisation_key_added": "The key was registered.",
+    "organisation_key_revoked": "The key was revoked.",
     "nothing_changed": "Nothing changed: this was already done.",
 }
 # The audit log's actions (day_centres.audit.ACTIONS), as the log page names them.
@@ -70,6 +73,7 @@ MENU = (
     ("accounts", "Workers", ("coordinator",)),
     ("reports", "Reported links", ("operator",)),
     ("feedback", "Feedback", ("operator",)),
+    ("organisations", "Organisations", ("operator",)),
     ("terminals", "Terminals", ("operator", "coordinator", "worker")),
     ("audit", "Audit log", ("operator",)),
 )

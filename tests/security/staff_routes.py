@@ -62,6 +62,14 @@ STAFF_ROUTES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", f"{STAFF}/terminals/{{terminal_id}}/rename"): RUNS_STAFF,
     ("GET", f"{STAFF}/terminals/{{terminal_id}}/revoke"): RUNS_STAFF,
     ("POST", f"{STAFF}/terminals/{{terminal_id}}/revoke"): RUNS_STAFF,
+    # The register of organisations that sign what they deposit (issue 16): the operator only.
+    ("GET", f"{STAFF}/organisations"): OPERATOR,
+    ("GET", f"{STAFF}/organisations/new"): OPERATOR,
+    ("POST", f"{STAFF}/organisations"): OPERATOR,
+    ("GET", f"{STAFF}/organisations/{{organisation_id}}/keys/new"): OPERATOR,
+    ("POST", f"{STAFF}/organisations/{{organisation_id}}/keys"): OPERATOR,
+    ("GET", f"{STAFF}/organisations/keys/{{kid}}/revoke"): OPERATOR,
+    ("POST", f"{STAFF}/organisations/keys/{{kid}}/revoke"): OPERATOR,
     # The terminal's own enrolment page: the one-time code is its proof, not a session.
     ("GET", "/terminal/enrol"): ANYONE,
     ("GET", "/terminal/{lang}/enrol"): ANYONE,

@@ -174,6 +174,8 @@ def concrete(world: StaffWorld, path: str, identity: str) -> str:
         .replace("{action}", "disable")
         .replace("{guide_lang}", "ar")
         .replace("{report_id}", "AAAAAAAAAAAAAAAAAAAAAA")  # no such report: nothing changes
+        .replace("{organisation_id}", "AAAAAAAAAAAAAAAAAAAAAA")  # no such organisation
+        .replace("{kid}", "A" * 43)  # no such key
     )
 
 
@@ -193,6 +195,11 @@ ALLOWED_ANSWER = {
     ("POST", "/staff/{lang}/reports/{report_id}/suspend"): 404,
     ("POST", "/staff/{lang}/reports/{report_id}/lift"): 404,
     ("POST", "/staff/{lang}/reports/{report_id}/close"): 404,
+    ("POST", "/staff/{lang}/organisations"): 422,
+    ("GET", "/staff/{lang}/organisations/{organisation_id}/keys/new"): 404,
+    ("POST", "/staff/{lang}/organisations/{organisation_id}/keys"): 404,
+    ("GET", "/staff/{lang}/organisations/keys/{kid}/revoke"): 404,
+    ("POST", "/staff/{lang}/organisations/keys/{kid}/revoke"): 404,
 }
 # Aimed at centre B: the operator's page; for the staff of centre A, not found.
 OTHER_CENTRE_NOT_FOUND = {
