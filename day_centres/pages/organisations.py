@@ -172,9 +172,14 @@ def _key_form(
     values: dict[str, str] | None = None,
     error: StaffError | None = None,
     kid: str = "",
+    checked: tuple[date, date | None] | None = None,
 ) -> HTMLResponse:
+    """The key's form, or (`kid` set) the checked key's fingerprint and validity days
+    with the button that registers it."""
     shown = values or {"public_key": "", "valid_from": _today().isoformat(), "valid_until": ""}
     context = {"organisation": organisation, "values": shown, "error": error, "kid": kid}
+    if checked is not None:
+        context |= {"checked_from": checked[0], "checked_until": checked[1]}
     return _render(request, staff, "organisation-key.html", context, 422 if error else 200)
 
 
@@ -217,7 +222,8 @@ def add_key(
     if confirmed != "yes":  # the check only: the operator compares the fingerprint first
         staff.db.rollback()
         values["valid_from"] = start.isoformat()
-        return _key_form(request, staff, organisation, values, kid=org_key_id(key_bytes))
+        kid = org_key_id(key_bytes)
+        return _key_form(request, staff, organisation, values, kid=kid, checked=(start, end))
     audit.record(staff.db, staff.account, "organisation_key_added", _key_target(organisation, key))
     staff.db.commit()
     return redirect(request, "organisations?done=organisation_key_added")

@@ -110,6 +110,7 @@ def test_adding_a_key_shows_its_fingerprint_before_anything_is_stored(
     assert checked.status_code == 200, checked.text
     assert "Comparez l&#39;empreinte" in checked.text
     assert FINGERPRINT_SHOWN.findall(checked.text) == [key.kid]
+    assert "1 janv. 2026" in checked.text and "31 déc. 2027" in checked.text
     assert stored_keys(pde_server, organisation) == []  # only shown, not registered
 
     registered = operator.post(

@@ -15,6 +15,8 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from crypto import b64u_encode
+from crypto.issued import new_org_key
 from tests.e2e.axe_audit import AXE, describe
 from tests.e2e.conftest import start_live_server
 from tests.server import ServedApp
@@ -136,5 +138,38 @@ def test_an_operator_enrols_and_creates_a_centre_and_a_coordinator(
     mine = page.locator("tbody tr", has_text=operator.name)
     expect(mine).to_have_count(4)  # enrolled, logged in, a centre, an account
     audit.check("audit log")
+
+    # The register of organisations (issue 16): add one, a key (its fingerprint shown
+    # first), revoke the key.
+    page.goto(f"{staff_server.url}/staff/{lang}/organisations")
+    audit.check("organisations")
+    page.click("main a.btn-primary")
+    organisation = unique("CPAS Ixelles")
+    page.fill("#name", organisation)
+    page.click("main button[type=submit]")  # no kind: the form says what is missing
+    expect(page.locator(".problem")).to_be_visible()
+    expect(page.locator("#name")).to_have_value(organisation)
+    audit.check("new organisation with a problem")
+    page.check("#kind-cpas")
+    page.fill("#address", "Chaussée de Boondael 92, 1050 Ixelles")
+    page.click("main button[type=submit]")
+    expect(page.locator(".notice")).to_be_visible()
+    section = page.locator("section.organisation", has_text=organisation)
+    section.locator("a.btn").click()
+    audit.check("new key")
+    key = new_org_key()
+    page.fill("#public_key", b64u_encode(key.public_key))
+    page.click("main button[type=submit]")
+    expect(page.locator("main code.fingerprint")).to_have_text(key.kid)
+    audit.check("fingerprint to compare")
+    page.click("main button.btn-primary")
+    expect(page.locator(".notice")).to_be_visible()
+    expect(section.locator("tbody th code")).to_have_text(key.kid)
+    audit.check("organisations with a key")
+    section.locator(".row-actions a").click()
+    page.fill("#reason", "Lost")
+    page.click("main button[type=submit]")
+    expect(page.locator(".notice")).to_be_visible()
+    audit.check("organisations with a revoked key")
     context.close()
     assert audit.found == [], "\n".join(audit.found)
