@@ -8,6 +8,7 @@ cookie. The secret phrase fields never invite the browser to save them."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from client import PdeClient
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import server_settings, start_live_server
 from tests.e2e.kiosk_steps import (
     EMPTY_STORAGE,
     KIOSK_VIEWPORT,
@@ -28,6 +30,8 @@ from tests.e2e.kiosk_steps import (
     log_in,
     open_kiosk,
 )
+from tests.staff_support import make_centre, make_staff
+from tests.terminal_support import make_terminal
 
 pytestmark = pytest.mark.browser
 
@@ -120,22 +124,29 @@ KEEP_SOMETHING = """async () => {
   await (await caches.open('left')).put('/left', new Response('behind'));
   await new Promise((done) => { indexedDB.open('left').onsuccess = done; });
 }"""
-# The credential of an enrolled terminal (docs/design.md §5): it names the machine, and stays.
-TERMINAL_COOKIE = {
-    "name": "pde_terminal",
-    "value": "machine-7",
-    "httpOnly": True,
-    "sameSite": "Strict",
-}
+@pytest.fixture(scope="module")
+def terminal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A server with one enrolled terminal: (its URL, the terminal's cookie token). The
+    credential of an enrolled terminal (docs/design.md §5) names the machine, and stays;
+    a made-up one is deleted by the server at the next request."""
+    data_dir = tmp_path_factory.mktemp("hygiene-terminal")
+    server = start_live_server(data_dir)
+    db_url = server_settings(data_dir).sqlalchemy_url
+    worker = make_staff(db_url, "worker", make_centre(db_url))
+    _, token = make_terminal(db_url, worker)
+    yield server.url, token
+    server.stop()
 
 
 def test_logging_out_clears_the_sites_storage_and_cache_but_not_the_terminals_cookie(
-    browser: Browser, live_server: str
+    browser: Browser, terminal_server: tuple[str, str]
 ) -> None:
+    live_server, token = terminal_server
+    cookie = {"name": "pde_terminal", "value": token, "httpOnly": True, "sameSite": "Strict"}
     with kiosk_page(browser) as page:
         console: list[str] = []
         page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
-        page.context.add_cookies([TERMINAL_COOKIE | {"url": live_server}])
+        page.context.add_cookies([cookie | {"url": live_server}])
         open_kiosk(page, live_server, "fr")
         create_wallet(page)
         page.evaluate(KEEP_SOMETHING)

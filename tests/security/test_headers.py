@@ -1,9 +1,11 @@
 """The web rules of docs/design.md §5 on every kind of response: the page, its
 static files, API answers and errors, content downloads, the export and the
-logout all carry a strict CSP, no referrer, nosniff and no-store; downloads
-are opaque attachments; logout clears the site's data. Every page reachable
-from the home page, and every file those pages load, is crawled: none runs
-inline script, and nothing is loaded from another host."""
+logout all carry a strict CSP, no referrer and nosniff; nothing personal is
+kept by the browser (no-store; public static files are revalidated, or kept
+for good when asked for by their version); downloads are opaque attachments;
+logout clears the site's data. Every page reachable from the home page, and
+every file those pages load, is crawled: none runs inline script, and nothing
+is loaded from another host."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from client import PdeClient
 from client import deposits as deposit_client
 from client.shares import create_share, shown_proofs
 from crypto import b64u_decode, derive_share_keys, parse_share_link
+from page_kit.static_files import IMMUTABLE, REVALIDATE
 from tests.api.deposit_support import accept_body, complete, declare, put_part, seal_deposit
 from tests.conftest import server_on
 from tests.server import LiveServer
@@ -226,6 +229,16 @@ def test_each_kind_of_response_was_answered_as_expected(
         assert set(responses[kind].json()["error"]) == {"code", "message"}, kind
 
 
+def expected_cache_control(response: httpx.Response) -> str:
+    """Pages, API answers and errors are never kept; public static files are
+    revalidated, or kept for good when asked for by their version
+    (page_kit/static_files.py)."""
+    parts = urlsplit(str(response.url))
+    if response.status_code >= 400 or not parts.path.startswith("/static/"):
+        return "no-store"
+    return IMMUTABLE if "v=" in parts.query else REVALIDATE
+
+
 def csp_directives(response: httpx.Response) -> dict[str, list[str]]:
     [policy] = response.headers.get_list("content-security-policy")
     directives: dict[str, list[str]] = {}
@@ -253,13 +266,14 @@ def test_every_kind_of_response_has_a_strict_content_security_policy(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_of_response_sends_no_referrer_is_not_sniffed_and_is_not_cached(
+def test_every_kind_of_response_sends_no_referrer_is_not_sniffed_and_keeps_nothing_personal(
     responses: dict[str, httpx.Response], kind: str
 ) -> None:
-    headers = responses[kind].headers
+    response = responses[kind]
+    headers = response.headers
     assert headers.get_list("referrer-policy") == ["no-referrer"]
     assert headers.get_list("x-content-type-options") == ["nosniff"]
-    assert headers.get_list("cache-control") == ["no-store"]
+    assert headers.get_list("cache-control") == [expected_cache_control(response)]
 
 
 @pytest.mark.parametrize(
@@ -430,7 +444,7 @@ def test_every_page_and_file_reachable_from_the_home_page_has_the_security_heade
         for name, value in (
             ("referrer-policy", "no-referrer"),
             ("x-content-type-options", "nosniff"),
-            ("cache-control", "no-store"),
+            ("cache-control", expected_cache_control(response)),
         ):
             if headers.get_list(name) != [value]:
                 problems.append(f"{url}: {name} {headers.get_list(name)}")
