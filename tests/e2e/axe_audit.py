@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 AXE = Axe()
@@ -48,3 +48,32 @@ class AxeAudit:
             f"{self.lang} / {screen}:\n{describe(violations)}"
             for screen, violations in self.found.items()
         )
+
+
+# The sizes every staff page and public page without script must fit.
+PAGE_SCREENS = {"terminal": {"width": 1024, "height": 768}, "phone": {"width": 360, "height": 740}}
+
+
+class ScriptlessPageAudit:
+    """axe-core on each page reached that runs no script (the staff pages, the
+    terminal's enrolment), every violation of any impact kept, at both screen sizes,
+    with any sideways scrolling."""
+
+    def __init__(self, page: Page, lang: str) -> None:
+        self.page, self.lang = page, lang
+        self.found: list[str] = []
+
+    def check(self, name: str) -> None:
+        expect(self.page.locator("html")).to_have_attribute("lang", self.lang)
+        assert self.page.locator("script").count() == 0, name
+        for screen, size in PAGE_SCREENS.items():
+            self.page.set_viewport_size(size)
+            violations = AXE.run(self.page).response["violations"]
+            if violations:
+                self.found.append(f"{self.lang} / {name} / {screen}:\n{describe(violations)}")
+            overflow = self.page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                self.found.append(f"{self.lang} / {name} / {screen}: {overflow}px sideways")
+        self.page.set_viewport_size(PAGE_SCREENS["terminal"])

@@ -13,18 +13,17 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from crypto import b64u_encode
 from crypto.issued import new_org_key
-from tests.e2e.axe_audit import AXE, describe
+from tests.e2e.axe_audit import PAGE_SCREENS, ScriptlessPageAudit
 from tests.e2e.conftest import start_live_server
 from tests.server import ServedApp
 from tests.staff_support import STAFF_PASSWORD, make_staff, unique
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"terminal": {"width": 1024, "height": 768}, "phone": {"width": 360, "height": 740}}
 WORDS = {  # what the person reads, in each language
     "fr": {"centres": "Centres", "new_centre": "Nouveau centre", "add": "Ajouter un coordinateur"},
     "ar": {"centres": "المراكز", "new_centre": "مركز جديد", "add": "إضافة منسّق"},
@@ -38,38 +37,15 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp
     server.stop()
 
 
-class Audit:
-    """axe-core on each page reached, every violation kept, at both screen sizes."""
-
-    def __init__(self, page: Page, lang: str) -> None:
-        self.page, self.lang = page, lang
-        self.found: list[str] = []
-
-    def check(self, name: str) -> None:
-        expect(self.page.locator("html")).to_have_attribute("lang", self.lang)
-        assert self.page.locator("script").count() == 0, name
-        for screen, size in SCREENS.items():
-            self.page.set_viewport_size(size)
-            violations = AXE.run(self.page).response["violations"]
-            if violations:
-                self.found.append(f"{self.lang} / {name} / {screen}:\n{describe(violations)}")
-            overflow = self.page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 0:
-                self.found.append(f"{self.lang} / {name} / {screen}: {overflow}px sideways")
-        self.page.set_viewport_size(SCREENS["terminal"])
-
-
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_an_operator_enrols_and_creates_a_centre_and_a_coordinator(
     browser: Browser, staff_server: ServedApp, lang: str, tmp_path: Path
 ) -> None:
     db_url = staff_server._app.state.runtime.settings.sqlalchemy_url  # type: ignore[attr-defined]
     operator = make_staff(db_url, "operator", enrolled=False)
-    context = browser.new_context(viewport=SCREENS["terminal"], locale=lang)
+    context = browser.new_context(viewport=PAGE_SCREENS["terminal"], locale=lang)
     page = context.new_page()
-    audit = Audit(page, lang)
+    audit = ScriptlessPageAudit(page, lang)
     words = WORDS[lang]
 
     page.goto(f"{staff_server.url}/staff/{lang}/login")

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.axe_audit import AXE, AxeAudit, describe
+from tests.e2e.axe_audit import PAGE_SCREENS, AxeAudit, ScriptlessPageAudit
 from tests.e2e.conftest import start_live_server
 from tests.e2e.kiosk_steps import add_document, create_wallet, kiosk_page, open_account, png
 from tests.server import ServedApp
@@ -24,7 +24,6 @@ from tests.staff_support import STAFF_PASSWORD, StaffMember, database, make_staf
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"terminal": {"width": 1024, "height": 768}, "phone": {"width": 360, "height": 740}}
 WORDS = {
     "fr": {"here": "Vous êtes à", "enrolled": "Ce terminal est inscrit", "wrong": "pas bon"},
     "ar": {"here": "أنت في", "enrolled": "هذا الجهاز مسجَّل", "wrong": "غير صحيح"},
@@ -36,29 +35,6 @@ def terminal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served
     server = start_live_server(tmp_path_factory.mktemp("terminal-enrolment"))
     yield server
     server.stop()
-
-
-class StaffAudit:
-    """axe-core on each page without script, every violation kept, at both sizes."""
-
-    def __init__(self, page: Page, lang: str) -> None:
-        self.page, self.lang = page, lang
-        self.found: list[str] = []
-
-    def check(self, name: str) -> None:
-        expect(self.page.locator("html")).to_have_attribute("lang", self.lang)
-        assert self.page.locator("script").count() == 0, name
-        for screen, size in SCREENS.items():
-            self.page.set_viewport_size(size)
-            violations = AXE.run(self.page).response["violations"]
-            if violations:
-                self.found.append(f"{self.lang} / {name} / {screen}:\n{describe(violations)}")
-            overflow = self.page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 0:
-                self.found.append(f"{self.lang} / {name} / {screen}: {overflow}px sideways")
-        self.page.set_viewport_size(SCREENS["terminal"])
 
 
 def staff_log_in(page: Page, base: str, lang: str, member: StaffMember) -> None:
@@ -100,9 +76,9 @@ def test_a_worker_enrols_a_terminal_that_names_its_centre_and_keeps_no_file(
     coordinator = make_staff(db_url, "coordinator", centre)
     words = WORDS[lang]
 
-    staff_context = browser.new_context(viewport=SCREENS["terminal"], locale=lang)
+    staff_context = browser.new_context(viewport=PAGE_SCREENS["terminal"], locale=lang)
     staff = staff_context.new_page()
-    audit = StaffAudit(staff, lang)
+    audit = ScriptlessPageAudit(staff, lang)
     staff_log_in(staff, base, lang, worker)
     audit.check("worker's home")
     staff.click(f"main a[href='/staff/{lang}/terminals/code']")
@@ -116,7 +92,7 @@ def test_a_worker_enrols_a_terminal_that_names_its_centre_and_keeps_no_file(
     kiosk_audit: AxeAudit
     with kiosk_page(browser, locale=lang) as terminal:
         terminal.goto(f"{base}/terminal/{lang}/enrol")
-        terminal_audit = StaffAudit(terminal, lang)
+        terminal_audit = ScriptlessPageAudit(terminal, lang)
         if lang == "ar":
             expect(terminal.locator("html")).to_have_attribute("dir", "rtl")
         terminal_audit.check("enrolment page")
