@@ -137,7 +137,10 @@ def test_the_operator_creates_a_centre_and_a_coordinator_who_manages_workers(
     assert made.headers["location"] == "/staff/en/centres?done=centre_created"
     listed = operator.page(made.headers["location"]).text
     assert name in listed and "ar, fr" in listed and "The centre was created." in listed
-    centre_id = re.search(r'/staff/en/centres/([\w-]{22})">Edit', listed).group(1)  # type: ignore[union-attr]
+    # this centre's own Edit link (other tests' centres may be listed before it)
+    hidden_name = f'<span class="visually-hidden"> {re.escape(name)}<'
+    edit_link = rf'/staff/en/centres/([\w-]{{22}})">Edit{hidden_name}'
+    centre_id = re.search(edit_link, listed).group(1)  # type: ignore[union-attr]
     taken = operator.post("/staff/en/centres", name=name.upper(), language_1="fr")
     assert taken.status_code == 422 and "This name is already used." in taken.text
     edited = operator.post(
