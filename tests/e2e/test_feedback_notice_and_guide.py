@@ -29,9 +29,8 @@ from day_centres.pages.view import COOKIE
 from kiosk_ui.pages import KIOSK_DOMAIN, KIOSK_LOCALES
 from kiosk_ui.privacy import PRIVACY_DIR, PRIVACY_DOMAIN
 from page_kit.i18n import LANGUAGES, read_catalog
-from tests.e2e.axe_audit import AXE, describe
+from tests.e2e.axe_audit import AXE, ScriptlessPageAudit, describe
 from tests.e2e.conftest import start_live_server
-from tests.e2e.test_staff_pages import Audit
 from tests.server import ServedApp
 from tests.staff_support import database, log_in, make_staff
 from wallet.clock import now
@@ -168,7 +167,7 @@ def test_the_operators_feedback_page_passes_axe_on_a_terminal_and_a_phone(
     assert httpx.post(f"{server.url}/api/v1/feedback", json=body).status_code == 204
     context = staff_context(browser, server, "operator", None)
     page = context.new_page()
-    audit = Audit(page, lang)
+    audit = ScriptlessPageAudit(page, lang)
     page.goto(f"{server.url}/staff/{lang}/feedback")
     expect(page.locator(".actions img[src$='face-5.svg']")).to_have_count(1)
     audit.check("feedback")

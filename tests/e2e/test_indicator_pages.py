@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from day_centres.indicators import NO_CENTRE, add
+from tests.e2e.axe_audit import PAGE_SCREENS, ScriptlessPageAudit
 from tests.e2e.conftest import start_live_server
-from tests.e2e.test_staff_pages import SCREENS, Audit
 from tests.server import ServedApp
 from tests.staff_support import STAFF_PASSWORD, StaffMember, database, make_centre, make_staff
 from wallet.clock import now
@@ -64,7 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
 
 
 def log_in(browser: Browser, server: ServedApp, member: StaffMember, lang: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=SCREENS["terminal"], locale=lang)
+    context = browser.new_context(viewport=PAGE_SCREENS["terminal"], locale=lang)
     page = context.new_page()
     page.goto(f"{server.url}/staff/{lang}/login")
     page.fill("#name", member.name)
@@ -85,7 +85,7 @@ def test_the_indicators_read_in_french_and_arabic_for_staff_and_the_public(
     words = WORDS[lang]
 
     context, page = log_in(browser, server, make_staff(url, "operator"), lang)
-    audit = Audit(page, lang)
+    audit = ScriptlessPageAudit(page, lang)
     page.click(f".menu >> text={words['menu']}")
     expect(page.locator("h1")).to_have_text(words["title"])
     chart = page.locator("figure.chart svg[role=img]")
@@ -106,19 +106,19 @@ def test_the_indicators_read_in_french_and_arabic_for_staff_and_the_public(
     page.goto(f"{server.url}/staff/{lang}/indicators")
     expect(page.locator("main")).not_to_contain_text("La Source")
     expect(page.locator("#centres-heading")).to_have_count(0)
-    coordinator = Audit(page, lang)
+    coordinator = ScriptlessPageAudit(page, lang)
     coordinator.check("coordinator's dashboard")
     audit.found += coordinator.found
     context.close()
 
-    context = browser.new_context(viewport=SCREENS["terminal"], locale=lang)
+    context = browser.new_context(viewport=PAGE_SCREENS["terminal"], locale=lang)
     page = context.new_page()
     page.goto(f"{server.url}/indicators/{lang}")
     expect(page.get_by_role("heading", level=1)).to_have_text(words["public"])
     expect(page.locator("#chart-heading")).to_have_text(words["chart"])
     if lang == "ar":
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    public = Audit(page, lang)
+    public = ScriptlessPageAudit(page, lang)
     public.check("public page")
     context.close()
     found = audit.found + public.found
