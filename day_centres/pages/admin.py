@@ -8,9 +8,8 @@ gets "not found", as for one that does not exist."""
 from __future__ import annotations
 
 import math
-from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from day_centres import accounts, audit, centres
@@ -19,17 +18,17 @@ from day_centres.models import CENTRE_LANGUAGES, StaffAccount
 from day_centres.pages.deps import (
     CsrfField,
     CurrentStaff,
+    FormText,
     LanguageDep,
-    SmallFormRoute,
     Staff,
     check_form,
     require_role,
+    staff_pages_router,
 )
 from day_centres.pages.view import StaffView, redirect
 from wallet.api.deps import RuntimeDep
 
-router = APIRouter(prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute)
-FormText = Annotated[str, Form()]
+router = staff_pages_router()
 AUDIT_PAGE_SIZE = 50
 # Messages a page shows after a change, from `?done=` (PRG: the form redirected here).
 DONE = {

@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from wallet.api.deps import DbDep, RuntimeDep, client_key
 from wallet.runtime import Runtime
 
 FORM_LIMIT = 16 << 10  # bytes: the largest staff form is a few hundred
+FormText = Annotated[str, Form()]  # a staff form's text field
 
 
 class SmallFormRoute(APIRoute):
@@ -53,6 +54,12 @@ class SmallFormRoute(APIRoute):
             return await handler(request)
 
         return limited
+
+
+def staff_pages_router(prefix: str = "/staff/{lang}") -> APIRouter:
+    """A router of staff pages: under `/staff/<lang>` unless said otherwise, out of
+    the API's schema, every form limited to FORM_LIMIT (SmallFormRoute)."""
+    return APIRouter(prefix=prefix, include_in_schema=False, route_class=SmallFormRoute)
 
 
 # Fetch metadata a browser sends with every request: a form posted from another

@@ -6,13 +6,13 @@ can lead to a person. Its words are in locales/<lang>/LC_MESSAGES/feedback.po.""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from day_centres import audit, feedback
 from day_centres.errors import StaffNotFound
 from day_centres.pages import STAFF_LOCALES
-from day_centres.pages.deps import CurrentStaff, LanguageDep, SmallFormRoute, require_role
+from day_centres.pages.deps import CurrentStaff, LanguageDep, require_role, staff_pages_router
 from day_centres.pages.view import StaffView
 from page_kit.i18n import LANGUAGES_BY_CODE, load_translations
 from wallet.api.deps import RuntimeDep
@@ -20,7 +20,7 @@ from wallet.api.deps import RuntimeDep
 FEEDBACK_DOMAIN = "feedback"
 FEEDBACK_TRANSLATIONS = load_translations(STAFF_LOCALES, FEEDBACK_DOMAIN)
 
-router = APIRouter(prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute)
+router = staff_pages_router()
 
 
 def _month(text: str) -> str:

@@ -16,14 +16,14 @@ catalogs do (tests/unit/day_centres/test_guide.py holds them to it)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from day_centres import centres
 from day_centres.errors import StaffNotFound
 from day_centres.models import Centre
 from day_centres.pages import STAFF_LOCALES
-from day_centres.pages.deps import CurrentStaff, LanguageDep, SmallFormRoute, Staff
+from day_centres.pages.deps import CurrentStaff, LanguageDep, Staff, staff_pages_router
 from day_centres.pages.view import StaffView
 from page_kit.i18n import LANGUAGES, LANGUAGES_BY_CODE, load_translations
 from wallet.api.deps import RuntimeDep
@@ -31,7 +31,7 @@ from wallet.api.deps import RuntimeDep
 GUIDE_DOMAIN = "guide"
 GUIDE_TRANSLATIONS = load_translations(STAFF_LOCALES, GUIDE_DOMAIN)
 
-router = APIRouter(prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute)
+router = staff_pages_router()
 
 
 def visible_centre(staff: Staff, centre_id: str) -> Centre:

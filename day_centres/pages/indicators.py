@@ -30,12 +30,12 @@ from day_centres.indicator_figures import (
     read_indicators,
     table_rows,
 )
-from day_centres.pages.deps import CurrentStaff, LanguageDep, SmallFormRoute, Staff
+from day_centres.pages.deps import CurrentStaff, LanguageDep, Staff, staff_pages_router
 from day_centres.pages.view import StaffView, page_language
 from page_kit.i18n import LANGUAGES, Language
 from wallet.api.deps import DbDep
 
-router = APIRouter(prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute)
+router = staff_pages_router()
 PUBLIC_PAGE = "/indicators"
 PUBLIC_CSV = "/indicators.csv"
 

@@ -6,9 +6,8 @@ session token; a wrong password or code is counted (day_centres.login)."""
 from __future__ import annotations
 
 import base64
-from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from day_centres import accounts, audit, sessions
@@ -21,13 +20,14 @@ from day_centres.pages.deps import (
     ClientDep,
     CsrfField,
     CurrentStaff,
+    FormText,
     LanguageDep,
     LimitsDep,
-    SmallFormRoute,
     Staff,
     check_form,
     optional_staff,
     same_site_form,
+    staff_pages_router,
     staff_settings,
 )
 from day_centres.pages.view import (
@@ -40,8 +40,7 @@ from day_centres.pages.view import (
 from day_centres.totp import grouped, provisioning_uri, qr_png
 from wallet.api.deps import DbDep, RuntimeDep
 
-router = APIRouter(prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute)
-FormText = Annotated[str, Form()]
+router = staff_pages_router()
 
 
 def _view(request: Request) -> StaffView:

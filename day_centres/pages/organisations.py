@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
 
 from babel.dates import format_date
-from fastapi import APIRouter, Form, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from crypto.issued import org_key_id
@@ -27,17 +26,17 @@ from day_centres.organisations import Organisation, OrganisationKey
 from day_centres.pages.deps import (
     CsrfField,
     CurrentStaff,
+    FormText,
     LanguageDep,
-    SmallFormRoute,
     Staff,
     check_form,
     require_role,
+    staff_pages_router,
 )
 from day_centres.pages.view import StaffView, page_language, redirect
 from wallet.clock import now
 
-router = APIRouter(prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute)
-FormText = Annotated[str, Form()]
+router = staff_pages_router()
 # Messages the list shows after an action (`?done=`, view.DONE_MESSAGES).
 DONE = {"organisation_created", "organisation_key_added", "organisation_key_revoked"}
 DAY_FIELD_MAX = 10  # yyyy-mm-dd

@@ -10,9 +10,10 @@ the same transaction, with the link's id: the only entries that hold one."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from day_centres import audit
@@ -21,17 +22,17 @@ from day_centres.pages.deps import (
     CsrfField,
     CurrentStaff,
     LanguageDep,
-    SmallFormRoute,
     Staff,
     check_form,
     require_role,
+    staff_pages_router,
 )
 from day_centres.pages.view import StaffView, redirect
 from wallet.errors import NotFound
 from wallet.models import LinkReport
 from wallet.services import link_reports
 
-router = APIRouter(prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute)
+router = staff_pages_router()
 PAGE_SIZE = 50
 STATUSES = {"open": link_reports.OPEN, "closed": link_reports.CLOSED, "all": None}
 # Messages a report's page shows after an action (`?done=`).
@@ -169,13 +170,11 @@ def lift(
     request: Request, lang: LanguageDep, report_id: str, staff: CurrentStaff, csrf: CsrfField = ""
 ) -> Response:
     """End the link's suspension: it works again as its owner made it."""
-    check_form(request, staff, csrf)
-    report = _report(staff, report_id)
-    if link_reports.lift(staff.db, report.link_kind, report.link_id) is None:
-        return _done(request, report, None)
-    audit.record(staff.db, staff.account, "suspension_lifted", _target(report))
-    staff.db.commit()
-    return _done(request, report, "suspension_lifted")
+
+    def lift_suspension(report: LinkReport) -> bool:
+        return link_reports.lift(staff.db, report.link_kind, report.link_id) is not None
+
+    return _act(request, staff, csrf, report_id, "suspension_lifted", lift_suspension)
 
 
 @router.post("/reports/{report_id}/close")
@@ -183,10 +182,30 @@ def close(
     request: Request, lang: LanguageDep, report_id: str, staff: CurrentStaff, csrf: CsrfField = ""
 ) -> Response:
     """Mark the report handled (the link's suspension, if any, stays as it is)."""
+    return _act(
+        request,
+        staff,
+        csrf,
+        report_id,
+        "report_closed",
+        lambda report: link_reports.close_report(staff.db, report),
+    )
+
+
+def _act(
+    request: Request,
+    staff: Staff,
+    csrf: str,
+    report_id: str,
+    action: str,
+    change: Callable[[LinkReport], bool],
+) -> Response:
+    """A report's button: check the form, make the change, and audit and announce
+    `action` only if it changed something (another operator may have been first)."""
     check_form(request, staff, csrf)
     report = _report(staff, report_id)
-    if not link_reports.close_report(staff.db, report):
+    if not change(report):
         return _done(request, report, None)
-    audit.record(staff.db, staff.account, "report_closed", _target(report))
+    audit.record(staff.db, staff.account, action, _target(report))
     staff.db.commit()
-    return _done(request, report, "report_closed")
+    return _done(request, report, action)

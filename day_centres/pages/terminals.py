@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from babel.dates import format_date
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from day_centres import terminals
@@ -27,12 +27,13 @@ from day_centres.pages.deps import (
     ClientDep,
     CsrfField,
     CurrentStaff,
+    FormText,
     LanguageDep,
-    SmallFormRoute,
     Staff,
     check_form,
     require_role,
     same_site_form,
+    staff_pages_router,
     staff_settings,
 )
 from day_centres.pages.view import BRUSSELS, StaffView, page_language, redirect
@@ -41,11 +42,8 @@ from day_centres.totp import qr_png
 from wallet.api.deps import DbDep, RuntimeDep
 from wallet.runtime import Runtime
 
-FormText = Annotated[str, Form()]
-staff_router = APIRouter(
-    prefix="/staff/{lang}", include_in_schema=False, route_class=SmallFormRoute
-)
-terminal_router = APIRouter(include_in_schema=False, route_class=SmallFormRoute)
+staff_router = staff_pages_router()
+terminal_router = staff_pages_router(prefix="")
 CODE_FIELD_MAX = 40
 
 
