@@ -9,51 +9,21 @@ addresses); every directive is the file's own."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.needs import missing
-from tests.storage.s3server import free_port
+from tests.caddy_support import DOMAIN, adapt, running_caddy
+from tests.caddy_support import Front as Caddy
 
-REPO = Path(__file__).resolve().parents[2]
-CADDYFILE = REPO / "deploy" / "Caddyfile"
-DOMAIN = "pde.localhost"
 HSTS = "max-age=63072000; includeSubDomains"
 TWENTY_MB = 20_000_000
-
-
-def caddy() -> str:
-    found = shutil.which("caddy")
-    if found is None:
-        missing("Caddy is not installed: `apt-get install -y caddy` to check deploy/Caddyfile")
-    return found
-
-
-def adapt(**environment: str) -> dict[str, Any]:
-    """The Caddyfile adapted to Caddy's JSON, with `environment` as Caddy's process env."""
-    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **environment}
-    done = subprocess.run(
-        [caddy(), "adapt", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    warnings = [line for line in done.stderr.splitlines() if '"level":"warn"' in line]
-    assert not warnings, warnings
-    config: dict[str, Any] = json.loads(done.stdout)
-    return config
 
 
 def handlers(node: Any) -> Iterator[dict[str, Any]]:
@@ -208,82 +178,24 @@ class Upstream:
 
 
 @dataclass
-class Front:
-    port: int
-    root_certificate: Path
-    upstreams: dict[str, Upstream]
+class Front(Caddy):
+    """Caddy in front of stand-in upstreams that record what reached them."""
 
-    def request(self, path: str, *args: str) -> tuple[str, dict[str, str], str]:
-        """curl over HTTPS to the test name: (status line, headers, body)."""
-        done = subprocess.run(
-            [
-                "curl", "-sS", "--http2", "--max-time", "20",
-                "--resolve", f"{DOMAIN}:{self.port}:127.0.0.1",
-                "--cacert", str(self.root_certificate),
-                "-D", "/dev/stderr", "-o", "-",
-                *args, f"https://{DOMAIN}:{self.port}{path}",
-            ],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        status_line, *lines = done.stderr.strip().split("\r\n\r\n")[-1].splitlines()
-        headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}
-        return status_line, headers, done.stdout
+    upstreams: dict[str, Upstream] = field(default_factory=dict)
 
     def everything_received(self) -> list[Received]:
         return [r for upstream in self.upstreams.values() for r in upstream.received]
 
 
-def local_config(tmp_path: Path, https: int, upstreams: dict[str, Upstream]) -> dict[str, Any]:
-    """The adapted Caddyfile with only its addresses moved to this machine's free ports."""
-    config = adapt(PDE_DOMAIN=DOMAIN, PDE_TLS="internal")
-    text = json.dumps(config)
-    for dial, upstream in upstreams.items():
-        text = text.replace(f'"dial": "{dial}"', f'"dial": "{upstream.address}"')
-    config = json.loads(text)
-    http = config["apps"]["http"]
-    http["http_port"], http["https_port"] = free_port(), https
-    [server] = http["servers"].values()
-    server["listen"] = [f"127.0.0.1:{https}"]
-    config["admin"] = {"listen": f"127.0.0.1:{free_port()}"}
-    config["storage"] = {"module": "file_system", "root": str(tmp_path / "caddy-data")}
-    return config
-
-
 @pytest.fixture(scope="module")
 def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
-    if shutil.which("curl") is None:
-        missing("curl is not installed: `apt-get install -y curl`")
     tmp_path = tmp_path_factory.mktemp("caddy")
     upstreams = {dial: Upstream(dial) for dial in ("app-1:8000", "app-2:8000", "minio:9000")}
-    https = free_port()
-    config_file = tmp_path / "caddy.json"
-    config_file.write_text(json.dumps(local_config(tmp_path, https, upstreams)))
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)}
-    log = tmp_path / "caddy.log"
-    process = subprocess.Popen(
-        [caddy(), "run", "--config", str(config_file)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("wb"),
-    )
-    root = tmp_path / "caddy-data" / "pki" / "authorities" / "local" / "root.crt"
-    front = Front(https, root, upstreams)
+    dials = {dial: upstream.address for dial, upstream in upstreams.items()}
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if root.exists():
-                    front.request("/api/v1/health")
-                    break
-            except subprocess.CalledProcessError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Caddy did not start: {log.read_text()}")
-            time.sleep(0.2)
-        yield front
+        with running_caddy(tmp_path, dials) as started:
+            yield Front(started.port, started.root_certificate, upstreams)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         for upstream in upstreams.values():
             upstream.close()
 
