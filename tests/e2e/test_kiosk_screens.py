@@ -30,6 +30,11 @@ from tests.e2e.share_steps import make_share, open_my_shares
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"1024": {"width": 1024, "height": 768}, "360": {"width": 360, "height": 740}}
+# Pictograms load when their screen is shown (loading="lazy"): the picture waits for
+# those the screen shows, below the fold too (a full-page picture shows them all).
+SHOWN_PICTOGRAMS_LOADED = """() => [...document.images]
+  .filter((image) => image.checkVisibility())
+  .every((image) => { image.loading = 'eager'; return image.complete; })"""
 
 
 def shoot(page: Page, folder: Path, name: str, *, full_page: bool = True) -> None:
@@ -40,6 +45,7 @@ def shoot(page: Page, folder: Path, name: str, *, full_page: bool = True) -> Non
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{name} at {label} px overflows by {overflow} px"
+        page.wait_for_function(SHOWN_PICTOGRAMS_LOADED)
         page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=full_page)
     page.set_viewport_size(WIDTHS["1024"])
 
