@@ -88,3 +88,17 @@ def test_the_first_visit_weighs_at_most_150_kb(
     for url, size in heaviest:
         print(f"  {size / 1000:6.1f} KB  {url.removeprefix(live_server)}")
     assert total <= BUDGET_BYTES, f"{total} bytes > {BUDGET_BYTES}: heaviest {heaviest}"
+
+
+# The pictograms of the language picker, the welcome screen, the header and the
+# idle dialog (which must look right the moment it opens): every other screen's
+# load when that screen is first shown (loading="lazy"), not on a first visit.
+FIRST_VISIT_PICTOGRAMS = 16
+
+
+def test_the_first_visit_fetches_only_the_pictograms_it_shows(
+    visit: tuple[Transfers, dict[str, int]],
+) -> None:
+    transfers, _ = visit
+    pictograms = sorted({url for url in transfers.requested if "/static/icons/" in url})
+    assert len(pictograms) <= FIRST_VISIT_PICTOGRAMS, pictograms
