@@ -108,7 +108,11 @@ class PdeClient(WalletSession):
         On a failed check `out` may hold a verified prefix: callers discard it."""
         item = self.call("GET", f"/api/v1/documents/{document_id}")
         key = self.document_key(item)
-        self.decrypt_content(f"/api/v1/documents/{document_id}/content", key, document_id, out)
+        path = f"/api/v1/documents/{document_id}"
+        if self.account.get("transfer") == "direct":  # straight from the object store
+            self.decrypt_direct(f"{path}/content-url", key, document_id, out)
+        else:
+            self.decrypt_content(f"{path}/content", key, document_id, out)
         return self.document_info(item)
 
     def update(self, document_id: str, **fields: Any) -> DocumentInfo:

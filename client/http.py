@@ -9,6 +9,7 @@ since retrying cannot help a wrong address."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,12 +18,14 @@ from typing import IO, Any, BinaryIO, Self
 import httpx
 
 from client.io import IteratorReader
-from crypto import decrypt_stream
+from crypto import b64u_encode, decrypt_stream
 
 DEFAULT_PART_BYTES = 8 << 20
 CONNECT_SECONDS = 5.0  # a server that takes longer to accept a connection counts as away
 FIRST_ANSWER_SECONDS = 10.0  # the first request's answer (later ones may take `timeout`)
 RETRYABLE_STATUS = {502, 503, 504}
+# A direct part not acknowledged for these: ask where the upload stands, put it again.
+RESUMABLE_ACK = {"upload_part_missing", "integrity_mismatch", "upload_offset_mismatch"}
 _DROPPED = (
     httpx.ConnectError,
     httpx.ReadError,
@@ -107,6 +110,8 @@ class Connection:
             timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS),
             headers={"PDE-Client": client_label},
         )
+        # Presigned URLs on the object store carry their own authority: no header of ours.
+        self._store = httpx.Client(timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS))
 
     def _headers(self) -> dict[str, str]:
         """Headers every request carries (a session adds its token)."""
@@ -155,11 +160,13 @@ class Connection:
         return ServerUnreachable(self.server, _reason(error, self._answered))
 
     @contextmanager
-    def _stream(self, path: str, headers: dict[str, str]) -> Iterator[httpx.Response]:
+    def _stream(
+        self, path: str, headers: dict[str, str], http: httpx.Client | None = None
+    ) -> Iterator[httpx.Response]:
         """A streamed GET whose error answer is ClientError and whose lost connection
-        is ServerUnreachable."""
+        is ServerUnreachable (`http`: the object store's client for a presigned URL)."""
         try:
-            with self._http.stream(
+            with (http or self._http).stream(
                 "GET", path, headers=headers, timeout=self._timeout()
             ) as response:
                 self._answered = True
@@ -200,6 +207,22 @@ class Connection:
             reader = IteratorReader(response.iter_bytes(1 << 20))
             decrypt_stream(reader, out, key, document_id)  # type: ignore[arg-type]
 
+    def decrypt_direct(
+        self,
+        content_url_path: str,
+        key: bytes,
+        document_id: str,
+        out: IO[bytes],
+        token: str | None = None,
+    ) -> None:
+        """Like `decrypt_content`, fetching the ciphertext from the object store: the
+        server's `content-url` route gives a short-lived presigned GET, fetched bare."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        url = self.call("GET", content_url_path, headers=headers)["url"]
+        with self._stream(url, {}, self._store) as response:
+            reader = IteratorReader(response.iter_bytes(1 << 20))
+            decrypt_stream(reader, out, key, document_id)  # type: ignore[arg-type]
+
     def upload_parts(
         self,
         document_id: str,
@@ -212,6 +235,9 @@ class Connection:
         """Send the ciphertext from wherever the server says it stands; resumes after drops.
         `base` is where the upload lives (a deposit link's uploads live elsewhere)."""
         status = self.call("GET", f"{base}/{document_id}/upload")
+        if status.get("transfer") == "direct":
+            self._upload_direct(f"{base}/{document_id}/upload", sealed, status, progress)
+            return
         received, part_bytes = int(status["received"]), min(part_bytes, status["part_max_bytes"])
         while received < size:
             sealed.seek(received)
@@ -231,9 +257,56 @@ class Connection:
             if progress:
                 progress(received, size)
 
+    def _upload_direct(
+        self, upload: str, sealed: BinaryIO, status: dict[str, Any], progress: Any = None
+    ) -> None:
+        """Put each part straight on the object store (parts on the server's fixed grid),
+        then have the server acknowledge it; resumes where the server says it stands."""
+        size, part_bytes = int(status["size"]), int(status["part_max_bytes"])
+        received, tries = int(status["received"]), 0
+        while received < size:
+            sealed.seek(received)
+            part = sealed.read(min(part_bytes, size - received))
+            digest = b64u_encode(hashlib.sha256(part).digest())
+            body = {"offset": received, "length": len(part), "sha256": digest}
+            response = self._send("POST", f"{upload}/parts", json=body)
+            if response.status_code == 409 and "PDE-Upload-Received" in response.headers:
+                received = int(response.headers["PDE-Upload-Received"])
+                continue
+            raise_for_error(response)
+            self._put_on_store(response.json(), part)
+            try:
+                answer = self.call("POST", f"{upload}/parts/ack", json={"offset": received})
+            except ClientError as error:
+                tries += 1
+                if error.code not in RESUMABLE_ACK or tries > 3:
+                    raise
+                answer = self.call("GET", upload)  # put it again from where it stands
+            else:
+                tries = 0
+            received = int(answer["received"])
+            if progress:
+                progress(received, size)
+
+    def _put_on_store(self, put: dict[str, Any], part: bytes) -> None:
+        """PUT one part on its presigned URL, with exactly the headers given."""
+        try:
+            response = self._store.request(
+                put["method"], put["url"], content=part, headers=put["headers"]
+            )
+        except httpx.TransportError as error:
+            raise ServerUnreachable(httpx.URL(put["url"]).host, _reason(error, True)) from None
+        if response.status_code >= 400:
+            raise ClientError(
+                response.status_code,
+                "store_refused",
+                f"The object store refused a part: {response.status_code} {response.text[:200]}",
+            )
+
     def close(self) -> None:
         """Close the HTTP connection (keys are dropped with the object)."""
         self._http.close()
+        self._store.close()
 
     def __enter__(self) -> Self:
         return self

@@ -214,6 +214,7 @@ class OpenedShare:
     max_opens: int | None
     documents: list[SharedFile]
     view_token: str
+    transfer: str = "server"  # "direct": the ciphertext comes from the object store
 
 
 class ShareViewer:
@@ -255,6 +256,7 @@ class ShareViewer:
             max_opens=opened["max_opens"],
             documents=files,
             view_token=opened["view_token"],
+            transfer=opened.get("transfer", "server"),
         )
 
     def organisations(self) -> builtins.list[dict[str, Any]]:
@@ -264,8 +266,14 @@ class ShareViewer:
 
     def download(self, opened: OpenedShare, shared: SharedFile, out: IO[bytes]) -> None:
         """Decrypt one shared document into `out`, streaming."""
-        path = f"/api/v1/s/{self.share_id}/documents/{shared.document_id}/content"
-        self._http.decrypt_content(path, shared.key, shared.document_id, out, opened.view_token)
+        path = f"/api/v1/s/{self.share_id}/documents/{shared.document_id}"
+        if opened.transfer == "direct":
+            self._http.decrypt_direct(
+                f"{path}/content-url", shared.key, shared.document_id, out, opened.view_token
+            )
+        else:
+            path += "/content"
+            self._http.decrypt_content(path, shared.key, shared.document_id, out, opened.view_token)
 
     def save_all(
         self,

@@ -41,7 +41,7 @@ from share_links.api import owner_router, share_body_rules, viewer_api_router
 from share_links.maintenance import purge_ended_shares
 from share_links.openings import OpeningRecorder
 from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
-from wallet.api import accounts, deposits, documents, health, recovery
+from wallet.api import accounts, deposits, direct_transfers, documents, health, recovery
 from wallet.api.body_limit import WALLET_BODY_RULES, BodyLimit
 from wallet.api.errors import install_error_handlers
 from wallet.api.observability import RequestObservability, parse_networks
@@ -162,6 +162,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(health.router)
     app.include_router(accounts.router)
     app.include_router(documents.router)
+    app.include_router(direct_transfers.router)
     app.include_router(deposits.owner_router)
     app.include_router(deposits.depositor_router)
     app.include_router(recovery.router)

@@ -39,12 +39,14 @@ from share_links.settings import ShareSettings
 from wallet.api.body_limit import DEFAULT_LIMIT, METADATA_LIMIT, BodyRule
 from wallet.api.deposits import suspension_response
 from wallet.api.deps import ClientKey, CompartmentTag, CurrentWallet, DbDep, RuntimeDep
+from wallet.api.direct_transfers import content_url_response
 from wallet.api.documents import CIPHERTEXT_RESPONSES, RangeHeader, ciphertext_response
 from wallet.api.errors import error_responses
 from wallet.api.report_schemas import LinkReportRequest, LinkReportResponse
-from wallet.api.schemas import Id
+from wallet.api.schemas import ContentUrlResponse, Id
 from wallet.errors import (
     AlreadyExists,
+    DirectTransferOff,
     LimitsUnavailable,
     NotAuthenticated,
     NotFound,
@@ -57,7 +59,7 @@ from wallet.errors import (
 from wallet.events import SHARE_MADE
 from wallet.metrics import SHARE_OPENINGS
 from wallet.models import LinkSuspension
-from wallet.services import link_reports
+from wallet.services import direct_uploads, link_reports
 
 owner_router = APIRouter(prefix="/api/v1/shares", tags=["shares"])
 
@@ -247,6 +249,7 @@ def open_share(
             )
             for d in outcome.documents
         ],
+        transfer="direct" if runtime.settings.direct_transfers else "server",
     )
 
 
@@ -326,3 +329,29 @@ def shared_content(
     """A shared document's ciphertext; the viewer decrypts it with the key from the link."""
     document = viewing.shared_document(db, share, document_id)
     return ciphertext_response(runtime, document, range_header)
+
+
+@viewer_api_router.get(
+    "/{share_id}/documents/{document_id}/content-url",
+    response_model=ContentUrlResponse,
+    responses=error_responses(
+        ShareNotFound,
+        ShareExpired,
+        ShareRevoked,
+        ShareSuspended,
+        ShareViewExpired,
+        NotFound,
+        DirectTransferOff,
+        StorageUnavailable,
+    ),
+)
+def shared_content_url(
+    document_id: str,
+    db: DbDep,
+    runtime: RuntimeDep,
+    share: Annotated[Share, Depends(viewed_share)],
+) -> ContentUrlResponse:
+    """A short-lived presigned GET of a shared document's ciphertext (direct transfers)."""
+    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
+    document = viewing.shared_document(db, share, document_id)
+    return content_url_response(direct_uploads.content_url(transfers, runtime.settings, document))

@@ -16,7 +16,7 @@ from wallet.api.fields import (
     lifetime_field,
     setting_bound,
 )
-from wallet.api.schemas import Body, SuspensionResponse
+from wallet.api.schemas import TRANSFER_FIELD, Body, SuspensionResponse, Transfer
 
 ShareState = Literal["active", "expired", "revoked", "locked", "used_up"]
 ShareEventKind = Literal["opened", "wrong_access", "locked", "revoked"]
@@ -93,3 +93,4 @@ class ShareOpenResponse(BaseModel):
     max_opens: int | None
     info: MetadataBox
     documents: list[OpenedDocumentResponse]
+    transfer: Transfer = TRANSFER_FIELD

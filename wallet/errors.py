@@ -84,6 +84,23 @@ class UploadOffsetMismatch(WalletError):
     status, code, message = 409, "upload_offset_mismatch", "The upload must resume elsewhere."
 
 
+class UploadPartMissing(WalletError):
+    """A direct upload's part was acknowledged before the object store held it: put it again."""
+
+    status, code, message = 409, "upload_part_missing", "This part has not arrived. Send it again."
+
+
+class DirectTransferOff(WalletError):
+    """This server sends document content through itself, not on presigned URLs:
+    use the `/content` routes."""
+
+    status, code, message = (
+        409,
+        "direct_transfer_off",
+        "Direct transfers are off on this server: send and fetch content through it.",
+    )
+
+
 class UploadIncomplete(WalletError):
     """Completion was asked before every declared byte arrived."""
 

@@ -143,6 +143,9 @@ class Document(Base):
     size: Mapped[int] = mapped_column(BigInteger)  # ciphertext bytes, declared up front
     sha256: Mapped[bytes] = mapped_column(LargeBinary(32))
     received: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Set while the content goes straight to the object store: the id of the S3
+    # multipart upload on the content key (wallet.services.direct_uploads).
+    direct_upload_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -152,6 +155,11 @@ class Document(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="UploadPart.part_offset",
+    )
+    direct_parts: Mapped[list[DirectUploadPart]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="DirectUploadPart.part_number",
     )
 
 
@@ -167,6 +175,20 @@ class UploadPart(Base):
     length: Mapped[int] = mapped_column(Integer)
 
     document: Mapped[Document] = relationship(back_populates="parts")
+
+
+class DirectUploadPart(Base):
+    """A part of a direct upload the client asked to put on the object store, with
+    the SHA-256 it declared: the part is acknowledged only if the store holds it
+    with this checksum."""
+
+    __tablename__ = "direct_upload_parts"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    part_number: Mapped[int] = mapped_column(Integer, primary_key=True)  # from 1, as in S3
+    sha256: Mapped[bytes] = mapped_column(LargeBinary(32))
 
 
 class RetiredDocumentId(Base):

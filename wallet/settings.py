@@ -14,10 +14,11 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIB = 1 << 20
+S3_MIN_PART_BYTES = 5 * MIB  # S3 refuses smaller multipart parts, but the last
 
 
 class UnsafeSettings(RuntimeError):
@@ -50,6 +51,11 @@ class WalletSettings(BaseSettings):
     s3_bucket: str = "pde"
     s3_secure: bool = False
     s3_region: str | None = None
+    # The site's origin (e.g. https://pde.example.org) where clients reach the bucket
+    # through the proxy: set with the s3 backend, document content goes straight
+    # between clients and the object store on presigned URLs ("direct" transfers).
+    s3_public_url: str = ""
+    s3_presign_seconds: int = Field(default=300, ge=10, le=7 * 24 * 3600)  # URLs' lifetime
 
     # Keys the server's own answers: fake salts for unknown handles. Random per
     # process by default (fine for development); production must set it.
@@ -100,6 +106,26 @@ class WalletSettings(BaseSettings):
     # Reports of a problem with a share or deposit link (docs/day-centres.md).
     reports_per_client_per_hour: int = Field(default=10, ge=1)
     reports_per_link_per_day: int = Field(default=20, ge=1)
+
+    @model_validator(mode="after")
+    def _direct_parts_fit_s3(self) -> WalletSettings:
+        """Direct uploads are S3 multipart uploads: every part but the last has the
+        fixed part size, which S3 refuses under 5 MiB."""
+        if self.direct_transfers and self.upload_part_max_bytes < S3_MIN_PART_BYTES:
+            raise ValueError(
+                f"PDE_UPLOAD_PART_MAX_BYTES is {self.upload_part_max_bytes}, but with "
+                f"PDE_S3_PUBLIC_URL set (direct transfers) parts go to S3, which needs at "
+                f"least {S3_MIN_PART_BYTES} bytes (5 MiB) per part: raise it or unset "
+                "PDE_S3_PUBLIC_URL"
+            )
+        if self.s3_public_url and not self.s3_public_url.startswith(("http://", "https://")):
+            raise ValueError("PDE_S3_PUBLIC_URL must be an origin like https://pde.example.org")
+        return self
+
+    @property
+    def direct_transfers(self) -> bool:
+        """Whether document content goes straight between clients and the object store."""
+        return self.blob_backend == "s3" and bool(self.s3_public_url)
 
     @functools.cached_property
     def fake_salt_key(self) -> bytes:

@@ -69,6 +69,7 @@ def account_response(
         quota_bytes=runtime.settings.wallet_quota_bytes,
         document_max_bytes=runtime.settings.document_max_bytes,
         created_at=account.created_at,
+        transfer="direct" if runtime.settings.direct_transfers else "server",
     )
 
 

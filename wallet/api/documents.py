@@ -40,7 +40,7 @@ from wallet.errors import (
 from wallet.events import DOCUMENT_STORED
 from wallet.metrics import UPLOADS
 from wallet.models import Account, Document
-from wallet.services import documents, uploads
+from wallet.services import direct_uploads, documents, uploads
 from wallet.services.documents import EVERY_COMPARTMENT
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
@@ -67,6 +67,10 @@ def upload_status(runtime: RuntimeDep, document: Document) -> UploadStatus:
         received=document.received,
         part_max_bytes=runtime.settings.upload_part_max_bytes,
         complete=document.state == documents.READY,
+        # Deposits keep the server path; the owner's uploads go direct when the server can.
+        transfer="direct"
+        if runtime.settings.direct_transfers and document.deposit_id is None
+        else "server",
     )
 
 
@@ -178,6 +182,11 @@ def get_upload(
     (`complete` once the document is visible)."""
     # In this request's place only: one in another place is NotFound, as an id never made.
     document = documents.find_document(db, account.id, document_id, None, compartment)
+    if runtime.settings.direct_transfers and document.direct_upload_id is not None:
+        # Parts put on the store but never acknowledged (a cut connection) count now.
+        transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
+        direct_uploads.resume_point(db, transfers, runtime.settings, document)
+        db.commit()
     return upload_status(runtime, document)
 
 
@@ -274,6 +283,12 @@ def complete_upload(
 ) -> DocumentResponse:
     """Check the whole ciphertext against the declared SHA-256 and make the document
     visible. A mismatch discards the upload: it must be sent again."""
+    if runtime.settings.direct_transfers:
+        from wallet.api.direct_transfers import finish_direct_upload  # it imports this module
+
+        finished = finish_direct_upload(db, runtime, account, document_id, compartment)
+        if finished is not None:
+            return finished
     return document_response(finish_upload(db, runtime, account, document_id, compartment))
 
 

@@ -83,6 +83,14 @@ class RecoveryLoginRequest(Body):
     recovery_auth: Key32
 
 
+Transfer = Literal["server", "direct"]
+TRANSFER_FIELD = Field(
+    default="server",
+    description="how document content travels: through this server (`/content`), or "
+    "straight to the object store on presigned URLs (`content-url`, `upload/parts`)",
+)
+
+
 class AccountResponse(BaseModel):
     account_id: str
     handle: str
@@ -97,6 +105,7 @@ class AccountResponse(BaseModel):
     quota_bytes: int
     document_max_bytes: int
     created_at: datetime
+    transfer: Transfer = TRANSFER_FIELD
 
 
 class LoginResponse(BaseModel):
@@ -162,6 +171,30 @@ class UploadStatus(BaseModel):
     received: int
     part_max_bytes: int
     complete: bool
+    transfer: Transfer = TRANSFER_FIELD
+
+
+class PartUrlRequest(Body):
+    offset: int = Field(ge=0, le=1 << 50, description="the acknowledged `received` count")
+    length: int = Field(ge=1, le=1 << 50, description="the fixed part length at this offset")
+    sha256: Digest = Field(description="SHA-256 of the part's bytes")
+
+
+class PartUrlResponse(BaseModel):
+    url: str = Field(description="presigned PUT URL on the object store, short-lived")
+    method: Literal["PUT"]
+    headers: dict[str, str] = Field(description="send exactly these headers, no other auth")
+    expires_at: datetime
+
+
+class PartAckRequest(Body):
+    offset: int = Field(ge=0, le=1 << 50, description="where the part put on the store starts")
+
+
+class ContentUrlResponse(BaseModel):
+    url: str = Field(description="presigned GET URL on the object store (Range allowed)")
+    expires_at: datetime
+    size: int
 
 
 SealedKey = bytes_field(93, 93)  # a 32-byte key sealed to a public key (FORMAT.md §7)

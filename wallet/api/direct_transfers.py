@@ -1,0 +1,146 @@
+"""Routes of direct transfers (issue 12 §2, docs/api.md): presigned URLs for the
+parts of an owner's upload, their acknowledgement, and a presigned GET of a
+document's ciphertext. Only when the server announces `transfer: "direct"`;
+otherwise 409 `direct_transfer_off` and the `/content` routes do it all."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from wallet.api.deps import CompartmentTag, CurrentWallet, DbDep, RuntimeDep
+from wallet.api.documents import AUTH, document_response, upload_status
+from wallet.api.errors import error_responses
+from wallet.api.schemas import (
+    ContentUrlResponse,
+    DocumentResponse,
+    Id,
+    PartAckRequest,
+    PartUrlRequest,
+    PartUrlResponse,
+    UploadStatus,
+)
+from wallet.errors import (
+    DirectTransferOff,
+    IntegrityMismatch,
+    InvalidRequest,
+    StorageUnavailable,
+    UploadNotPending,
+    UploadOffsetMismatch,
+    UploadPartMissing,
+)
+from wallet.events import DOCUMENT_STORED
+from wallet.metrics import UPLOADS
+from wallet.models import Account, Document
+from wallet.services import direct_uploads, documents
+
+router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
+DIRECT = (DirectTransferOff, StorageUnavailable)
+
+
+@router.post(
+    "/{document_id}/upload/parts",
+    response_model=PartUrlResponse,
+    responses=error_responses(
+        *AUTH, *DIRECT, UploadOffsetMismatch, UploadNotPending, InvalidRequest
+    ),
+)
+def part_url(
+    document_id: Id,
+    body: PartUrlRequest,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    compartment: CompartmentTag,
+) -> PartUrlResponse:
+    """A presigned PUT for the part at `offset` (the acknowledged `received` count) of
+    the fixed `length`, with the SHA-256 the object store will check. Ask again to retry."""
+    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
+    where = (body.offset, body.length, body.sha256)
+    put = direct_uploads.part_url(
+        db, transfers, runtime.settings, account, document_id, *where, compartment
+    )
+    db.commit()
+    return PartUrlResponse(
+        url=put.url, method="PUT", headers=put.headers, expires_at=put.expires_at
+    )
+
+
+@router.post(
+    "/{document_id}/upload/parts/ack",
+    response_model=UploadStatus,
+    responses=error_responses(
+        *AUTH, *DIRECT, UploadOffsetMismatch, UploadNotPending, UploadPartMissing, IntegrityMismatch
+    ),
+)
+def acknowledge_part(
+    document_id: Id,
+    body: PartAckRequest,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    compartment: CompartmentTag,
+) -> UploadStatus:
+    """Acknowledge the part put at `offset`: only once the object store holds it with
+    the declared size and SHA-256 (else `upload_part_missing` or `integrity_mismatch`:
+    put it again)."""
+    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
+    document = direct_uploads.acknowledge_part(
+        db, transfers, runtime.settings, account, document_id, body.offset, compartment
+    )
+    db.commit()
+    return upload_status(runtime, document)
+
+
+@router.get(
+    "/{document_id}/content-url",
+    response_model=ContentUrlResponse,
+    responses=error_responses(*AUTH, *DIRECT),
+)
+def content_url(
+    document_id: Id,
+    db: DbDep,
+    account: CurrentWallet,
+    runtime: RuntimeDep,
+    compartment: CompartmentTag,
+) -> ContentUrlResponse:
+    """A short-lived presigned GET of the ciphertext (Range allowed), fetched without
+    the session's Authorization header."""
+    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
+    document = documents.find_document(db, account.id, document_id, compartment=compartment)
+    return content_url_response(direct_uploads.content_url(transfers, runtime.settings, document))
+
+
+def content_url_response(url: direct_uploads.ContentUrl) -> ContentUrlResponse:
+    return ContentUrlResponse(url=url.url, expires_at=url.expires_at, size=url.size)
+
+
+def finish_direct_upload(
+    db: DbDep,
+    runtime: RuntimeDep,
+    account: Account,
+    document_id: str,
+    compartment: bytes | None,
+) -> DocumentResponse | None:
+    """Complete an owner's direct upload and commit (None: this upload went through
+    the server); on a mismatch the multipart upload is aborted, the document discarded
+    and its quota given back, and IntegrityMismatch re-raised."""
+    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
+    pending = documents.find_pending_upload(db, account.id, document_id, compartment)
+    if pending.direct_upload_id is None:
+        return None
+    try:
+        direct_uploads.complete_upload(
+            db, transfers, runtime.settings, account, document_id, compartment
+        )
+    except IntegrityMismatch:
+        UPLOADS.labels("integrity_mismatch").inc()
+        db.rollback()
+        direct_uploads.discard_upload(db, account, document_id)
+        db.commit()
+        raise
+    stored = db.get(Document, document_id)
+    if stored is not None:
+        runtime.events.wallet(db, DOCUMENT_STORED, account, size=stored.size)
+    db.commit()
+    UPLOADS.labels("completed").inc()
+    return document_response(documents.find_document(db, account.id, document_id))

@@ -1,0 +1,289 @@
+"""Direct transfers (issue 12 §2): document content goes straight between the
+client and the object store on presigned URLs; the server authorises, keeps
+the quota, records what each part must be, and completes.
+
+An upload is an S3 multipart upload on the document's content key, opened when
+the client asks for its first part's URL. Parts sit on a fixed grid: every
+part is `upload_part_max_bytes` but the last. For each part the client
+declares its SHA-256, gets a presigned PUT carrying that checksum (the store
+refuses a body that does not match), puts it, and acknowledges it: the server
+lists the stored parts and advances `received` only if the part is there with
+the declared size and checksum. Completion checks every part again (a part
+can be overwritten after its acknowledgement while its URL lives), joins them,
+and checks the object's size and first bytes with a ranged read. The ciphertext
+is thus checked part by part by the store, never read through Python.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crypto.stream import MAGIC, STREAM_VERSION
+from wallet.clock import now
+from wallet.errors import (
+    DirectTransferOff,
+    IntegrityMismatch,
+    InvalidRequest,
+    NotFound,
+    UploadIncomplete,
+    UploadOffsetMismatch,
+    UploadPartMissing,
+)
+from wallet.models import Account, DirectUploadPart, Document
+from wallet.services.documents import (
+    DEPOSITED,
+    EVERY_COMPARTMENT,
+    READY,
+    UPLOADING,
+    content_key,
+    delete_blobs,
+    find_pending_upload,
+    release_bytes,
+)
+from wallet.settings import WalletSettings
+from wallet.storage.base import BlobStore
+from wallet.storage.s3_direct import DirectTransfers, StoredPart, direct_transfers
+
+STREAM_PREFIX = MAGIC + bytes([STREAM_VERSION])
+
+
+@dataclass(frozen=True)
+class PartUrl:
+    """Where and how the client puts one part."""
+
+    url: str
+    headers: dict[str, str]
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ContentUrl:
+    """Where the client gets a document's ciphertext."""
+
+    url: str
+    expires_at: datetime
+    size: int
+
+
+def transfers_for(settings: WalletSettings, blobs: BlobStore) -> DirectTransfers:
+    """The direct transfers of this server; DirectTransferOff when content goes through it."""
+    from wallet.storage.s3 import S3BlobStore
+
+    if not settings.direct_transfers or not isinstance(blobs, S3BlobStore):
+        raise DirectTransferOff()
+    return direct_transfers(blobs, settings.s3_public_url, settings.s3_region)
+
+
+def part_number(settings: WalletSettings, offset: int) -> int:
+    """The S3 part number (from 1) of the part starting at `offset` on the grid."""
+    return offset // settings.upload_part_max_bytes + 1
+
+
+def part_length(settings: WalletSettings, document: Document, offset: int) -> int:
+    """The fixed length of the part starting at `offset`: the part size, or the rest."""
+    return min(settings.upload_part_max_bytes, document.size - offset)
+
+
+def _lifetime(settings: WalletSettings) -> tuple[timedelta, datetime]:
+    lifetime = timedelta(seconds=settings.s3_presign_seconds)
+    return lifetime, now() + lifetime
+
+
+def _owned_upload(
+    db: Session, account: Account, document_id: str, compartment: bytes | None
+) -> Document:
+    """The owner's open upload; deposits keep the server path, so they are not found here."""
+    document = find_pending_upload(db, account.id, document_id, compartment)
+    if document.deposit_id is not None:
+        raise NotFound()
+    return document
+
+
+def part_url(
+    db: Session,
+    transfers: DirectTransfers,
+    settings: WalletSettings,
+    account: Account,
+    document_id: str,
+    offset: int,
+    length: int,
+    sha256: bytes,
+    compartment: bytes | None = EVERY_COMPARTMENT,
+) -> PartUrl:
+    """Record the declared SHA-256 of the part at `offset` (the acknowledged count) and
+    presign its PUT; the multipart upload is opened with the first part asked for."""
+    document = _owned_upload(db, account, document_id, compartment)
+    if offset != document.received:
+        raise UploadOffsetMismatch(received=document.received)
+    expected = part_length(settings, document, offset)
+    if length != expected:
+        raise InvalidRequest(f"The part at {offset} has exactly {expected} bytes.", length=expected)
+    key = content_key(account.id, document.id)
+    if document.direct_upload_id is None:
+        if document.received:
+            raise InvalidRequest("This upload goes through the server: send its parts there.")
+        document.direct_upload_id = transfers.create_upload(key)
+    number = part_number(settings, offset)
+    declared = db.get(DirectUploadPart, (document.id, number))
+    if declared is None:
+        db.add(DirectUploadPart(document_id=document.id, part_number=number, sha256=sha256))
+    else:  # a retry: the last declaration counts
+        declared.sha256 = sha256
+    document.updated_at = now()
+    db.flush()
+    lifetime, expires_at = _lifetime(settings)
+    url = transfers.presign_part(key, document.direct_upload_id, number, lifetime)
+    checksum = {"x-amz-checksum-sha256": base64.b64encode(sha256).decode()}
+    return PartUrl(url, checksum, expires_at)
+
+
+def _declared(db: Session, document: Document) -> dict[int, bytes]:
+    rows = db.scalars(select(DirectUploadPart).where(DirectUploadPart.document_id == document.id))
+    return {row.part_number: row.sha256 for row in rows}
+
+
+def _matches(
+    settings: WalletSettings, document: Document, part: StoredPart | None, declared: bytes | None
+) -> bool:
+    """Whether a stored part is the one declared for its place on the grid."""
+    if part is None or declared is None:
+        return False
+    offset = (part.number - 1) * settings.upload_part_max_bytes
+    return part.size == part_length(settings, document, offset) and part.sha256 == declared
+
+
+def acknowledge_part(
+    db: Session,
+    transfers: DirectTransfers,
+    settings: WalletSettings,
+    account: Account,
+    document_id: str,
+    offset: int,
+    compartment: bytes | None = EVERY_COMPARTMENT,
+) -> Document:
+    """Advance `received` past the part at `offset` once the store holds it as declared:
+    UploadPartMissing if it is not there, IntegrityMismatch if it is there but wrong."""
+    document = _owned_upload(db, account, document_id, compartment)
+    if offset != document.received or offset >= document.size:
+        raise UploadOffsetMismatch(received=document.received)
+    number = part_number(settings, offset)
+    declared = _declared(db, document).get(number)
+    if document.direct_upload_id is None or declared is None:
+        raise UploadPartMissing()
+    key = content_key(account.id, document.id)
+    stored = {p.number: p for p in transfers.list_parts(key, document.direct_upload_id)}
+    if number not in stored:
+        raise UploadPartMissing()
+    if not _matches(settings, document, stored[number], declared):
+        raise IntegrityMismatch(
+            "This part arrived damaged or is not the one declared: put it again."
+        )
+    _advance(settings, document, offset)
+    db.flush()
+    return document
+
+
+def _advance(settings: WalletSettings, document: Document, offset: int) -> None:
+    document.received = offset + part_length(settings, document, offset)
+    document.updated_at = now()
+
+
+def resume_point(
+    db: Session, transfers: DirectTransfers, settings: WalletSettings, document: Document
+) -> Document:
+    """Acknowledge, in order, the parts the store holds as declared but that were never
+    acknowledged (the connection was cut), so `received` is where to resume."""
+    if document.state != UPLOADING or document.direct_upload_id is None:
+        return document
+    declared = _declared(db, document)
+    key = content_key(document.account_id, document.id)
+    stored = {p.number: p for p in transfers.list_parts(key, document.direct_upload_id)}
+    while document.received < document.size:
+        number = part_number(settings, document.received)
+        if not _matches(settings, document, stored.get(number), declared.get(number)):
+            break
+        _advance(settings, document, document.received)
+    db.flush()
+    return document
+
+
+def complete_upload(
+    db: Session,
+    transfers: DirectTransfers,
+    settings: WalletSettings,
+    account: Account,
+    document_id: str,
+    compartment: bytes | None = EVERY_COMPARTMENT,
+) -> None:
+    """Check every stored part against its declaration, join them into the content
+    key and check the result; then the document is visible. On a mismatch, abort the
+    multipart upload and raise IntegrityMismatch: the caller discards the document."""
+    document = _owned_upload(db, account, document_id, compartment)
+    if document.received != document.size or document.direct_upload_id is None:
+        raise UploadIncomplete(received=document.received, size=document.size)
+    key = content_key(account.id, document.id)
+    upload_id = document.direct_upload_id
+    declared = _declared(db, document)
+    parts = transfers.list_parts(key, upload_id)
+    count = part_number(settings, document.size - 1) if document.size else 0
+    grid_ok = [p.number for p in parts] == list(range(1, count + 1))
+    if not grid_ok or not all(
+        _matches(settings, document, p, declared.get(p.number)) for p in parts
+    ):
+        transfers.abort(key, upload_id)
+        raise IntegrityMismatch()
+    transfers.complete(key, upload_id, parts)
+    if not _joined_as_declared(transfers, key, document.size):
+        delete_blobs(transfers.store, [key])
+        raise IntegrityMismatch("This is not an encrypted PDE file.")
+    document.state = READY if document.deposit_id is None else DEPOSITED
+    document.direct_upload_id = None
+    document.direct_parts.clear()
+    document.updated_at = now()
+    db.flush()
+
+
+def _joined_as_declared(transfers: DirectTransfers, key: str, size: int) -> bool:
+    """The joined object has the declared size and starts like a PDE stream."""
+    if transfers.store.size(key) != size:
+        return False
+    with transfers.store.open(key, 0, len(STREAM_PREFIX)) as head:
+        return head.read_all() == STREAM_PREFIX
+
+
+def discard_upload(db: Session, account: Account, document_id: str) -> None:
+    """Drop a failed direct upload's row and reservation (its parts are already aborted)."""
+    document = find_pending_upload(db, account.id, document_id)
+    release_bytes(db, account, document.size)
+    db.delete(document)
+    db.flush()
+
+
+def content_url(
+    transfers: DirectTransfers, settings: WalletSettings, document: Document
+) -> ContentUrl:
+    """A short-lived presigned GET of a completed document's ciphertext."""
+    lifetime, expires_at = _lifetime(settings)
+    url = transfers.presign_get(content_key(document.account_id, document.id), lifetime)
+    return ContentUrl(url, expires_at, document.size)
+
+
+def abort_orphaned_multipart_uploads(db: Session, transfers: DirectTransfers) -> int:
+    """Housekeeping: abort the multipart uploads of documents no longer uploading
+    (deleted, discarded as abandoned, or erased); returns how many were aborted."""
+    aborted = 0
+    for pending in transfers.pending_uploads("accounts"):
+        alive = db.scalar(
+            select(Document.id).where(
+                Document.direct_upload_id == pending.upload_id, Document.state == UPLOADING
+            )
+        )
+        if alive is None:
+            transfers.abort(pending.key, pending.upload_id)
+            aborted += 1
+    return aborted
