@@ -167,5 +167,7 @@ class WalletSettings(BaseSettings):
             not self.s3_access_key or len(self.s3_secret_key.get_secret_value()) < 8
         ):
             problems.append("PDE_S3_ACCESS_KEY and PDE_S3_SECRET_KEY must be set")
+        if self.s3_public_url and not self.s3_public_url.startswith("https://"):
+            problems.append("PDE_S3_PUBLIC_URL must be https:// (presigned URLs carry authority)")
         if problems:
             raise UnsafeSettings("unsafe production settings: " + "; ".join(problems))
