@@ -3,12 +3,16 @@ opening, log it, hand out a viewer token and the sealed boxes) at 64
 concurrent clients, as the ratio of its p95 latency to the p95 of the bare
 health endpoint measured the same way in the same run (goal: 3 or less).
 
-Rounds of health and of openings alternate, so a noisy neighbour on this
-shared machine weighs on both. The clients derive the link and access tokens once, as a
-viewer does; PBKDF2 and decryption happen in the browser, not here.
+Measured with one server process and with two (`pde serve --workers 2`, which
+shares rate limits through Redis), on SQLite and on PostgreSQL: one line of
+figures for each. Rounds of health and of openings alternate, so a noisy
+neighbour on this shared machine weighs on both. The clients derive the link
+and access tokens once, as a viewer does; PBKDF2 and decryption happen in the
+browser, not here.
 
 Run: `.venv/bin/python bench/share_open.py [--clients 64] [--requests 1500]
-[--backend local|postgres]`.
+[--backend sqlite|postgres] [--workers 1|2] [--redis-url URL]` (without
+--backend or --workers, every combination).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import asyncio
 import io
 import json
+import secrets
 import statistics
 import sys
 import tempfile
@@ -32,7 +37,7 @@ from client import PdeClient
 from client.shares import create_share, shown_proofs
 from crypto import derive_share_keys, parse_share_link
 from tests.pg import temporary_database
-from tests.server import serve_process
+from tests.server import ServeProcess
 
 NO_LIMITS = {
     "PDE_SHARE_OPENS_PER_CLIENT_PER_MINUTE": "100000000",
@@ -130,26 +135,51 @@ def measure(
     return health_times, open_times
 
 
+def serve(stack: ExitStack, backend: str, workers: int, redis_url: str) -> ServeProcess:
+    """A migrated `pde serve` with `workers` processes on a new database of `backend`."""
+    env = dict(NO_LIMITS)
+    if backend == "postgres":
+        env["PDE_DATABASE_URL"] = stack.enter_context(temporary_database("pde_bench"))
+    if workers > 1:  # what `pde serve --workers` asks for
+        env |= {"PDE_REDIS_URL": redis_url, "PDE_SERVER_SECRET": secrets.token_hex(32)}
+    base = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    server = ServeProcess(data_dir=base / "server", env=env, workers=workers)
+    server.migrate()
+    server.start()
+    stack.callback(server.stop)
+    return server
+
+
+def report(
+    backend: str, workers: int, clients: int, health: list[float], opening: list[float]
+) -> None:
+    """One configuration's figures: median and p95 of each, and the ratio of the p95s."""
+    print(f"share open, {clients} concurrent clients, {backend}, {workers} worker(s):")
+    for name, times in (("health", health), ("open", opening)):
+        median, slowest = statistics.median(times) * 1000, p95(times) * 1000
+        print(f"  {name:6} median {median:7.1f} ms, p95 {slowest:7.1f} ms")
+    print(f"  ratio open/health p95: {p95(opening) / p95(health):.2f} (goal <= 3)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--requests", type=int, default=1500, help="per round")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--backend", choices=["local", "postgres"], default="local")
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], help="default: both")
+    parser.add_argument("--workers", type=int, choices=[1, 2], help="default: both")
+    parser.add_argument(
+        "--redis-url", default="redis://127.0.0.1:6379/13", help="for 2 workers' shared limits"
+    )
     args = parser.parse_args()
-    with ExitStack() as stack:
-        env = dict(NO_LIMITS)
-        if args.backend == "postgres":
-            env["PDE_DATABASE_URL"] = stack.enter_context(temporary_database("pde_bench"))
-        base = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        server = stack.enter_context(serve_process(base / "server", env))
-        health, opening = measure(server.url, args.clients, args.requests, args.rounds)
-    health_p95, open_p95 = p95(health), p95(opening)
-    print(f"share open, {args.clients} concurrent clients, {args.backend} database:")
-    for name, times in (("health", health), ("open", opening)):
-        median, slowest = statistics.median(times) * 1000, p95(times) * 1000
-        print(f"  {name:6} median {median:7.1f} ms, p95 {slowest:7.1f} ms")
-    print(f"  ratio open/health p95: {open_p95 / health_p95:.2f} (goal <= 3)")
+    backends = [args.backend] if args.backend else ["sqlite", "postgres"]
+    workers = [args.workers] if args.workers else [1, 2]
+    for backend in backends:
+        for count in workers:
+            with ExitStack() as stack:
+                server = serve(stack, backend, count, args.redis_url)
+                health, opening = measure(server.url, args.clients, args.requests, args.rounds)
+            report(backend, count, args.clients, health, opening)
 
 
 if __name__ == "__main__":

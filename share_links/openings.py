@@ -1,15 +1,21 @@
 """Attempts at a share's link, counted as they are compared, with group commit.
 
-The link token was checked before (share_links/viewing.py): whoever comes here
-holds the link. Every attempt is one UPDATE that compares the presented access
-token's hash with the stored one *and* counts the outcome: a right token one
-opening (re-checking revocation, expiry and the open limit), a wrong one a
+The link token was checked before (share_links/viewing.py, perhaps against
+what this process keeps of the share): whoever comes here holds the link. Every
+attempt is one UPDATE that checks the link token's hash again, compares the
+presented access token's hash with the stored one *and* counts the outcome: a
+right token one opening (re-checking revocation, expiry, the open limit and the
+service's suspension, in the database every process shares), a wrong one a
 wrong attempt, locking the share at the limit, and the statement takes no
-attempt once the limit is reached. A share without PIN takes no wrong attempt
-at all: its access token follows from the link, so a wrong one is a damaged
-client, not a guess, and such a share can never be locked. However many
-viewers race, from however many processes, at most the limit of wrong tokens
-are ever compared, and right tokens never wait for a place.
+attempt once the limit is reached. It also returns the share's expiry and open
+limit, when it was made and how many documents it holds now, so a process that
+keeps the share's unchanging parts (share_links/share_cache.py) knows whether
+they are still true.
+A share without PIN takes no wrong attempt at all: its access token follows
+from the link, so a wrong one is a damaged client, not a guess, and such a
+share can never be locked. However many viewers race, from however many
+processes, at most the limit of wrong tokens are ever compared, and right
+tokens never wait for a place.
 One INSERT logs the outcome for the owner; both are durable before the viewer
 gets an answer. Committed one by one, 64 viewers at once would queue on the
 database's lock and on one disk flush each; here a single writer thread takes
@@ -26,13 +32,16 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, and_, case, not_, or_, select
+from sqlalchemy import Table, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from share_links.models import Share, ShareEvent
+from share_links.models import Share, ShareDocument, ShareEvent
+from share_links.share_cache import ShareCache
 from wallet.clock import now
 from wallet.events import SHARE_OPENED, WalletEvent, WalletEvents
-from wallet.models import Account
+from wallet.models import Account, Document, LinkSuspension
+from wallet.services.documents import READY
+from wallet.services.link_reports import SHARE
 
 OPENED, WRONG_ACCESS, LOCKED = "opened", "wrong_access", "locked"
 BATCH_MAX = 256
@@ -40,40 +49,57 @@ BATCH_MAX = 256
 # Core statements, not ORM ones: this path runs once per opening.
 SHARES: Table = Share.__table__  # type: ignore[assignment]
 EVENTS: Table = ShareEvent.__table__  # type: ignore[assignment]
+SUSPENSIONS: Table = LinkSuspension.__table__  # type: ignore[assignment]
+SHARED: Table = ShareDocument.__table__  # type: ignore[assignment]
+DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
 class Attempt:
-    """What one attempt did: opened (`matched`) or counted a wrong token."""
+    """What one attempt did: opened (`matched`) or counted a wrong token; and the
+    share's expiry, open limit, when it was made and how many documents it holds."""
 
     matched: bool
     opens: int
     wrong_accesses: int
     locked: bool
+    expires_at: datetime
+    max_opens: int | None
+    made_at: datetime
+    documents: int
 
 
 def attempt_opening(
     db: Session,
     share_id: str,
-    presented_hash: bytes,
+    hashes: tuple[bytes, bytes],
     limit: int,
     moment: datetime,
     events_to: WalletEvents | None = None,
 ) -> Attempt | None:
     """Compare and count one attempt in `db`'s transaction (see above); None when
-    the share takes none now: locked, revoked, expired, its wrong attempts at
-    `limit`, (for the right token) used up, or (for a wrong one) without PIN.
-    An opening is told to `events_to` in the same transaction."""
+    the share takes none now: deleted, locked, revoked, expired, suspended, its
+    link not this one, its wrong attempts at `limit`, (for the right token) used
+    up, or (for a wrong one) without PIN. `hashes` are the presented link and
+    access tokens'. An opening is told to `events_to` in the same transaction."""
     c = SHARES.c
-    right = c.access_hash == presented_hash
+    link_hash, access_hash = hashes
+    right = c.access_hash == access_hash
+    suspended = exists().where(
+        SUSPENSIONS.c.link_kind == SHARE,
+        SUSPENSIONS.c.link_id == c.id,
+        SUSPENSIONS.c.lifted_at.is_(None),
+    )
     takes = and_(
         c.id == share_id,
+        c.link_hash == link_hash,
         c.locked.is_(False),
         c.revoked_at.is_(None),
         c.expires_at > moment,
         c.wrong_accesses < limit,
         or_(right, c.pin.is_(True)),
         or_(not_(right), c.max_opens.is_(None), c.opens < c.max_opens),
+        not_(suspended),
     )
     counted = (
         SHARES.update()
@@ -85,14 +111,37 @@ def attempt_opening(
         )
     )
     centre = select(Account.centre_id).where(Account.id == c.account_id).scalar_subquery()
+    documents = (
+        select(func.count())
+        .select_from(SHARED.join(DOCUMENTS, DOCUMENTS.c.id == SHARED.c.document_id))
+        .where(SHARED.c.share_id == c.id, DOCUMENTS.c.state == READY)
+        .scalar_subquery()
+    )
     row = db.execute(
         counted.returning(
-            right.label("matched"), c.opens, c.wrong_accesses, c.locked, centre.label("centre")
+            right.label("matched"),
+            c.opens,
+            c.wrong_accesses,
+            c.locked,
+            c.expires_at,
+            c.max_opens,
+            c.created_at,
+            documents.label("documents"),
+            centre.label("centre"),
         )
     ).first()
     if row is None:
         return None
-    attempt = Attempt(bool(row.matched), int(row.opens), int(row.wrong_accesses), bool(row.locked))
+    attempt = Attempt(
+        bool(row.matched),
+        int(row.opens),
+        int(row.wrong_accesses),
+        bool(row.locked),
+        row.expires_at,
+        row.max_opens,
+        row.created_at,
+        int(row.documents),
+    )
     events = [OPENED] if attempt.matched else [WRONG_ACCESS] + [LOCKED] * attempt.locked
     db.execute(EVENTS.insert(), [{"share_id": share_id, "event": e, "at": moment} for e in events])
     if attempt.matched and events_to is not None:
@@ -105,23 +154,26 @@ Write = Callable[[Session, datetime], Attempt | None]
 
 
 class OpeningRecorder:
-    """One writer thread that commits the attempts waiting together."""
+    """One writer thread that commits the attempts waiting together; and what this
+    process keeps of the shares it opened (`shares`, share_links/share_cache.py)."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], events: WalletEvents | None = None
+        self,
+        sessions: sessionmaker[Session],
+        events: WalletEvents | None = None,
+        shares: ShareCache | None = None,
     ) -> None:
         self._sessions = sessions
         self._events = events
+        self.shares = shares if shares is not None else ShareCache()
         self._waiting: queue.Queue[tuple[Write, Future[Attempt | None]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="share-openings", daemon=True)
         self._thread.start()
 
-    def attempt(self, share_id: str, presented_hash: bytes, limit: int) -> Attempt | None:
+    def attempt(self, share_id: str, hashes: tuple[bytes, bytes], limit: int) -> Attempt | None:
         """Compare and count one attempt (see `attempt_opening`); returns once committed."""
         return self._submit(
-            lambda db, moment: attempt_opening(
-                db, share_id, presented_hash, limit, moment, self._events
-            )
+            lambda db, moment: attempt_opening(db, share_id, hashes, limit, moment, self._events)
         )
 
     def _submit(self, write: Write) -> Attempt | None:

@@ -4,7 +4,10 @@ and nothing else. The link token proves the link before anything is counted, so
 someone who knows only the id (it is in the URL path, in proxy logs) cannot
 spend the PIN's attempts. Every attempt with the link is then compared and
 counted in one UPDATE (share_links/openings.py), so two viewers racing for the
-last opening cannot both win and a crowd of wrong PINs cannot pass the lock."""
+last opening cannot both win and a crowd of wrong PINs cannot pass the lock.
+What never changes in a share is read once per process and kept
+(share_links/share_cache.py): an opening then reads nothing before it is
+counted, and what changes is checked by the counting statement itself."""
 
 from __future__ import annotations
 
@@ -28,12 +31,13 @@ from share_links.errors import (
     ShareWrongAccess,
 )
 from share_links.models import Share, ShareDocument
-from share_links.openings import OpeningRecorder, attempt_opening
+from share_links.openings import Attempt, OpeningRecorder
 from share_links.service import (
     STATE_ERRORS,
     share_state,
 )
 from share_links.settings import ShareSettings
+from share_links.share_cache import OpenedDocument, ShareCache, SharedContent
 from wallet.clock import now
 from wallet.errors import NotFound, WalletError
 from wallet.limits import Counter, Limiter
@@ -41,16 +45,6 @@ from wallet.links import ACTIVE, EXPIRED, REVOKED
 from wallet.models import Document
 from wallet.services import link_reports
 from wallet.services.documents import READY
-
-
-@dataclass(frozen=True)
-class OpenedDocument:
-    """A shared document as the viewer receives it: sealed for the share."""
-
-    document_id: str
-    wrapped_key: bytes
-    metadata_box: bytes
-    size: int
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ class OpenedShare:
     opens: int
     max_opens: int | None
     info_box: bytes
-    documents: list[OpenedDocument]
+    documents: tuple[OpenedDocument, ...]
 
 
 def _public_share(db: Session, share_id: str) -> Share:
@@ -129,53 +123,96 @@ def open_share(
     client: str,
     share_id: str,
     tokens: tuple[bytes, bytes],
-    recorder: OpeningRecorder | None = None,
+    recorder: OpeningRecorder,
 ) -> OpenedShare | WalletError:
     """Check the link token, then compare the access token and count the attempt in
-    one statement (through `recorder`'s group commit when given, else in `db`): an
-    opening for the right token, a wrong PIN otherwise, locking at the limit. At
-    most the limit of wrong PINs are ever compared, however many viewers race
-    (openings.py). A wrong link token is refused before any count, and so is a
-    wrong access token for a share without PIN: nothing locks it. A refusal is
-    returned, not raised: what it counted is already committed.
-    `tokens` is (link token, access token)."""
+    one statement, through `recorder`'s group commit: an opening for the right
+    token, a wrong PIN otherwise, locking at the limit. At most the limit of wrong
+    PINs are ever compared, however many viewers race (openings.py). A wrong link
+    token is refused before any count, and so is a wrong access token for a share
+    without PIN: nothing locks it. A refusal is returned, not raised: what it
+    counted is already committed. `tokens` is (link token, access token)."""
     limit = settings.share_opens_per_client_per_minute
     limiter.acquire(Counter("share-open", client, limit, 60))  # refused while Redis is away
     link_token, access_token = tokens
-    share = openable_share(db, share_id)  # an ended share is refused at once, before any count
-    if share.link_hash is None or not hmac.compare_digest(
-        share.link_hash, access_token_hash(link_token)
-    ):
-        return ShareLinkDamaged()
-    has_pin = share.pin
-    db.rollback()  # hand the connection back while the attempt is counted
-    presented, limit = access_token_hash(access_token), settings.share_wrong_access_limit
-    if recorder:
-        attempt = recorder.attempt(share_id, presented, limit)
-    else:
-        attempt = attempt_opening(db, share_id, presented, limit, now())
-        db.commit()
-    share = db.get(Share, share_id)
-    if share is None:
-        return ShareNotFound()
+    link_hash = access_token_hash(link_token)
+    content = recorder.shares.get(share_id)
+    if content is None or not _same_hash(content.link_hash, link_hash):
+        # read here first, or a wrong link: an ended share is refused at once, before any count
+        content = _kept_content(db, recorder.shares, openable_share(db, share_id))
+        db.rollback()  # hand the connection back while the attempt is counted
+        if not _same_hash(content.link_hash, link_hash):
+            return ShareLinkDamaged()
+    hashes, limit = (link_hash, access_token_hash(access_token)), settings.share_wrong_access_limit
+    attempt = recorder.attempt(share_id, hashes, limit)
     if attempt is None:  # ended since it was read (say how), or a share without PIN
-        ended = STATE_ERRORS.get(share_state(share))
-        return ended() if ended else ShareLocked() if has_pin else ShareLinkDamaged()
+        return _refusal(db, recorder.shares, share_id, link_hash)
     if not attempt.matched:
         left = limit - attempt.wrong_accesses
         return ShareWrongAccess(attempts_left=left) if left > 0 else ShareLocked()
-    view_ends = min(now() + timedelta(minutes=settings.share_view_minutes), share.expires_at)
+    if not _still_true(content, attempt):  # a document left it, or its id was given again
+        share = db.get(Share, share_id)
+        if share is None:
+            recorder.shares.forget(share_id)
+            return ShareNotFound()
+        content = _kept_content(db, recorder.shares, share)
+    view_ends = min(now() + timedelta(minutes=settings.share_view_minutes), attempt.expires_at)
     view_ends = view_ends.replace(microsecond=0)
     return OpenedShare(
-        view_token=view_token(settings, share.id, view_ends),
+        view_token=view_token(settings, share_id, view_ends),
         view_expires_at=view_ends,
-        share_id=share.id,
-        expires_at=share.expires_at,
+        share_id=share_id,
+        expires_at=attempt.expires_at,
         opens=attempt.opens,
-        max_opens=share.max_opens,
-        info_box=share.info_box,
-        documents=shared_documents(db, share.id),
+        max_opens=attempt.max_opens,
+        info_box=content.info_box,
+        documents=content.documents,
     )
+
+
+def _same_hash(stored: bytes | None, presented: bytes) -> bool:
+    # None only for a share made before migration 0007: its link is refused as damaged
+    return stored is not None and hmac.compare_digest(stored, presented)
+
+
+def _kept_content(db: Session, shares: ShareCache, share: Share) -> SharedContent:
+    """What never changes in `share`, with its documents read now, kept in `shares`."""
+    content = SharedContent(
+        share_id=share.id,
+        made_at=share.created_at,
+        link_hash=share.link_hash,
+        pin=share.pin,
+        info_box=share.info_box,
+        documents=tuple(shared_documents(db, share.id)),
+    )
+    shares.keep(content)
+    return content
+
+
+def _still_true(content: SharedContent, attempt: Attempt) -> bool:
+    """Whether what is kept is still the share just opened: the same share (made
+    at the same moment) with the same documents (they only ever leave it)."""
+    return attempt.made_at == content.made_at and attempt.documents == len(content.documents)
+
+
+def _refusal(db: Session, shares: ShareCache, share_id: str, link_hash: bytes) -> WalletError:
+    """Why the share took no attempt, in the order a first reading would say it:
+    gone, ended, suspended, another link (its id given again), else locked (or,
+    without PIN, a damaged access token)."""
+    share = db.get(Share, share_id)
+    if share is None:
+        shares.forget(share_id)
+        return ShareNotFound()
+    ended = STATE_ERRORS.get(share_state(share))
+    if ended:
+        return ended()
+    suspension = link_reports.suspension_of(db, link_reports.SHARE, share_id)
+    if suspension is not None:
+        return ShareSuspended(suspension_reason=suspension.reason)
+    if not _same_hash(share.link_hash, link_hash):
+        shares.forget(share_id)
+        return ShareLinkDamaged()
+    return ShareLocked() if share.pin else ShareLinkDamaged()
 
 
 def shared_documents(db: Session, share_id: str) -> list[OpenedDocument]:
