@@ -27,6 +27,7 @@ from pde.staff_commands import add_staff_parsers
 from wallet.logs import logging_config
 from wallet.metrics import MULTIPROCESS_DIR
 
+WORKER_HEALTHCHECK_SECONDS = 60  # how long a worker may take to answer uvicorn's ping
 DATA_HELP = (
     "data in ./var (SQLite database and document folder) unless PDE_DATA_DIR, "
     "PDE_DATABASE_URL or PDE_BLOB_BACKEND say otherwise"
@@ -67,6 +68,10 @@ def _serve(args: argparse.Namespace) -> int:
         "pde.app:create_app",
         factory=True,
         workers=args.workers,
+        # uvicorn kills a worker that does not answer its ping in time (5 s by default),
+        # and a worker still importing on a busy machine does not: it was killed and
+        # replaced every 5 s, never serving (bench/load.py on a loaded machine).
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **address,
         **serve_options(settings),
         **logs,

@@ -27,3 +27,18 @@ def test_workers_must_be_at_least_one(capsys: pytest.CaptureFixture[str]) -> Non
     with pytest.raises(SystemExit):
         main(["serve", "--workers", "0"])
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_workers_are_given_time_to_start_on_a_busy_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """uvicorn replaces a worker that does not answer its ping in time: with its 5 s
+    default, workers still importing on a loaded machine were replaced forever."""
+    given: dict[str, object] = {}
+    monkeypatch.setenv("PDE_REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PDE_SERVER_SECRET", "s" * 32)
+    monkeypatch.setattr("uvicorn.run", lambda *_, **options: given.update(options))
+    monkeypatch.setattr("pde.cli.shared_metrics_folder", lambda: None)
+    assert main(["serve", "--workers", "2"]) == 0
+    assert given["workers"] == 2
+    assert given["timeout_worker_healthcheck"] == 60
