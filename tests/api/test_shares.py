@@ -241,8 +241,10 @@ def test_the_right_token_opens_the_share_and_its_boxes_open_with_the_link(
     opened = response.json()
     assert set(opened) == {
         "view_token", "view_expires_at", "expires_at", "opens", "max_opens", "info", "documents",
+        "transfer",
     }  # fmt: skip
     assert opened["opens"] == 1 and opened["max_opens"] == 5
+    assert opened["transfer"] == "server"  # no PDE_S3_PUBLIC_URL: test_direct_transfers.py
     share = owner_view(raw_wallet, prepared.share_id)
     assert opened["expires_at"] == share["expires_at"]
     assert at(opened["view_expires_at"]) <= now() + timedelta(minutes=61)
