@@ -150,7 +150,8 @@ def sharpened(node: Any) -> Any:
 
 OPENAPI = openapi_of_the_app()
 # Coverage cases come from the schema as served (its boundaries, such as the longest
-# metadata box, are quick to make there); generated requests from the sharpened one.
+# metadata box, are quick to make there), except COVERED_SHARPENED's (below); generated
+# requests from the sharpened one.
 # 413 is a refusal too: the server reads no body over its route's limit (docs/api.md);
 # so is 416 for a Range header of another form.
 REFUSALS = [400, 401, 403, 404, 405, 406, 409, 413, 415, 416, 422, 428, 429]
@@ -184,6 +185,11 @@ CHECKS = [
     allow_header_conformance,
 ]
 OPERATIONS = [result.ok() for result in AS_SERVED.get_all_operations()]
+# PUT /trustees' cross-field rules (an anyOf over the counts, and each share number `x`
+# at most once) leave Schemathesis no valid body to vary in the schema as served: its
+# coverage cases there were only the counts' 56, made in 23 s of CPU. The sharpened
+# schema's are those and every field's boundaries, 172 cases, made in 4 s.
+COVERED_SHARPENED = {f"PUT {API}/trustees"}
 FUZZING = settings(
     max_examples=30,
     derandomize=True,
@@ -292,12 +298,14 @@ def test_the_server_answers_every_fuzzed_request_as_its_schema_says(
     got a 5xx or an answer the schema does not describe (a schema mismatch) is
     reported, with a curl command to replay it."""
     failures: list[str] = []
-    config = AS_SERVED.config.generation_for(operation=operation)
-    for case in AS_SERVED.iter_coverage_cases(
-        operation, generation_modes=list(GenerationMode), generation_config=config
+    generated = SHARPENED[operation.path][operation.method.upper()]
+    covered = generated if operation.label in COVERED_SHARPENED else operation
+    schema = SHARPENED if operation.label in COVERED_SHARPENED else AS_SERVED
+    config = schema.config.generation_for(operation=covered)
+    for case in schema.iter_coverage_cases(
+        covered, generation_modes=list(GenerationMode), generation_config=config
     ):
         failures.append(_mismatch(case, fuzz_wallet) or "")
-    generated = SHARPENED[operation.path][operation.method.upper()]
     modes = list(GenerationMode) if _has_inputs(operation) else [GenerationMode.POSITIVE]
 
     @FUZZING
