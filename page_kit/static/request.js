@@ -1,7 +1,9 @@
 // One call to the JSON API, the same for every page (the kiosk, the share
 // viewer, the depositor page): no cookie, no cache, no referrer; an error
 // answer becomes an ApiError with the API's stable code, no answer at all a
-// NetworkError. Each page's api.js adds its routes and credentials.
+// NetworkError. Each page's api.js adds its routes and credentials. And one
+// call to the object store through a presigned URL (direct transfers, on the
+// site's own origin): the URL's signature is its only credential.
 
 /** The server refused: `code` is the API's stable code (share_expired, deposit_closed, …). */
 export class ApiError extends Error {
@@ -80,4 +82,72 @@ async function errorOf(response) {
     suspensionReason: error.suspension_reason ?? null,
     received: received === null ? null : Number(received),
   });
+}
+
+/**
+ * The object store refused a presigned request. `code` says what to do:
+ * 'url_expired' (403: the URL's time is over, or it was refused: ask the API
+ * for a new one), 'integrity_mismatch' (400 BadDigest: the bytes arrived
+ * changed), 'storage_unavailable' (5xx), else 'store_refused'.
+ */
+export class StoreError extends ApiError {
+  constructor(status, storeCode) {
+    let code = 'store_refused';
+    if (status === 403) code = 'url_expired';
+    else if (storeCode === 'BadDigest') code = 'integrity_mismatch';
+    else if (status >= 500) code = 'storage_unavailable';
+    super(status, code, { message: storeCode || '' });
+    this.name = 'StoreError';
+  }
+}
+
+/**
+ * Send `method url` to the object store, `url` being presigned by the API for
+ * this origin, with exactly `headers` and `body`: no Authorization, no
+ * PDE-Client, no cookie (credentials 'omit'), never to another origin.
+ */
+export async function storeRequest(method, url, { headers = {}, body } = {}) {
+  const init = {
+    method,
+    headers,
+    body,
+    mode: 'same-origin',
+    cache: 'no-store',
+    credentials: 'omit',
+    referrerPolicy: 'no-referrer',
+  };
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch {
+    throw new NetworkError();
+  }
+  if (response.ok) return response;
+  const text = await response.text().catch(() => '');
+  throw new StoreError(response.status, /<Code>([^<]+)<\/Code>/.exec(text)?.[1]);
+}
+
+const URL_TRIES = 3;
+
+/**
+ * The response of a GET through a presigned URL that `ask()` obtains from the
+ * API ({url}); a URL that expired before use is asked for again. Null when the
+ * server answers that direct transfers are off (409 direct_transfer_off): the
+ * caller then reads through the API.
+ */
+export async function presignedGet(ask) {
+  for (let attempt = 1; ; attempt += 1) {
+    let target;
+    try {
+      target = await ask();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'direct_transfer_off') return null;
+      throw error;
+    }
+    try {
+      return await storeRequest('GET', target.url);
+    } catch (error) {
+      if (error.code !== 'url_expired' || attempt >= URL_TRIES) throw error;
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // The JSON API of the wallet server (wallet/api/): one function per call,
 // with the session token from the page's state as a bearer token.
-import { apiRequest } from '/static/kit/request.js';
+import { apiRequest, presignedGet } from '/static/kit/request.js';
 import { state } from './state.js';
 
 export { ApiError, NetworkError, isRetryable } from '/static/kit/request.js';
@@ -39,6 +39,10 @@ export const declareDocument = (body) => json('POST', '/documents', { json: body
 export const uploadStatus = (id) => json('GET', `/documents/${id}/upload`);
 export const putPart = (id, offset, part) =>
   json('PUT', `/documents/${id}/content?offset=${offset}`, { body: part });
+// Direct transfers (docs/api.md): a presigned URL for one part, then the server checks it arrived.
+export const partUrl = (id, body) => json('POST', `/documents/${id}/upload/parts`, { json: body });
+export const acknowledgePart = (id, offset) =>
+  json('POST', `/documents/${id}/upload/parts/ack`, { json: { offset } });
 export const completeDocument = (id) => json('POST', `/documents/${id}/complete`);
 export const updateDocument = (id, metadata) =>
   json('PATCH', `/documents/${id}`, { json: { metadata } });
@@ -46,9 +50,14 @@ export const deleteDocument = (id) => json('DELETE', `/documents/${id}`);
 /** Move a document out of the open view: {wrapped_key, metadata, to_compartment: token or null}. */
 export const moveDocument = (id, body) => json('POST', `/documents/${id}/move`, { json: body });
 
-/** The document's ciphertext, as a Blob in memory. */
+/**
+ * The document's ciphertext, as a Blob in memory: in direct mode straight from
+ * the object store through a short-lived presigned URL, else through the API.
+ */
 export async function documentContent(id) {
-  const response = await request('GET', `/documents/${id}/content`);
+  const ask = () => json('GET', `/documents/${id}/content-url`);
+  const direct = state.transfer === 'direct' && (await presignedGet(ask));
+  const response = direct || (await request('GET', `/documents/${id}/content`));
   return response.blob();
 }
 

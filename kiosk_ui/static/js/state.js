@@ -10,6 +10,8 @@ export const state = {
   accountSalt: null,
   /** True after a recovery-sheet login, until a new secret phrase is chosen. */
   mustChangePassphrase: false,
+  /** How document content travels, from the login answer: 'server' (through the API) or 'direct' (the object store). */
+  transfer: 'server',
   /** True when this session opened with a wallet card, or made one: "My account" offers to stop it. */
   usesCard: false,
   masterKey: null,
@@ -48,6 +50,7 @@ export function wipeState() {
   state.handle = null;
   state.accountSalt = null;
   state.mustChangePassphrase = false;
+  state.transfer = 'server';
   state.usesCard = false;
   state.masterKey = null;
   state.meeting = null;

@@ -1,7 +1,9 @@
 // Encrypt a file here and send it in parts, resuming after a drop: one way to
 // upload for the kiosk's add screen and the depositor page (/d/<id>), which
-// differ only in where the parts go (their own API modules).
+// differ only in where the parts go (their own API modules, or straight to the
+// object store: directTransport).
 import * as pde from '/static/crypto/pde-crypto.js';
+import { storeRequest } from '/static/kit/request.js';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_RETRIES = 8;
@@ -63,4 +65,38 @@ export async function sendParts(sealed, partBytes, transport, { onProgress, onRe
       mustAsk = true;
     }
   }
+}
+
+const PUTS_PER_PART = 3;
+// Put the part again: its URL expired (403 from the store), the store refused
+// its bytes (BadDigest), or the server did not find it stored as declared.
+const PUT_AGAIN = new Set(['url_expired', 'integrity_mismatch', 'upload_part_missing']);
+
+/**
+ * The transport of direct transfers (docs/api.md): each part goes straight to
+ * the object store through a presigned URL the server gives for its offset,
+ * length and SHA-256 (base64url), with exactly the headers it says (the
+ * checksum the store checks), then the server acknowledges what the store holds.
+ * @param {{
+ *   partUrl: (part: {offset: number, length: number, sha256: string}) =>
+ *     Promise<{url: string, method: string, headers: Record<string, string>}>,
+ *   acknowledge: (offset: number) => Promise<{received: number}>,
+ *   status: () => Promise<{received: number}>,
+ *   isRetryable: (error: Error) => boolean,
+ * }} api
+ */
+export function directTransport({ partUrl, acknowledge, status, isRetryable }) {
+  async function put(offset, part) {
+    const sha256 = pde.b64uEncode(await pde.sha256(await part.arrayBuffer()));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const target = await partUrl({ offset, length: part.size, sha256 });
+        await storeRequest(target.method, target.url, { headers: target.headers, body: part });
+        return await acknowledge(offset);
+      } catch (error) {
+        if (!PUT_AGAIN.has(error.code) || attempt >= PUTS_PER_PART) throw error;
+      }
+    }
+  }
+  return { put, status, isRetryable };
 }

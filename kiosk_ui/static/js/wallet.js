@@ -4,7 +4,7 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import * as api from './api.js';
 import { state, viewKey, wipeState } from './state.js';
-import { sealFile, sendParts } from './upload.js';
+import { directTransport, sealFile, sendParts } from './upload.js';
 
 const b64 = pde.b64uEncode;
 const unb64 = pde.b64uDecode;
@@ -15,6 +15,7 @@ function takeSession(answer, masterKey) {
   state.handle = answer.account.handle;
   state.accountSalt = unb64(answer.account.account_salt);
   state.mustChangePassphrase = answer.account.must_change_passphrase;
+  state.transfer = answer.account.transfer === 'direct' ? 'direct' : 'server';
   state.masterKey = masterKey;
 }
 
@@ -178,13 +179,22 @@ export async function addDocument(file, metadata, partBytes, { onProgress, onRet
     size: sealed.size,
     sha256: b64(sha256),
   });
-  const part = Math.min(partBytes, status.part_max_bytes);
   onProgress('send', 0, sealed.size);
-  const transport = {
-    put: (offset, bytes) => api.putPart(id, offset, bytes),
-    status: () => api.uploadStatus(id),
-    isRetryable: api.isRetryable,
-  };
+  const direct = status.transfer === 'direct';
+  // Direct parts are the server's fixed size; through the API, the page's may be smaller.
+  const part = direct ? status.part_max_bytes : Math.min(partBytes, status.part_max_bytes);
+  const transport = direct
+    ? directTransport({
+        partUrl: (body) => api.partUrl(id, body),
+        acknowledge: (offset) => api.acknowledgePart(id, offset),
+        status: () => api.uploadStatus(id),
+        isRetryable: api.isRetryable,
+      })
+    : {
+        put: (offset, bytes) => api.putPart(id, offset, bytes),
+        status: () => api.uploadStatus(id),
+        isRetryable: api.isRetryable,
+      };
   await sendParts(sealed, part, transport, {
     onProgress: (done, total) => onProgress('send', done, total),
     onRetry,

@@ -1,9 +1,9 @@
 // The worker's side of the share API (docs/shares.md): no account, no cookie;
 // the link token proves the link, the access token the link and the PIN, and the
 // view token fetches content.
-import { apiRequest } from '/static/kit/request.js';
+import { apiRequest, presignedGet } from '/static/kit/request.js';
 
-export { ApiError, NetworkError } from '/static/kit/request.js';
+export { ApiError, NetworkError, StoreError } from '/static/kit/request.js';
 
 const API = '/api/v1/s';
 
@@ -25,10 +25,16 @@ export async function openShare(shareId, proofs) {
   return { ...(await response.json()), server_time: response.headers.get('Date') };
 }
 
-/** A shared document's ciphertext, as a stream (the caller decrypts as it arrives). */
-export async function documentContent(shareId, documentId, viewToken) {
+/**
+ * A shared document's ciphertext, as a stream (the caller decrypts as it
+ * arrives): with `transfer` 'direct' (the opening answer's) straight from the
+ * object store through a short-lived presigned URL, else through the API.
+ */
+export async function documentContent(shareId, documentId, viewToken, transfer) {
   const path = `/${id(shareId)}/documents/${encodeURIComponent(documentId)}/content`;
-  const response = await request(path, { token: viewToken });
+  const ask = async () => (await request(`${path}-url`, { token: viewToken })).json();
+  const direct = transfer === 'direct' && (await presignedGet(ask));
+  const response = direct || (await request(path, { token: viewToken }));
   return response.body;
 }
 

@@ -4,7 +4,7 @@
 // so a revocation stops the next one at once; only the preview on screen stays
 // in memory (as a blob: URL).
 import * as pde from '/static/crypto/pde-crypto.js';
-import { ApiError, NetworkError, documentContent } from './api.js';
+import { ApiError, NetworkError, StoreError, documentContent } from './api.js';
 import { claimedType, looksLike, previewKind, safeFileName } from './files.js';
 import { categoryIcon, categoryLabel, isCategory } from '/static/kit/categories.js';
 import { formatDate } from '/static/kit/dates.js';
@@ -18,7 +18,7 @@ const downloadAllButton = document.getElementById('download-all');
 const downloadAllStatus = document.getElementById('download-all-status');
 const ZIP_NAME = 'PDE-documents.zip';
 const objectUrls = new Set();
-let share = null; // {shareId, viewToken, documents, onShareError}
+let share = null; // {shareId, viewToken, transfer, documents, onShareError}
 
 function formatSize(bytes) {
   let [value, unit] = [bytes, 'byte'];
@@ -83,7 +83,7 @@ function say(doc, message) {
 
 /** The decrypted content of a document, fetched now with the view token. */
 async function decrypted(doc, type) {
-  const stream = await documentContent(share.shareId, doc.id, share.viewToken);
+  const stream = await documentContent(share.shareId, doc.id, share.viewToken, share.transfer);
   return pde.decryptBlob(stream, doc.key, doc.id, { type });
 }
 
@@ -100,6 +100,8 @@ async function attempt(button, tell, action) {
   } catch (error) {
     if (error instanceof ApiError && error.code === 'not_found') {
       tell('This document is no longer shared.');
+    } else if (error instanceof StoreError) {
+      tell('The server is busy. Try again in a minute.'); // the object store, not the share, refused
     } else if (error instanceof ApiError && error.code !== 'rate_limited' && error.status < 500) {
       share?.onShareError(error);
     } else if (error instanceof pde.CryptoError) {
@@ -299,7 +301,7 @@ onLanguageChange(renderAll);
 
 /**
  * Show the opened share's documents.
- * @param {{shareId: string, viewToken: string, onShareError: (error: ApiError) => void,
+ * @param {{shareId: string, viewToken: string, transfer: string, onShareError: (error: ApiError) => void,
  *   documents: {id: string, key: Uint8Array, metadata: object, size: number|null}[]}} opened
  */
 export function showDocuments(opened) {

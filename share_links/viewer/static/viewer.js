@@ -264,6 +264,7 @@ async function open(keys) {
   showDocuments({
     shareId: state.shareId,
     viewToken: opened.view_token,
+    transfer: opened.transfer,
     documents,
     onShareError: (error) => showProblem(problemOf(error), error.code === 'share_view_expired' ? reopen : null),
   });
