@@ -58,11 +58,11 @@ def adapt(**environment: str) -> dict[str, Any]:
 
 
 def local_config(
-    tmp_path: Path, https: int, dials: dict[str, str], **environment: str
+    tmp_path: Path, https: int, dials: dict[str, str], domain: str = DOMAIN, **environment: str
 ) -> dict[str, Any]:
-    """The Caddyfile adapted for the test name, with only its addresses moved to this
-    machine: `https` to listen on, each upstream's dial (`app-1:8000`…) to `dials`'."""
-    config = adapt(PDE_DOMAIN=DOMAIN, PDE_TLS="internal", **environment)
+    """The Caddyfile adapted for the test name `domain`, with only its addresses moved to
+    this machine: `https` to listen on, each upstream's dial (`app-1:8000`…) to `dials`'."""
+    config = adapt(PDE_DOMAIN=domain, PDE_TLS="internal", **environment)
     text = json.dumps(config)
     for dial, address in dials.items():
         text = text.replace(f'"dial": "{dial}"', f'"dial": "{address}"')
@@ -78,21 +78,22 @@ def local_config(
 
 @dataclass
 class Front:
-    """A running Caddy: HTTPS on `port` for DOMAIN, its local CA's root certificate."""
+    """A running Caddy: HTTPS on `port` for `domain`, its local CA's root certificate."""
 
     port: int
     root_certificate: Path
+    domain: str = DOMAIN
 
     @property
     def origin(self) -> str:
-        return f"https://{DOMAIN}:{self.port}"
+        return f"https://{self.domain}:{self.port}"
 
     def request(self, path: str, *args: str) -> tuple[str, dict[str, str], str]:
         """curl over HTTPS to the test name: (status line, headers, body)."""
         done = subprocess.run(
             [
                 "curl", "-sS", "--http2", "--max-time", "20",
-                "--resolve", f"{DOMAIN}:{self.port}:127.0.0.1",
+                "--resolve", f"{self.domain}:{self.port}:127.0.0.1",
                 "--cacert", str(self.root_certificate),
                 "-D", "/dev/stderr", "-o", "-",
                 *args, f"{self.origin}{path}",
@@ -106,16 +107,22 @@ class Front:
 
 @contextlib.contextmanager
 def running_caddy(
-    tmp_path: Path, dials: dict[str, str], *, https: int | None = None, **environment: str
+    tmp_path: Path,
+    dials: dict[str, str],
+    *,
+    https: int | None = None,
+    domain: str = DOMAIN,
+    **environment: str,
 ) -> Iterator[Front]:
-    """Caddy serving the Caddyfile (Caddy's `environment`: PDE_S3_BUCKET…) on `https`
-    (a free port by default) until the block ends, once /api/v1/health answers
-    through it; `dials` moves its upstreams."""
+    """Caddy serving the Caddyfile for `domain` (Caddy's `environment`: PDE_S3_BUCKET…)
+    on `https` (a free port by default) until the block ends, once /api/v1/health
+    answers through it; `dials` moves its upstreams."""
     if shutil.which("curl") is None:
         missing("curl is not installed: `apt-get install -y curl`")
     https = https or free_port()
+    tmp_path.mkdir(parents=True, exist_ok=True)
     config_file = tmp_path / "caddy.json"
-    config_file.write_text(json.dumps(local_config(tmp_path, https, dials, **environment)))
+    config_file.write_text(json.dumps(local_config(tmp_path, https, dials, domain, **environment)))
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)}
     log = tmp_path / "caddy.log"
     process = subprocess.Popen(
@@ -125,7 +132,7 @@ def running_caddy(
         stderr=log.open("wb"),
     )
     root = tmp_path / "caddy-data" / "pki" / "authorities" / "local" / "root.crt"
-    front = Front(https, root)
+    front = Front(https, root, domain)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:

@@ -194,7 +194,7 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
     dials = {dial: upstream.address for dial, upstream in upstreams.items()}
     try:
         with running_caddy(tmp_path, dials) as started:
-            yield Front(started.port, started.root_certificate, upstreams)
+            yield Front(started.port, started.root_certificate, upstreams=upstreams)
     finally:
         for upstream in upstreams.values():
             upstream.close()
