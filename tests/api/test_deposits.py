@@ -355,6 +355,7 @@ def test_a_deposited_file_lands_in_the_inbox_not_in_the_documents_counted_everyw
         "received": 0,
         "part_max_bytes": pde_server.settings().upload_part_max_bytes,
         "complete": False,
+        "transfer": "server",  # deposits go through the server, even in direct mode
     }
     assert owner.used_bytes() == used + sealed.size  # reserved at the declaration
     assert link_of(owner, deposit_id)["files"] == 1
