@@ -393,8 +393,19 @@ def test_abandoned_multipart_uploads_are_aborted_by_housekeeping(
 
     runtime = pde_server._app._app.state.runtime  # type: ignore[union-attr]
     with runtime.db() as db:
-        assert direct_uploads.abort_orphaned_multipart_uploads(db, transfers) >= 1
+        abort = direct_uploads.abort_orphaned_multipart_uploads
+        assert abort(db, runtime.settings, runtime.blobs) == 0  # opened just now: spared
+        assert any(p.key == key for p in transfers.pending_uploads("accounts"))
+        assert abort(db, runtime.settings, runtime.blobs, older_than=timedelta(0)) >= 1
     assert all(p.key != key for p in transfers.pending_uploads("accounts"))
+    # Uploads still going are kept.
+    kept = owner.seal(CONTENT)
+    declare(owner, kept)
+    send_part(owner, kept.document_id, 0, parts(kept)[0][1])
+    with runtime.db() as db:
+        assert abort(db, runtime.settings, runtime.blobs, older_than=timedelta(0)) == 0
+    kept_key = content_key(owner.account_id, kept.document_id)
+    assert any(p.key == kept_key for p in transfers.pending_uploads("accounts"))
 
 
 # --- the Python client ---------------------------------------------------------

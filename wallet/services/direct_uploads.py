@@ -50,6 +50,7 @@ from wallet.storage.base import BlobStore
 from wallet.storage.s3_direct import DirectTransfers, StoredPart, direct_transfers
 
 STREAM_PREFIX = MAGIC + bytes([STREAM_VERSION])
+ORPHAN_AGE = timedelta(hours=1)  # far longer than any request between opening and commit
 
 
 @dataclass(frozen=True)
@@ -273,11 +274,21 @@ def content_url(
     return ContentUrl(url, expires_at, document.size)
 
 
-def abort_orphaned_multipart_uploads(db: Session, transfers: DirectTransfers) -> int:
-    """Housekeeping: abort the multipart uploads of documents no longer uploading
-    (deleted, discarded as abandoned, or erased); returns how many were aborted."""
+def abort_orphaned_multipart_uploads(
+    db: Session, settings: WalletSettings, blobs: BlobStore, *, older_than: timedelta = ORPHAN_AGE
+) -> int:
+    """Housekeeping: abort the multipart uploads, opened more than `older_than` ago, of
+    documents no longer uploading (deleted, discarded as abandoned, erased); returns
+    how many. Nothing to do (0) unless transfers are direct. The age spares an upload
+    opened by a request whose row is not committed yet."""
+    if not settings.direct_transfers:
+        return 0
+    transfers = transfers_for(settings, blobs)
+    opened_before = now() - older_than
     aborted = 0
     for pending in transfers.pending_uploads("accounts"):
+        if pending.initiated is not None and pending.initiated > opened_before:
+            continue
         alive = db.scalar(
             select(Document.id).where(
                 Document.direct_upload_id == pending.upload_id, Document.state == UPLOADING

@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import functools
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -57,6 +57,7 @@ class PendingMultipart:
 
     key: str
     upload_id: str
+    initiated: datetime | None
 
 
 def _text(element: ElementTree.Element, name: str) -> str | None:
@@ -183,7 +184,9 @@ class DirectTransfers:
                     key_marker=key_marker,
                     upload_id_marker=upload_marker,
                 )
-            pending += [PendingMultipart(u.object_name, u.upload_id) for u in page.uploads]
+            pending += [
+                PendingMultipart(u.object_name, u.upload_id, u.initiated_time) for u in page.uploads
+            ]
             if not page.is_truncated or page.next_key_marker is None:
                 return pending
             # minio 7.2 loses NextUploadIdMarker: go on after the key alone
