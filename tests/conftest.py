@@ -119,9 +119,12 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    """One headless Chromium per test module."""
+    """One headless Chromium per test session (per xdist worker): each test opens its
+    own context, a fresh profile, so launching Chromium again for every module (about
+    a second each, more on a loaded run) bought nothing. A module that needs other
+    command-line flags (the fake camera) launches its own."""
     chromium = launch_chromium(playwright)
     yield chromium
     chromium.close()

@@ -3,8 +3,8 @@
 `live_server` serves `pde.app:create_app()` (freshly migrated SQLite
 database in a temporary folder) with uvicorn on a free 127.0.0.1 port, a secure
 context, so `crypto.subtle` exists, under the app's real CSP; `browser` is one
-headless Chromium per test module; `crypto_page` is a fresh page on the
-server's origin, where `import('/static/crypto/pde-crypto.js')` works.
+headless Chromium per test session (per xdist worker); `crypto_page` is a fresh
+page on the server's origin, where `import('/static/crypto/pde-crypto.js')` works.
 """
 
 from __future__ import annotations
