@@ -2,9 +2,13 @@
 server, as ratios to a baseline measured in the same run, with the server's
 peak memory growth.
 
-- local blob store: ratio to a plain file copy of the same bytes;
+- local blob store: ratio to a bare uvicorn app (uvloop, httptools, no
+  framework: bench/bare_file_server.py) that streams the same body into a file
+  with fsync, and streams the file back (goal >= 0.8 each way);
 - S3 blob store (a local S3-compatible test server): ratio to a direct
-  minio-SDK put and get of the same bytes to the same server.
+  minio-SDK put and get of the same bytes to the same server (goal >= 0.9).
+  The server runs with PDE_S3_PUBLIC_URL set to that store's origin, so a
+  client that transfers straight to the store (direct transfers) does so.
 
 Run: `.venv/bin/python bench/server_throughput.py [--mib 1024] [--backend local|s3|both]`.
 The client side here sends ciphertext made beforehand, so the figures measure
@@ -19,6 +23,7 @@ import io
 import os
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +38,7 @@ import httpx
 from client import PdeClient
 from crypto import b64u_encode, encrypt_stream, new_id, new_key
 from tests.server import ServeProcess, s3_env, serve_process
-from tests.storage.s3server import S3Server
+from tests.storage.s3server import S3Server, free_port
 
 MIB = 1 << 20
 PART = 16 * MIB
@@ -81,10 +86,11 @@ def file_chunks(path: Path, start: int, length: int) -> Iterator[bytes]:
             yield chunk
 
 
-def upload(server: ServeProcess, token: str, sealed: Path, digest: bytes) -> tuple[str, float]:
-    """Declare, send in 16 MiB parts, complete; returns (document id, seconds)."""
+def upload(client: PdeClient, sealed: Path, digest: bytes) -> tuple[str, float]:
+    """Declare, send in 16 MiB parts as the Python client does (to the server, or
+    straight to the object store when the server says transfer: direct), complete;
+    returns (document id, seconds)."""
     size = sealed.stat().st_size
-    headers = {"Authorization": f"Bearer {token}"}
     document_id = new_id()
     body = {
         "document_id": document_id,
@@ -93,31 +99,31 @@ def upload(server: ServeProcess, token: str, sealed: Path, digest: bytes) -> tup
         "size": size,
         "sha256": b64u_encode(digest),
     }
-    with httpx.Client(base_url=server.url, headers=headers, timeout=600) as http:
+    start = time.perf_counter()
+    client.call("POST", "/api/v1/documents", json=body)
+    with sealed.open("rb") as source:
+        client.upload_parts(document_id, source, size, PART)
+    client.call("POST", f"/api/v1/documents/{document_id}/complete")
+    return document_id, time.perf_counter() - start
+
+
+def download(client: PdeClient, document_id: str, target: Path) -> tuple[float, str]:
+    """The ciphertext as the Python client gets it: from the server, or on the
+    presigned URL of the content-url route in direct mode; (seconds, mode)."""
+    path = f"/api/v1/documents/{document_id}"
+    if client.account.get("transfer") == "direct":
         start = time.perf_counter()
-        http.post("/api/v1/documents", json=body).raise_for_status()
-        for offset in range(0, size, PART):
-            length = min(PART, size - offset)
-            http.put(
-                f"/api/v1/documents/{document_id}/content",
-                params={"offset": offset},
-                content=file_chunks(sealed, offset, length),
-                headers={"Content-Length": str(length)},
-            ).raise_for_status()
-        http.post(f"/api/v1/documents/{document_id}/complete").raise_for_status()
-        return document_id, time.perf_counter() - start
+        url = client.call("GET", f"{path}/content-url")["url"]
+        return time.perf_counter() - start + fetch(url, {}, target), "direct"
+    token = {"Authorization": f"Bearer {client._token}"}
+    return fetch(f"{client.server}{path}/content", token, target), "server"
 
 
-def download(server: ServeProcess, token: str, document_id: str, target: Path) -> float:
-    headers = {"Authorization": f"Bearer {token}"}
+def fetch(url: str, headers: dict[str, str], target: Path) -> float:
+    """GET `url` into the file `target`; returns the seconds it took."""
     start = time.perf_counter()
     with (
-        httpx.stream(
-            "GET",
-            f"{server.url}/api/v1/documents/{document_id}/content",
-            headers=headers,
-            timeout=600,
-        ) as response,
+        httpx.stream("GET", url, headers=headers, timeout=600) as response,
         target.open("wb") as out,
     ):
         response.raise_for_status()
@@ -126,34 +132,63 @@ def download(server: ServeProcess, token: str, document_id: str, target: Path) -
     return time.perf_counter() - start
 
 
-def session_token(server: ServeProcess) -> str:
-    client = PdeClient(server.url)
-    client.register(f"bench-{secrets.token_hex(4)}", "benchmark passphrase")
-    return str(client._token)
-
-
 def measure_server(
     server: ServeProcess, sealed: Path, digest: bytes, work: Path
 ) -> dict[str, float]:
-    token = session_token(server)
+    client = PdeClient(server.url)
+    client.register(f"bench-{secrets.token_hex(4)}", "benchmark passphrase")
     assert server.process is not None
     rss_before = peak_rss_mib(server.process.pid)
-    document_id, t_up = upload(server, token, sealed, digest)
-    t_down = download(server, token, document_id, work / "downloaded.pdes")
+    document_id, t_up = upload(client, sealed, digest)
+    t_down, mode = download(client, document_id, work / "downloaded.pdes")
     rss_growth = peak_rss_mib(server.process.pid) - rss_before
     assert (work / "downloaded.pdes").stat().st_size == sealed.stat().st_size
     (work / "downloaded.pdes").unlink()
-    return {"upload_s": t_up, "download_s": t_down, "rss_growth_mib": rss_growth}
+    return {"upload_s": t_up, "download_s": t_down, "rss_growth_mib": rss_growth, mode: 1.0}
 
 
-def baseline_copy(sealed: Path, work: Path) -> float:
-    start = time.perf_counter()
-    shutil.copyfile(sealed, work / "copy.pdes")
-    with (work / "copy.pdes").open("rb+") as f:
-        os.fsync(f.fileno())  # the server's local store fsyncs too
-    elapsed = time.perf_counter() - start
-    (work / "copy.pdes").unlink()
-    return elapsed
+def baseline_bare(sealed: Path, work: Path) -> tuple[float, float]:
+    """One PUT of the whole ciphertext to the bare uvicorn app (written to a file,
+    fsynced) and one GET of it back; returns (put seconds, get seconds)."""
+    port = free_port()
+    bare = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "uvicorn", "bench.bare_file_server:app"),
+            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+            *("--loop", "uvloop", "--http", "httptools"),
+        ],
+        env=os.environ | {"BARE_FILE": str(work / "bare.pdes")},
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    url = f"http://127.0.0.1:{port}/file"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        (work / "bare.pdes").unlink(missing_ok=True)
+        size = sealed.stat().st_size
+        start = time.perf_counter()
+        httpx.put(
+            url,
+            content=file_chunks(sealed, 0, size),
+            headers={"Content-Length": str(size)},
+            timeout=600,
+        ).raise_for_status()
+        t_put = time.perf_counter() - start
+        t_get = fetch(url, {}, work / "got.pdes")
+        assert (work / "got.pdes").stat().st_size == size
+    finally:
+        bare.terminate()
+        bare.wait()
+        for leftover in ("bare.pdes", "got.pdes"):
+            (work / leftover).unlink(missing_ok=True)
+    return t_put, t_get
 
 
 def baseline_minio(s3: S3Server, sealed: Path) -> tuple[float, float]:
@@ -175,17 +210,21 @@ def baseline_minio(s3: S3Server, sealed: Path) -> tuple[float, float]:
 
 
 def report(
-    name: str, figures: dict[str, float], base_up: float, base_down: float, size_mib: float
+    name: str,
+    figures: dict[str, float],
+    baseline: tuple[float, float],
+    size_mib: float,
+    goal: float,
 ) -> None:
-    print(f"{name}")
-    print(
-        f"  upload   {figures['upload_s']:6.2f} s  ({size_mib / figures['upload_s']:5.0f} MiB/s)"
-        f"  ratio to baseline {base_up / figures['upload_s']:.2f}  (goal >= 0.8)"
-    )
-    print(
-        f"  download {figures['download_s']:6.2f} s  ({size_mib / figures['download_s']:5.0f}"
-        f" MiB/s)  ratio to baseline {base_down / figures['download_s']:.2f}  (goal >= 0.8)"
-    )
+    print(f"{name} ({'direct transfers' if 'direct' in figures else 'through the server'})")
+    for way, seconds, base in (
+        ("upload  ", figures["upload_s"], baseline[0]),
+        ("download", figures["download_s"], baseline[1]),
+    ):
+        print(
+            f"  {way} {seconds:6.2f} s  ({size_mib / seconds:5.0f} MiB/s)"
+            f"  ratio to baseline {base / seconds:.2f}  (goal >= {goal})"
+        )
     print(f"  server peak RSS growth {figures['rss_growth_mib']:.1f} MiB  (goal <= 64)")
 
 
@@ -201,31 +240,27 @@ def main() -> None:
         size_mib = sealed.stat().st_size / MIB
         print(f"ciphertext of {args.mib} MiB of content ({size_mib:.1f} MiB)")
         if args.backend in ("local", "both"):
-            base = baseline_copy(sealed, work)
-            print(f"baseline: plain file copy {base:.2f} s ({size_mib / base:.0f} MiB/s)")
+            bare = baseline_bare(sealed, work)
+            print(
+                f"baseline: bare uvicorn to a file, put {bare[0]:.2f} s"
+                f" ({size_mib / bare[0]:.0f} MiB/s), get {bare[1]:.2f} s"
+                f" ({size_mib / bare[1]:.0f} MiB/s)"
+            )
             with serve_process(work / "local", BIG_LIMITS) as server:
-                report(
-                    "local blob store",
-                    measure_server(server, sealed, digest, work),
-                    base,
-                    base,
-                    size_mib,
-                )
+                figures = measure_server(server, sealed, digest, work)
+            report("local blob store", figures, bare, size_mib, 0.8)
             shutil.rmtree(work / "local")
         if args.backend in ("s3", "both"):
             s3 = S3Server(work / "s3")
             s3.start()
             stack.callback(s3.stop)
-            base_put, base_get = baseline_minio(s3, sealed)
-            print(f"baseline: direct minio put {base_put:.2f} s, get {base_get:.2f} s")
-            with serve_process(work / "s3-server", BIG_LIMITS | s3_env(s3, "bench-pde")) as server:
-                report(
-                    "S3 blob store",
-                    measure_server(server, sealed, digest, work),
-                    base_put,
-                    base_get,
-                    size_mib,
-                )
+            direct = baseline_minio(s3, sealed)
+            print(f"baseline: direct minio put {direct[0]:.2f} s, get {direct[1]:.2f} s")
+            env = BIG_LIMITS | s3_env(s3, "bench-pde")
+            env["PDE_S3_PUBLIC_URL"] = f"http://{s3.endpoint}"  # direct transfers, once they exist
+            with serve_process(work / "s3-server", env) as server:
+                figures = measure_server(server, sealed, digest, work)
+            report("S3 blob store", figures, direct, size_mib, 0.9)
 
 
 if __name__ == "__main__":

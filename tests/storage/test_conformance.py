@@ -2,11 +2,13 @@
 
 Given a store (local folder, or a bucket on an S3 server), these tests say what
 the wallet relies on: whole blobs or none, streamed both ways, byte ranges for
-HTTP Range, erasure of a whole wallet, assembly of resumable-upload parts.
+HTTP Range, erasure of a whole wallet, assembly of resumable-upload parts, and
+resumable uploads written part by part then finished into a blob.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import itertools
@@ -20,6 +22,7 @@ from wallet.storage.base import (
     BlobReader,
     BlobStore,
     InvalidBlobKey,
+    upload_leftovers,
 )
 
 KIB = 1024
@@ -121,6 +124,38 @@ def test_reader_closed_early_releases_its_resources(
         next(iter(reader))
         reader.close()
         reader.close()
+    assert read(blob_store, DOC, 0, 3) == ranged_blob[:3]
+
+
+def test_reader_streams_to_an_event_loop_reading_ahead(
+    blob_store: BlobStore, ranged_blob: bytes
+) -> None:
+    """How the server sends a download: async iteration, each chunk read in a thread."""
+
+    async def receive() -> bytes:
+        with blob_store.open(DOC, 5) as reader:
+            return b"".join([chunk async for chunk in reader])
+
+    assert asyncio.run(receive()) == ranged_blob[5:]
+
+
+def test_reader_left_early_by_an_event_loop_releases_its_resources(
+    blob_store: BlobStore, ranged_blob: bytes
+) -> None:
+    """A client that goes away mid-download: the reader is released once the read
+    in progress ends, never under it."""
+
+    async def first_chunk() -> bytes:
+        reader = blob_store.open(DOC)
+        chunks = aiter(reader)
+        chunk = await anext(chunks)
+        await chunks.aclose()  # type: ignore[attr-defined]
+        await asyncio.sleep(0.2)  # the read ahead ends, then the reader is released
+        assert reader._release is None
+        return chunk
+
+    for _ in range(25):  # more than the S3 connection pool holds
+        assert ranged_blob.startswith(asyncio.run(first_chunk()))
     assert read(blob_store, DOC, 0, 3) == ranged_blob[:3]
 
 
@@ -244,6 +279,87 @@ def test_concat_with_a_missing_part_writes_nothing(blob_store: BlobStore) -> Non
     assert not blob_store.exists(DOC)
 
 
+UPLOAD = "accounts/a1/uploads/d1"
+
+
+def _write_parts(store: BlobStore, sizes: list[int]) -> tuple[list[int], str]:
+    """Write an upload part by part; return the parts' offsets and the digest of all."""
+    hasher, offsets, offset = hashlib.sha256(), [], 0
+    for size in sizes:
+        assert store.write_part(UPLOAD, offset, RandomStream(size, hasher), size) == size  # type: ignore[arg-type]
+        offsets.append(offset)
+        offset += size
+    return offsets, hasher.hexdigest()
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [[1, 5 * MIB + 3, 700 * KIB], [5 * MIB + 3, 5 * MIB, 1], [700 * KIB]],
+    ids=["uneven", "large-then-small", "single"],
+)
+def test_parts_written_then_finished_are_the_exact_blob(
+    blob_store: BlobStore, sizes: list[int]
+) -> None:
+    offsets, expected = _write_parts(blob_store, sizes)
+    assert blob_store.finish_upload(UPLOAD, offsets, DOC) == sum(sizes)
+    assert blob_store.size(DOC) == sum(sizes)
+    with blob_store.open(DOC) as reader:
+        assert digest_of(reader) == expected
+
+
+def test_an_unfinished_upload_is_no_blob_but_its_keys_are_listed(blob_store: BlobStore) -> None:
+    offsets, _ = _write_parts(blob_store, [10, 20])
+    assert not blob_store.exists(UPLOAD)
+    with pytest.raises(BlobNotFound):
+        blob_store.open(UPLOAD)
+    listed = set(blob_store.list_keys("accounts/a1"))
+    assert listed and listed <= set(upload_leftovers(UPLOAD, offsets))
+    assert not blob_store.exists(DOC)
+
+
+def test_a_part_sent_again_after_a_drop_replaces_the_broken_attempt(
+    blob_store: BlobStore,
+) -> None:
+    first = RandomStream(1000)
+    blob_store.write_part(UPLOAD, 0, first, 1000)  # type: ignore[arg-type]
+    with pytest.raises(ConnectionResetError):
+        blob_store.write_part(UPLOAD, 1000, FailingStream(700), 2000)  # type: ignore[arg-type]
+    again = RandomStream(2000, first.hasher)
+    blob_store.write_part(UPLOAD, 1000, again, 2000)  # type: ignore[arg-type]
+    assert blob_store.finish_upload(UPLOAD, [0, 1000], DOC) == 3000
+    assert digest_of(blob_store.open(DOC)) == again.hexdigest()
+
+
+def test_a_part_shorter_than_declared_is_refused(blob_store: BlobStore) -> None:
+    with pytest.raises(BlobLengthMismatch):
+        blob_store.write_part(UPLOAD, 0, io.BytesIO(b"short"), 10)
+
+
+def test_deleting_the_leftovers_removes_an_unfinished_upload(blob_store: BlobStore) -> None:
+    offsets, _ = _write_parts(blob_store, [10, 20])
+    for key in upload_leftovers(UPLOAD, offsets):
+        blob_store.delete(key)
+    assert list(blob_store.list_keys()) == []
+    with pytest.raises(BlobNotFound):
+        blob_store.finish_upload(UPLOAD, offsets, DOC)
+    assert not blob_store.exists(DOC)
+
+
+def test_finishing_again_after_success_keeps_the_blob(blob_store: BlobStore) -> None:
+    """The record of a finished upload may fail after the store finished it: the
+    retry must find the blob as it was."""
+    offsets, expected = _write_parts(blob_store, [100, 50])
+    blob_store.finish_upload(UPLOAD, offsets, DOC)
+    assert blob_store.finish_upload(UPLOAD, offsets, DOC) == 150
+    assert digest_of(blob_store.open(DOC)) == expected
+
+
+def test_erasing_a_wallet_removes_its_unfinished_uploads(blob_store: BlobStore) -> None:
+    _write_parts(blob_store, [10, 20])
+    assert blob_store.delete_prefix("accounts/a1") >= 1
+    assert list(blob_store.list_keys()) == []
+
+
 BAD_KEYS = [
     "",
     "/accounts/a1",
@@ -275,6 +391,9 @@ def test_invalid_keys_are_rejected_everywhere(blob_store: BlobStore, bad: object
         "delete": lambda: blob_store.delete(key),
         "concat part": lambda: blob_store.concat([key], DOC),
         "concat destination": lambda: blob_store.concat([], key),
+        "write_part": lambda: blob_store.write_part(key, 0, io.BytesIO(b"x"), 1),
+        "finish_upload": lambda: blob_store.finish_upload(key, [0], DOC),
+        "finish_upload destination": lambda: blob_store.finish_upload(UPLOAD, [0], key),
         "list_keys": lambda: blob_store.list_keys(key),
         "delete_prefix": lambda: blob_store.delete_prefix(key),
     }

@@ -145,3 +145,87 @@ def test_reader_keeps_the_blob_it_opened_across_an_overwrite(local_store: LocalB
         local_store.put(DOC, io.BytesIO(b"new"))
         assert first + b"".join(chunks) == old
     assert local_store.open(DOC).read_all() == b"new"
+
+
+UPLOAD = "accounts/a1/uploads/d1"
+
+
+def test_parts_are_written_in_place_in_one_upload_file(local_store: LocalBlobStore) -> None:
+    local_store.write_part(UPLOAD, 0, io.BytesIO(b"abc"), 3)
+    local_store.write_part(UPLOAD, 3, io.BytesIO(b"defg"), 4)
+    assert files_under(local_store.root) == ["accounts/a1/uploads/d1.upload"]
+    assert (local_store.root / "accounts/a1/uploads/d1.upload").read_bytes() == b"abcdefg"
+
+
+def test_a_part_is_fsynced_after_its_last_byte_and_before_write_part_returns(
+    local_store: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is acknowledged survives a crash: the upload file is fsynced once its
+    bytes are all written, before the store returns (and so before any answer)."""
+    events: list[tuple[str, int]] = []
+    real_pwritev, real_fsync = os.pwritev, os.fsync
+
+    def pwritev(fd: int, buffers: list[memoryview], offset: int) -> int:
+        written = real_pwritev(fd, buffers, offset)
+        events.append(("write", offset + written))
+        return written
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".upload"):
+            events.append(("fsync", os.fstat(fd).st_size))
+
+    monkeypatch.setattr(os, "pwritev", pwritev)
+    monkeypatch.setattr(os, "fsync", fsync)
+    local_store.write_part(UPLOAD, 0, RandomStream(9 * MIB), 9 * MIB)  # type: ignore[arg-type]
+    assert events[-1] == ("fsync", 9 * MIB)
+    assert [kind for kind, _ in events].count("fsync") == 1
+
+
+def test_a_part_whose_fsync_fails_is_unavailable_and_cut(
+    local_store: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local_store.write_part(UPLOAD, 0, io.BytesIO(b"kept"), 4)
+
+    def failing_fsync(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(BlobStoreUnavailable):
+        local_store.write_part(UPLOAD, 4, io.BytesIO(b"lost"), 4)
+    assert (local_store.root / "accounts/a1/uploads/d1.upload").read_bytes() == b"kept"
+
+
+def test_a_dropped_part_is_cut_back_to_what_was_acknowledged(
+    local_store: LocalBlobStore,
+) -> None:
+    local_store.write_part(UPLOAD, 0, io.BytesIO(b"kept"), 4)
+    with pytest.raises(ConnectionResetError):
+        local_store.write_part(UPLOAD, 4, FailingStream(5 * MIB), 8 * MIB)  # type: ignore[arg-type]
+    assert (local_store.root / "accounts/a1/uploads/d1.upload").read_bytes() == b"kept"
+
+
+def test_finishing_an_upload_renames_its_file_and_copies_nothing(
+    local_store: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local_store.write_part(UPLOAD, 0, RandomStream(3 * MIB), 3 * MIB)  # type: ignore[arg-type]
+    upload = local_store.root / "accounts/a1/uploads/d1.upload"
+    inode = upload.stat().st_ino
+
+    def no_copy(*args: object) -> None:
+        raise AssertionError("finishing an upload must not copy its bytes")
+
+    monkeypatch.setattr(os, "copy_file_range", no_copy)
+    monkeypatch.setattr(os, "read", no_copy)
+    assert local_store.finish_upload(UPLOAD, [0], DOC) == 3 * MIB
+    content = local_store.root / "accounts/a1/documents/d1.blob"
+    assert content.stat().st_ino == inode
+    assert not upload.exists()
+    assert files_under(local_store.root) == ["accounts/a1/documents/d1.blob"]
+
+
+def test_deleting_an_upload_key_removes_the_upload_file(local_store: LocalBlobStore) -> None:
+    local_store.write_part(UPLOAD, 0, io.BytesIO(b"abc"), 3)
+    assert list(local_store.list_keys()) == [UPLOAD]
+    local_store.delete(UPLOAD)
+    assert files_under(local_store.root) == []

@@ -3,9 +3,11 @@ download (with HTTP Range), update metadata, delete."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import tempfile
+from collections.abc import Callable
 from typing import Annotated, BinaryIO
 
 from fastapi import APIRouter, Header, Query, Request
@@ -42,6 +44,7 @@ from wallet.metrics import UPLOADS
 from wallet.models import Account, Document
 from wallet.services import direct_uploads, documents, uploads
 from wallet.services.documents import EVERY_COMPARTMENT
+from wallet.storage.base import PartsInPlace, PartWriter
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
@@ -212,6 +215,67 @@ async def _receive_body(request: Request, spool: BinaryIO, limit: int) -> int:
     return length
 
 
+class _PartInPlace:
+    """A part streamed from the request straight into a PartsInPlace store: a thread
+    writes and hashes one batch of chunks while the event loop receives the next."""
+
+    def __init__(self, writer: PartWriter, digest: hashlib._Hash | None, check_start: bool) -> None:
+        self.writer, self.digest = writer, digest
+        self.check_start = check_start  # the upload's first bytes: a PDE stream's?
+        self.length = 0
+
+    async def receive(self, request: Request, room: Callable[[int], None], limit: int) -> int:
+        """Write the whole body; `room(length)` raises once it is more than `limit` bytes."""
+        batch: list[bytes] = []
+        batched = 0
+        writing: asyncio.Future[None] | None = None
+        try:
+            async for chunk in request.stream():
+                self.length += len(chunk)
+                if self.length > limit:
+                    room(self.length)
+                batch.append(chunk)
+                batched += len(chunk)
+                if batched >= PART_BATCH_BYTES:
+                    self._check_start(batch)
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.ensure_future(run_in_threadpool(self._write, batch))
+                    batch, batched = [], 0
+            if writing is not None:
+                await writing
+            if batch:
+                self._check_start(batch)
+                await run_in_threadpool(self._write, batch)
+        finally:
+            if writing is not None and not writing.done():  # never close under a writing thread
+                await asyncio.wait([writing])
+        return self.length
+
+    def _check_start(self, batch: list[bytes]) -> None:
+        if self.check_start:
+            head = b""
+            for chunk in batch:  # the first few bytes, however the body was cut
+                head += chunk[: uploads.STREAM_HEAD_BYTES - len(head)]
+            if not uploads.starts_like_a_stream(head):
+                raise IntegrityMismatch("This is not an encrypted PDE file.")
+            self.check_start = False
+
+    def _write(self, batch: list[bytes]) -> None:
+        self.writer.write(batch)
+        if self.digest is not None:
+            for chunk in batch:
+                self.digest.update(chunk)
+
+
+PART_BATCH_BYTES = 4 << 20  # handed to the writing thread at once: few hops, bounded memory
+
+
+def _declared_length(request: Request) -> int | None:
+    value = request.headers.get("content-length", "")
+    return int(value) if value.isdigit() else None
+
+
 @router.put(
     "/{document_id}/content",
     response_model=UploadStatus,
@@ -246,6 +310,12 @@ async def store_part(
 ) -> Document:
     """Receive one part of an upload in `compartment` (a depositor's: any), store it
     and commit before acknowledging it."""
+    if isinstance(runtime.blobs, PartsInPlace):
+        document = await _stream_part(
+            request, db, runtime, runtime.blobs, account, document_id, offset, compartment
+        )
+        await run_in_threadpool(db.commit)
+        return document
     # Spooled: memory up to 1 MiB, then a temporary file, so a part never fills memory.
     with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
         limit = runtime.settings.upload_part_max_bytes
@@ -265,6 +335,46 @@ async def store_part(
         )
         await run_in_threadpool(db.commit)
     return document
+
+
+async def _stream_part(
+    request: Request,
+    db: DbDep,
+    runtime: RuntimeDep,
+    blobs: PartsInPlace,
+    account: Account,
+    document_id: str,
+    offset: int,
+    compartment: bytes | None,
+) -> Document:
+    """The part straight from the request into its place in the upload (no spool),
+    fsynced, then recorded: never acknowledged before its bytes are on disk."""
+    settings = runtime.settings
+    declared = _declared_length(request)
+
+    def begin() -> tuple[Document, PartWriter]:
+        document = uploads.accept_part(
+            db, settings, account, document_id, offset, declared, compartment
+        )
+        return document, blobs.begin_part(documents.upload_key(account.id, document.id), offset)
+
+    document, writer = await run_in_threadpool(begin)
+    part = _PartInPlace(writer, runtime.hashes.resume(document.id, offset), offset == 0)
+
+    def refuse(length: int) -> None:
+        uploads.check_part_length(settings, document, offset, length)
+
+    def finish() -> Document:
+        uploads.check_part_length(settings, document, offset, part.length)
+        length = writer.finish()
+        return uploads.record_part(db, runtime.hashes, document, offset, length, part.digest)
+
+    try:
+        await part.receive(request, refuse, uploads.part_room(settings, document, offset))
+        return await run_in_threadpool(finish)
+    except BaseException:
+        await run_in_threadpool(writer.abort)
+        raise
 
 
 @router.post(
@@ -382,7 +492,7 @@ def ciphertext_response(
     if wanted:
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{document.size}"
     return StreamingResponse(
-        iter(reader),
+        reader,  # read ahead in a worker thread while the chunk before is sent
         status_code=206 if wanted else 200,
         media_type="application/octet-stream",
         headers=headers,

@@ -25,7 +25,13 @@ from wallet.errors import (
 )
 from wallet.models import Account, Document, RetiredDocumentId
 from wallet.settings import WalletSettings
-from wallet.storage.base import BlobReader, BlobStore, BlobStoreUnavailable
+from wallet.storage.base import (
+    BlobReader,
+    BlobStore,
+    BlobStoreUnavailable,
+    upload_leftovers,
+    upload_part_key,
+)
 
 log = logging.getLogger("pde.documents")
 
@@ -49,9 +55,20 @@ def content_key(account_id: str, document_id: str) -> str:
     return f"accounts/{account_id}/documents/{document_id}"
 
 
+def upload_key(account_id: str, document_id: str) -> str:
+    """Blob key of an upload in progress (see BlobStore.write_part)."""
+    return f"accounts/{account_id}/uploads/{document_id}"
+
+
 def part_key(account_id: str, document_id: str, offset: int) -> str:
-    """Blob key of one part of an upload in progress."""
-    return f"accounts/{account_id}/uploads/{document_id}/{offset:015d}"
+    """Blob key of one part of an upload in progress, in a store keeping parts apart."""
+    return upload_part_key(upload_key(account_id, document_id), offset)
+
+
+def upload_blobs(document: Document) -> list[str]:
+    """Blob keys an unfinished upload may occupy, in any store: to delete once its row is."""
+    offsets = [part.part_offset for part in document.parts]
+    return upload_leftovers(upload_key(document.account_id, document.id), offsets)
 
 
 def account_prefix(account_id: str) -> str:
@@ -235,7 +252,7 @@ def delete_document(
     document = db.scalar(in_compartment(query, compartment))
     if document is None:
         raise NotFound()
-    parts = [part_key(account.id, document.id, p.part_offset) for p in document.parts]
+    parts = upload_blobs(document) if document.state == UPLOADING else []
     release_bytes(db, account, document.size)
     if document.state != UPLOADING:  # it was seen in a list: its id stays taken
         db.add(RetiredDocumentId(id_hash=_id_hash(document.id)))

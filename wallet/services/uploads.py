@@ -1,7 +1,9 @@
-"""Resumable uploads of encrypted streams. Each part is stored as its own blob
-and acknowledged only once stored; a dropped connection resumes at the last
-acknowledged offset. Completion checks the whole ciphertext's SHA-256, joins
-the parts, and only then makes the document visible."""
+"""Resumable uploads of encrypted streams. Each part is written into the
+upload where it belongs (the local store: in place in one file; S3: an object
+per part) and acknowledged only once durable; a dropped connection resumes at
+the last acknowledged offset. Completion makes the parts the content (a rename
+on the local store), checks the whole ciphertext's SHA-256, and only then
+makes the document visible."""
 
 from __future__ import annotations
 
@@ -33,11 +35,14 @@ from wallet.services.documents import (
     find_pending_upload,
     part_key,
     release_bytes,
+    upload_blobs,
+    upload_key,
 )
 from wallet.settings import WalletSettings
 from wallet.storage.base import BlobStore
 
 STREAM_PREFIX = MAGIC + bytes([STREAM_VERSION])
+STREAM_HEAD_BYTES = len(STREAM_PREFIX)
 
 
 class RunningHashes:
@@ -84,6 +89,66 @@ class _HashingReader:
         return chunk
 
 
+def accept_part(
+    db: Session,
+    settings: WalletSettings,
+    account: Account,
+    document_id: str,
+    offset: int,
+    length: int | None,
+    compartment: bytes | None = EVERY_COMPARTMENT,
+) -> Document:
+    """The pending upload a part at `offset` belongs to, once the part may be written:
+    `offset` is the next expected byte and `length`, when known yet, fits."""
+    document = find_pending_upload(db, account.id, document_id, compartment)
+    if offset != document.received:
+        raise UploadOffsetMismatch(received=document.received)
+    if length is not None:
+        check_part_length(settings, document, offset, length)
+    return document
+
+
+def part_room(settings: WalletSettings, document: Document, offset: int) -> int:
+    """The most bytes a part at `offset` may have: the part limit, or what is left."""
+    return min(settings.upload_part_max_bytes, document.size - offset)
+
+
+def check_part_length(
+    settings: WalletSettings, document: Document, offset: int, length: int
+) -> None:
+    """Refuse a part of no byte, over the part limit, or going past the declared size."""
+    if length <= 0 or length > settings.upload_part_max_bytes:
+        raise InvalidRequest(f"A part has 1 to {settings.upload_part_max_bytes} bytes.")
+    if offset + length > document.size:
+        raise InvalidRequest("This part goes past the declared size.", size=document.size)
+
+
+def starts_like_a_stream(head: bytes) -> bool:
+    """Whether the first bytes of an upload are those of a PDE encrypted stream."""
+    return head[: len(STREAM_PREFIX)] == STREAM_PREFIX
+
+
+def record_part(
+    db: Session,
+    hashes: RunningHashes,
+    document: Document,
+    offset: int,
+    length: int,
+    digest: hashlib._Hash | None,
+) -> Document:
+    """Record a part the store holds durably, to be acknowledged once committed;
+    `digest` is the running hash through its end, if known."""
+    db.add(UploadPart(document_id=document.id, part_offset=offset, length=length))
+    document.received = offset + length
+    document.updated_at = now()
+    try:
+        db.flush()
+    except IntegrityError:  # the same part raced in twice: the other one won
+        raise UploadOffsetMismatch(received=offset + length) from None
+    hashes.advance(document.id, offset + length, digest)
+    return document
+
+
 def put_part(
     db: Session,
     blobs: BlobStore,
@@ -96,41 +161,24 @@ def put_part(
     length: int,
     compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> Document:
-    """Store one part at `offset` (which must be the next expected byte) and acknowledge it."""
-    document = find_pending_upload(db, account.id, document_id, compartment)
-    if offset != document.received:
-        raise UploadOffsetMismatch(received=document.received)
-    if length <= 0 or length > settings.upload_part_max_bytes:
-        raise InvalidRequest(f"A part has 1 to {settings.upload_part_max_bytes} bytes.")
-    if offset + length > document.size:
-        raise InvalidRequest("This part goes past the declared size.", size=document.size)
-    if offset == 0 and not _starts_like_a_stream(body):
-        raise IntegrityMismatch("This is not an encrypted PDE file.")
+    """Store one part at `offset` (which must be the next expected byte) and record it
+    (a seekable `body` of `length` bytes; the server streams into PartsInPlace stores)."""
+    document = accept_part(db, settings, account, document_id, offset, length, compartment)
+    if offset == 0:
+        head = body.read(len(STREAM_PREFIX))
+        body.seek(0)
+        if not starts_like_a_stream(head):
+            raise IntegrityMismatch("This is not an encrypted PDE file.")
     digest = hashes.resume(document.id, offset)
     reader = _HashingReader(body, digest)
-    blobs.put(part_key(account.id, document.id, offset), reader, length)  # type: ignore[arg-type]
-    db.add(UploadPart(document_id=document.id, part_offset=offset, length=length))
-    document.received = offset + length
-    document.updated_at = now()
-    try:
-        db.flush()
-    except IntegrityError:  # the same part raced in twice: the other one won
-        raise UploadOffsetMismatch(received=offset + length) from None
-    hashes.advance(document.id, offset + length, digest)
-    return document
+    blobs.write_part(upload_key(account.id, document.id), offset, reader, length)  # type: ignore[arg-type]
+    return record_part(db, hashes, document, offset, length, digest)
 
 
-def _starts_like_a_stream(body: BinaryIO) -> bool:
-    head = body.read(len(STREAM_PREFIX))
-    body.seek(0)
-    return head == STREAM_PREFIX
-
-
-def _stored_digest(blobs: BlobStore, keys: list[str]) -> bytes:
+def _stored_digest(blobs: BlobStore, key: str) -> bytes:
     digest = hashlib.sha256()
-    for key in keys:
-        for chunk in blobs.open(key):
-            digest.update(chunk)
+    for chunk in blobs.open(key):
+        digest.update(chunk)
     return digest.digest()
 
 
@@ -142,38 +190,38 @@ def complete_upload(
     document_id: str,
     compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> list[str]:
-    """Check the whole ciphertext, join the parts and make the document visible.
+    """Make the parts the document's content, check the whole ciphertext and make
+    the document visible.
 
-    Returns the part keys to delete once this is committed. On a SHA-256
-    mismatch raises IntegrityMismatch having changed nothing: the caller then
-    discards the upload with `discard_upload`."""
+    Returns the blob keys to delete once this is committed. On a SHA-256 mismatch
+    raises IntegrityMismatch with the rows unchanged: the caller then discards the
+    upload, its content blob included, with `discard_upload`."""
     document = find_pending_upload(db, account.id, document_id, compartment)
     if document.received != document.size:
         raise UploadIncomplete(received=document.received, size=document.size)
-    keys = _part_keys(document)
-    digest = hashes.final(document.id, document.size) or _stored_digest(blobs, keys)
-    if digest != document.sha256:
+    offsets = [part.part_offset for part in document.parts]
+    known = hashes.final(document.id, document.size)
+    content = content_key(account.id, document.id)
+    blobs.finish_upload(upload_key(account.id, document.id), offsets, content)
+    # Not hashed as it arrived (a restart, another worker): read once, still unlisted.
+    if (known or _stored_digest(blobs, content)) != document.sha256:
         raise IntegrityMismatch()
-    blobs.concat(keys, content_key(account.id, document.id))
+    leftovers = [part_key(account.id, document.id, offset) for offset in offsets]
     document.state = READY if document.deposit_id is None else DEPOSITED
     document.updated_at = now()
     document.parts.clear()
     db.flush()
-    return keys
-
-
-def _part_keys(document: Document) -> list[str]:
-    return [part_key(document.account_id, document.id, p.part_offset) for p in document.parts]
+    return leftovers
 
 
 def discard_upload(db: Session, account: Account, document_id: str) -> list[str]:
-    """Drop an unfinished upload's row and reservation; returns its part keys to delete."""
+    """Drop an unfinished upload's row and reservation; returns its blob keys to delete."""
     document = find_pending_upload(db, account.id, document_id)
     return _discard(db, account, document)
 
 
 def _discard(db: Session, account: Account, document: Document) -> list[str]:
-    keys = _part_keys(document)
+    keys = [content_key(account.id, document.id), *upload_blobs(document)]
     release_bytes(db, account, document.size)
     db.delete(document)
     db.flush()

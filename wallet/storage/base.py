@@ -9,12 +9,19 @@ blob of 100 MiB never sits in memory at once.
 Keys look like `accounts/<id>/documents/<id>`: segments of `[A-Za-z0-9_-]`
 joined by "/". Prefixes used by `list_keys` and `delete_prefix` match whole
 segments, so erasing `accounts/1` can never touch `accounts/10`.
+
+A resumable upload is written part by part under an upload key (`write_part`)
+and becomes a blob in one step (`finish_upload`). Each backend keeps the parts
+its own way: the local store in one file written in place, so finishing is a
+rename; S3 as one object per part, composed by the server. Either way the keys
+of `upload_leftovers` are what to delete once the upload is finished or dropped.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from types import TracebackType
 from typing import BinaryIO, Protocol, runtime_checkable
 
@@ -84,6 +91,18 @@ def validate_prefix(prefix: object, *, allow_empty: bool) -> str:
     return validate_key(prefix)
 
 
+def upload_part_key(upload_key: str, offset: int) -> str:
+    """Key of the part starting at `offset` of an upload, where a backend keeps
+    parts as blobs of their own (S3)."""
+    return f"{upload_key}/{offset:015d}"
+
+
+def upload_leftovers(upload_key: str, offsets: Sequence[int]) -> list[str]:
+    """The keys an unfinished upload may occupy in any backend, to `delete` once it is
+    finished or dropped: the upload key itself (the local store's file) and its parts."""
+    return [upload_key, *(upload_part_key(upload_key, offset) for offset in offsets)]
+
+
 def check_range(start: int, end: int | None) -> None:
     """Refuse ranges no caller should build: negative starts, or end before start."""
     if start < 0 or (end is not None and end < start):
@@ -126,6 +145,26 @@ class BlobReader:
             yield from self._chunks
         finally:
             self.close()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        """Iterate from an event loop: each chunk is read in a worker thread while the
+        one before is sent, so the disk (or S3) and the network work at once."""
+        loop = asyncio.get_running_loop()
+        ahead = loop.run_in_executor(None, next, self._chunks, None)
+        try:
+            while (chunk := await asyncio.shield(ahead)) is not None:
+                ahead = loop.run_in_executor(None, next, self._chunks, None)
+                yield chunk
+        finally:  # never release the file or connection under a read in progress
+            if ahead.done():
+                self.close()
+            else:
+                ahead.add_done_callback(self._close_after)
+
+    def _close_after(self, read: asyncio.Future[bytes | None]) -> None:
+        if not read.cancelled():
+            read.exception()  # a read failing after the client left is no news
+        self.close()
 
     def read_all(self) -> bytes:
         """Return the whole range at once; only for small blobs and tests."""
@@ -180,6 +219,32 @@ class CountedSource:
         return chunk
 
 
+class PartWriter(Protocol):
+    """One part being written in place into an upload (see `PartsInPlace`)."""
+
+    def write(self, chunks: Sequence[bytes]) -> None:
+        """Write the chunks one after the other, after what this part already holds."""
+        ...
+
+    def finish(self) -> int:
+        """Make the part durable (fsync) and return its length; acknowledge it only then."""
+        ...
+
+    def abort(self) -> None:
+        """Give the part up (refused or dropped): the upload stays as acknowledged."""
+        ...
+
+
+@runtime_checkable
+class PartsInPlace(Protocol):
+    """A store that writes a part straight into its upload as the bytes arrive (the
+    local store), so a server can stream a request body there without spooling it."""
+
+    def begin_part(self, upload_key: str, offset: int) -> PartWriter:
+        """Start writing the part of `upload_key` that starts at `offset`."""
+        ...
+
+
 @runtime_checkable
 class BlobStore(Protocol):
     """Where PDE keeps ciphertext blobs; chosen by configuration, one suite tests all.
@@ -214,7 +279,8 @@ class BlobStore(Protocol):
         ...
 
     def delete(self, key: str) -> None:
-        """Delete the blob; deleting a missing blob is not an error (retries are safe)."""
+        """Delete the blob, or the unfinished upload written under `key`; deleting
+        nothing is not an error (retries are safe)."""
         ...
 
     def delete_prefix(self, prefix: str) -> int:
@@ -226,6 +292,28 @@ class BlobStore(Protocol):
 
     def list_keys(self, prefix: str = "") -> Iterator[str]:
         """Yield the keys under `prefix/` (every key for ""), in no particular order."""
+        ...
+
+    def write_part(self, upload_key: str, offset: int, stream: BinaryIO, length: int) -> int:
+        """Store `length` bytes of the stream as the part of the unfinished upload
+        `upload_key` that starts at `offset`; they are durable when this returns.
+
+        Parts come in order, each where the acknowledged ones end; a part sent again
+        at the same offset (after a dropped connection) replaces the attempt before.
+        An unfinished upload is no blob (`open`, `size` and `exists` do not see it),
+        but `list_keys` names the keys it occupies, those of `upload_leftovers`.
+        Raises BlobLengthMismatch if the stream ends early.
+        """
+        ...
+
+    def finish_upload(self, upload_key: str, offsets: Sequence[int], dest_key: str) -> int:
+        """Make the upload's parts (starting at `offsets`, in order) the blob `dest_key`
+        and return its size: without copying a byte where the backend can.
+
+        What remains of the upload is deleted through `upload_leftovers` once the
+        result is recorded. Called again after it succeeded (the record failed), it
+        leaves `dest_key` as it is. Raises BlobNotFound if the upload is missing.
+        """
         ...
 
     def concat(self, part_keys: Sequence[str], dest_key: str) -> int:

@@ -9,6 +9,12 @@ blob or the new one, never a part, and an acknowledged write survives a crash.
 Blob `a/b` lives in `<root>/a/b.blob`. The suffix keeps blob files and the
 folders of longer keys (`a/b/c`) apart; names starting with "." (temporary
 files, folders being erased) can never be keys, so listings skip them.
+
+An unfinished upload `a/u` is one file, `<root>/a/u.upload`: each part is
+written in place at its offset and fsynced before it is acknowledged, and
+finishing renames the file over the blob's name, so no byte is copied twice.
+`list_keys` names it (erasure and backups see everything stored); `open` and
+`size` do not (it is no blob yet).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from wallet.storage.base import (
 )
 
 BLOB_SUFFIX = ".blob"
+UPLOAD_SUFFIX = ".upload"
 
 
 @contextlib.contextmanager
@@ -82,9 +89,9 @@ class LocalBlobStore:
             raise InvalidBlobKey(f"blob key {key!r} leads outside the store root")
         return resolved
 
-    def _blob_path(self, key: str) -> Path:
+    def _blob_path(self, key: str, suffix: str = BLOB_SUFFIX) -> Path:
         *folders, name = validate_key(key).split("/")
-        return self._confined(self.root.joinpath(*folders, name + BLOB_SUFFIX), key)
+        return self._confined(self.root.joinpath(*folders, name + suffix), key)
 
     def _prefix_path(self, prefix: str) -> Path:
         return self._confined(self.root.joinpath(*prefix.split("/")), prefix)
@@ -137,6 +144,49 @@ class LocalBlobStore:
         """Stream into a temporary file and rename it over `key` once complete."""
         source = CountedSource(key, stream, length)
         return self._write_atomically(key, lambda out: self._copy(source, out))
+
+    def begin_part(self, upload_key: str, offset: int) -> LocalPartWriter:
+        """Open (or create) the upload's file to write a part at `offset` in place."""
+        if offset < 0:
+            raise ValueError(f"offset must be >= 0, got {offset}")
+        path = self._blob_path(upload_key, UPLOAD_SUFFIX)
+        self._make_parents(path, upload_key)
+        with _disk_errors(upload_key):
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+                _fsync_dir(path.parent)  # a new file: its name must survive a crash too
+            except FileExistsError:
+                fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        return LocalPartWriter(fd, upload_key, offset)
+
+    def write_part(self, upload_key: str, offset: int, stream: BinaryIO, length: int) -> int:
+        """Copy the stream into the upload's file at `offset`, then fsync it."""
+        source = CountedSource(upload_key, stream, length)
+        writer = self.begin_part(upload_key, offset)
+        try:
+            while chunk := source.read(PART_WRITE_BYTES):
+                writer.write((chunk,))
+            return writer.finish()
+        except BaseException:
+            writer.abort()
+            raise
+
+    def finish_upload(self, upload_key: str, offsets: Sequence[int], dest_key: str) -> int:
+        """Rename the upload's file over the blob's name: atomic, and nothing is copied."""
+        source = self._blob_path(upload_key, UPLOAD_SUFFIX)
+        dest = self._blob_path(dest_key)
+        self._make_parents(dest, dest_key)
+        with _disk_errors(dest_key):
+            try:
+                os.replace(source, dest)
+            except FileNotFoundError:
+                if dest.is_file():  # finished before; its record is what failed
+                    return dest.stat().st_size
+                raise BlobNotFound(upload_key) from None
+            _fsync_dir(dest.parent)
+            if source.parent != dest.parent:
+                _fsync_dir(source.parent)
+            return dest.stat().st_size
 
     def concat(self, part_keys: Sequence[str], dest_key: str) -> int:
         """Copy the parts one after the other into a new blob, atomically."""
@@ -206,24 +256,27 @@ class LocalBlobStore:
         return self._walk_keys(self._prefix_path(prefix) if prefix else self.root)
 
     def _walk_keys(self, top: Path) -> Iterator[str]:
-        """Yield the keys of blob files under `top`, skipping dot-names."""
+        """Yield the keys of blob and upload files under `top`, skipping dot-names."""
         for folder, subfolders, files in os.walk(top):
             subfolders[:] = [name for name in subfolders if not name.startswith(".")]
             relative = Path(folder).relative_to(self.root).parts
             for name in files:
-                if name.endswith(BLOB_SUFFIX) and not name.startswith("."):
-                    yield "/".join((*relative, name.removesuffix(BLOB_SUFFIX)))
+                if _is_key_file(name):
+                    yield "/".join((*relative, name.rsplit(".", 1)[0]))
 
     # -- deleting ----------------------------------------------------------
 
     def delete(self, key: str) -> None:
-        path = self._blob_path(key)
+        """Remove the blob file and the unfinished upload's file of `key`, if any."""
+        paths = (self._blob_path(key), self._blob_path(key, UPLOAD_SUFFIX))
         with _disk_errors(key):
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                return
-            _fsync_dir(path.parent)
+            removed = False
+            for path in paths:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed = True
+            if removed:
+                _fsync_dir(paths[0].parent)
 
     def delete_prefix(self, prefix: str) -> int:
         """Rename the prefix's folder out of sight at once, then remove it.
@@ -240,11 +293,7 @@ class LocalBlobStore:
             except (FileNotFoundError, NotADirectoryError):
                 return 0
             _fsync_dir(self.root)
-            count = sum(
-                name.endswith(BLOB_SUFFIX) and not name.startswith(".")
-                for _, _, files in os.walk(doomed)
-                for name in files
-            )
+            count = sum(_is_key_file(name) for _, _, files in os.walk(doomed) for name in files)
             shutil.rmtree(doomed)
         return count
 
@@ -252,6 +301,59 @@ class LocalBlobStore:
         """The root must still be a folder we can write to."""
         if not (self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)):
             raise BlobStoreUnavailable(f"local blob store root {self.root} is not writable")
+
+
+def _is_key_file(name: str) -> bool:
+    """A blob's or an unfinished upload's file (never a temporary one)."""
+    return name.endswith((BLOB_SUFFIX, UPLOAD_SUFFIX)) and not name.startswith(".")
+
+
+PART_WRITE_BYTES = 4 * CHUNK_SIZE
+"""Bytes per write when a part comes from a stream: fewer system calls than 1 MiB."""
+
+
+class LocalPartWriter:
+    """A part written in place into an upload's file (os.pwritev at its offset, so
+    it may run in any thread); `finish` fsyncs it before it can be acknowledged."""
+
+    def __init__(self, fd: int, key: str, offset: int) -> None:
+        self._fd: int | None = fd
+        self._key = key
+        self._start = self._position = offset
+
+    def write(self, chunks: Sequence[bytes]) -> None:
+        """Write the chunks after what this part holds already."""
+        assert self._fd is not None, "this part is finished"
+        views = [memoryview(chunk) for chunk in chunks if chunk]
+        with _disk_errors(self._key):
+            while views:
+                written = os.pwritev(self._fd, views, self._position)
+                self._position += written
+                while views and written >= len(views[0]):  # drop what was fully written
+                    written -= len(views.pop(0))
+                if views and written:
+                    views[0] = views[0][written:]
+
+    def finish(self) -> int:
+        """fsync the file (data and size), close it and return the part's length."""
+        assert self._fd is not None, "this part is finished"
+        with _disk_errors(self._key):
+            os.fsync(self._fd)  # if it fails, `abort` still cuts the part and closes
+        fd, self._fd = self._fd, None
+        os.close(fd)
+        return self._position - self._start
+
+    def abort(self) -> None:
+        """Cut what this part wrote (never acknowledged) and close; safe to call twice."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            with contextlib.suppress(OSError):  # best effort: resending overwrites it anyway
+                if self._position > self._start:
+                    os.ftruncate(fd, self._start)
+        finally:
+            os.close(fd)
 
 
 def _copy_file(source: BinaryIO, out: BinaryIO) -> int:

@@ -31,6 +31,7 @@ from wallet.storage.base import (
     CountedSource,
     check_range,
     clip_range,
+    upload_part_key,
     validate_key,
     validate_prefix,
 )
@@ -156,6 +157,15 @@ class S3BlobStore:
                 part_size=self.part_size,
             )
         return source.count
+
+    def write_part(self, upload_key: str, offset: int, stream: BinaryIO, length: int) -> int:
+        """Each part is an object of its own, under the upload key."""
+        return self.put(upload_part_key(validate_key(upload_key), offset), stream, length)
+
+    def finish_upload(self, upload_key: str, offsets: Sequence[int], dest_key: str) -> int:
+        """Compose the part objects into the blob; they stay until deleted as leftovers."""
+        validate_key(upload_key)
+        return self.concat([upload_part_key(upload_key, offset) for offset in offsets], dest_key)
 
     def concat(self, part_keys: Sequence[str], dest_key: str) -> int:
         """Compose server-side when S3 allows it, else stream the parts through.

@@ -68,15 +68,19 @@ def test_housekeeping_discards_abandoned_uploads_and_releases_their_quota(
         stale.updated_at -= timedelta(hours=runtime.settings.upload_abandoned_hours + 1)
         db.commit()
         account_id, stale_id, fresh_id = account.id, stale.id, fresh.id
-    part_keys = list(runtime.blobs.list_keys(f"accounts/{account_id}/uploads"))
-    assert len(part_keys) == 2
+    uploads_folder = runtime.settings.data_dir / "blobs" / "accounts" / account_id / "uploads"
+    assert sorted(path.name for path in uploads_folder.iterdir()) == sorted(
+        [f"{stale_id}.upload", f"{fresh_id}.upload"]
+    )
     maintenance.run_once(runtime)
     with runtime.db() as db:
         assert db.get(Document, stale_id) is None
         assert db.get(Document, fresh_id) is not None
         assert db.get(Account, account_id).used_bytes == ciphertext_size(10_000)
-    assert list(runtime.blobs.list_keys(f"accounts/{account_id}/uploads/{stale_id}")) == []
-    assert len(list(runtime.blobs.list_keys(f"accounts/{account_id}/uploads/{fresh_id}"))) == 1
+    assert [path.name for path in uploads_folder.iterdir()] == [f"{fresh_id}.upload"]
+    assert list(runtime.blobs.list_keys(f"accounts/{account_id}/uploads")) == [
+        f"accounts/{account_id}/uploads/{fresh_id}"
+    ]
 
 
 def test_housekeeping_removes_ended_sessions_only(runtime: Runtime) -> None:
