@@ -32,7 +32,7 @@ from wallet.services import direct_uploads
 from wallet.services.documents import content_key
 from wallet.settings import MIB, WalletSettings
 from wallet.storage.s3 import S3BlobStore
-from wallet.storage.s3_direct import DirectTransfers
+from wallet.storage.s3_direct import DirectTransfers, PartsChanged
 
 PART = 5 * MIB
 CONTENT = bytes(range(256)) * (11 * MIB // 256)  # ~11 MiB of plaintext: three parts
@@ -470,3 +470,25 @@ def test_direct_transfers_refuse_parts_under_s3s_minimum_at_start() -> None:
         WalletSettings(**direct, upload_part_max_bytes=MIB)  # type: ignore[arg-type]
     assert WalletSettings(**direct, upload_part_max_bytes=PART).direct_transfers  # type: ignore[arg-type]
     assert not WalletSettings(blob_backend="s3", upload_part_max_bytes=MIB).direct_transfers
+
+
+def test_a_part_put_again_between_the_check_and_the_join_makes_the_store_refuse_the_join(
+    owner: RawWallet, transfers: DirectTransfers
+) -> None:
+    """Completion gives each listed part's ETag and checksum, so a part changed after
+    the listing cannot slip into the joined object."""
+    key = content_key(owner.account_id, "race-" + owner.handle[-8:])
+    upload_id = transfers.create_upload(key)
+    url = transfers.presign_part(key, upload_id, 1, timedelta(seconds=60))
+    first = b"first bytes"
+    headers = {"x-amz-checksum-sha256": base64.b64encode(sha256(first)).decode()}
+    assert httpx.put(url, content=first, headers=headers).status_code == 200
+    listed = transfers.list_parts(key, upload_id)
+    assert [p.sha256 for p in listed] == [sha256(first)]
+
+    again = b"other bytes"
+    headers = {"x-amz-checksum-sha256": base64.b64encode(sha256(again)).decode()}
+    assert httpx.put(url, content=again, headers=headers).status_code == 200
+    with pytest.raises(PartsChanged):
+        transfers.complete(key, upload_id, listed)
+    transfers.abort(key, upload_id)

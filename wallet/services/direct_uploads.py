@@ -47,7 +47,7 @@ from wallet.services.documents import (
 )
 from wallet.settings import WalletSettings
 from wallet.storage.base import BlobStore
-from wallet.storage.s3_direct import DirectTransfers, StoredPart, direct_transfers
+from wallet.storage.s3_direct import DirectTransfers, PartsChanged, StoredPart, direct_transfers
 
 STREAM_PREFIX = MAGIC + bytes([STREAM_VERSION])
 ORPHAN_AGE = timedelta(hours=1)  # far longer than any request between opening and commit
@@ -238,7 +238,11 @@ def complete_upload(
     ):
         transfers.abort(key, upload_id)
         raise IntegrityMismatch()
-    transfers.complete(key, upload_id, parts)
+    try:
+        transfers.complete(key, upload_id, parts)
+    except PartsChanged:  # a part put again between the listing and the joining
+        transfers.abort(key, upload_id)
+        raise IntegrityMismatch() from None
     if not _joined_as_declared(transfers, key, document.size):
         delete_blobs(transfers.store, [key])
         raise IntegrityMismatch("This is not an encrypted PDE file.")

@@ -34,11 +34,16 @@ from minio import Minio
 from minio.error import S3Error
 from minio.helpers import md5sum_hash
 
-from wallet.storage.base import validate_key, validate_prefix
+from wallet.storage.base import BlobStoreError, validate_key, validate_prefix
 from wallet.storage.s3 import S3BlobStore
 
 _S3_XML = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 DEFAULT_REGION = "us-east-1"
+
+
+class PartsChanged(BlobStoreError):
+    """CompleteMultipartUpload refused the parts listed: one was put again after it
+    was checked (its ETag or checksum is no longer the stored part's)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,8 @@ class DirectTransfers:
         return sorted(parts, key=lambda part: part.number)
 
     def complete(self, key: str, upload_id: str, parts: list[StoredPart]) -> None:
-        """Join the parts into the object `key` (each part's ETag and checksum given)."""
+        """Join the parts into the object `key`. Each part's ETag and checksum are given,
+        so a part put again after it was listed makes the store refuse (PartsChanged)."""
         root = ElementTree.Element("CompleteMultipartUpload")
         for part in parts:
             element = ElementTree.SubElement(root, "Part")
@@ -151,14 +157,19 @@ class DirectTransfers:
         body = ElementTree.tostring(root)
         headers = {"Content-Type": "application/xml", "Content-MD5": md5sum_hash(body)}
         with self.store._errors(key):
-            self._client._execute(
-                "POST",
-                self.bucket,
-                validate_key(key),
-                body=body,
-                headers=headers,  # type: ignore[arg-type]
-                query_params={"uploadId": upload_id},
-            )
+            try:
+                self._client._execute(
+                    "POST",
+                    self.bucket,
+                    validate_key(key),
+                    body=body,
+                    headers=headers,  # type: ignore[arg-type]
+                    query_params={"uploadId": upload_id},
+                )
+            except S3Error as exc:
+                if exc.code in {"InvalidPart", "InvalidPartOrder", "BadDigest"}:
+                    raise PartsChanged(f"{key!r}: {exc.code} {exc.message}") from exc
+                raise
 
     def abort(self, key: str, upload_id: str) -> None:
         """Drop the upload and its stored parts; an upload already gone is a success."""
