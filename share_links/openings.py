@@ -31,16 +31,17 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, and_, case, exists, func, not_, or_, select
+from sqlalchemy import Table, and_, bindparam, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from share_links.models import Share, ShareDocument, ShareEvent
 from share_links.share_cache import ShareCache
 from wallet.clock import now
 from wallet.events import SHARE_OPENED, WalletEvent, WalletEvents
-from wallet.models import Account, Document, LinkSuspension
-from wallet.services.documents import READY
+from wallet.models import Account, LinkSuspension
 from wallet.services.link_reports import SHARE
 
 OPENED, WRONG_ACCESS, LOCKED = "opened", "wrong_access", "locked"
@@ -51,7 +52,6 @@ SHARES: Table = Share.__table__  # type: ignore[assignment]
 EVENTS: Table = ShareEvent.__table__  # type: ignore[assignment]
 SUSPENSIONS: Table = LinkSuspension.__table__  # type: ignore[assignment]
 SHARED: Table = ShareDocument.__table__  # type: ignore[assignment]
-DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,61 @@ class Attempt:
     documents: int
 
 
+def _counting_statement() -> ReturningUpdate[Any]:
+    """The one UPDATE … RETURNING of an attempt (see above), built once: its values
+    are bound at each execution (b_share_id, b_link_hash, b_access_hash, b_limit,
+    b_moment: a name of its own, not a column's)."""
+    c = SHARES.c
+    share_id, limit = bindparam("b_share_id"), bindparam("b_limit")
+    right = c.access_hash == bindparam("b_access_hash")
+    suspended = exists().where(
+        SUSPENSIONS.c.link_kind == SHARE,
+        SUSPENSIONS.c.link_id == share_id,
+        SUSPENSIONS.c.lifted_at.is_(None),
+    )
+    takes = and_(
+        c.id == share_id,
+        c.link_hash == bindparam("b_link_hash"),
+        c.locked.is_(False),
+        c.revoked_at.is_(None),
+        c.expires_at > bindparam("b_moment"),
+        c.wrong_accesses < limit,
+        or_(right, c.pin.is_(True)),
+        or_(not_(right), c.max_opens.is_(None), c.opens < c.max_opens),
+        not_(suspended),
+    )
+    centre = select(Account.centre_id).where(Account.id == c.account_id).scalar_subquery()
+    # Its documents are all ready (only ready ones are shared, and a deleted one leaves
+    # every share by ON DELETE CASCADE): counting its rows counts the documents it shows.
+    # (SQLite's RETURNING names no table: nothing here may be ambiguous.)
+    documents = select(func.count()).where(SHARED.c.share_id == share_id).scalar_subquery()
+    return (
+        SHARES.update()
+        .where(takes)
+        .values(  # SET reads the values before the update
+            opens=c.opens + case((right, 1), else_=0),
+            wrong_accesses=c.wrong_accesses + case((right, 0), else_=1),
+            locked=case((and_(not_(right), c.wrong_accesses + 1 >= limit), True), else_=c.locked),
+        )
+        .returning(
+            right.label("matched"),
+            c.opens,
+            c.wrong_accesses,
+            c.locked,
+            c.expires_at,
+            c.max_opens,
+            c.created_at,
+            documents.label("documents"),
+            centre.label("centre"),
+        )
+    )
+
+
+# Built once: building and keying a statement costs more than running it.
+COUNT_ATTEMPT = _counting_statement()
+LOG_EVENTS = EVENTS.insert()
+
+
 def attempt_opening(
     db: Session,
     share_id: str,
@@ -82,54 +137,16 @@ def attempt_opening(
     link not this one, its wrong attempts at `limit`, (for the right token) used
     up, or (for a wrong one) without PIN. `hashes` are the presented link and
     access tokens'. An opening is told to `events_to` in the same transaction."""
-    c = SHARES.c
     link_hash, access_hash = hashes
-    right = c.access_hash == access_hash
-    suspended = exists().where(
-        SUSPENSIONS.c.link_kind == SHARE,
-        SUSPENSIONS.c.link_id == c.id,
-        SUSPENSIONS.c.lifted_at.is_(None),
-    )
-    takes = and_(
-        c.id == share_id,
-        c.link_hash == link_hash,
-        c.locked.is_(False),
-        c.revoked_at.is_(None),
-        c.expires_at > moment,
-        c.wrong_accesses < limit,
-        or_(right, c.pin.is_(True)),
-        or_(not_(right), c.max_opens.is_(None), c.opens < c.max_opens),
-        not_(suspended),
-    )
-    counted = (
-        SHARES.update()
-        .where(takes)
-        .values(  # SET reads the values before the update
-            opens=c.opens + case((right, 1), else_=0),
-            wrong_accesses=c.wrong_accesses + case((right, 0), else_=1),
-            locked=case((and_(not_(right), c.wrong_accesses + 1 >= limit), True), else_=c.locked),
-        )
-    )
-    centre = select(Account.centre_id).where(Account.id == c.account_id).scalar_subquery()
-    documents = (
-        select(func.count())
-        .select_from(SHARED.join(DOCUMENTS, DOCUMENTS.c.id == SHARED.c.document_id))
-        .where(SHARED.c.share_id == c.id, DOCUMENTS.c.state == READY)
-        .scalar_subquery()
-    )
-    row = db.execute(
-        counted.returning(
-            right.label("matched"),
-            c.opens,
-            c.wrong_accesses,
-            c.locked,
-            c.expires_at,
-            c.max_opens,
-            c.created_at,
-            documents.label("documents"),
-            centre.label("centre"),
-        )
-    ).first()
+    connection = db.connection()
+    values = {
+        "b_share_id": share_id,
+        "b_link_hash": link_hash,
+        "b_access_hash": access_hash,
+        "b_limit": limit,
+        "b_moment": moment,
+    }
+    row = connection.execute(COUNT_ATTEMPT, values).first()
     if row is None:
         return None
     attempt = Attempt(
@@ -143,7 +160,9 @@ def attempt_opening(
         int(row.documents),
     )
     events = [OPENED] if attempt.matched else [WRONG_ACCESS] + [LOCKED] * attempt.locked
-    db.execute(EVENTS.insert(), [{"share_id": share_id, "event": e, "at": moment} for e in events])
+    connection.execute(
+        LOG_EVENTS, [{"share_id": share_id, "event": e, "at": moment} for e in events]
+    )
     if attempt.matched and events_to is not None:
         events_to.emit(db, WalletEvent(SHARE_OPENED, row.centre))
     return attempt

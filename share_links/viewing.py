@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from crypto.encoding import b64u_decode, b64u_encode
 from crypto.errors import InvalidEncoding
@@ -117,7 +117,7 @@ def _view_token_valid(settings: ShareSettings, share_id: str, token: str) -> boo
 
 
 def open_share(
-    db: Session,
+    sessions: sessionmaker[Session],
     settings: ShareSettings,
     limiter: Limiter,
     client: str,
@@ -131,9 +131,22 @@ def open_share(
     PINs are ever compared, however many viewers race (openings.py). A wrong link
     token is refused before any count, and so is a wrong access token for a share
     without PIN: nothing locks it. A refusal is returned, not raised: what it
-    counted is already committed. `tokens` is (link token, access token)."""
+    counted is already committed. `tokens` is (link token, access token). A
+    session of `sessions` reads the share only when this process has not kept it
+    (or the link is wrong, or the attempt refused)."""
     limit = settings.share_opens_per_client_per_minute
     limiter.acquire(Counter("share-open", client, limit, 60))  # refused while Redis is away
+    with sessions() as db:  # it connects only when it reads
+        return _open_share(db, settings, share_id, tokens, recorder)
+
+
+def _open_share(
+    db: Session,
+    settings: ShareSettings,
+    share_id: str,
+    tokens: tuple[bytes, bytes],
+    recorder: OpeningRecorder,
+) -> OpenedShare | WalletError:
     link_token, access_token = tokens
     link_hash = access_token_hash(link_token)
     content = recorder.shares.get(share_id)
