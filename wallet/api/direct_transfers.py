@@ -10,10 +10,10 @@ from fastapi import APIRouter
 from wallet.api.deps import CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import AUTH, document_response, upload_status
 from wallet.api.errors import error_responses
+from wallet.api.fields import Id
 from wallet.api.schemas import (
     ContentUrlResponse,
     DocumentResponse,
-    Id,
     PartAckRequest,
     PartUrlRequest,
     PartUrlResponse,

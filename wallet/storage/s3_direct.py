@@ -32,7 +32,7 @@ from xml.etree import ElementTree
 
 from minio import Minio
 from minio.error import S3Error
-from minio.helpers import md5sum_hash
+from minio.helpers import DictType, md5sum_hash
 
 from wallet.storage.base import BlobStoreError, validate_key, validate_prefix
 from wallet.storage.s3 import S3BlobStore
@@ -99,7 +99,10 @@ class DirectTransfers:
             raise ValueError(f"the object store's public URL must be an origin: {public_url!r}")
         self.store = store
         self.bucket = store.bucket
-        credentials = store._client._provider.retrieve()
+        provider = store._client._provider
+        if provider is None:
+            raise ValueError("direct transfers need the object store's keys to sign URLs")
+        credentials = provider.retrieve()
         # Given the region, presigning makes no network call: this client only signs.
         self._public = Minio(
             origin.netloc,
@@ -115,13 +118,13 @@ class DirectTransfers:
     def create_upload(self, key: str) -> str:
         """Open a multipart upload on `key`, parts checked by SHA-256; its id."""
         validate_key(key)
-        headers = {"x-amz-checksum-algorithm": "SHA256"}
+        headers: DictType = {"x-amz-checksum-algorithm": "SHA256"}
         with self.store._errors(key):
             return self._client._create_multipart_upload(self.bucket, key, headers)
 
     def presign_part(self, key: str, upload_id: str, number: int, lifetime: timedelta) -> str:
         """A URL to PUT part `number` (from 1) of the upload, for `lifetime`."""
-        query = {"uploadId": upload_id, "partNumber": str(number)}
+        query: DictType = {"uploadId": upload_id, "partNumber": str(number)}
         return self._public.get_presigned_url(
             "PUT", self.bucket, validate_key(key), lifetime, extra_query_params=query
         )
@@ -136,7 +139,7 @@ class DirectTransfers:
         parts: list[StoredPart] = []
         marker: str | None = "0"
         while marker is not None:
-            query = {"uploadId": upload_id, "part-number-marker": marker}
+            query: DictType = {"uploadId": upload_id, "part-number-marker": marker}
             with self.store._errors(key):
                 response = self._client._execute("GET", self.bucket, key, query_params=query)
             page, marker = parse_parts(response.data)
@@ -196,7 +199,9 @@ class DirectTransfers:
                     upload_id_marker=upload_marker,
                 )
             pending += [
-                PendingMultipart(u.object_name, u.upload_id, u.initiated_time) for u in page.uploads
+                PendingMultipart(u.object_name, u.upload_id, u.initiated_time)
+                for u in page.uploads
+                if u.upload_id is not None
             ]
             if not page.is_truncated or page.next_key_marker is None:
                 return pending
