@@ -141,8 +141,10 @@ def test_no_serious_or_critical_violation_in_the_idle_dialog(
     browser: Browser, live_server: str, lang: str
 ) -> None:
     with kiosk_page(browser) as page:
+        page.clock.install()  # the page's timers, in real time but for the jump below
         open_kiosk(page, live_server, lang, query="?idle=16")
         create_wallet(page)
+        page.clock.fast_forward("00:09")  # 9 idle seconds of 16: the last 8 warn
         expect(page.locator("#idle-dialog")).to_be_visible(timeout=20_000)
         expect(page.locator("#screen-documents")).to_be_hidden()  # hidden behind the countdown
         violations = blocking_violations(page)
