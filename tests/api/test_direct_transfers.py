@@ -217,6 +217,16 @@ def test_a_three_part_upload_goes_straight_to_the_store_and_downloads_byte_ident
     assert owner.content(sealed.document_id) == sealed.ciphertext  # old clients: /content
 
 
+def test_an_old_clients_upload_through_the_server_still_completes_in_direct_mode(
+    owner: RawWallet,
+) -> None:
+    sealed = owner.seal(b"sent the old way " * 1000)
+    owner.upload(sealed)  # PUT /content, then complete
+    assert owner.content(sealed.document_id) == sealed.ciphertext
+    fetched = httpx.get(content_url(owner, sealed.document_id).json()["url"])
+    assert fetched.content == sealed.ciphertext
+
+
 def test_the_account_announces_direct_transfers(owner: RawWallet) -> None:
     assert owner.http.get(f"{API}/account").json()["transfer"] == "direct"
 
