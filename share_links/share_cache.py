@@ -2,12 +2,12 @@
 each server process, so that an opening reads nothing before it is counted.
 
 What a share opens (its documents' keys wrapped for it and their sealed
-metadata, its info box), with or without PIN, and its link's hash are written
-once, when the share is made: no route changes them.
-What does change is never kept here and is checked by the opening's one
-statement in the database all processes share (share_links/openings.py):
-revocation, deletion, the count, wrong attempts and the lock, and the
-service's suspension. A share's documents only ever leave it (deleted with
+metadata, its info box) and its link's hash are written once, when the share
+is made: no route changes them. What may change is never kept here and is
+checked (or returned) by the opening's one statement in the database all
+processes share (share_links/openings.py): revocation, deletion, expiry, the
+open limit and the count, wrong attempts and the lock, and the service's
+suspension. A share's documents only ever leave it (deleted with
 their document) and its id may be taken again once it is deleted, so that
 statement also returns how many documents the share holds now and when it was
 made: when either differs from what is kept here, the share is read again.
@@ -44,7 +44,6 @@ class SharedContent:
     share_id: str
     made_at: datetime  # tells it apart from a later share given the same id
     link_hash: bytes | None
-    pin: bool
     info_box: bytes
     documents: tuple[OpenedDocument, ...]
 

@@ -194,7 +194,6 @@ def _kept_content(db: Session, shares: ShareCache, share: Share) -> SharedConten
         share_id=share.id,
         made_at=share.created_at,
         link_hash=share.link_hash,
-        pin=share.pin,
         info_box=share.info_box,
         documents=tuple(shared_documents(db, share.id)),
     )

@@ -13,7 +13,6 @@ def content(share_id: str, documents: int = 1, box: int = 300) -> SharedContent:
         share_id=share_id,
         made_at=datetime(2026, 1, 1, tzinfo=UTC),
         link_hash=bytes(32),
-        pin=False,
         info_box=bytes(box),
         documents=tuple(
             OpenedDocument(f"d{n}", bytes(60), bytes(box), 10) for n in range(documents)
