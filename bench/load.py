@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import io
 import os
@@ -131,6 +132,24 @@ def rss_bytes(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
     raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far, in seconds."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):  # a database backend may have ended
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_pids(server: ServeProcess) -> list[int]:
+    """The PostgreSQL backends serving the run's database now."""
+    url = server.env["PDE_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as db:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        return [pid for (pid,) in db.execute(query) if pid != db.info.backend_pid]
 
 
 # --- Before the clock starts ---------------------------------------------------------
@@ -422,6 +441,10 @@ class Memory:
     start: dict[int, int] = field(default_factory=dict)
     end: dict[int, int] = field(default_factory=dict)
     peak: dict[int, int] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the measured part
+
+    def count_cpu(self, name: str, pids: list[int], sign: int) -> None:
+        self.cpu[name] = self.cpu.get(name, 0.0) + sign * cpu_seconds(pids)
 
     def sample(self, pids: list[int]) -> dict[int, int]:
         now = {pid: rss_bytes(pid) for pid in pids if Path(f"/proc/{pid}").exists()}
@@ -444,6 +467,7 @@ async def run_people(
     login: LoginKeys,
     args: argparse.Namespace,
     pids: list[int],
+    server: ServeProcess,
 ) -> tuple[Tally, Memory, float]:
     """Every person lives through the warm-up, then through the measured seconds,
     each phase's starts spread over its first seconds. RSS is read while nobody
@@ -470,9 +494,14 @@ async def run_people(
     try:
         await phase(args.warmup)
         memory.start = memory.sample(pids)
+        database = database_pids(server)
+        memory.count_cpu("workers", pids, -1)
+        memory.count_cpu("PostgreSQL", database, -1)
         tally.since = time.perf_counter()
         await phase(args.seconds)
         memory.end = memory.sample(pids)
+        memory.count_cpu("workers", pids, +1)
+        memory.count_cpu("PostgreSQL", database, +1)  # its backends of the start (pooled)
     finally:
         await asyncio.gather(*(client.aclose() for client in clients))
         if store is not None:
@@ -488,8 +517,9 @@ def stored_figures(server: ServeProcess, s3_dir: Path) -> list[str]:
     url = server.env["PDE_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(url) as db:
         size = db.execute("SELECT pg_database_size(current_database())").fetchone()
+        db.execute("ANALYZE")  # row counts up to date
         rows = db.execute(
-            "SELECT relname, n_live_tup FROM pg_stat_user_tables"
+            "SELECT relname, n_live_tup, pg_total_relation_size(relid) FROM pg_stat_user_tables"
             " WHERE n_live_tup > 0 ORDER BY n_live_tup DESC LIMIT 6"
         ).fetchall()
         documents = db.execute("SELECT count(*), coalesce(sum(size), 0) FROM documents").fetchone()
@@ -502,7 +532,7 @@ def stored_figures(server: ServeProcess, s3_dir: Path) -> list[str]:
     return [
         f"database: {size[0] / MIB:.1f} MiB, {documents[0]} documents of"
         f" {documents[1] / MIB:.1f} MiB ciphertext; most rows: "
-        + ", ".join(f"{name} {count}" for name, count in rows),
+        + ", ".join(f"{name} {n} ({size / n:.0f} B each)" for name, n, size in rows),
         f"redis: {len(keys)} keys, {redis_bytes / 1024:.0f} KiB (MEMORY USAGE)",
         f"s3 server folder: {s3_bytes / MIB:.1f} MiB",
     ]
@@ -531,6 +561,9 @@ def report(tally: Tally, memory: Memory, seconds: float) -> list[str]:
     )
     done = sum(len(times) for times in tally.times.values())
     print(f"{done} requests answered in {seconds:.0f} s: {done / seconds:.1f} per second")
+    for name, used in memory.cpu.items():
+        each = used / max(done, 1) * 1000
+        print(f"CPU of {name}: {used:.0f} s, {each:.1f} ms per request answered")
     problems = []
     by_status = Counter[str]()
     for (operation, outcome), n in tally.failures.items():
@@ -586,7 +619,7 @@ def main() -> int:
         )
         pids = worker_pids(server)
         tally, memory, seconds = asyncio.run(
-            run_people(server.url, people, shares, login, args, pids)
+            run_people(server.url, people, shares, login, args, pids, server)
         )
         print(
             f"{args.users} people, think {args.think[0]:g}-{args.think[1]:g} s, "
