@@ -267,9 +267,12 @@ def test_leave_now_stops_the_camera_before_the_page_goes(
 def test_the_idle_logout_stops_the_camera(browser: Browser, live_server: str, handle: str) -> None:
     with kiosk_page(browser) as page:
         said = states_as_the_page_goes(page)
+        page.clock.install()  # the page's timers, in real time but for the jump below
         open_camera(page, live_server, "ar", handle, idle=8)
         assert track_states(page) == ["live"]
+        page.clock.fast_forward("00:05")  # 5 idle seconds of 8: the last 4 warn
         expect(page.locator("#idle-dialog")).to_be_visible(timeout=15_000)
+        page.clock.fast_forward("00:04")
         page.wait_for_url(f"{live_server}/", timeout=15_000)
         assert said[-1:] == ["camera tracks as the page goes: ended"], said
 

@@ -75,16 +75,20 @@ def test_idle_logout_warns_with_a_countdown_and_i_am_still_here_keeps_the_sessio
     browser: Browser, live_server: str
 ) -> None:
     with kiosk_page(browser) as page:
+        page.clock.install()  # the page's timers, in real time but for the jumps below
         open_kiosk(page, live_server, "ar", query="?idle=6")
         create_wallet(page)
         dialog = page.locator("#idle-dialog")
+        page.clock.fast_forward("00:04")  # 4 idle seconds of 6: the last 3 warn
         expect(dialog).to_be_visible(timeout=10_000)
         expect(page.locator("#idle-count")).to_contain_text("سيتم تسجيل خروجك")
         page.click("#still-here")
         expect(dialog).to_be_hidden()
         expect(page.locator("#screen-documents")).to_be_visible()
 
+        page.clock.fast_forward("00:04")
         expect(dialog).to_be_visible(timeout=10_000)
+        page.clock.fast_forward("00:03")
         page.wait_for_url(f"{live_server}/", timeout=10_000)
         expect(page.locator(".language-list")).to_be_visible()
         assert browser_storage(page) == EMPTY_STORAGE

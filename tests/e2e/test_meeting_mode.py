@@ -204,11 +204,14 @@ def test_five_wrong_passphrases_close_the_wallet(browser: Browser, live_server: 
 
 def test_the_idle_timeout_in_meeting_mode_logs_out(browser: Browser, live_server: str) -> None:
     with kiosk_page(browser) as page:
+        page.clock.install()  # the page's timers, in real time but for the jumps below
         open_kiosk(page, live_server, "ar", query="?idle=12")
         create_wallet(page)
         add_document(page, "carte.png", "image/png", png(), title=SHOWN[0], category="identity")
         start_meeting(page, [SHOWN[0]])
+        page.clock.fast_forward("00:07")  # 7 idle seconds of 12: the last 6 warn
         expect(page.locator("#idle-dialog")).to_be_visible(timeout=15_000)
+        page.clock.fast_forward("00:06")
         page.wait_for_url(f"{live_server}/", timeout=15_000)
         expect(page.locator(".language-list")).to_be_visible()
         assert browser_storage(page) == EMPTY_STORAGE
