@@ -48,11 +48,11 @@ from wallet.api.deps import (
     RuntimeDep,
     client_key,
 )
-from wallet.api.direct_transfers import content_url_response
+from wallet.api.direct_transfers import ContentUrlResponse, content_url_response
 from wallet.api.documents import CIPHERTEXT_RESPONSES, RangeHeader, ciphertext_response
 from wallet.api.errors import error_responses
 from wallet.api.report_schemas import LinkReportRequest, LinkReportResponse
-from wallet.api.schemas import ContentUrlResponse, Id
+from wallet.api.schemas import Id
 from wallet.errors import (
     AlreadyExists,
     DirectTransferOff,

@@ -5,20 +5,17 @@ otherwise 409 `direct_transfer_off` and the `/content` routes do it all."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from wallet.api.deps import CompartmentTag, CurrentWallet, DbDep, RuntimeDep
-from wallet.api.documents import AUTH, document_response, upload_status
+from wallet.api.documents import AUTH, upload_status
 from wallet.api.errors import error_responses
-from wallet.api.fields import Id
-from wallet.api.schemas import (
-    ContentUrlResponse,
-    DocumentResponse,
-    PartAckRequest,
-    PartUrlRequest,
-    PartUrlResponse,
-    UploadStatus,
-)
+from wallet.api.fields import Digest, Id
+from wallet.api.schemas import Body, UploadStatus
 from wallet.errors import (
     DirectTransferOff,
     IntegrityMismatch,
@@ -28,12 +25,34 @@ from wallet.errors import (
     UploadOffsetMismatch,
     UploadPartMissing,
 )
-from wallet.events import DOCUMENT_STORED
-from wallet.metrics import UPLOADS
-from wallet.models import Account, Document
 from wallet.services import direct_uploads, documents
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
+
+
+class PartUrlRequest(Body):
+    offset: int = Field(ge=0, le=1 << 50, description="the acknowledged `received` count")
+    length: int = Field(ge=1, le=1 << 50, description="the fixed part length at this offset")
+    sha256: Digest = Field(description="SHA-256 of the part's bytes")
+
+
+class PartUrlResponse(BaseModel):
+    url: str = Field(description="presigned PUT URL on the object store, short-lived")
+    method: Literal["PUT"]
+    headers: dict[str, str] = Field(description="send exactly these headers, no other auth")
+    expires_at: datetime
+
+
+class PartAckRequest(Body):
+    offset: int = Field(ge=0, le=1 << 50, description="where the part put on the store starts")
+
+
+class ContentUrlResponse(BaseModel):
+    url: str = Field(description="presigned GET URL on the object store (Range allowed)")
+    expires_at: datetime
+    size: int
+
+
 DIRECT = (DirectTransferOff, StorageUnavailable)
 
 
@@ -112,35 +131,3 @@ def content_url(
 
 def content_url_response(url: direct_uploads.ContentUrl) -> ContentUrlResponse:
     return ContentUrlResponse(url=url.url, expires_at=url.expires_at, size=url.size)
-
-
-def finish_direct_upload(
-    db: DbDep,
-    runtime: RuntimeDep,
-    account: Account,
-    document_id: str,
-    compartment: bytes | None,
-) -> DocumentResponse | None:
-    """Complete an owner's direct upload and commit (None: this upload went through
-    the server); on a mismatch the multipart upload is aborted, the document discarded
-    and its quota given back, and IntegrityMismatch re-raised."""
-    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
-    pending = documents.find_pending_upload(db, account.id, document_id, compartment)
-    if pending.direct_upload_id is None:
-        return None
-    try:
-        direct_uploads.complete_upload(
-            db, transfers, runtime.settings, account, document_id, compartment
-        )
-    except IntegrityMismatch:
-        UPLOADS.labels("integrity_mismatch").inc()
-        db.rollback()
-        direct_uploads.discard_upload(db, account, document_id)
-        db.commit()
-        raise
-    stored = db.get(Document, document_id)
-    if stored is not None:
-        runtime.events.wallet(db, DOCUMENT_STORED, account, size=stored.size)
-    db.commit()
-    UPLOADS.labels("completed").inc()
-    return document_response(documents.find_document(db, account.id, document_id))

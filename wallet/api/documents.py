@@ -394,11 +394,11 @@ def complete_upload(
     """Check the whole ciphertext against the declared SHA-256 and make the document
     visible. A mismatch discards the upload: it must be sent again."""
     if runtime.settings.direct_transfers:
-        from wallet.api.direct_transfers import finish_direct_upload  # it imports this module
-
-        finished = finish_direct_upload(db, runtime, account, document_id, compartment)
+        finished = direct_uploads.finish_upload(
+            db, runtime.blobs, runtime.settings, runtime.events, account, document_id, compartment
+        )
         if finished is not None:
-            return finished
+            return document_response(finished)
     return document_response(finish_upload(db, runtime, account, document_id, compartment))
 
 

@@ -174,29 +174,6 @@ class UploadStatus(BaseModel):
     transfer: Transfer = TRANSFER_FIELD
 
 
-class PartUrlRequest(Body):
-    offset: int = Field(ge=0, le=1 << 50, description="the acknowledged `received` count")
-    length: int = Field(ge=1, le=1 << 50, description="the fixed part length at this offset")
-    sha256: Digest = Field(description="SHA-256 of the part's bytes")
-
-
-class PartUrlResponse(BaseModel):
-    url: str = Field(description="presigned PUT URL on the object store, short-lived")
-    method: Literal["PUT"]
-    headers: dict[str, str] = Field(description="send exactly these headers, no other auth")
-    expires_at: datetime
-
-
-class PartAckRequest(Body):
-    offset: int = Field(ge=0, le=1 << 50, description="where the part put on the store starts")
-
-
-class ContentUrlResponse(BaseModel):
-    url: str = Field(description="presigned GET URL on the object store (Range allowed)")
-    expires_at: datetime
-    size: int
-
-
 SealedKey = bytes_field(93, 93)  # a 32-byte key sealed to a public key (FORMAT.md §7)
 
 
