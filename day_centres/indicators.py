@@ -15,7 +15,7 @@ import hmac
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -85,17 +85,40 @@ def _insert(db: Session, model: type[IndicatorCount] | type[ActiveWalletMark]) -
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+# The counter's upsert for each kind of database, built once: every share opening
+# adds to a counter, and building and keying the statement cost more than running it.
+_ADD_STATEMENTS: dict[str, Any] = {}
+
+
+def _add_statement(db: Session) -> Any:
+    dialect = db.get_bind().dialect.name
+    if dialect not in _ADD_STATEMENTS:
+        table = IndicatorCount.__table__
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        insert = insert.values(
+            day=bindparam("b_day"),
+            centre_key=bindparam("b_centre_key"),
+            metric=bindparam("b_metric"),
+            month=bindparam("b_month"),
+            value=bindparam("b_amount"),
+        )
+        _ADD_STATEMENTS[dialect] = insert.on_conflict_do_update(
+            index_elements=["day", "centre_key", "metric"],
+            set_={"value": table.c.value + insert.excluded.value},
+        )
+    return _ADD_STATEMENTS[dialect]
+
+
 def add(db: Session, day: date, centre_key: str, metric: str, amount: int = 1) -> None:
     """Add `amount` to one day's counter (created at its first use)."""
-    statement = _insert(db, IndicatorCount).values(
-        day=day, centre_key=centre_key, metric=metric, month=month_of(day), value=amount
-    )
-    db.execute(
-        statement.on_conflict_do_update(
-            index_elements=["day", "centre_key", "metric"],
-            set_={"value": IndicatorCount.value + amount},
-        )
-    )
+    values = {
+        "b_day": day,
+        "b_centre_key": centre_key,
+        "b_metric": metric,
+        "b_month": month_of(day),
+        "b_amount": amount,
+    }
+    db.connection().execute(_add_statement(db), values)
 
 
 def first_opening_this_month(db: Session, key: bytes, month: str, wallet_id: str) -> bool:

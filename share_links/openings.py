@@ -16,11 +16,11 @@ from the link, so a wrong one is a damaged client, not a guess, and such a
 share can never be locked. However many viewers race, from however many
 processes, at most the limit of wrong tokens are ever compared, and right
 tokens never wait for a place.
-One INSERT logs the outcome for the owner; both are durable before the viewer
-gets an answer. Committed one by one, 64 viewers at once would queue on the
-database's lock and on one disk flush each; here a single writer thread takes
-whatever attempts are waiting and commits them together, so the flush is
-shared and the lock is never fought over.
+The outcome is logged for the owner (one INSERT for the whole batch); both are
+durable before the viewer gets an answer. Committed one by one, 64 viewers at
+once would queue on the database's lock and on one disk flush each; here a
+single writer thread takes whatever attempts are waiting and commits them
+together, so the flush is shared and the lock is never fought over.
 """
 
 from __future__ import annotations
@@ -122,6 +122,7 @@ def _counting_statement() -> ReturningUpdate[Any]:
 # Built once: building and keying a statement costs more than running it.
 COUNT_ATTEMPT = _counting_statement()
 LOG_EVENTS = EVENTS.insert()
+LogLine = dict[str, Any]  # one line of the owner's log: share_id, event, at
 
 
 def attempt_opening(
@@ -130,13 +131,16 @@ def attempt_opening(
     hashes: tuple[bytes, bytes],
     limit: int,
     moment: datetime,
+    log: list[LogLine],
     events_to: WalletEvents | None = None,
 ) -> Attempt | None:
     """Compare and count one attempt in `db`'s transaction (see above); None when
     the share takes none now: deleted, locked, revoked, expired, suspended, its
     link not this one, its wrong attempts at `limit`, (for the right token) used
     up, or (for a wrong one) without PIN. `hashes` are the presented link and
-    access tokens'. An opening is told to `events_to` in the same transaction."""
+    access tokens'. The owner's log lines are added to `log`, for the caller to
+    insert in the same transaction (`LOG_EVENTS`); an opening is told to
+    `events_to` in it."""
     link_hash, access_hash = hashes
     connection = db.connection()
     values = {
@@ -160,16 +164,14 @@ def attempt_opening(
         int(row.documents),
     )
     events = [OPENED] if attempt.matched else [WRONG_ACCESS] + [LOCKED] * attempt.locked
-    connection.execute(
-        LOG_EVENTS, [{"share_id": share_id, "event": e, "at": moment} for e in events]
-    )
+    log.extend({"share_id": share_id, "event": e, "at": moment} for e in events)
     if attempt.matched and events_to is not None:
         events_to.emit(db, WalletEvent(SHARE_OPENED, row.centre))
     return attempt
 
 
-# One write of the batch: given the session and the batch's time, its answer.
-Write = Callable[[Session, datetime], Attempt | None]
+# One write of the batch: given the session, the batch's time and its log, its answer.
+Write = Callable[[Session, datetime, list[LogLine]], Attempt | None]
 
 
 class OpeningRecorder:
@@ -192,7 +194,9 @@ class OpeningRecorder:
     def attempt(self, share_id: str, hashes: tuple[bytes, bytes], limit: int) -> Attempt | None:
         """Compare and count one attempt (see `attempt_opening`); returns once committed."""
         return self._submit(
-            lambda db, moment: attempt_opening(db, share_id, hashes, limit, moment, self._events)
+            lambda db, moment, log: attempt_opening(
+                db, share_id, hashes, limit, moment, log, self._events
+            )
         )
 
     def _submit(self, write: Write) -> Attempt | None:
@@ -231,8 +235,11 @@ class OpeningRecorder:
     def _commit(self, batch: list[tuple[Write, Future[Attempt | None]]]) -> None:
         try:
             moment = now()
+            log: list[LogLine] = []
             with self._sessions() as db:
-                outcomes = [write(db, moment) for write, _ in batch]
+                outcomes = [write(db, moment, log) for write, _ in batch]
+                if log:  # the whole batch's lines in one statement
+                    db.connection().execute(LOG_EVENTS, log)
                 db.commit()
         except Exception as error:  # every waiting viewer gets the error (e.g. database down)
             for _, done in batch:
