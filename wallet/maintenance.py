@@ -22,6 +22,7 @@ from wallet.clock import now
 from wallet.models import AuthSession, RecoveryRequest
 from wallet.runtime import Runtime
 from wallet.services.deposits import purge_ended_links
+from wallet.services.direct_uploads import abort_orphaned_multipart_uploads
 from wallet.services.documents import delete_blobs
 from wallet.services.uploads import purge_abandoned_uploads
 
@@ -100,6 +101,10 @@ def _round(runtime: Runtime, tasks: Sequence[HousekeepingTask]) -> Removed:
     with runtime.db() as db:
         owners, depositors = purge_abandoned_uploads(db, runtime.blobs, runtime.settings)
         removed |= {"abandoned_uploads": owners, "abandoned_deposits": depositors}
+        # direct transfers: the object store's side of uploads no document waits for
+        removed["multipart_uploads"] = abort_orphaned_multipart_uploads(
+            db, runtime.settings, runtime.blobs
+        )
         at = now()
         links = purge_ended_links(db, at, at - ENDED_KEPT)
         removed |= {"expired_link_deposits": links.files, "deposit_links": links.links}
