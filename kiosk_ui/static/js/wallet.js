@@ -9,7 +9,8 @@ import { directTransport, sealFile, sendParts } from './upload.js';
 const b64 = pde.b64uEncode;
 const unb64 = pde.b64uDecode;
 
-function takeSession(answer, masterKey) {
+/** Keep a login's answer (any way of logging in) and the master key for this session. */
+export function takeSession(answer, masterKey) {
   state.token = answer.session_token;
   state.accountId = answer.account.account_id;
   state.handle = answer.account.handle;

@@ -13,6 +13,7 @@ import { qrSvg } from '../qr.js';
 import { startSession } from '../session.js';
 import { state } from '../state.js';
 import { busy, byId, errorMessage, setError } from '../ui.js';
+import { takeSession } from '../wallet.js';
 import { readQrFromPhoto } from './trustee-common.js';
 
 const b64 = pde.b64uEncode;
@@ -205,11 +206,7 @@ async function openWithTrustees(handle, requestId, code) {
   );
   trustee.kek.fill(0);
   keys.privateKey.fill(0);
-  state.token = login.session_token;
-  state.accountId = account.account_id;
-  state.handle = account.handle;
-  state.accountSalt = unb64(account.account_salt);
-  state.masterKey = masterKey;
+  takeSession(login, masterKey);
   state.mustChangePassphrase = true;
 }
 
