@@ -134,14 +134,15 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time the processes have used so far, in seconds."""
-    total = 0
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU time each process has used so far, in seconds."""
+    used = {}
     for pid in pids:
         with contextlib.suppress(OSError):  # a database backend may have ended
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / os.sysconf("SC_CLK_TCK")
+            ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+            used[pid] = ticks / os.sysconf("SC_CLK_TCK")
+    return used
 
 
 def database_pids(server: ServeProcess) -> list[int]:
@@ -441,10 +442,17 @@ class Memory:
     start: dict[int, int] = field(default_factory=dict)
     end: dict[int, int] = field(default_factory=dict)
     peak: dict[int, int] = field(default_factory=dict)
+    cpu_start: dict[str, dict[int, float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the measured part
 
-    def count_cpu(self, name: str, pids: list[int], sign: int) -> None:
-        self.cpu[name] = self.cpu.get(name, 0.0) + sign * cpu_seconds(pids)
+    def start_cpu(self, name: str, pids: list[int]) -> None:
+        self.cpu_start[name] = cpu_seconds(pids)
+
+    def end_cpu(self, name: str) -> None:
+        """CPU used since `start_cpu` by the processes alive at both ends."""
+        start = self.cpu_start[name]
+        end = cpu_seconds(list(start))
+        self.cpu[name] = sum(end[pid] - start[pid] for pid in end)
 
     def sample(self, pids: list[int]) -> dict[int, int]:
         now = {pid: rss_bytes(pid) for pid in pids if Path(f"/proc/{pid}").exists()}
@@ -494,14 +502,13 @@ async def run_people(
     try:
         await phase(args.warmup)
         memory.start = memory.sample(pids)
-        database = database_pids(server)
-        memory.count_cpu("workers", pids, -1)
-        memory.count_cpu("PostgreSQL", database, -1)
+        memory.start_cpu("workers", pids)
+        memory.start_cpu("PostgreSQL", database_pids(server))
         tally.since = time.perf_counter()
         await phase(args.seconds)
         memory.end = memory.sample(pids)
-        memory.count_cpu("workers", pids, +1)
-        memory.count_cpu("PostgreSQL", database, +1)  # its backends of the start (pooled)
+        memory.end_cpu("workers")
+        memory.end_cpu("PostgreSQL")  # the backends of the start (pooled connections)
     finally:
         await asyncio.gather(*(client.aclose() for client in clients))
         if store is not None:
