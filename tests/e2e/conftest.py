@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from pde.settings import Settings
 from tests.browser import launch_chromium as launch_chromium  # imported from here by tests
@@ -60,11 +60,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.stop()
 
 
-@pytest.fixture
-def crypto_page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A fresh page on the server's origin, with the crypto modules importable."""
+@pytest.fixture(scope="module")
+def crypto_context(browser: Browser) -> Iterator[BrowserContext]:
+    """The browser profile of a module's crypto pages: they keep nothing in it (no
+    storage, no cookie), so they share one instead of making a profile each."""
     context = browser.new_context()
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def crypto_page(crypto_context: BrowserContext, live_server: str) -> Iterator[Page]:
+    """A fresh page (its own JavaScript realm and module map) on the server's origin,
+    with the crypto modules importable."""
+    page = crypto_context.new_page()
     page.goto(f"{live_server}/api/v1/health")
     yield page
-    context.close()
+    page.close()
