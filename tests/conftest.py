@@ -61,9 +61,11 @@ def server_on(
     require_ministack()
     s3 = S3Server(base / "s3")
     s3.start()
+    # "-direct": clients reach the store themselves on presigned URLs (issue 12 §2)
+    direct = {"PDE_S3_PUBLIC_URL": f"http://{s3.endpoint}"} if backend.endswith("-direct") else {}
     try:
         with temporary_database("pde_api") as url:
-            backend_env = {"PDE_DATABASE_URL": url} | s3_env(s3, "pde-test")
+            backend_env = {"PDE_DATABASE_URL": url} | s3_env(s3, "pde-test") | direct
             with serve(base / "server", backend_env | env) as server:
                 yield server
     finally:
