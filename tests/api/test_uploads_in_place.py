@@ -35,10 +35,10 @@ def received(wallet: RawWallet, document_id: str) -> int:
     return int(response.json()["received"])
 
 
-def drop_mid_part(
+def start_part(
     server: LiveServer, wallet: RawWallet, document_id: str, offset: int, part: bytes
-) -> None:
-    """Send the headers and half the body of a part, then close the connection."""
+) -> socket.socket:
+    """A connection that sent the headers and half the body of a part, left open."""
     address = urlsplit(server.url)
     head = (
         f"PUT {API}/documents/{document_id}/content?offset={offset} HTTP/1.1\r\n"
@@ -47,9 +47,17 @@ def drop_mid_part(
         "Content-Type: application/octet-stream\r\n"
         f"Content-Length: {len(part)}\r\n\r\n"
     ).encode()
-    with socket.create_connection((address.hostname, address.port)) as connection:
-        connection.sendall(head + part[: len(part) // 2])
-        time.sleep(0.3)  # the server has started writing the part
+    connection = socket.create_connection((str(address.hostname), int(address.port or 80)))
+    connection.sendall(head + part[: len(part) // 2])
+    time.sleep(0.5)  # the server has started writing the part
+    return connection
+
+
+def drop_mid_part(
+    server: LiveServer, wallet: RawWallet, document_id: str, offset: int, part: bytes
+) -> None:
+    """Send the headers and half the body of a part, then close the connection."""
+    start_part(server, wallet, document_id, offset, part).close()
 
 
 def wait_for_size(path: Path, size: int) -> None:
@@ -108,20 +116,23 @@ def test_a_part_that_cannot_be_fsynced_is_not_acknowledged(
 def test_a_connection_dropped_mid_part_acknowledges_nothing_and_the_part_is_sent_again(
     pde_server: LiveServer, raw_wallet: RawWallet
 ) -> None:
-    sealed = raw_wallet.seal(os.urandom(3_000_000))
+    sealed = raw_wallet.seal(os.urandom(12_000_000))  # the dropped half: over a batch
     raw_wallet.declare(sealed)
     upload = account_folder(pde_server, raw_wallet) / "uploads" / f"{sealed.document_id}.upload"
     raw_wallet.put_part(sealed.document_id, 0, sealed.ciphertext[:1_000_000])
 
-    drop_mid_part(
-        pde_server, raw_wallet, sealed.document_id, 1_000_000, sealed.ciphertext[1_000_000:]
-    )
+    rest = sealed.ciphertext[1_000_000:]
+    drop_mid_part(pde_server, raw_wallet, sealed.document_id, 1_000_000, rest)
 
     wait_for_size(upload, 1_000_000)  # what the dropped part wrote is cut again
     assert received(raw_wallet, sealed.document_id) == 1_000_000
     assert raw_wallet.document_ids() == []
-    rest = raw_wallet.put_part(sealed.document_id, 1_000_000, sealed.ciphertext[1_000_000:])
-    assert rest.json()["received"] == sealed.size
+    deadline = time.monotonic() + 10
+    while (again := raw_wallet.put_part(sealed.document_id, 1_000_000, rest)).status_code == 409:
+        assert again.headers["PDE-Upload-Received"] == "1000000"  # as a client, ask again
+        assert time.monotonic() < deadline, "the dropped part still holds the upload"
+        time.sleep(0.1)
+    assert again.json()["received"] == sealed.size
     assert raw_wallet.complete(sealed.document_id).status_code == 200
     assert raw_wallet.content(sealed.document_id) == sealed.ciphertext
 
@@ -158,3 +169,24 @@ def test_a_sha256_mismatch_at_completion_leaves_no_file_behind(
     folder = account_folder(pde_server, raw_wallet)
     assert [path.name for path in folder.rglob("*") if path.is_file()] == []
     assert raw_wallet.used_bytes() == 0
+
+
+def test_the_same_part_sent_twice_at_once_is_written_by_one_request_only(
+    pde_server: LiveServer, raw_wallet: RawWallet
+) -> None:
+    """A second request for a part being written must not write over it: it is
+    refused (409, where the upload stands) and the first one completes."""
+    sealed = raw_wallet.seal(os.urandom(2_000_000))
+    raw_wallet.declare(sealed)
+    first = start_part(pde_server, raw_wallet, sealed.document_id, 0, sealed.ciphertext)
+    with first:
+        other = bytearray(sealed.ciphertext)
+        other[1000] ^= 0x01
+        second = raw_wallet.put_part(sealed.document_id, 0, bytes(other))
+        assert_error(second, 409, "upload_offset_mismatch")
+        first.sendall(sealed.ciphertext[sealed.size // 2 :])
+        answer = first.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    assert received(raw_wallet, sealed.document_id) == sealed.size
+    assert raw_wallet.complete(sealed.document_id).status_code == 200
+    assert raw_wallet.content(sealed.document_id) == sealed.ciphertext

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.storage.streams import FailingStream, RandomStream, digest_of
-from wallet.storage.base import BlobLengthMismatch, BlobStoreUnavailable, InvalidBlobKey
+from wallet.storage.base import (
+    BlobLengthMismatch,
+    BlobStoreUnavailable,
+    InvalidBlobKey,
+    UploadBusy,
+)
 from wallet.storage.local import LocalBlobStore
 
 MIB = 1024 * 1024
@@ -229,3 +234,18 @@ def test_deleting_an_upload_key_removes_the_upload_file(local_store: LocalBlobSt
     assert list(local_store.list_keys()) == [UPLOAD]
     local_store.delete(UPLOAD)
     assert files_under(local_store.root) == []
+
+
+def test_one_writer_at_a_time_holds_an_upload(local_store: LocalBlobStore) -> None:
+    """Two requests for the same part at once must not both write it: the second
+    is refused while the first holds the upload, until it is closed or aborted."""
+    first = local_store.begin_part(UPLOAD, 0)
+    with pytest.raises(UploadBusy):
+        local_store.begin_part(UPLOAD, 0)
+    first.write([b"abc"])
+    first.finish()
+    with pytest.raises(UploadBusy):
+        local_store.write_part(UPLOAD, 3, io.BytesIO(b"def"), 3)
+    first.close()
+    local_store.write_part(UPLOAD, 3, io.BytesIO(b"def"), 3)
+    assert (local_store.root / "accounts/a1/uploads/d1.upload").read_bytes() == b"abcdef"

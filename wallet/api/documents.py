@@ -44,7 +44,7 @@ from wallet.metrics import UPLOADS
 from wallet.models import Account, Document
 from wallet.services import direct_uploads, documents, uploads
 from wallet.services.documents import EVERY_COMPARTMENT
-from wallet.storage.base import PartsInPlace, PartWriter
+from wallet.storage.base import PartsInPlace, PartWriter, UploadBusy
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
@@ -311,11 +311,9 @@ async def store_part(
     """Receive one part of an upload in `compartment` (a depositor's: any), store it
     and commit before acknowledging it."""
     if isinstance(runtime.blobs, PartsInPlace):
-        document = await _stream_part(
+        return await _stream_part(
             request, db, runtime, runtime.blobs, account, document_id, offset, compartment
         )
-        await run_in_threadpool(db.commit)
-        return document
     # Spooled: memory up to 1 MiB, then a temporary file, so a part never fills memory.
     with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
         limit = runtime.settings.upload_part_max_bytes
@@ -348,15 +346,26 @@ async def _stream_part(
     compartment: bytes | None,
 ) -> Document:
     """The part straight from the request into its place in the upload (no spool),
-    fsynced, then recorded: never acknowledged before its bytes are on disk."""
+    fsynced, then recorded and committed: never acknowledged before its bytes are on
+    disk. The store holds the upload meanwhile, so a second request for it is refused."""
     settings = runtime.settings
     declared = _declared_length(request)
 
     def begin() -> tuple[Document, PartWriter]:
+        # Checked before the store creates anything, then again once it holds the upload.
         document = uploads.accept_part(
             db, settings, account, document_id, offset, declared, compartment
         )
-        return document, blobs.begin_part(documents.upload_key(account.id, document.id), offset)
+        try:
+            writer = blobs.begin_part(documents.upload_key(account.id, document.id), offset)
+        except UploadBusy:  # the same part twice at once: the other one goes on
+            raise UploadOffsetMismatch(received=document.received) from None
+        try:
+            uploads.confirm_offset(db, document, offset)
+        except BaseException:
+            writer.close()
+            raise
+        return document, writer
 
     document, writer = await run_in_threadpool(begin)
     part = _PartInPlace(writer, runtime.hashes.resume(document.id, offset), offset == 0)
@@ -367,14 +376,18 @@ async def _stream_part(
     def finish() -> Document:
         uploads.check_part_length(settings, document, offset, part.length)
         length = writer.finish()
-        return uploads.record_part(db, runtime.hashes, document, offset, length, part.digest)
+        recorded = uploads.record_part(db, runtime.hashes, document, offset, length, part.digest)
+        db.commit()
+        return recorded
 
     try:
         await part.receive(request, refuse, uploads.part_room(settings, document, offset))
-        return await run_in_threadpool(finish)
+        document = await run_in_threadpool(finish)
     except BaseException:
         await run_in_threadpool(writer.abort)
         raise
+    writer.close()  # recorded: the next part may come
+    return document
 
 
 @router.post(

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import BinaryIO
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm import Session
 
 from crypto.stream import MAGIC, STREAM_VERSION
@@ -21,7 +21,9 @@ from wallet.clock import now
 from wallet.errors import (
     IntegrityMismatch,
     InvalidRequest,
+    NotFound,
     UploadIncomplete,
+    UploadNotPending,
     UploadOffsetMismatch,
 )
 from wallet.models import Account, Document, UploadPart
@@ -106,6 +108,19 @@ def accept_part(
     if length is not None:
         check_part_length(settings, document, offset, length)
     return document
+
+
+def confirm_offset(db: Session, document: Document, offset: int) -> None:
+    """Read the upload's state again, once its store holds it for this part (a part
+    that raced in is committed by then), and refuse the part unless it starts there."""
+    try:
+        db.refresh(document, ["state", "received"])
+    except InvalidRequestError:  # deleted meanwhile
+        raise NotFound() from None
+    if document.state != UPLOADING:
+        raise UploadNotPending()
+    if document.received != offset:
+        raise UploadOffsetMismatch(received=document.received)
 
 
 def part_room(settings: WalletSettings, document: Document, offset: int) -> int:

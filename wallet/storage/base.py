@@ -58,6 +58,11 @@ class InvalidBlobKey(BlobStoreError, ValueError):
     bug or an attack and is never retried."""
 
 
+class UploadBusy(BlobStoreError):
+    """Another part of this upload is being written right now (two requests for the
+    same upload at once): this one is refused, and the client asks where it stands."""
+
+
 class BlobLengthMismatch(BlobStoreError, ValueError):
     """The stream ended before the declared length: nothing was stored, so a
     truncated upload can never pass for a whole blob."""
@@ -227,11 +232,17 @@ class PartWriter(Protocol):
         ...
 
     def finish(self) -> int:
-        """Make the part durable (fsync) and return its length; acknowledge it only then."""
+        """Make the part durable (fsync) and return its length; acknowledge it only then.
+        The writer still holds the upload: `close` it once the part is recorded."""
+        ...
+
+    def close(self) -> None:
+        """Let the upload go (another part may be written); safe to call twice."""
         ...
 
     def abort(self) -> None:
-        """Give the part up (refused or dropped): the upload stays as acknowledged."""
+        """Give the part up (refused or dropped) and let the upload go: it stays as
+        acknowledged, what this part wrote is cut."""
         ...
 
 
@@ -241,7 +252,8 @@ class PartsInPlace(Protocol):
     local store), so a server can stream a request body there without spooling it."""
 
     def begin_part(self, upload_key: str, offset: int) -> PartWriter:
-        """Start writing the part of `upload_key` that starts at `offset`."""
+        """Start writing the part of `upload_key` that starts at `offset`, holding the
+        upload until the writer is closed; UploadBusy if another writer holds it."""
         ...
 
 

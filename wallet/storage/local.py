@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import shutil
 import tempfile
@@ -36,6 +37,7 @@ from wallet.storage.base import (
     BlobStoreUnavailable,
     CountedSource,
     InvalidBlobKey,
+    UploadBusy,
     check_range,
     clip_range,
     validate_key,
@@ -157,6 +159,11 @@ class LocalBlobStore:
                 _fsync_dir(path.parent)  # a new file: its name must survive a crash too
             except FileExistsError:
                 fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        try:  # one writer per upload, across the server's processes too
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise UploadBusy(f"a part of {upload_key!r} is being written") from None
         return LocalPartWriter(fd, upload_key, offset)
 
     def write_part(self, upload_key: str, offset: int, stream: BinaryIO, length: int) -> int:
@@ -166,10 +173,12 @@ class LocalBlobStore:
         try:
             while chunk := source.read(PART_WRITE_BYTES):
                 writer.write((chunk,))
-            return writer.finish()
+            length = writer.finish()
         except BaseException:
             writer.abort()
             raise
+        writer.close()
+        return length
 
     def finish_upload(self, upload_key: str, offsets: Sequence[int], dest_key: str) -> int:
         """Rename the upload's file over the blob's name: atomic, and nothing is copied."""
@@ -314,7 +323,8 @@ PART_WRITE_BYTES = 4 * CHUNK_SIZE
 
 class LocalPartWriter:
     """A part written in place into an upload's file (os.pwritev at its offset, so
-    it may run in any thread); `finish` fsyncs it before it can be acknowledged."""
+    it may run in any thread); `finish` fsyncs it before it can be acknowledged.
+    Its open file holds the upload's lock (flock) until closed."""
 
     def __init__(self, fd: int, key: str, offset: int) -> None:
         self._fd: int | None = fd
@@ -325,6 +335,7 @@ class LocalPartWriter:
         """Write the chunks after what this part holds already."""
         assert self._fd is not None, "this part is finished"
         views = [memoryview(chunk) for chunk in chunks if chunk]
+        start = self._position
         with _disk_errors(self._key):
             while views:
                 written = os.pwritev(self._fd, views, self._position)
@@ -333,15 +344,23 @@ class LocalPartWriter:
                     written -= len(views.pop(0))
                 if views and written:
                     views[0] = views[0][written:]
+            # Start writing these pages back now (on Linux DONTNEED starts the writeback
+            # of dirty pages, which stay cached while written), so the fsync before the
+            # part's acknowledgement finds little left: the disk works while we receive.
+            os.posix_fadvise(self._fd, start, self._position - start, os.POSIX_FADV_DONTNEED)
 
     def finish(self) -> int:
-        """fsync the file (data and size), close it and return the part's length."""
+        """fsync the file (data and size) and return the part's length."""
         assert self._fd is not None, "this part is finished"
         with _disk_errors(self._key):
-            os.fsync(self._fd)  # if it fails, `abort` still cuts the part and closes
-        fd, self._fd = self._fd, None
-        os.close(fd)
+            os.fsync(self._fd)
         return self._position - self._start
+
+    def close(self) -> None:
+        """Close the file, which lets the upload go; safe to call twice."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
 
     def abort(self) -> None:
         """Cut what this part wrote (never acknowledged) and close; safe to call twice."""
