@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from share_links import service, viewing
 from share_links.errors import (
@@ -228,8 +227,7 @@ async def open_share(share_id: str, body: ShareOpenRequest, request: Request) ->
     recorder: OpeningRecorder = request.app.state.share_openings
     tokens = (body.link_token, body.access_token)
     try:
-        outcome = await run_in_threadpool(
-            viewing.open_share,
+        outcome = await viewing.open_share(
             runtime.db,
             share_settings(runtime),
             runtime.limiter,

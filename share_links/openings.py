@@ -25,6 +25,7 @@ together, so the flush is shared and the lock is never fought over.
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 from collections.abc import Callable
@@ -191,18 +192,19 @@ class OpeningRecorder:
         self._thread = threading.Thread(target=self._run, name="share-openings", daemon=True)
         self._thread.start()
 
-    def attempt(self, share_id: str, hashes: tuple[bytes, bytes], limit: int) -> Attempt | None:
-        """Compare and count one attempt (see `attempt_opening`); returns once committed."""
-        return self._submit(
-            lambda db, moment, log: attempt_opening(
-                db, share_id, hashes, limit, moment, log, self._events
-            )
-        )
+    async def attempt(
+        self, share_id: str, hashes: tuple[bytes, bytes], limit: int
+    ) -> Attempt | None:
+        """Compare and count one attempt (see `attempt_opening`); returns once committed,
+        awaited by the event loop without holding a thread."""
 
-    def _submit(self, write: Write) -> Attempt | None:
+        def write(db: Session, moment: datetime, log: list[LogLine]) -> Attempt | None:
+            return attempt_opening(db, share_id, hashes, limit, moment, log, self._events)
+
         done: Future[Attempt | None] = Future()
         self._waiting.put((write, done))
-        return done.result()
+        # Shielded: a request cancelled meanwhile still has its attempt committed and told.
+        return await asyncio.shield(asyncio.wrap_future(done))
 
     def close(self) -> None:
         """Finish what is waiting, then stop the writer."""
@@ -243,7 +245,9 @@ class OpeningRecorder:
                 db.commit()
         except Exception as error:  # every waiting viewer gets the error (e.g. database down)
             for _, done in batch:
-                done.set_exception(error)
+                if not done.cancelled():
+                    done.set_exception(error)
             return
         for (_, done), outcome in zip(batch, outcomes, strict=True):
-            done.set_result(outcome)
+            if not done.cancelled():  # never, as attempt() shields it; the writer must not stop
+                done.set_result(outcome)

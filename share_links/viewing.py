@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from crypto.encoding import b64u_decode, b64u_encode
 from crypto.errors import InvalidEncoding
@@ -116,7 +117,7 @@ def _view_token_valid(settings: ShareSettings, share_id: str, token: str) -> boo
     return hmac.compare_digest(presented, _view_signature(settings, share_id, expires))
 
 
-def open_share(
+async def open_share(
     sessions: sessionmaker[Session],
     settings: ShareSettings,
     limiter: Limiter,
@@ -131,44 +132,29 @@ def open_share(
     PINs are ever compared, however many viewers race (openings.py). A wrong link
     token is refused before any count, and so is a wrong access token for a share
     without PIN: nothing locks it. A refusal is returned, not raised: what it
-    counted is already committed. `tokens` is (link token, access token). A
-    session of `sessions` reads the share only when this process has not kept it
-    (or the link is wrong, or the attempt refused)."""
-    limit = settings.share_opens_per_client_per_minute
-    limiter.acquire(Counter("share-open", client, limit, 60))  # refused while Redis is away
-    with sessions() as db:  # it connects only when it reads
-        return _open_share(db, settings, share_id, tokens, recorder)
-
-
-def _open_share(
-    db: Session,
-    settings: ShareSettings,
-    share_id: str,
-    tokens: tuple[bytes, bytes],
-    recorder: OpeningRecorder,
-) -> OpenedShare | WalletError:
-    link_token, access_token = tokens
-    link_hash = access_token_hash(link_token)
-    content = recorder.shares.get(share_id)
-    if content is None or not _same_hash(content.link_hash, link_hash):
-        # read here first, or a wrong link: an ended share is refused at once, before any count
-        content = _kept_content(db, recorder.shares, openable_share(db, share_id))
-        db.rollback()  # hand the connection back while the attempt is counted
-        if not _same_hash(content.link_hash, link_hash):
-            return ShareLinkDamaged()
-    hashes, limit = (link_hash, access_token_hash(access_token)), settings.share_wrong_access_limit
-    attempt = recorder.attempt(share_id, hashes, limit)
+    counted is already committed. `tokens` is (link token, access token).
+    The rate limit (Redis, with several processes) and any reading of the share
+    run in the thread pool; the share is read only when this process has not kept
+    it (or the link is wrong, or the attempt refused), and the event loop awaits
+    the commit without holding a thread."""
+    checked = await run_in_threadpool(
+        _checked_link, sessions, settings, limiter, client, share_id, tokens[0], recorder.shares
+    )
+    if isinstance(checked, WalletError):
+        return checked
+    content, link_hash = checked
+    hashes, limit = (link_hash, access_token_hash(tokens[1])), settings.share_wrong_access_limit
+    attempt = await recorder.attempt(share_id, hashes, limit)
     if attempt is None:  # ended since it was read (say how), or a share without PIN
-        return _refusal(db, recorder.shares, share_id, link_hash)
+        return await run_in_threadpool(_refusal, sessions, recorder.shares, share_id, link_hash)
     if not attempt.matched:
         left = limit - attempt.wrong_accesses
         return ShareWrongAccess(attempts_left=left) if left > 0 else ShareLocked()
     if not _still_true(content, attempt):  # a document left it, or its id was given again
-        share = db.get(Share, share_id)
-        if share is None:
-            recorder.shares.forget(share_id)
+        read = await run_in_threadpool(_read_again, sessions, recorder.shares, share_id)
+        if read is None:
             return ShareNotFound()
-        content = _kept_content(db, recorder.shares, share)
+        content = read
     view_ends = min(now() + timedelta(minutes=settings.share_view_minutes), attempt.expires_at)
     view_ends = view_ends.replace(microsecond=0)
     return OpenedShare(
@@ -181,6 +167,42 @@ def _open_share(
         info_box=content.info_box,
         documents=content.documents,
     )
+
+
+def _checked_link(
+    sessions: sessionmaker[Session],
+    settings: ShareSettings,
+    limiter: Limiter,
+    client: str,
+    share_id: str,
+    link_token: bytes,
+    shares: ShareCache,
+) -> tuple[SharedContent, bytes] | WalletError:
+    """Count the opening against the client's limit, then check the link token against
+    what is kept of the share, or read it: (what is kept, the link token's hash)."""
+    limit = settings.share_opens_per_client_per_minute
+    limiter.acquire(Counter("share-open", client, limit, 60))  # refused while Redis is away
+    link_hash = access_token_hash(link_token)
+    content = shares.get(share_id)
+    if content is None or not _same_hash(content.link_hash, link_hash):
+        # read here first, or a wrong link: an ended share is refused at once, before any count
+        with sessions() as db:
+            content = _kept_content(db, shares, openable_share(db, share_id))
+        if not _same_hash(content.link_hash, link_hash):
+            return ShareLinkDamaged()
+    return content, link_hash
+
+
+def _read_again(
+    sessions: sessionmaker[Session], shares: ShareCache, share_id: str
+) -> SharedContent | None:
+    """The share read anew and kept, or None (and forgotten) if it is gone."""
+    with sessions() as db:
+        share = db.get(Share, share_id)
+        if share is None:
+            shares.forget(share_id)
+            return None
+        return _kept_content(db, shares, share)
 
 
 def _same_hash(stored: bytes | None, presented: bytes) -> bool:
@@ -207,10 +229,17 @@ def _still_true(content: SharedContent, attempt: Attempt) -> bool:
     return attempt.made_at == content.made_at and attempt.documents == len(content.documents)
 
 
-def _refusal(db: Session, shares: ShareCache, share_id: str, link_hash: bytes) -> WalletError:
+def _refusal(
+    sessions: sessionmaker[Session], shares: ShareCache, share_id: str, link_hash: bytes
+) -> WalletError:
     """Why the share took no attempt, in the order a first reading would say it:
     gone, ended, suspended, another link (its id given again), else locked (or,
     without PIN, a damaged access token)."""
+    with sessions() as db:
+        return _why_refused(db, shares, share_id, link_hash)
+
+
+def _why_refused(db: Session, shares: ShareCache, share_id: str, link_hash: bytes) -> WalletError:
     share = db.get(Share, share_id)
     if share is None:
         shares.forget(share_id)
