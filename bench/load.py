@@ -145,14 +145,6 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return used
 
 
-def database_pids(server: ServeProcess) -> list[int]:
-    """The PostgreSQL backends serving the run's database now."""
-    url = server.env["PDE_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(url) as db:
-        query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-        return [pid for (pid,) in db.execute(query) if pid != db.info.backend_pid]
-
-
 # --- Before the clock starts ---------------------------------------------------------
 
 
@@ -475,7 +467,6 @@ async def run_people(
     login: LoginKeys,
     args: argparse.Namespace,
     pids: list[int],
-    server: ServeProcess,
 ) -> tuple[Tally, Memory, float]:
     """Every person lives through the warm-up, then through the measured seconds,
     each phase's starts spread over its first seconds. RSS is read while nobody
@@ -503,12 +494,10 @@ async def run_people(
         await phase(args.warmup)
         memory.start = memory.sample(pids)
         memory.start_cpu("workers", pids)
-        memory.start_cpu("PostgreSQL", database_pids(server))
         tally.since = time.perf_counter()
         await phase(args.seconds)
         memory.end = memory.sample(pids)
         memory.end_cpu("workers")
-        memory.end_cpu("PostgreSQL")  # the backends of the start (pooled connections)
     finally:
         await asyncio.gather(*(client.aclose() for client in clients))
         if store is not None:
@@ -568,9 +557,13 @@ def report(tally: Tally, memory: Memory, seconds: float) -> list[str]:
     )
     done = sum(len(times) for times in tally.times.values())
     print(f"{done} requests answered in {seconds:.0f} s: {done / seconds:.1f} per second")
+    visits = max(len(tally.times.get("login", [])), 1)
     for name, used in memory.cpu.items():
-        each = used / max(done, 1) * 1000
-        print(f"CPU of {name}: {used:.0f} s, {each:.1f} ms per request answered")
+        each, per_visit = used / max(done, 1) * 1000, used / visits * 1000
+        print(
+            f"CPU of the {name}: {used:.0f} s, {each:.1f} ms per request answered,"
+            f" {per_visit:.0f} ms per login (one visit)"
+        )
     problems = []
     by_status = Counter[str]()
     for (operation, outcome), n in tally.failures.items():
@@ -626,7 +619,7 @@ def main() -> int:
         )
         pids = worker_pids(server)
         tally, memory, seconds = asyncio.run(
-            run_people(server.url, people, shares, login, args, pids, server)
+            run_people(server.url, people, shares, login, args, pids)
         )
         print(
             f"{args.users} people, think {args.think[0]:g}-{args.think[1]:g} s, "
