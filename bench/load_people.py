@@ -79,7 +79,7 @@ class ForwardedClient(PdeClient):
 
 
 def address_of(number: int) -> str:
-    """A documentation-range-like private address per person: 10.x.y.z."""
+    """A private address of its own per person: 10.x.y.z."""
     return f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
 
 
