@@ -4,7 +4,9 @@ and erasure of everything."""
 
 from __future__ import annotations
 
+import os
 import secrets
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -22,6 +24,23 @@ from wallet.settings import WalletSettings
 HANDLE_MIN, HANDLE_MAX = 3, 32
 HANDLE_PUNCTUATION = "-_."
 _CONSONANTS, _VOWELS = "bdfgklmnprstvz", "aeiou"
+
+# Each Argon2id hash or check takes a core and 64 MiB: at most one per core runs at
+# a time in a process. A login checks with no database connection held and a
+# registration hashes before its query, so a burst of them waits here instead of
+# taking the pool's connections (and the memory of dozens of checks at once) until
+# the requests behind them time out (found by bench/load.py).
+ARGON2_SLOTS = threading.BoundedSemaphore(len(os.sched_getaffinity(0)) or 1)
+
+
+def _hash(secret: bytes) -> str:
+    with ARGON2_SLOTS:
+        return hash_verifier(secret)
+
+
+def _check(stored: str, secret: bytes) -> bool:
+    with ARGON2_SLOTS:
+        return check_verifier(stored, secret)
 
 
 def normalize_handle(text: str) -> tuple[str, str]:
@@ -70,6 +89,7 @@ def register(db: Session, new: NewAccount, centre_id: str | None = None) -> Acco
     """Create a wallet. The server keeps Argon2id of the auth keys, never the keys.
     `centre_id`: the day centre whose terminal it is made at, for counting only."""
     handle, key = normalize_handle(new.handle)
+    verifier, recovery_verifier = _hash(new.auth_key), _hash(new.recovery_auth)
     # One answer whatever collides (the handle, the client-made id or both), so that
     # a registration tells nothing more than that this name cannot be had.
     taken = or_(Account.handle_key == key, Account.id == new.account_id)
@@ -80,8 +100,8 @@ def register(db: Session, new: NewAccount, centre_id: str | None = None) -> Acco
         handle=handle,
         handle_key=key,
         account_salt=new.account_salt,
-        verifier=hash_verifier(new.auth_key),
-        recovery_verifier=hash_verifier(new.recovery_auth),
+        verifier=verifier,
+        recovery_verifier=recovery_verifier,
         wrapped_master_key=new.wrapped_master_key,
         wrapped_master_key_recovery=new.wrapped_master_key_recovery,
         deposit_public_key=new.deposit_public_key,
@@ -127,7 +147,8 @@ def verify_login(
     Rate-limited strictly per handle and address, loosely per handle from every
     address, and per address: someone guessing from one address cannot keep the
     owner out from another (docs/threat-model.md). An unknown handle costs the
-    same Argon2id time as a known one and gets the same error."""
+    same Argon2id time as a known one and gets the same error. The session's read
+    transaction ends before the check (ARGON2_SLOTS): the account comes back expired."""
     window = settings.login_window_minutes * 60
     handle_key = lookup_key(handle)
     from_here = f"{handle_key}\x00{client_key}"
@@ -141,7 +162,8 @@ def verify_login(
     stored = dummy_verifier()
     if account is not None:
         stored = account.recovery_verifier if recovery else account.verifier
-    if check_verifier(stored, secret) and account is not None:
+    db.rollback()  # only read so far: the connection goes back to the pool for the check
+    if _check(stored, secret) and account is not None:
         limiter.cancel(attempt)
         for counter in counters[:2]:
             limiter.reset(counter)
@@ -171,6 +193,6 @@ def change_passphrase(account: Account, new: NewPassphrase) -> None:
             "account_salt: the account salt never changes; send the one the login gave.",
             field="account_salt",
         )
-    account.verifier = hash_verifier(new.auth_key)
+    account.verifier = _hash(new.auth_key)
     account.wrapped_master_key = new.wrapped_master_key
     account.must_change_passphrase = False
