@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pyotp
@@ -115,3 +116,25 @@ def log_in(base_url: str, member: StaffMember, lang: str = "en") -> StaffBrowser
     assert second.status_code == 303, second.text
     browser.page(f"/staff/{lang}/")
     return browser
+
+
+def session_cookies(base_url: str, member: StaffMember, lang: str = "en") -> list[dict[str, Any]]:
+    """A session logged in over HTTP (`log_in`), as cookies for a Playwright context's
+    `add_cookies`: browser tests that are about other pages skip the login pages, which
+    tests/e2e/test_staff_pages.py walks in the browser."""
+    staff = log_in(base_url, member, lang)
+    try:
+        return [
+            {
+                "name": cookie.name,
+                "value": cookie.value or "",
+                "domain": cookie.domain,
+                "path": cookie.path,
+                "httpOnly": cookie.has_nonstandard_attr("HttpOnly"),
+                "secure": cookie.secure,
+                "sameSite": "Strict",
+            }
+            for cookie in staff.http.cookies.jar
+        ]
+    finally:
+        staff.http.close()

@@ -19,7 +19,13 @@ from day_centres.indicators import NO_CENTRE, add
 from tests.e2e.axe_audit import PAGE_SCREENS, ScriptlessPageAudit
 from tests.e2e.conftest import start_live_server
 from tests.server import ServedApp
-from tests.staff_support import STAFF_PASSWORD, StaffMember, database, make_centre, make_staff
+from tests.staff_support import (
+    StaffMember,
+    database,
+    make_centre,
+    make_staff,
+    session_cookies,
+)
 from wallet.clock import now
 
 pytestmark = pytest.mark.browser
@@ -64,14 +70,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
 
 
 def log_in(browser: Browser, server: ServedApp, member: StaffMember, lang: str):  # type: ignore[no-untyped-def]
+    """The member's home page in a new browser context, logged in over HTTP (the login
+    pages are walked in the browser by test_staff_pages.py)."""
     context = browser.new_context(viewport=PAGE_SCREENS["terminal"], locale=lang)
+    context.add_cookies(session_cookies(server.url, member, lang))  # type: ignore[arg-type]
     page = context.new_page()
-    page.goto(f"{server.url}/staff/{lang}/login")
-    page.fill("#name", member.name)
-    page.fill("#password", STAFF_PASSWORD)
-    page.keyboard.press("Enter")
-    page.fill("#code", member.code())
-    page.locator("#code").press("Enter")
+    page.goto(f"{server.url}/staff/{lang}/")
     expect(page).to_have_url(f"{server.url}/staff/{lang}/")
     return context, page
 
