@@ -8,7 +8,6 @@ resumable uploads written part by part then finished into a blob.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import itertools
@@ -124,38 +123,6 @@ def test_reader_closed_early_releases_its_resources(
         next(iter(reader))
         reader.close()
         reader.close()
-    assert read(blob_store, DOC, 0, 3) == ranged_blob[:3]
-
-
-def test_reader_streams_to_an_event_loop_reading_ahead(
-    blob_store: BlobStore, ranged_blob: bytes
-) -> None:
-    """How the server sends a download: async iteration, each chunk read in a thread."""
-
-    async def receive() -> bytes:
-        with blob_store.open(DOC, 5) as reader:
-            return b"".join([chunk async for chunk in reader])
-
-    assert asyncio.run(receive()) == ranged_blob[5:]
-
-
-def test_reader_left_early_by_an_event_loop_releases_its_resources(
-    blob_store: BlobStore, ranged_blob: bytes
-) -> None:
-    """A client that goes away mid-download: the reader is released once the read
-    in progress ends, never under it."""
-
-    async def first_chunk() -> bytes:
-        reader = blob_store.open(DOC)
-        chunks = aiter(reader)
-        chunk = await anext(chunks)
-        await chunks.aclose()  # type: ignore[attr-defined]
-        await asyncio.sleep(0.2)  # the read ahead ends, then the reader is released
-        assert reader._release is None
-        return chunk
-
-    for _ in range(25):  # more than the S3 connection pool holds
-        assert ranged_blob.startswith(asyncio.run(first_chunk()))
     assert read(blob_store, DOC, 0, 3) == ranged_blob[:3]
 
 

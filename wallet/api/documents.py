@@ -505,7 +505,7 @@ def ciphertext_response(
     if wanted:
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{document.size}"
     return StreamingResponse(
-        reader,  # read ahead in a worker thread while the chunk before is sent
+        iter(reader),
         status_code=206 if wanted else 200,
         media_type="application/octet-stream",
         headers=headers,

@@ -19,9 +19,8 @@ of `upload_leftovers` are what to delete once the upload is finished or dropped.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import BinaryIO, Protocol, runtime_checkable
 
@@ -150,26 +149,6 @@ class BlobReader:
             yield from self._chunks
         finally:
             self.close()
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        """Iterate from an event loop: each chunk is read in a worker thread while the
-        one before is sent, so the disk (or S3) and the network work at once."""
-        loop = asyncio.get_running_loop()
-        ahead = loop.run_in_executor(None, next, self._chunks, None)
-        try:
-            while (chunk := await asyncio.shield(ahead)) is not None:
-                ahead = loop.run_in_executor(None, next, self._chunks, None)
-                yield chunk
-        finally:  # never release the file or connection under a read in progress
-            if ahead.done():
-                self.close()
-            else:
-                ahead.add_done_callback(self._close_after)
-
-    def _close_after(self, read: asyncio.Future[bytes | None]) -> None:
-        if not read.cancelled():
-            read.exception()  # a read failing after the client left is no news
-        self.close()
 
     def read_all(self) -> bytes:
         """Return the whole range at once; only for small blobs and tests."""
