@@ -35,6 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, case, exists, func, not_, or_, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import ReturningUpdate
 
@@ -47,6 +48,7 @@ from wallet.services.link_reports import SHARE
 
 OPENED, WRONG_ACCESS, LOCKED = "opened", "wrong_access", "locked"
 BATCH_MAX = 256
+DEADLOCK_TRIES = 3
 
 # Core statements, not ORM ones: this path runs once per opening.
 SHARES: Table = Share.__table__  # type: ignore[assignment]
@@ -173,6 +175,7 @@ def attempt_opening(
 
 # One write of the batch: given the session, the batch's time and its log, its answer.
 Write = Callable[[Session, datetime, list[LogLine]], Attempt | None]
+Waiting = tuple[str, Write, "Future[Attempt | None]"]  # a share id, its write, its answer
 
 
 class OpeningRecorder:
@@ -188,7 +191,7 @@ class OpeningRecorder:
         self._sessions = sessions
         self._events = events
         self.shares = shares if shares is not None else ShareCache()
-        self._waiting: queue.Queue[tuple[Write, Future[Attempt | None]] | None] = queue.Queue()
+        self._waiting: queue.Queue[Waiting | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="share-openings", daemon=True)
         self._thread.start()
 
@@ -202,7 +205,7 @@ class OpeningRecorder:
             return attempt_opening(db, share_id, hashes, limit, moment, log, self._events)
 
         done: Future[Attempt | None] = Future()
-        self._waiting.put((write, done))
+        self._waiting.put((share_id, write, done))
         # Shielded: a request cancelled meanwhile still has its attempt committed and told.
         return await asyncio.shield(asyncio.wrap_future(done))
 
@@ -211,7 +214,7 @@ class OpeningRecorder:
         self._waiting.put(None)
         self._thread.join(timeout=10)
 
-    def _take_batch(self) -> tuple[list[tuple[Write, Future[Attempt | None]]], bool]:
+    def _take_batch(self) -> tuple[list[Waiting], bool]:
         first = self._waiting.get()
         if first is None:
             return [], True
@@ -234,20 +237,43 @@ class OpeningRecorder:
             if batch:
                 self._commit(batch)
 
-    def _commit(self, batch: list[tuple[Write, Future[Attempt | None]]]) -> None:
-        try:
-            moment = now()
-            log: list[LogLine] = []
-            with self._sessions() as db:
-                outcomes = [write(db, moment, log) for write, _ in batch]
-                if log:  # the whole batch's lines in one statement
-                    db.connection().execute(LOG_EVENTS, log)
-                db.commit()
-        except Exception as error:  # every waiting viewer gets the error (e.g. database down)
-            for _, done in batch:
-                if not done.cancelled():
-                    done.set_exception(error)
-            return
-        for (_, done), outcome in zip(batch, outcomes, strict=True):
+    def _commit(self, batch: list[Waiting]) -> None:
+        # In share id order (stable: one share's attempts keep their order), so that
+        # two processes' batches lock the shares' rows in one order; a deadlock
+        # PostgreSQL still finds (the indicators' counters are locked in between) is
+        # rolled back whole and the batch is written again.
+        order = sorted(range(len(batch)), key=lambda n: batch[n][0])
+        outcomes: list[Attempt | None] = [None] * len(batch)
+        for tries_left in reversed(range(DEADLOCK_TRIES)):
+            try:
+                moment = now()
+                log: list[LogLine] = []
+                with self._sessions() as db:
+                    for n in order:
+                        outcomes[n] = batch[n][1](db, moment, log)
+                    if log:  # the whole batch's lines in one statement
+                        db.connection().execute(LOG_EVENTS, log)
+                    db.commit()
+                break
+            except DBAPIError as error:
+                if tries_left and _deadlocked(error):
+                    continue
+                self._fail(batch, error)
+                return
+            except Exception as error:  # every waiting viewer gets the error (e.g. database down)
+                self._fail(batch, error)
+                return
+        for (_, _, done), outcome in zip(batch, outcomes, strict=True):
             if not done.cancelled():  # never, as attempt() shields it; the writer must not stop
                 done.set_result(outcome)
+
+    @staticmethod
+    def _fail(batch: list[Waiting], error: Exception) -> None:
+        for _, _, done in batch:
+            if not done.cancelled():
+                done.set_exception(error)
+
+
+def _deadlocked(error: DBAPIError) -> bool:
+    """PostgreSQL chose this transaction to break a deadlock (or a serialization failure)."""
+    return getattr(error.orig, "sqlstate", None) in {"40P01", "40001"}
