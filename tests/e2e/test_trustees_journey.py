@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from client import PdeClient
+from client.trustees import trustee_invitation as client_invitation
 from tests.e2e.conftest import LiveServer, server_settings
 from tests.e2e.kiosk_steps import (
     PASSPHRASE,
@@ -81,6 +83,13 @@ def trustee_invitation(browser: Browser, base: str, lang: str) -> tuple[str, str
         assert invitation.startswith(f"pde-trustee:1:{handle}:")
         leave_now(page, base)
         return handle, invitation
+
+
+def trustee_by_client(base: str) -> tuple[str, str]:
+    """A trustee's wallet and invitation made by the Python client; returns (handle, invitation)."""
+    with PdeClient(base, retry_seconds=5) as client:
+        client.register(f"trustee-{secrets.token_hex(4)}", PASSPHRASE)
+        return str(client.handle), client_invitation(client)
 
 
 def set_up_owner(page: Page, base: str, lang: str, invitations: list[str], qr_path: Path) -> Owner:
@@ -195,8 +204,10 @@ def zbar(path: Path) -> str:
 def owner(
     browser: Browser, live_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Owner, list[str]]]:
-    """An owner (French) with 2 of 3 trustees: two wallets (returned) and one printed share."""
-    trustees = [trustee_invitation(browser, live_server, "fr") for _ in range(2)]
+    """An owner (French) with 2 of 3 trustees: two wallets (returned) and one printed share.
+    One trustee reads its invitation on the kiosk, the other's is made by the Python
+    client, and the owner's kiosk takes both."""
+    trustees = [trustee_invitation(browser, live_server, "fr"), trustee_by_client(live_server)]
     qr = tmp_path_factory.mktemp("qr") / "printed-share.png"
     with kiosk_page(browser) as page:
         made = set_up_owner(page, live_server, "fr", [inv for _, inv in trustees], qr)
