@@ -28,6 +28,7 @@ from wallet.logs import logging_config
 from wallet.metrics import MULTIPROCESS_DIR
 
 WORKER_HEALTHCHECK_SECONDS = 60  # how long a worker may take to answer uvicorn's ping
+KEEP_ALIVE_SECONDS = 5  # uvicorn's default, said here: the proxy's idle timeout must be shorter
 DATA_HELP = (
     "data in ./var (SQLite database and document folder) unless PDE_DATA_DIR, "
     "PDE_DATABASE_URL or PDE_BLOB_BACKEND say otherwise"
@@ -40,6 +41,8 @@ def serve_options(settings: Settings) -> dict[str, Any]:
     return {
         "access_log": False,  # access logs would pair handles' requests with IP addresses
         "server_header": False,
+        # Idle keep-alive connections close after this; deploy/Caddyfile closes its own first.
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
         # X-Forwarded-For only from proxies the operator named (uvicorn believes 127.0.0.1).
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": settings.trusted_proxies or None,

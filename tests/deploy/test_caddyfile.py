@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from pde.cli import serve_options
+from pde.settings import Settings
 from tests.caddy_support import DOMAIN, adapt, running_caddy
 from tests.caddy_support import Front as Caddy
 
@@ -96,6 +98,13 @@ def test_the_bucket_s_path_goes_to_minio_and_the_rest_to_both_replicas() -> None
     assert routes["*"]["health_checks"]["active"]["uri"] == "/api/v1/health"
     renamed = proxies(adapt(**PRODUCTION, PDE_S3_BUCKET="wallets"))
     assert set(renamed) == {"/wallets/*", "*"}
+
+
+def test_caddy_drops_an_idle_connection_to_a_replica_before_the_replica_does() -> None:
+    """Else a request Caddy sends on a connection the replica is closing fails (502),
+    and Caddy does not send a POST again (bench/load.py saw the same race)."""
+    idle_seconds = proxies(adapt(**PRODUCTION))["*"]["transport"]["keep_alive"]["idle_timeout"]
+    assert idle_seconds / 1e9 < serve_options(Settings())["timeout_keep_alive"]
 
 
 def test_no_route_rewrites_the_host_or_the_forwarded_headers() -> None:
