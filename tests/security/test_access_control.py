@@ -451,6 +451,14 @@ PRIVATE_ROUTES: dict[tuple[str, str], Aim] = {
         *_on_documents("GET", "/content", headers={"Range": "bytes=0-99"})(a),
     ],
     ("POST", "/api/v1/documents/{document_id}/complete"): _on_documents("POST", "/complete"),
+    # Direct transfers (issue 12 §2): presigned URLs and acknowledgements for A's only.
+    ("POST", "/api/v1/documents/{document_id}/upload/parts"): _on_documents(
+        "POST", "/upload/parts", json={"offset": 0, "length": 1024, "sha256": b64(32)}
+    ),
+    ("POST", "/api/v1/documents/{document_id}/upload/parts/ack"): _on_documents(
+        "POST", "/upload/parts/ack", json={"offset": 0}
+    ),
+    ("GET", "/api/v1/documents/{document_id}/content-url"): _on_documents("GET", "/content-url"),
     # Moving A's documents out of A's normal view, into a compartment or back, from any view.
     ("POST", "/api/v1/documents/{document_id}/move"): lambda a: [
         *_on_documents("POST", "/move", json=_move(None))(a),
@@ -526,20 +534,24 @@ PRIVATE_ROUTES: dict[tuple[str, str], Aim] = {
 }
 
 
-def _shared_content(a: Owner) -> list[Request]:
+def _shared(route: str) -> Aim:
     """A's shared document, A's document not in the share and A's pending upload,
     through A's share, with whatever the caller holds instead of A's view token."""
-    return [
-        Request(
-            "GET",
-            f"{API}/s/{a.share.share_id}/documents/{doc}/content",
-            aims_at="share",
-            expected=frozenset({401}),
-            headers=headers,
-        )
-        for doc in (a.shared_id, a.ready_ids[1], a.pending_id)
-        for headers in ({}, {"Range": "bytes=0-99"})
-    ]
+
+    def aim(a: Owner) -> list[Request]:
+        return [
+            Request(
+                "GET",
+                f"{API}/s/{a.share.share_id}/documents/{doc}/{route}",
+                aims_at="share",
+                expected=frozenset({401}),
+                headers=headers,
+            )
+            for doc in (a.shared_id, a.ready_ids[1], a.pending_id)
+            for headers in ({}, {"Range": "bytes=0-99"})
+        ]
+
+    return aim
 
 
 # Routes anyone may call, aimed at A where they take a handle or an id.
@@ -585,7 +597,9 @@ PUBLIC_ROUTES: dict[tuple[str, str], Aim] = {
             expected=frozenset({403}),
         )
     ],
-    ("GET", "/api/v1/s/{share_id}/documents/{document_id}/content"): _shared_content,
+    ("GET", "/api/v1/s/{share_id}/documents/{document_id}/content"): _shared("content"),
+    # Direct transfers (issue 12 §2): a presigned URL only for the view token's holder.
+    ("GET", "/api/v1/s/{share_id}/documents/{document_id}/content-url"): _shared("content-url"),
     # Reporting a link (issue 11 §5): anyone may, with a reason; the answer is the same
     # for any id (received, or rate limited: every identity reports from this address).
     ("POST", "/api/v1/s/{share_id}/report"): lambda a: [

@@ -1,7 +1,8 @@
 """Routes of direct transfers (issue 12 §2, docs/api.md): presigned URLs for the
 parts of an owner's upload, their acknowledgement, and a presigned GET of a
 document's ciphertext. Only when the server announces `transfer: "direct"`;
-otherwise 409 `direct_transfer_off` and the `/content` routes do it all."""
+otherwise 409 `direct_transfer_off` and the `/content` routes do it all. The
+document is looked up first: another wallet's id is not found, whatever the mode."""
 
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ def part_url(
 ) -> PartUrlResponse:
     """A presigned PUT for the part at `offset` (the acknowledged `received` count) of
     the fixed `length`, with the SHA-256 the object store will check. Ask again to retry."""
+    documents.find_pending_upload(db, account.id, document_id, compartment)  # before the mode
     transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
     where = (body.offset, body.length, body.sha256)
     put = direct_uploads.part_url(
@@ -102,6 +104,7 @@ def acknowledge_part(
     """Acknowledge the part put at `offset`: only once the object store holds it with
     the declared size and SHA-256 (else `upload_part_missing` or `integrity_mismatch`:
     put it again)."""
+    documents.find_pending_upload(db, account.id, document_id, compartment)  # before the mode
     transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
     document = direct_uploads.acknowledge_part(
         db, transfers, runtime.settings, account, document_id, body.offset, compartment
@@ -124,8 +127,8 @@ def content_url(
 ) -> ContentUrlResponse:
     """A short-lived presigned GET of the ciphertext (Range allowed), fetched without
     the session's Authorization header."""
-    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
     document = documents.find_document(db, account.id, document_id, compartment=compartment)
+    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
     return content_url_response(direct_uploads.content_url(transfers, runtime.settings, document))
 
 
