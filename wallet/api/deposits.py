@@ -10,15 +10,9 @@ from fastapi import APIRouter, Request
 
 from crypto.links import is_valid_id
 from wallet.api.deps import ClientKey, CurrentWallet, DbDep, RuntimeDep
-from wallet.api.documents import (
-    CIPHERTEXT_PART_BODY,
-    PartOffset,
-    document_response,
-    finish_upload,
-    store_part,
-    upload_status,
-)
+from wallet.api.documents import document_response, finish_upload, upload_status
 from wallet.api.errors import error_responses
+from wallet.api.parts import CIPHERTEXT_PART_BODY, PartOffset, store_part
 from wallet.api.report_schemas import LinkReportRequest, LinkReportResponse
 from wallet.api.schemas import (
     DepositDeclareRequest,

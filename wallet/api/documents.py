@@ -3,19 +3,16 @@ download (with HTTP Range), update metadata, delete."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
-import tempfile
-from collections.abc import Callable
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from wallet.api.deps import CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.errors import error_responses
+from wallet.api.parts import CIPHERTEXT_PART_BODY, PartOffset, store_part
 from wallet.api.schemas import (
     DocumentCreateRequest,
     DocumentMoveRequest,
@@ -28,7 +25,6 @@ from wallet.errors import (
     AlreadyExists,
     DocumentTooLarge,
     IntegrityMismatch,
-    InvalidRequest,
     NotAuthenticated,
     NotFound,
     PassphraseChangeRequired,
@@ -44,11 +40,9 @@ from wallet.metrics import UPLOADS
 from wallet.models import Account, Document
 from wallet.services import direct_uploads, documents, uploads
 from wallet.services.documents import EVERY_COMPARTMENT
-from wallet.storage.base import PartsInPlace, PartWriter, UploadBusy
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
-SPOOL_IN_MEMORY = 1 << 20
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -193,89 +187,6 @@ def get_upload(
     return upload_status(runtime, document)
 
 
-# A part of a ciphertext is sent as it is, not as JSON or a form: say so in the schema.
-CIPHERTEXT_PART_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-    }
-}
-PartOffset = Annotated[int, Query(ge=0, le=1 << 50)]  # where a part starts in the ciphertext
-
-
-async def _receive_body(request: Request, spool: BinaryIO, limit: int) -> int:
-    """Copy the request body into `spool`, refusing more than `limit` bytes; returns its length."""
-    length = 0
-    async for chunk in request.stream():
-        length += len(chunk)
-        if length > limit:
-            raise InvalidRequest(f"A part has at most {limit} bytes.")
-        spool.write(chunk)
-    spool.seek(0)
-    return length
-
-
-class _PartInPlace:
-    """A part streamed from the request straight into a PartsInPlace store: a thread
-    writes and hashes one batch of chunks while the event loop receives the next."""
-
-    def __init__(self, writer: PartWriter, digest: hashlib._Hash | None, check_start: bool) -> None:
-        self.writer, self.digest = writer, digest
-        self.check_start = check_start  # the upload's first bytes: a PDE stream's?
-        self.length = 0
-
-    async def receive(self, request: Request, room: Callable[[int], None], limit: int) -> int:
-        """Write the whole body; `room(length)` raises once it is more than `limit` bytes."""
-        batch: list[bytes] = []
-        batched = 0
-        writing: asyncio.Future[None] | None = None
-        try:
-            async for chunk in request.stream():
-                self.length += len(chunk)
-                if self.length > limit:
-                    room(self.length)
-                batch.append(chunk)
-                batched += len(chunk)
-                if batched >= PART_BATCH_BYTES:
-                    self._check_start(batch)
-                    if writing is not None:
-                        await writing
-                    writing = asyncio.ensure_future(run_in_threadpool(self._write, batch))
-                    batch, batched = [], 0
-            if writing is not None:
-                await writing
-            if batch:
-                self._check_start(batch)
-                await run_in_threadpool(self._write, batch)
-        finally:
-            if writing is not None and not writing.done():  # never close under a writing thread
-                await asyncio.wait([writing])
-        return self.length
-
-    def _check_start(self, batch: list[bytes]) -> None:
-        if self.check_start:
-            head = b""
-            for chunk in batch:  # the first few bytes, however the body was cut
-                head += chunk[: uploads.STREAM_HEAD_BYTES - len(head)]
-            if not uploads.starts_like_a_stream(head):
-                raise IntegrityMismatch("This is not an encrypted PDE file.")
-            self.check_start = False
-
-    def _write(self, batch: list[bytes]) -> None:
-        self.writer.write(batch)
-        if self.digest is not None:
-            for chunk in batch:
-                self.digest.update(chunk)
-
-
-PART_BATCH_BYTES = 4 << 20  # handed to the writing thread at once: few hops, bounded memory
-
-
-def _declared_length(request: Request) -> int | None:
-    value = request.headers.get("content-length", "")
-    return int(value) if value.isdigit() else None
-
-
 @router.put(
     "/{document_id}/content",
     response_model=UploadStatus,
@@ -297,97 +208,6 @@ async def put_part(
     `received` count). Acknowledged only once stored; resend after a drop."""
     document = await store_part(request, db, runtime, account, document_id, offset, compartment)
     return upload_status(runtime, document)
-
-
-async def store_part(
-    request: Request,
-    db: DbDep,
-    runtime: RuntimeDep,
-    account: Account,
-    document_id: str,
-    offset: int,
-    compartment: bytes | None = EVERY_COMPARTMENT,
-) -> Document:
-    """Receive one part of an upload in `compartment` (a depositor's: any), store it
-    and commit before acknowledging it."""
-    if isinstance(runtime.blobs, PartsInPlace):
-        return await _stream_part(
-            request, db, runtime, runtime.blobs, account, document_id, offset, compartment
-        )
-    # Spooled: memory up to 1 MiB, then a temporary file, so a part never fills memory.
-    with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
-        limit = runtime.settings.upload_part_max_bytes
-        length = await _receive_body(request, spool, limit)  # type: ignore[arg-type]
-        document = await run_in_threadpool(
-            uploads.put_part,
-            db,
-            runtime.blobs,
-            runtime.settings,
-            runtime.hashes,
-            account,
-            document_id,
-            offset,
-            spool,  # type: ignore[arg-type]
-            length,
-            compartment,
-        )
-        await run_in_threadpool(db.commit)
-    return document
-
-
-async def _stream_part(
-    request: Request,
-    db: DbDep,
-    runtime: RuntimeDep,
-    blobs: PartsInPlace,
-    account: Account,
-    document_id: str,
-    offset: int,
-    compartment: bytes | None,
-) -> Document:
-    """The part straight from the request into its place in the upload (no spool),
-    fsynced, then recorded and committed: never acknowledged before its bytes are on
-    disk. The store holds the upload meanwhile, so a second request for it is refused."""
-    settings = runtime.settings
-    declared = _declared_length(request)
-
-    def begin() -> tuple[Document, PartWriter]:
-        # Checked before the store creates anything, then again once it holds the upload.
-        document = uploads.accept_part(
-            db, settings, account, document_id, offset, declared, compartment
-        )
-        try:
-            writer = blobs.begin_part(documents.upload_key(account.id, document.id), offset)
-        except UploadBusy:  # the same part twice at once: the other one goes on
-            raise UploadOffsetMismatch(received=document.received) from None
-        try:
-            uploads.confirm_offset(db, document, offset)
-        except BaseException:
-            writer.close()
-            raise
-        return document, writer
-
-    document, writer = await run_in_threadpool(begin)
-    part = _PartInPlace(writer, runtime.hashes.resume(document.id, offset), offset == 0)
-
-    def refuse(length: int) -> None:
-        uploads.check_part_length(settings, document, offset, length)
-
-    def finish() -> Document:
-        uploads.check_part_length(settings, document, offset, part.length)
-        length = writer.finish()
-        recorded = uploads.record_part(db, runtime.hashes, document, offset, length, part.digest)
-        db.commit()
-        return recorded
-
-    try:
-        await part.receive(request, refuse, uploads.part_room(settings, document, offset))
-        document = await run_in_threadpool(finish)
-    except BaseException:
-        await run_in_threadpool(writer.abort)
-        raise
-    writer.close()  # recorded: the next part may come
-    return document
 
 
 @router.post(
