@@ -322,18 +322,24 @@ def viewed_share(
     return viewing.authorize_view(db, settings, share_id, token)
 
 
+# Why a viewer's document is not served: the share's state, or no such document in it.
+VIEW_REFUSALS = (
+    ShareNotFound,
+    ShareExpired,
+    ShareRevoked,
+    ShareSuspended,
+    ShareViewExpired,
+    NotFound,
+)
+
+
 @viewer_api_router.get(
     "/{share_id}/documents/{document_id}/content",
     response_class=StreamingResponse,
     responses={
         **CIPHERTEXT_RESPONSES,
         **error_responses(
-            ShareNotFound,
-            ShareExpired,
-            ShareRevoked,
-            ShareSuspended,
-            ShareViewExpired,
-            NotFound,
+            *VIEW_REFUSALS,
             RangeNotSatisfiable,
             StorageUnavailable,
         ),
@@ -355,12 +361,7 @@ def shared_content(
     "/{share_id}/documents/{document_id}/content-url",
     response_model=ContentUrlResponse,
     responses=error_responses(
-        ShareNotFound,
-        ShareExpired,
-        ShareRevoked,
-        ShareSuspended,
-        ShareViewExpired,
-        NotFound,
+        *VIEW_REFUSALS,
         DirectTransferOff,
         StorageUnavailable,
     ),
