@@ -51,6 +51,7 @@ bench: setup system-deps $(S3_VENV)/bin/ministack ## every figure of the README'
 	$(BIN)/python bench/share_open.py
 	$(BIN)/python bench/slow_line.py
 	$(BIN)/python bench/indicators.py
+	$(BIN)/python bench/load.py  # 5 minutes; exits 1 on any failed request
 
 screenshots: setup system-deps ## every kiosk screen in French and Arabic, 1024x768 and 360 px
 	PDE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/e2e/test_kiosk_screens.py
