@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crypto.stream import MAGIC, STREAM_VERSION
 from wallet.clock import now
 from wallet.errors import (
     DirectTransferOff,
@@ -37,21 +36,19 @@ from wallet.errors import (
 from wallet.events import DOCUMENT_STORED, WalletEvents
 from wallet.metrics import UPLOADS
 from wallet.models import Account, DirectUploadPart, Document
+from wallet.services import uploads
 from wallet.services.documents import (
-    DEPOSITED,
     EVERY_COMPARTMENT,
     READY,
     UPLOADING,
     content_key,
     delete_blobs,
     find_pending_upload,
-    release_bytes,
 )
 from wallet.settings import WalletSettings
 from wallet.storage.base import BlobStore
 from wallet.storage.s3_direct import DirectTransfers, PartsChanged, StoredPart, direct_transfers
 
-STREAM_PREFIX = MAGIC + bytes([STREAM_VERSION])
 ORPHAN_AGE = timedelta(hours=1)  # far longer than any request between opening and commit
 
 
@@ -248,7 +245,7 @@ def complete_upload(
     if not _joined_as_declared(transfers, key, document.size):
         delete_blobs(transfers.store, [key])
         raise IntegrityMismatch("This is not an encrypted PDE file.")
-    document.state = READY if document.deposit_id is None else DEPOSITED
+    document.state = READY  # an owner's own: deposits keep the server path
     document.direct_upload_id = None
     document.direct_parts.clear()
     document.updated_at = now()
@@ -275,8 +272,9 @@ def finish_upload(
     except IntegrityMismatch:
         UPLOADS.labels("integrity_mismatch").inc()
         db.rollback()
-        discard_upload(db, account, document_id)
-        db.commit()
+        leftovers = uploads.discard_upload(db, account, document_id)
+        db.commit()  # rows first, as on the server path; the parts are already aborted
+        delete_blobs(blobs, leftovers)
         raise
     events.wallet(db, DOCUMENT_STORED, account, size=pending.size)
     db.commit()
@@ -288,16 +286,8 @@ def _joined_as_declared(transfers: DirectTransfers, key: str, size: int) -> bool
     """The joined object has the declared size and starts like a PDE stream."""
     if transfers.store.size(key) != size:
         return False
-    with transfers.store.open(key, 0, len(STREAM_PREFIX)) as head:
-        return head.read_all() == STREAM_PREFIX
-
-
-def discard_upload(db: Session, account: Account, document_id: str) -> None:
-    """Drop a failed direct upload's row and reservation (its parts are already aborted)."""
-    document = find_pending_upload(db, account.id, document_id)
-    release_bytes(db, account, document.size)
-    db.delete(document)
-    db.flush()
+    with transfers.store.open(key, 0, uploads.STREAM_HEAD_BYTES) as head:
+        return uploads.starts_like_a_stream(head.read_all())
 
 
 def content_url(
