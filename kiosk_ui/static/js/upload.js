@@ -1,7 +1,7 @@
 // Encrypt a file here and send it in parts, resuming after a drop: one way to
 // upload for the kiosk's add screen and the depositor page (/d/<id>), which
 // differ only in where the parts go (their own API modules, or straight to the
-// object store: directTransport).
+// object store: directPut).
 import * as pde from '/static/crypto/pde-crypto.js';
 import { storeRequest } from '/static/kit/request.js';
 
@@ -73,20 +73,20 @@ const PUTS_PER_PART = 3;
 const PUT_AGAIN = new Set(['url_expired', 'integrity_mismatch', 'upload_part_missing']);
 
 /**
- * The transport of direct transfers (docs/api.md): each part goes straight to
- * the object store through a presigned URL the server gives for its offset,
- * length and SHA-256 (base64url), with exactly the headers it says (the
- * checksum the store checks), then the server acknowledges what the store holds.
+ * The `put` of direct transfers (docs/api.md), for sendParts's transport: each
+ * part goes straight to the object store through a presigned URL the server
+ * gives for its offset, length and SHA-256 (base64url), with exactly the headers
+ * it says (the checksum the store checks), then the server acknowledges what the
+ * store holds.
  * @param {{
  *   partUrl: (part: {offset: number, length: number, sha256: string}) =>
  *     Promise<{url: string, method: string, headers: Record<string, string>}>,
  *   acknowledge: (offset: number) => Promise<{received: number}>,
- *   status: () => Promise<{received: number}>,
- *   isRetryable: (error: Error) => boolean,
  * }} api
+ * @returns {(offset: number, part: Blob) => Promise<{received: number}>}
  */
-export function directTransport({ partUrl, acknowledge, status, isRetryable }) {
-  async function put(offset, part) {
+export function directPut({ partUrl, acknowledge }) {
+  return async function put(offset, part) {
     const sha256 = pde.b64uEncode(await pde.sha256(await part.arrayBuffer()));
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -97,6 +97,5 @@ export function directTransport({ partUrl, acknowledge, status, isRetryable }) {
         if (!PUT_AGAIN.has(error.code) || attempt >= PUTS_PER_PART) throw error;
       }
     }
-  }
-  return { put, status, isRetryable };
+  };
 }

@@ -4,7 +4,7 @@
 import * as pde from '/static/crypto/pde-crypto.js';
 import * as api from './api.js';
 import { state, viewKey, wipeState } from './state.js';
-import { directTransport, sealFile, sendParts } from './upload.js';
+import { directPut, sealFile, sendParts } from './upload.js';
 
 const b64 = pde.b64uEncode;
 const unb64 = pde.b64uDecode;
@@ -184,18 +184,16 @@ export async function addDocument(file, metadata, partBytes, { onProgress, onRet
   const direct = status.transfer === 'direct';
   // Direct parts are the server's fixed size; through the API, the page's may be smaller.
   const part = direct ? status.part_max_bytes : Math.min(partBytes, status.part_max_bytes);
-  const transport = direct
-    ? directTransport({
-        partUrl: (body) => api.partUrl(id, body),
-        acknowledge: (offset) => api.acknowledgePart(id, offset),
-        status: () => api.uploadStatus(id),
-        isRetryable: api.isRetryable,
-      })
-    : {
-        put: (offset, bytes) => api.putPart(id, offset, bytes),
-        status: () => api.uploadStatus(id),
-        isRetryable: api.isRetryable,
-      };
+  const transport = {
+    put: direct
+      ? directPut({
+          partUrl: (body) => api.partUrl(id, body),
+          acknowledge: (offset) => api.acknowledgePart(id, offset),
+        })
+      : (offset, bytes) => api.putPart(id, offset, bytes),
+    status: () => api.uploadStatus(id),
+    isRetryable: api.isRetryable,
+  };
   await sendParts(sealed, part, transport, {
     onProgress: (done, total) => onProgress('send', done, total),
     onRetry,
