@@ -108,11 +108,9 @@ class PdeClient(WalletSession):
         On a failed check `out` may hold a verified prefix: callers discard it."""
         item = self.call("GET", f"/api/v1/documents/{document_id}")
         key = self.document_key(item)
+        direct = self.account.get("transfer") == "direct"  # straight from the object store
         path = f"/api/v1/documents/{document_id}"
-        if self.account.get("transfer") == "direct":  # straight from the object store
-            self.decrypt_direct(f"{path}/content-url", key, document_id, out)
-        else:
-            self.decrypt_content(f"{path}/content", key, document_id, out)
+        self.decrypt_content(path, key, document_id, out, direct=direct)
         return self.document_info(item)
 
     def update(self, document_id: str, **fields: Any) -> DocumentInfo:

@@ -197,29 +197,28 @@ class Connection:
                 out.write(chunk)
 
     def decrypt_content(
-        self, path: str, key: bytes, document_id: str, out: IO[bytes], token: str | None = None
-    ) -> None:
-        """Stream a ciphertext from `path` and decrypt it into `out` in bounded memory,
-        with this connection's headers or the bearer `token` given (a share's viewer token).
-        On a failed check `out` may hold a verified prefix: callers discard it."""
-        headers = {"Authorization": f"Bearer {token}"} if token else self._headers()
-        with self._stream(path, headers) as response:
-            reader = IteratorReader(response.iter_bytes(1 << 20))
-            decrypt_stream(reader, out, key, document_id)  # type: ignore[arg-type]
-
-    def decrypt_direct(
         self,
-        content_url_path: str,
+        document_path: str,
         key: bytes,
         document_id: str,
         out: IO[bytes],
         token: str | None = None,
+        *,
+        direct: bool = False,
     ) -> None:
-        """Like `decrypt_content`, fetching the ciphertext from the object store: the
-        server's `content-url` route gives a short-lived presigned GET, fetched bare."""
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        url = self.call("GET", content_url_path, headers=headers)["url"]
-        with self._stream(url, {}, self._store) as response:
+        """Stream the ciphertext of the document at `document_path` (its API path) and
+        decrypt it into `out` in bounded memory, with this connection's headers or the
+        bearer `token` given (a share's viewer token). `direct` (the server said
+        transfer: direct): its `content-url` route gives a short-lived presigned GET
+        on the object store, fetched bare; else its `content` route serves it.
+        On a failed check `out` may hold a verified prefix: callers discard it."""
+        headers = {"Authorization": f"Bearer {token}"} if token else self._headers()
+        if direct:
+            url = self.call("GET", f"{document_path}/content-url", headers=headers)["url"]
+            source = self._stream(url, {}, self._store)
+        else:
+            source = self._stream(f"{document_path}/content", headers)
+        with source as response:
             reader = IteratorReader(response.iter_bytes(1 << 20))
             decrypt_stream(reader, out, key, document_id)  # type: ignore[arg-type]
 

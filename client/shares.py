@@ -267,13 +267,9 @@ class ShareViewer:
     def download(self, opened: OpenedShare, shared: SharedFile, out: IO[bytes]) -> None:
         """Decrypt one shared document into `out`, streaming."""
         path = f"/api/v1/s/{self.share_id}/documents/{shared.document_id}"
-        if opened.transfer == "direct":
-            self._http.decrypt_direct(
-                f"{path}/content-url", shared.key, shared.document_id, out, opened.view_token
-            )
-        else:
-            path += "/content"
-            self._http.decrypt_content(path, shared.key, shared.document_id, out, opened.view_token)
+        direct = opened.transfer == "direct"
+        token = opened.view_token
+        self._http.decrypt_content(path, shared.key, shared.document_id, out, token, direct=direct)
 
     def save_all(
         self,
