@@ -93,9 +93,7 @@ _ADD_STATEMENTS: dict[str, Any] = {}
 def _add_statement(db: Session) -> Any:
     dialect = db.get_bind().dialect.name
     if dialect not in _ADD_STATEMENTS:
-        table = IndicatorCount.__table__
-        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-        insert = insert.values(
+        insert = _insert(db, IndicatorCount).values(
             day=bindparam("b_day"),
             centre_key=bindparam("b_centre_key"),
             metric=bindparam("b_metric"),
@@ -104,7 +102,7 @@ def _add_statement(db: Session) -> Any:
         )
         _ADD_STATEMENTS[dialect] = insert.on_conflict_do_update(
             index_elements=["day", "centre_key", "metric"],
-            set_={"value": table.c.value + insert.excluded.value},
+            set_={"value": IndicatorCount.value + insert.excluded.value},
         )
     return _ADD_STATEMENTS[dialect]
 
