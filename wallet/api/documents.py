@@ -226,12 +226,6 @@ def complete_upload(
 ) -> DocumentResponse:
     """Check the whole ciphertext against the declared SHA-256 and make the document
     visible. A mismatch discards the upload: it must be sent again."""
-    if runtime.settings.direct_transfers:
-        finished = direct_uploads.finish_upload(
-            db, runtime.blobs, runtime.settings, runtime.events, account, document_id, compartment
-        )
-        if finished is not None:
-            return document_response(finished)
     return document_response(finish_upload(db, runtime, account, document_id, compartment))
 
 
@@ -242,12 +236,11 @@ def finish_upload(
     document_id: str,
     compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> Document:
-    """Complete an upload in `compartment` (a depositor's: any) and commit; on a
-    SHA-256 mismatch discard it and re-raise."""
+    """Complete an upload in `compartment` (a depositor's: any), sent through the
+    server or straight to the object store, and commit; on a SHA-256 mismatch discard
+    it and re-raise."""
     try:
-        leftovers = uploads.complete_upload(
-            db, runtime.blobs, runtime.hashes, account, document_id, compartment
-        )
+        leftovers = _complete(db, runtime, account, document_id, compartment)
     except IntegrityMismatch:
         UPLOADS.labels("integrity_mismatch").inc()
         db.rollback()
@@ -262,6 +255,24 @@ def finish_upload(
     UPLOADS.labels("completed").inc()
     documents.delete_blobs(runtime.blobs, leftovers)
     return documents.find_document(db, account.id, document_id, state=None)
+
+
+def _complete(
+    db: DbDep, runtime: RuntimeDep, account: Account, document_id: str, compartment: bytes | None
+) -> list[str]:
+    """Complete the upload the way its parts came; the blob keys to delete once committed."""
+    settings = runtime.settings
+    if settings.direct_transfers:
+        pending = documents.find_pending_upload(db, account.id, document_id, compartment)
+        if pending.direct_upload_id is not None:  # its parts are on the object store
+            transfers = direct_uploads.transfers_for(settings, runtime.blobs)
+            direct_uploads.complete_upload(
+                db, transfers, settings, account, document_id, compartment
+            )
+            return []
+    return uploads.complete_upload(
+        db, runtime.blobs, runtime.hashes, account, document_id, compartment
+    )
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:

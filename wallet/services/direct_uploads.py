@@ -33,8 +33,6 @@ from wallet.errors import (
     UploadOffsetMismatch,
     UploadPartMissing,
 )
-from wallet.events import DOCUMENT_STORED, WalletEvents
-from wallet.metrics import UPLOADS
 from wallet.models import Account, DirectUploadPart, Document
 from wallet.services import uploads
 from wallet.services.documents import (
@@ -250,36 +248,6 @@ def complete_upload(
     document.direct_parts.clear()
     document.updated_at = now()
     db.flush()
-
-
-def finish_upload(
-    db: Session,
-    blobs: BlobStore,
-    settings: WalletSettings,
-    events: WalletEvents,
-    account: Account,
-    document_id: str,
-    compartment: bytes | None = EVERY_COMPARTMENT,
-) -> Document | None:
-    """`POST …/complete` of a direct upload, committed (None: this upload went through
-    the server, which completes it). On a mismatch the multipart upload is aborted,
-    the document discarded and its quota given back, and IntegrityMismatch re-raised."""
-    pending = find_pending_upload(db, account.id, document_id, compartment)
-    if pending.direct_upload_id is None:
-        return None
-    try:
-        complete_upload(db, transfers_for(settings, blobs), settings, account, document_id)
-    except IntegrityMismatch:
-        UPLOADS.labels("integrity_mismatch").inc()
-        db.rollback()
-        leftovers = uploads.discard_upload(db, account, document_id)
-        db.commit()  # rows first, as on the server path; the parts are already aborted
-        delete_blobs(blobs, leftovers)
-        raise
-    events.wallet(db, DOCUMENT_STORED, account, size=pending.size)
-    db.commit()
-    UPLOADS.labels("completed").inc()
-    return pending
 
 
 def _joined_as_declared(transfers: DirectTransfers, key: str, size: int) -> bool:
