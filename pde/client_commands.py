@@ -17,7 +17,8 @@ from qrcode.image.pure import PyPNGImage
 from client import PdeClient
 from client.io import CountingWriter
 from client.shares import DEFAULT_FIELDS, OPTIONAL_FIELDS
-from crypto.encoding import encode_code
+from crypto.encoding import b64u_decode, encode_code
+from crypto.errors import InvalidEncoding
 from crypto.primitives import random_bytes
 from crypto.share import is_valid_id
 from pde import sharing_commands as sharing
@@ -215,10 +216,10 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     add.add_argument("--type", default="other", choices=CATEGORIES, help="default: other")
     actions.add_parser("list", help="list documents: id, type, size, title")
     get = actions.add_parser("get", help="download and decrypt a document")
-    get.add_argument("document_id", type=_identifier)
+    get.add_argument("document_id", type=identifier)
     get.add_argument("-o", "--output", required=True, help="the file to write")
     delete = actions.add_parser("delete", help="delete a document")
-    delete.add_argument("document_id", type=_identifier)
+    delete.add_argument("document_id", type=identifier)
     export = actions.add_parser("export", help="decrypt every document into a folder")
     export.add_argument(
         "-o", "--output", required=True, help="folder for the files and their index.json"
@@ -226,7 +227,7 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     erase = actions.add_parser("erase", help="erase the wallet for good")
     erase.add_argument("--yes", action="store_true", help="confirm: there is no undo")
     share = actions.add_parser("share", help="share documents; prints the link")
-    share.add_argument("document_ids", nargs="+", metavar="ID", type=_identifier)
+    share.add_argument("document_ids", nargs="+", metavar="ID", type=identifier)
     share.add_argument("--to", required=True, help='recipient, e.g. "CPAS Ixelles, Mrs X"')
     share.add_argument("--purpose", required=True, help='e.g. "RIS application"')
     share.add_argument(
@@ -247,7 +248,7 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     actions.add_parser("shares", help="list shares with their openings")
     revoke = actions.add_parser("revoke", help="end a share now")
-    revoke.add_argument("share_id", type=_identifier)
+    revoke.add_argument("share_id", type=identifier)
     deposit_link = actions.add_parser(
         "deposit-link", help="open a write-only deposit link; prints it"
     )
@@ -258,7 +259,7 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     actions.add_parser("inbox", help="list deposited files waiting for you")
     for verb in ("accept", "reject"):
         sort = actions.add_parser(verb, help=f"{verb} a deposited file")
-        sort.add_argument("document_id", type=_identifier)
+        sort.add_argument("document_id", type=identifier)
     client.set_defaults(run=_client)
 
 
@@ -294,14 +295,25 @@ def add_client_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     deposit_parser.set_defaults(run=sharing.deposit_files)
 
 
-# One id in 64 starts with '-' (base64url), which argparse would read as an option:
-# such ids are shielded before parsing and unshielded by their argument type.
+# One id or key fingerprint in 64 starts with '-' (base64url), which argparse would
+# read as an option: such ids are shielded before parsing and unshielded by their
+# argument type (`identifier`).
 _ID_SHIELD = "\x00id:"
 
 
 def shield_ids(argv: list[str]) -> list[str]:
-    """`argv` with ids that start with '-' shielded from argparse."""
-    return [_ID_SHIELD + a if a.startswith("-") and is_valid_id(a) else a for a in argv]
+    """`argv` with ids and key fingerprints that start with '-' shielded from argparse."""
+    return [_ID_SHIELD + a if a.startswith("-") and _an_id(a) else a for a in argv]
+
+
+def _an_id(text: str) -> bool:
+    """A wallet object's id, or an organisation key's fingerprint (43 characters: a SHA-256)."""
+    if is_valid_id(text):
+        return True
+    try:
+        return len(text) == 43 and len(b64u_decode(text)) == 32
+    except InvalidEncoding:
+        return False
 
 
 def _day(text: str) -> str:
@@ -311,7 +323,8 @@ def _day(text: str) -> str:
         raise argparse.ArgumentTypeError(f"not a day (yyyy-mm-dd): {text}") from None
 
 
-def _identifier(text: str) -> str:
+def identifier(text: str) -> str:
+    """An id or fingerprint argument as typed (unshielded, see shield_ids)."""
     return text.removeprefix(_ID_SHIELD)
 
 

@@ -20,6 +20,7 @@ from day_centres import audit, organisations
 from day_centres.errors import StaffError
 from pde.cli_checks import writable_target
 from pde.cli_errors import fail
+from pde.client_commands import identifier
 from pde.staff_commands import staff_database
 
 
@@ -146,7 +147,7 @@ def add_org_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     key.add_argument("--valid-until", type=_day, help="yyyy-mm-dd (default: no end)")
     key.set_defaults(run=add_key)
     revoke = actions.add_parser("revoke-key", help="revoke a key from a day")
-    revoke.add_argument("kid", metavar="FINGERPRINT")
+    revoke.add_argument("kid", metavar="FINGERPRINT", type=identifier)
     revoke.add_argument(
         "--from",
         dest="revoked_from",

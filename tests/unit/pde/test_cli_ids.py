@@ -3,7 +3,10 @@ with '-' (base64url), which argparse alone would read as an unknown option."""
 
 from __future__ import annotations
 
+import os
+
 from crypto import new_id
+from crypto.issued import org_key_id
 from pde.cli import build_parser
 from pde.client_commands import shield_ids as _shield_ids
 
@@ -27,3 +30,10 @@ def test_document_ids_starting_with_a_dash_are_shared_as_typed() -> None:
 def test_options_and_other_words_starting_with_a_dash_are_left_alone() -> None:
     argv = ["client", "--server", "x", "--handle", "-ab", "list"]
     assert _shield_ids(argv) == argv
+
+
+def test_a_key_fingerprint_starting_with_a_dash_is_revoked_as_typed() -> None:
+    """One organisation key in 64 has such a fingerprint (43 base64url characters)."""
+    kid = next(k for k in (org_key_id(os.urandom(32)) for _ in iter(int, 1)) if k.startswith("-"))
+    argv = ["org", "revoke-key", kid, "--from", "2026-01-01", "--reason", "lost"]
+    assert build_parser().parse_args(_shield_ids(argv)).kid == kid
