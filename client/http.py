@@ -9,7 +9,6 @@ since retrying cannot help a wrong address."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,15 +16,14 @@ from typing import IO, Any, BinaryIO, Self
 
 import httpx
 
+from client import direct as direct_transfer
 from client.io import IteratorReader
-from crypto import b64u_encode, decrypt_stream
+from crypto import decrypt_stream
 
 DEFAULT_PART_BYTES = 8 << 20
 CONNECT_SECONDS = 5.0  # a server that takes longer to accept a connection counts as away
 FIRST_ANSWER_SECONDS = 10.0  # the first request's answer (later ones may take `timeout`)
 RETRYABLE_STATUS = {502, 503, 504}
-# A direct part not acknowledged for these: ask where the upload stands, put it again.
-RESUMABLE_ACK = {"upload_part_missing", "integrity_mismatch", "upload_offset_mismatch"}
 _DROPPED = (
     httpx.ConnectError,
     httpx.ReadError,
@@ -110,8 +108,7 @@ class Connection:
             timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS),
             headers={"PDE-Client": client_label},
         )
-        # Presigned URLs on the object store carry their own authority: no header of ours.
-        self._store = httpx.Client(timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS))
+        self._store = direct_transfer.open_store(timeout, CONNECT_SECONDS)
 
     def _headers(self) -> dict[str, str]:
         """Headers every request carries (a session adds its token)."""
@@ -214,11 +211,10 @@ class Connection:
         On a failed check `out` may hold a verified prefix: callers discard it."""
         headers = {"Authorization": f"Bearer {token}"} if token else self._headers()
         if direct:
-            url = self.call("GET", f"{document_path}/content-url", headers=headers)["url"]
-            source = self._stream(url, {}, self._store)
-        else:
-            source = self._stream(f"{document_path}/content", headers)
-        with source as response:
+            where = self.call("GET", f"{document_path}/content-url", headers=headers)
+            direct_transfer.decrypt(self, self._store, where, key, document_id, out)
+            return
+        with self._stream(f"{document_path}/content", headers) as response:
             reader = IteratorReader(response.iter_bytes(1 << 20))
             decrypt_stream(reader, out, key, document_id)  # type: ignore[arg-type]
 
@@ -235,7 +231,9 @@ class Connection:
         `base` is where the upload lives (a deposit link's uploads live elsewhere)."""
         status = self.call("GET", f"{base}/{document_id}/upload")
         if status.get("transfer") == "direct":
-            self._upload_direct(f"{base}/{document_id}/upload", sealed, status, progress)
+            direct_transfer.upload(
+                self, self._store, f"{base}/{document_id}/upload", sealed, status, progress
+            )
             return
         received, part_bytes = int(status["received"]), min(part_bytes, status["part_max_bytes"])
         while received < size:
@@ -256,51 +254,12 @@ class Connection:
             if progress:
                 progress(received, size)
 
-    def _upload_direct(
-        self, upload: str, sealed: BinaryIO, status: dict[str, Any], progress: Any = None
-    ) -> None:
-        """Put each part straight on the object store (parts on the server's fixed grid),
-        then have the server acknowledge it; resumes where the server says it stands."""
-        size, part_bytes = int(status["size"]), int(status["part_max_bytes"])
-        received, tries = int(status["received"]), 0
-        while received < size:
-            sealed.seek(received)
-            part = sealed.read(min(part_bytes, size - received))
-            digest = b64u_encode(hashlib.sha256(part).digest())
-            body = {"offset": received, "length": len(part), "sha256": digest}
-            response = self._send("POST", f"{upload}/parts", json=body)
-            if response.status_code == 409 and "PDE-Upload-Received" in response.headers:
-                received = int(response.headers["PDE-Upload-Received"])
-                continue
-            raise_for_error(response)
-            self._put_on_store(response.json(), part)
-            try:
-                answer = self.call("POST", f"{upload}/parts/ack", json={"offset": received})
-            except ClientError as error:
-                tries += 1
-                if error.code not in RESUMABLE_ACK or tries > 3:
-                    raise
-                answer = self.call("GET", upload)  # put it again from where it stands
-            else:
-                tries = 0
-            received = int(answer["received"])
-            if progress:
-                progress(received, size)
-
-    def _put_on_store(self, put: dict[str, Any], part: bytes) -> None:
-        """PUT one part on its presigned URL, with exactly the headers given."""
-        try:
-            response = self._store.request(
-                put["method"], put["url"], content=part, headers=put["headers"]
-            )
-        except httpx.TransportError as error:
-            raise ServerUnreachable(httpx.URL(put["url"]).host, _reason(error, True)) from None
-        if response.status_code >= 400:
-            raise ClientError(
-                response.status_code,
-                "store_refused",
-                f"The object store refused a part: {response.status_code} {response.text[:200]}",
-            )
+    def _store_error(self, url: str, failure: httpx.Response | httpx.TransportError) -> ClientError:
+        """The ClientError for an object store that refused a request or never answered."""
+        if isinstance(failure, httpx.TransportError):
+            return ServerUnreachable(httpx.URL(url).host, _reason(failure, True))
+        status, text = failure.status_code, failure.text[:200]
+        return ClientError(status, "store_refused", f"The object store refused: {status} {text}")
 
     def close(self) -> None:
         """Close the HTTP connection (keys are dropped with the object)."""
