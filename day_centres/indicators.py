@@ -1,8 +1,9 @@
 """Anonymous indicators against measure 28, counted as wallet events happen.
 
 `IndicatorCounter` subscribes to the core's wallet events (pde/app.py wires it)
-and adds one to a counter of the day (UTC), the centre the wallet was created at
-('' for none) and the metric, in the event's own transaction. No row names a
+and adds to a counter of the day (UTC), the centre the wallet was created at
+('' for none) and the metric, in the event's own transaction: one, or as many
+share openings as were counted at once. No row names a
 wallet. "Wallets active" (opened at least once in a month) needs to know whether a
 wallet was already counted this month: a keyed mark HMAC(key, month, wallet id) is
 kept for the month, and `close_ended_months` (housekeeping) deletes every mark of a
@@ -142,7 +143,7 @@ class IndicatorCounter:
             if first_opening_this_month(db, self._key, month_of(day), event.wallet_id):
                 add(db, day, centre, WALLETS_ACTIVE)
             return
-        add(db, day, centre, COUNTED[event.kind])
+        add(db, day, centre, COUNTED[event.kind], event.count)
         if event.kind == DOCUMENT_STORED:
             add(db, day, centre, DOCUMENT_BYTES, event.size)
 

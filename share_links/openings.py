@@ -21,6 +21,14 @@ durable before the viewer gets an answer. Committed one by one, 64 viewers at
 once would queue on the database's lock and on one disk flush each; here a
 single writer thread takes whatever attempts are waiting and commits them
 together, so the flush is shared and the lock is never fought over.
+Attempts of a batch that follow one another on one share with the same tokens
+(a crowd opening one link) are alike: after the first is counted, each of the
+others would meet the same row but for its count of openings. When the first
+opened, the others are therefore counted at once, as many as the open limit
+leaves room for, by one more UPDATE: the share's row is locked for two
+statements, not one per viewer, which is what two processes wait on each
+other for. Each viewer still gets the count its own opening made, and the
+outcomes are those of the attempts written one by one.
 """
 
 from __future__ import annotations
@@ -28,9 +36,8 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +77,7 @@ class Attempt:
     max_opens: int | None
     made_at: datetime
     documents: int
+    centre: str | None  # the wallet's, for the indicators
 
 
 def _counting_statement() -> ReturningUpdate[Any]:
@@ -124,6 +132,8 @@ def _counting_statement() -> ReturningUpdate[Any]:
 
 # Built once: building and keying a statement costs more than running it.
 COUNT_ATTEMPT = _counting_statement()
+ADD_OPENINGS = SHARES.update().where(SHARES.c.id == bindparam("b_share_id"))
+ADD_OPENINGS = ADD_OPENINGS.values(opens=SHARES.c.opens + bindparam("b_count"))
 LOG_EVENTS = EVENTS.insert()
 LogLine = dict[str, Any]  # one line of the owner's log: share_id, event, at
 
@@ -165,6 +175,7 @@ def attempt_opening(
         row.max_opens,
         row.created_at,
         int(row.documents),
+        row.centre,
     )
     events = [OPENED] if attempt.matched else [WRONG_ACCESS] + [LOCKED] * attempt.locked
     log.extend({"share_id": share_id, "event": e, "at": moment} for e in events)
@@ -173,9 +184,47 @@ def attempt_opening(
     return attempt
 
 
-# One write of the batch: given the session, the batch's time and its log, its answer.
-Write = Callable[[Session, datetime, list[LogLine]], Attempt | None]
-Waiting = tuple[str, Write, "Future[Attempt | None]"]  # a share id, its write, its answer
+def more_openings(
+    db: Session,
+    share_id: str,
+    first: Attempt,
+    count: int,
+    moment: datetime,
+    log: list[LogLine],
+    events_to: WalletEvents | None = None,
+) -> list[Attempt | None]:
+    """Count `count` more attempts alike to `first`, an opening just counted in `db`'s
+    transaction (the share's row is still locked by it): each opens while the open
+    limit leaves room, in one UPDATE, and the rest are refused (None) as a used-up
+    share refuses them. Their outcomes, in order, are those of `attempt_opening`
+    called `count` more times."""
+    room = count if first.max_opens is None else max(0, min(count, first.max_opens - first.opens))
+    if room:
+        db.connection().execute(ADD_OPENINGS, {"b_share_id": share_id, "b_count": room})
+        log.extend({"share_id": share_id, "event": OPENED, "at": moment} for _ in range(room))
+        if events_to is not None:
+            events_to.emit(db, WalletEvent(SHARE_OPENED, first.centre, count=room))
+    opened = [replace(first, opens=first.opens + n) for n in range(1, room + 1)]
+    return [*opened, *[None] * (count - room)]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An attempt waiting for the writer: the share, the presented link and access
+    tokens' hashes, the wrong-attempt limit, and where its outcome goes."""
+
+    share_id: str
+    hashes: tuple[bytes, bytes]
+    limit: int
+    done: Future[Attempt | None]
+
+    def alike(self, other: Waiting) -> bool:
+        """Whether both would be compared and counted the same way."""
+        return (self.share_id, self.hashes, self.limit) == (
+            other.share_id,
+            other.hashes,
+            other.limit,
+        )
 
 
 class OpeningRecorder:
@@ -200,12 +249,8 @@ class OpeningRecorder:
     ) -> Attempt | None:
         """Compare and count one attempt (see `attempt_opening`); returns once committed,
         awaited by the event loop without holding a thread."""
-
-        def write(db: Session, moment: datetime, log: list[LogLine]) -> Attempt | None:
-            return attempt_opening(db, share_id, hashes, limit, moment, log, self._events)
-
         done: Future[Attempt | None] = Future()
-        self._waiting.put((share_id, write, done))
+        self._waiting.put(Waiting(share_id, hashes, limit, done))
         # Shielded: a request cancelled meanwhile still has its attempt committed and told.
         return await asyncio.shield(asyncio.wrap_future(done))
 
@@ -242,15 +287,18 @@ class OpeningRecorder:
         # two processes' batches lock the shares' rows in one order; a deadlock
         # PostgreSQL still finds (the indicators' counters are locked in between) is
         # rolled back whole and the batch is written again.
-        order = sorted(range(len(batch)), key=lambda n: batch[n][0])
+        order = sorted(range(len(batch)), key=lambda n: batch[n].share_id)
+        runs = _runs_alike(batch, order)
         outcomes: list[Attempt | None] = [None] * len(batch)
         for tries_left in reversed(range(DEADLOCK_TRIES)):
             try:
                 moment = now()
                 log: list[LogLine] = []
                 with self._sessions() as db:
-                    for n in order:
-                        outcomes[n] = batch[n][1](db, moment, log)
+                    for run in runs:
+                        written = self._write_run(db, [batch[n] for n in run], moment, log)
+                        for n, outcome in zip(run, written, strict=True):
+                            outcomes[n] = outcome
                     if log:  # the whole batch's lines in one statement
                         db.connection().execute(LOG_EVENTS, log)
                     db.commit()
@@ -263,15 +311,50 @@ class OpeningRecorder:
             except Exception as error:  # every waiting viewer gets the error (e.g. database down)
                 self._fail(batch, error)
                 return
-        for (_, _, done), outcome in zip(batch, outcomes, strict=True):
-            if not done.cancelled():  # never, as attempt() shields it; the writer must not stop
-                done.set_result(outcome)
+        for waiting, outcome in zip(batch, outcomes, strict=True):
+            if not waiting.done.cancelled():  # never: attempt() shields it; the writer must go on
+                waiting.done.set_result(outcome)
+
+    def _write_run(
+        self, db: Session, run: list[Waiting], moment: datetime, log: list[LogLine]
+    ) -> list[Attempt | None]:
+        """The outcomes of a run of attempts alike, in order (see above): after a first
+        opening, the others at once; after a refusal, the same refusal (nothing
+        changed); after a wrong token counted, each in turn (the lock comes nearer)."""
+        first = run[0]
+        outcome = attempt_opening(
+            db, first.share_id, first.hashes, first.limit, moment, log, self._events
+        )
+        if outcome is None:
+            return [None] * len(run)
+        if len(run) == 1:
+            return [outcome]
+        if outcome.matched:
+            more = more_openings(
+                db, first.share_id, outcome, len(run) - 1, moment, log, self._events
+            )
+            return [outcome, *more]
+        return [outcome] + [
+            attempt_opening(db, w.share_id, w.hashes, w.limit, moment, log, self._events)
+            for w in run[1:]
+        ]
 
     @staticmethod
     def _fail(batch: list[Waiting], error: Exception) -> None:
-        for _, _, done in batch:
-            if not done.cancelled():
-                done.set_exception(error)
+        for waiting in batch:
+            if not waiting.done.cancelled():
+                waiting.done.set_exception(error)
+
+
+def _runs_alike(batch: list[Waiting], order: list[int]) -> list[list[int]]:
+    """`order` cut into runs of consecutive attempts alike."""
+    runs: list[list[int]] = []
+    for n in order:
+        if runs and batch[runs[-1][0]].alike(batch[n]):
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
 
 
 def _deadlocked(error: DBAPIError) -> bool:

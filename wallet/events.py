@@ -43,10 +43,13 @@ class WalletEvent:
     centre_id: str | None
     size: int = 0  # bytes, for DOCUMENT_STORED
     wallet_id: str | None = None  # for WALLET_OPENED only
+    count: int = 1  # how many times it happened at once (a crowd's share openings)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown wallet event {self.kind!r}")
+        if self.count < 1 or (self.count > 1 and self.kind != SHARE_OPENED):
+            raise ValueError("only share openings are told several at once")
         if self.wallet_id is not None and self.kind != WALLET_OPENED:
             raise ValueError("only a wallet's opening names the wallet")
 

@@ -7,6 +7,7 @@ Changing the stored expiry is how the tests reach "expired" without sleeping."""
 from __future__ import annotations
 
 import secrets
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,11 +25,14 @@ from crypto import (
     new_id,
     wrap_document_key_for_share,
 )
-from crypto.share import SHARE_SECRET_BYTES, ShareKeys
+from crypto.share import SHARE_SECRET_BYTES, ShareKeys, access_token_hash
 from share_links.models import Share
+from share_links.openings import Attempt, OpeningRecorder, Waiting
 from tests.api.support import API, RawWallet, SealedDocument, stored_rows
 from tests.server import LiveServer
 from wallet.clock import now
+
+WRONG_ACCESS_LIMIT = 5  # PDE_SHARE_WRONG_ACCESS_LIMIT's default
 
 WEEK = 7 * 86400
 
@@ -202,3 +206,19 @@ def shares_of(server: LiveServer, account_id: str) -> int:
     with stored_rows(server) as db:
         query = select(func.count()).select_from(Share).where(Share.account_id == account_id)
         return int(db.scalar(query) or 0)
+
+
+def count_together(
+    server: LiveServer, prepared: PreparedShare, pins: list[str]
+) -> list[Attempt | None]:
+    """Have the server's writer of openings commit one batch of attempts with `pins`
+    (as it does with the attempts that wait for it together); their outcomes."""
+    batch = []
+    for pin in pins:
+        keys = prepared.keys(pin)
+        hashes = (access_token_hash(keys.link_token), access_token_hash(keys.access_token))
+        batch.append(Waiting(prepared.share_id, hashes, WRONG_ACCESS_LIMIT, Future()))
+    assert server._app is not None  # served in this process (tests/server.py)
+    recorder: OpeningRecorder = server._app._app.state.share_openings
+    recorder._commit(batch)
+    return [waiting.done.result() for waiting in batch]

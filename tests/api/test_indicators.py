@@ -33,7 +33,7 @@ from tests.api.deposit_support import (
     make_link,
     register_owner,
 )
-from tests.api.share_support import make_share, open_share
+from tests.api.share_support import count_together, make_share, open_share
 from tests.api.support import (
     API,
     RawWallet,
@@ -165,6 +165,18 @@ def test_every_event_is_counted_exactly_under_the_wallets_centre(server: LiveSer
     )  # the wrong PIN (or a share without PIN's refusal) is no opening
     assert got["recoveries_completed"] == 1
     assert got.get("deposits_accepted", 0) == 0
+
+
+def test_a_crowds_openings_counted_together_count_each_opening_once(server: LiveServer) -> None:
+    centre = centre_id()
+    owner, _ = register_at(server, centre)
+    share = make_share(owner, [owner.add(b"papers")], max_opens=4)
+    before = counts(server).get((centre, "shares_opened"), 0)
+
+    outcomes = count_together(server, share, [share.pin] * 6)
+
+    assert [o.opens if o else None for o in outcomes] == [1, 2, 3, 4, None, None]
+    assert counts(server)[(centre, "shares_opened")] - before == 4
 
 
 def test_a_deposit_counts_only_once_accepted_and_not_as_the_owners_upload(

@@ -2,20 +2,28 @@
 order, so two processes' batches lock the shares' rows in one order; a batch that
 PostgreSQL rolls back to break a deadlock is written again whole, and any other
 error reaches every viewer of the batch (found by bench/load.py: two server
-processes opening the same shares deadlocked, and each batch's viewers got 503)."""
+processes opening the same shares deadlocked, and each batch's viewers got 503).
+Consecutive attempts alike (one share, the same tokens) are written as a run: after
+a first opening the others are counted at once, as the open limit allows.
+The database is faked here; tests/api/test_share_pin_race.py runs a real one."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from share_links.openings import DEADLOCK_TRIES, OpeningRecorder, Waiting
+from share_links import openings
+from share_links.openings import DEADLOCK_TRIES, Attempt, OpeningRecorder, Waiting
+
+RIGHT, WRONG = (b"link", b"right"), (b"link", b"wrong")
+MOMENT = datetime(2026, 12, 6, tzinfo=UTC)
 
 
 class Refused(Exception):
@@ -44,15 +52,29 @@ class FakeDatabase:
         yield Session()
 
 
-def batch_of(share_ids: list[str], written: list[str]) -> list[Waiting]:
-    def write_for(share_id: str) -> Any:
-        def write(db: object, moment: datetime, log: list[dict[str, Any]]) -> Any:
-            written.append(share_id)
-            return share_id  # stands for the attempt's outcome
+def opening(opens: int, max_opens: int | None = None, matched: bool = True) -> Attempt:
+    return Attempt(matched, opens, 0, False, MOMENT, max_opens, MOMENT, 1, None)
 
-        return write
 
-    return [(share_id, write_for(share_id), Future()) for share_id in share_ids]
+def batch_of(share_ids: list[str], hashes: tuple[bytes, bytes] = RIGHT) -> list[Waiting]:
+    return [Waiting(share_id, hashes, 5, Future()) for share_id in share_ids]
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The share ids the writer compared one attempt of, in order; each compared
+    attempt opens (a first opening), or with a wrong token counts one wrong
+    attempt that names its share (see `shown`)."""
+    compared: list[str] = []
+
+    def attempt_opening(db: object, share_id: str, hashes: Any, *_: Any) -> Attempt:
+        compared.append(share_id)
+        return (
+            opening(1) if hashes == RIGHT else replace(opening(0, matched=False), centre=share_id)
+        )
+
+    monkeypatch.setattr(openings, "attempt_opening", attempt_opening)
+    return compared
 
 
 @pytest.fixture
@@ -62,37 +84,114 @@ def recorder() -> Iterator[OpeningRecorder]:
     made.close()
 
 
+def shown(outcome: Attempt | None) -> int | str | None:
+    """An opening's count, a wrong attempt's share, or None (refused)."""
+    if outcome is None:
+        return None
+    return outcome.opens if outcome.matched else str(outcome.centre)
+
+
+def outcomes(batch: list[Waiting]) -> list[Any]:
+    return [shown(waiting.done.result()) for waiting in batch]
+
+
 def test_a_batch_is_written_in_share_id_order_and_each_viewer_gets_its_own_outcome(
-    recorder: OpeningRecorder,
+    recorder: OpeningRecorder, written: list[str]
 ) -> None:
-    written: list[str] = []
-    batch = batch_of(["c", "a", "b", "a"], written)
-    recorder._sessions = FakeDatabase([]).session  # type: ignore[assignment]
+    batch = batch_of(["c", "a", "b", "a"], WRONG)
     recorder._commit(batch)
     assert written == ["a", "a", "b", "c"]
-    assert [done.result() for _, _, done in batch] == ["c", "a", "b", "a"]
+    assert outcomes(batch) == ["c", "a", "b", "a"]
 
 
-def test_a_deadlocked_batch_is_written_again_whole(recorder: OpeningRecorder) -> None:
-    written: list[str] = []
+def test_a_deadlocked_batch_is_written_again_whole(
+    recorder: OpeningRecorder, written: list[str]
+) -> None:
     database = FakeDatabase(["40P01"])
     recorder._sessions = database.session  # type: ignore[assignment]
-    batch = batch_of(["b", "a"], written)
+    batch = batch_of(["b", "a"], WRONG)
     recorder._commit(batch)
     assert database.commits == 2
     assert written == ["a", "b", "a", "b"]
-    assert [done.result() for _, _, done in batch] == ["b", "a"]
+    assert outcomes(batch) == ["b", "a"]
 
 
 def test_a_batch_deadlocked_every_time_or_failing_otherwise_fails_for_every_viewer(
-    recorder: OpeningRecorder,
+    recorder: OpeningRecorder, written: list[str]
 ) -> None:
     for failures, commits in ((["40P01"] * DEADLOCK_TRIES, DEADLOCK_TRIES), (["53300"], 1)):
         database = FakeDatabase(failures)
         recorder._sessions = database.session  # type: ignore[assignment]
-        batch = batch_of(["a", "b"], [])
+        batch = batch_of(["a", "b"], WRONG)
         recorder._commit(batch)
         assert database.commits == commits
-        for _, _, done in batch:
+        for waiting in batch:
             with pytest.raises(OperationalError):
-                done.result()
+                waiting.done.result()
+
+
+def test_a_crowd_on_one_link_compares_one_attempt_and_counts_the_others_with_it(
+    recorder: OpeningRecorder, written: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[tuple[str, int]] = []
+
+    def more_openings(db: object, share_id: str, first: Attempt, count: int, *_: Any) -> Any:
+        counted.append((share_id, count))
+        return [replace(first, opens=first.opens + n) for n in range(1, count + 1)]
+
+    monkeypatch.setattr(openings, "more_openings", more_openings)
+    batch = batch_of(["a", "b", "a", "a"]) + batch_of(["a"], WRONG) + batch_of(["a"])
+    recorder._commit(batch)
+    # share a: a run of three alike, the wrong token, then one alike again; share b alone
+    assert written == ["a", "a", "a", "b"]
+    assert counted == [("a", 2)]
+    assert outcomes(batch) == [1, 1, 2, 3, "a", 1]
+
+
+def test_a_run_refused_at_its_first_attempt_is_refused_whole(
+    recorder: OpeningRecorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[str] = []
+
+    def refused(db: object, share_id: str, *_: Any) -> None:
+        compared.append(share_id)
+
+    monkeypatch.setattr(openings, "attempt_opening", refused)
+    batch = batch_of(["a"] * 4)
+    recorder._commit(batch)
+    assert compared == ["a"] and outcomes(batch) == [None] * 4
+
+
+class Connection:
+    def __init__(self) -> None:
+        self.executed: list[dict[str, Any]] = []
+
+    def execute(self, statement: object, values: dict[str, Any]) -> None:
+        self.executed.append(values)
+
+
+class Session:
+    def __init__(self) -> None:
+        self.bound = Connection()
+
+    def connection(self) -> Connection:
+        return self.bound
+
+
+@pytest.mark.parametrize(
+    ("first", "count", "opens"),
+    [
+        (opening(1), 3, [2, 3, 4]),  # no open limit: all open
+        (opening(1, max_opens=3), 4, [2, 3, None, None]),  # room for two more
+        (opening(3, max_opens=3), 2, [None, None]),  # the first took the last
+    ],
+)
+def test_more_openings_open_as_many_as_the_limit_leaves_and_refuse_the_rest(
+    first: Attempt, count: int, opens: list[int | None]
+) -> None:
+    db, log = Session(), []
+    made = openings.more_openings(db, "s", first, count, MOMENT, log)  # type: ignore[arg-type]
+    assert [attempt.opens if attempt else None for attempt in made] == opens
+    room = sum(attempt is not None for attempt in made)
+    assert db.bound.executed == ([{"b_share_id": "s", "b_count": room}] if room else [])
+    assert log == [{"share_id": "s", "event": openings.OPENED, "at": MOMENT}] * room

@@ -12,6 +12,7 @@ from wallet.events import (
     DOCUMENT_STORED,
     KINDS,
     SHARE_MADE,
+    SHARE_OPENED,
     WALLET_OPENED,
     WalletEvent,
     WalletEvents,
@@ -51,3 +52,11 @@ def test_every_subscriber_gets_the_event_with_the_emitters_session() -> None:
         ("second", session, made),
     ]
 
+
+@pytest.mark.parametrize(
+    ("kind", "count"), [(SHARE_OPENED, 0), (SHARE_MADE, 2), (WALLET_OPENED, 3)]
+)
+def test_only_share_openings_are_told_several_at_once(kind: str, count: int) -> None:
+    with pytest.raises(ValueError, match="only share openings are told several at once"):
+        WalletEvent(kind, None, count=count)
+    assert WalletEvent(SHARE_OPENED, None, count=5).count == 5
