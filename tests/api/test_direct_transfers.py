@@ -306,23 +306,168 @@ def test_offsets_and_lengths_off_the_grid_are_refused_with_stable_codes(owner: R
     document_id = sealed.document_id
     (first, data1), (second, data2), (last, data3) = parts(sealed)
 
-    response = ask_part(owner, document_id, second, data2)
+    assert_error(ack(owner, document_id, 0), 409, "upload_part_missing")  # nothing asked yet
+    response = ask_part(owner, document_id, 7, data1)
     assert_error(response, 409, "upload_offset_mismatch")
     assert response.headers["PDE-Upload-Received"] == "0"
     assert_error(
+        ask_part(owner, document_id, 3 * PART, b"past the end"), 409, "upload_offset_mismatch"
+    )
+    assert_error(
         ask_part(owner, document_id, first, data1, length=PART - 1), 422, "invalid_request"
     )
-    assert_error(ask_part(owner, document_id, 7, data1), 409, "upload_offset_mismatch")
-    assert_error(ack(owner, document_id, 0), 409, "upload_part_missing")  # nothing asked yet
     assert_error(ack(owner, document_id, 3), 409, "upload_offset_mismatch")
     bad_digest = {"offset": 0, "length": PART, "sha256": "not-a-digest"}
     response = owner.http.post(f"{API}/documents/{document_id}/upload/parts", json=bad_digest)
     assert_error(response, 422, "invalid_request")
 
     send_part(owner, document_id, first, data1)
+    response = ask_part(owner, document_id, first, data1)  # acknowledged: not asked again
+    assert_error(response, 409, "upload_offset_mismatch")
+    assert response.headers["PDE-Upload-Received"] == str(PART)
+    assert_error(ack(owner, document_id, first), 409, "upload_offset_mismatch")
     send_part(owner, document_id, second, data2)
     assert_error(ask_part(owner, document_id, last, data3, length=PART), 422, "invalid_request")
     assert_error(owner.complete(document_id), 409, "upload_incomplete")
+
+
+def test_a_part_may_be_asked_for_and_put_ahead_of_the_ones_under_it(owner: RawWallet) -> None:
+    """One-part bodies as the kiosk sends them: a part ahead of `received` may be asked
+    for, put and acknowledged; `received` moves over it once the parts under it are in."""
+    sealed = owner.seal(CONTENT)
+    declare(owner, sealed)
+    (first, data1), (second, data2), (last, data3) = parts(sealed)
+
+    asked = ask_part(owner, sealed.document_id, second, data2)
+    assert asked.status_code == 200, asked.text
+    assert set(asked.json()) == {"url", "method", "headers", "expires_at"}  # as it always was
+    assert put_on_store(asked.json(), data2) == 200
+    acked = ack(owner, sealed.document_id, second)
+    assert acked.status_code == 200 and acked.json()["received"] == 0  # the first is missing
+
+    assert send_part(owner, sealed.document_id, first, data1)["received"] == last
+    assert send_part(owner, sealed.document_id, last, data3)["received"] == sealed.size
+    assert owner.complete(sealed.document_id).status_code == 200
+    assert owner.content(sealed.document_id) == sealed.ciphertext
+
+
+def ask_parts(wallet: RawWallet, document_id: str, body: Any) -> httpx.Response:
+    return wallet.http.post(f"{API}/documents/{document_id}/upload/parts", json=body)
+
+
+def ack_parts(wallet: RawWallet, document_id: str, body: Any) -> httpx.Response:
+    return wallet.http.post(f"{API}/documents/{document_id}/upload/parts/ack", json=body)
+
+
+def asked(offset: int, data: bytes) -> dict[str, Any]:
+    return {"offset": offset, "length": len(data), "sha256": b64u_encode(sha256(data))}
+
+
+def test_parts_asked_and_acknowledged_together_land_byte_identical_in_any_order(
+    owner: RawWallet,
+) -> None:
+    """A client with several parts in flight asks for their URLs in one request and
+    acknowledges those that arrived in one request; `received` stays the prefix the
+    store holds, whatever order the parts arrive in."""
+    sealed = owner.seal(CONTENT)
+    declare(owner, sealed)
+    (first, data1), (second, data2), (last, data3) = parts(sealed)
+
+    answer = ask_parts(
+        owner, sealed.document_id, {"parts": [asked(o, d) for o, d in parts(sealed)]}
+    )
+    assert answer.status_code == 200, answer.text
+    puts = answer.json()["parts"]
+    assert [put["offset"] for put in puts] == [first, second, last]
+    assert all(put["method"] == "PUT" and "partNumber" in put["url"] for put in puts)
+    assert len({put["url"] for put in puts}) == 3
+
+    assert put_on_store(puts[2], data3) == 200
+    assert put_on_store(puts[1], data2) == 200
+    acked = ack_parts(owner, sealed.document_id, {"offsets": [second, last]})
+    assert acked.status_code == 200 and acked.json()["received"] == 0  # the first is not in
+    assert put_on_store(puts[0], data1) == 200
+    acked = ack_parts(owner, sealed.document_id, {"offsets": [first]})
+    assert acked.status_code == 200 and acked.json()["received"] == sealed.size
+
+    assert owner.complete(sealed.document_id).status_code == 200
+    assert httpx.get(content_url(owner, sealed.document_id).json()["url"]).content == (
+        sealed.ciphertext
+    )
+
+
+def test_a_batch_acknowledges_nothing_when_one_of_its_parts_is_missing(owner: RawWallet) -> None:
+    sealed = owner.seal(CONTENT)
+    declare(owner, sealed)
+    (first, data1), (second, data2), _ = parts(sealed)
+    puts = ask_parts(
+        owner, sealed.document_id, {"parts": [asked(first, data1), asked(second, data2)]}
+    )
+    assert put_on_store(puts.json()["parts"][0], data1) == 200
+
+    response = ack_parts(owner, sealed.document_id, {"offsets": [first, second]})
+    error = assert_error(response, 409, "upload_part_missing")
+    assert str(second) in error["message"]
+    assert upload_status(owner, sealed.document_id).json()["received"] == second  # resume
+    assert ack_parts(owner, sealed.document_id, {"offsets": [first]}).status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({"parts": []}, "batch.parts"),
+        ({"parts": [{"offset": 0, "length": PART}]}, "batch.parts.0.sha256"),
+        ({"parts": [{"offset": 0, "length": PART, "sha256": "A" * 43}] * 2}, "at most once"),
+        ({"parts": [{"offset": 0, "length": PART, "sha256": "A" * 43}] * 65}, "batch.parts"),
+        ({"parts": "all of them"}, "batch.parts"),
+        ({"parts": [{"offset": 0, "length": 7, "sha256": "A" * 43}], "offset": 0}, "batch.offset"),
+        ({"offset": 0}, "part.length"),
+        ([{"offset": 0}], "part"),
+    ],
+)
+def test_part_url_batches_that_are_not_valid_are_refused_with_a_stable_code(
+    owner: RawWallet, body: Any, where: str
+) -> None:
+    sealed = owner.seal(b"refused")
+    declare(owner, sealed)
+    error = assert_error(ask_parts(owner, sealed.document_id, body), 422, "invalid_request")
+    assert where in error["message"]
+    assert upload_status(owner, sealed.document_id).json()["received"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({"offsets": []}, "batch.offsets"),
+        ({"offsets": [0, 0]}, "at most once"),
+        ({"offsets": [True]}, "batch.offsets.0"),
+        ({"offsets": ["0"]}, "batch.offsets.0"),
+        ({"offsets": [-1]}, "batch.offsets.0"),
+        ({"offsets": list(range(0, 65 * PART, PART))}, "batch.offsets"),
+        ({"offsets": [0], "offset": 0}, "batch.offset"),
+        ({"offset": True}, "part.offset"),
+        ({}, "part.offset"),
+    ],
+)
+def test_acknowledgement_batches_that_are_not_valid_are_refused_with_a_stable_code(
+    owner: RawWallet, body: Any, where: str
+) -> None:
+    sealed = owner.seal(b"refused")
+    declare(owner, sealed)
+    error = assert_error(ack_parts(owner, sealed.document_id, body), 422, "invalid_request")
+    assert where in error["message"]
+
+
+def test_a_batch_with_one_part_off_the_grid_records_nothing(owner: RawWallet) -> None:
+    sealed = owner.seal(CONTENT)
+    declare(owner, sealed)
+    (first, data1), (second, data2), _ = parts(sealed)
+    batch = {"parts": [asked(first, data1), asked(second + 1, data2)]}
+    assert_error(ask_parts(owner, sealed.document_id, batch), 409, "upload_offset_mismatch")
+    batch = {"parts": [asked(first, data1), asked(second, data2[:-1])]}
+    assert_error(ask_parts(owner, sealed.document_id, batch), 422, "invalid_request")
+    # Nothing was declared (nor a multipart upload opened): acknowledging finds nothing.
+    assert_error(ack(owner, sealed.document_id, first), 409, "upload_part_missing")
 
 
 def test_another_wallets_document_is_not_found(

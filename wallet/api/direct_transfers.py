@@ -1,16 +1,17 @@
 """Routes of direct transfers (issue 12 §2, docs/api.md): presigned URLs for the
-parts of an owner's upload, their acknowledgement, and a presigned GET of a
-document's ciphertext. Only when the server announces `transfer: "direct"`;
+parts of an owner's upload, their acknowledgement (one part, or several at once
+for a client that keeps a few in flight), and a presigned GET of a document's
+ciphertext. Only when the server announces `transfer: "direct"`;
 otherwise 409 `direct_transfer_off` and the `/content` routes do it all. The
 document is looked up first: another wallet's id is not found, whatever the mode."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Discriminator, Field, Tag, field_validator
 
 from wallet.api.deps import CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import AUTH, upload_status
@@ -31,10 +32,28 @@ from wallet.services import direct_uploads, documents
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 
 
+# Parts one request may name: a client keeps a few in flight, asked and acknowledged together.
+MAX_PARTS_PER_REQUEST = 64
+
+
 class PartUrlRequest(Body):
-    offset: int = Field(ge=0, le=1 << 50, description="the acknowledged `received` count")
+    offset: int = Field(
+        ge=0, le=1 << 50, description="where the part starts on the grid, at or after `received`"
+    )
     length: int = Field(ge=1, le=1 << 50, description="the fixed part length at this offset")
     sha256: Digest = Field(description="SHA-256 of the part's bytes")
+
+
+class PartUrlBatchRequest(Body):
+    parts: list[PartUrlRequest] = Field(
+        min_length=1, max_length=MAX_PARTS_PER_REQUEST, description="each part at most once"
+    )
+
+    @field_validator("parts")
+    @classmethod
+    def _each_part_once(cls, parts: list[PartUrlRequest]) -> list[PartUrlRequest]:
+        _each_offset_once([part.offset for part in parts])
+        return parts
 
 
 class PartUrlResponse(BaseModel):
@@ -44,8 +63,56 @@ class PartUrlResponse(BaseModel):
     expires_at: datetime
 
 
+class BatchPartUrl(PartUrlResponse):
+    offset: int = Field(description="the part this URL puts")
+
+
+class PartUrlBatchResponse(BaseModel):
+    parts: list[BatchPartUrl] = Field(description="in the order asked")
+
+
 class PartAckRequest(Body):
     offset: int = Field(ge=0, le=1 << 50, description="where the part put on the store starts")
+
+
+class PartAckBatchRequest(Body):
+    offsets: list[Annotated[int, Field(strict=True, ge=0, le=1 << 50)]] = Field(
+        min_length=1,
+        max_length=MAX_PARTS_PER_REQUEST,
+        description="where each part put on the store starts, each at most once",
+    )
+
+    @field_validator("offsets")
+    @classmethod
+    def _each_part_once(cls, offsets: list[int]) -> list[int]:
+        _each_offset_once(offsets)
+        return offsets
+
+
+def _each_offset_once(offsets: list[int]) -> None:
+    if len(set(offsets)) != len(offsets):
+        raise ValueError("each part at most once")
+
+
+def _shape(batch_field: str) -> Discriminator:
+    """Chooses the batch body when it has `batch_field`, else the one-part body, so a
+    refused body is explained by the shape it was meant to have (`part.…`, `batch.…`)."""
+
+    def shape(body: Any) -> str:
+        has_it = batch_field in body if isinstance(body, dict) else hasattr(body, batch_field)
+        return "batch" if has_it else "part"
+
+    return Discriminator(shape)
+
+
+PartUrlBody = Annotated[
+    Annotated[PartUrlRequest, Tag("part")] | Annotated[PartUrlBatchRequest, Tag("batch")],
+    _shape("parts"),
+]
+PartAckBody = Annotated[
+    Annotated[PartAckRequest, Tag("part")] | Annotated[PartAckBatchRequest, Tag("batch")],
+    _shape("offsets"),
+]
 
 
 class ContentUrlResponse(BaseModel):
@@ -59,31 +126,44 @@ DIRECT = (DirectTransferOff, StorageUnavailable)
 
 @router.post(
     "/{document_id}/upload/parts",
-    response_model=PartUrlResponse,
+    response_model=PartUrlResponse | PartUrlBatchResponse,
     responses=error_responses(
         *AUTH, *DIRECT, UploadOffsetMismatch, UploadNotPending, InvalidRequest
     ),
 )
 def part_url(
     document_id: Id,
-    body: PartUrlRequest,
+    body: PartUrlBody,
     db: DbDep,
     account: CurrentWallet,
     runtime: RuntimeDep,
     compartment: CompartmentTag,
-) -> PartUrlResponse:
-    """A presigned PUT for the part at `offset` (the acknowledged `received` count) of
-    the fixed `length`, with the SHA-256 the object store will check. Ask again to retry."""
+) -> PartUrlResponse | PartUrlBatchResponse:
+    """Presigned PUTs for one part (`{offset, length, sha256}`: its URL) or several
+    (`{parts: [...]}`: their URLs, each with its offset), each at or after the
+    acknowledged `received` count, of the fixed `length`, with the SHA-256 the object
+    store will check. Ask again to retry."""
     documents.find_pending_upload(db, account.id, document_id, compartment)  # before the mode
     transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
-    where = (body.offset, body.length, body.sha256)
-    put = direct_uploads.part_url(
-        db, transfers, runtime.settings, account, document_id, *where, compartment
+    asked = body.parts if isinstance(body, PartUrlBatchRequest) else [body]
+    wanted = [(part.offset, part.length, part.sha256) for part in asked]
+    puts = direct_uploads.part_urls(
+        db, transfers, runtime.settings, account, document_id, wanted, compartment
     )
     db.commit()
-    return PartUrlResponse(
-        url=put.url, method="PUT", headers=put.headers, expires_at=put.expires_at
-    )
+    urls = [
+        BatchPartUrl(
+            offset=put.offset,
+            url=put.url,
+            method="PUT",
+            headers=put.headers,
+            expires_at=put.expires_at,
+        )
+        for put in puts
+    ]
+    if isinstance(body, PartUrlBatchRequest):
+        return PartUrlBatchResponse(parts=urls)
+    return PartUrlResponse(**urls[0].model_dump(exclude={"offset"}))
 
 
 @router.post(
@@ -95,19 +175,22 @@ def part_url(
 )
 def acknowledge_part(
     document_id: Id,
-    body: PartAckRequest,
+    body: PartAckBody,
     db: DbDep,
     account: CurrentWallet,
     runtime: RuntimeDep,
     compartment: CompartmentTag,
 ) -> UploadStatus:
-    """Acknowledge the part put at `offset`: only once the object store holds it with
-    the declared size and SHA-256 (else `upload_part_missing` or `integrity_mismatch`:
-    put it again)."""
+    """Acknowledge the part put at `offset` (or the parts at `offsets`): only once the
+    object store holds each with the declared size and SHA-256 (else
+    `upload_part_missing` or `integrity_mismatch`: put it again). `received` then
+    advances over every part held as declared from where it stood, so a part
+    acknowledged before the ones under it counts once they are acknowledged."""
     documents.find_pending_upload(db, account.id, document_id, compartment)  # before the mode
     transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
-    document = direct_uploads.acknowledge_part(
-        db, transfers, runtime.settings, account, document_id, body.offset, compartment
+    offsets = body.offsets if isinstance(body, PartAckBatchRequest) else [body.offset]
+    document = direct_uploads.acknowledge_parts(
+        db, transfers, runtime.settings, account, document_id, offsets, compartment
     )
     db.commit()
     return upload_status(runtime, document)

@@ -17,6 +17,7 @@ is thus checked part by part by the store, never read through Python.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -52,8 +53,9 @@ ORPHAN_AGE = timedelta(hours=1)  # far longer than any request between opening a
 
 @dataclass(frozen=True)
 class PartUrl:
-    """Where and how the client puts one part."""
+    """Where and how the client puts the part at `offset`."""
 
+    offset: int
     url: str
     headers: dict[str, str]
     expires_at: datetime
@@ -102,47 +104,69 @@ def _owned_upload(
     return document
 
 
-def part_url(
+def part_urls(
     db: Session,
     transfers: DirectTransfers,
     settings: WalletSettings,
     account: Account,
     document_id: str,
-    offset: int,
-    length: int,
-    sha256: bytes,
+    wanted: Sequence[tuple[int, int, bytes]],
     compartment: bytes | None = EVERY_COMPARTMENT,
-) -> PartUrl:
-    """Record the declared SHA-256 of the part at `offset` (the acknowledged count) and
-    presign its PUT; the multipart upload is opened with the first part asked for."""
+) -> list[PartUrl]:
+    """Record the declared SHA-256 of each part wanted, as (offset, length, sha256), and
+    presign its PUT. A part may be asked for at or after the acknowledged count, so a
+    client keeps several in flight; the multipart upload opens with the first asked for.
+    Everything is checked before anything is recorded or opened."""
     document = _owned_upload(db, account, document_id, compartment)
-    if offset != document.received:
-        raise UploadOffsetMismatch(received=document.received)
-    expected = part_length(settings, document, offset)
-    if length != expected:
-        raise InvalidRequest(f"The part at {offset} has exactly {expected} bytes.", length=expected)
+    for offset, length, _ in wanted:
+        _check_on_the_grid(settings, document, offset)
+        expected = part_length(settings, document, offset)
+        if length != expected:
+            message = f"The part at {offset} has exactly {expected} bytes."
+            raise InvalidRequest(message, length=expected)
     key = content_key(account.id, document.id)
     if document.direct_upload_id is None:
         if document.received:
             raise InvalidRequest("This upload goes through the server: send its parts there.")
         document.direct_upload_id = transfers.create_upload(key)
-    number = part_number(settings, offset)
-    declared = db.get(DirectUploadPart, (document.id, number))
-    if declared is None:
-        db.add(DirectUploadPart(document_id=document.id, part_number=number, sha256=sha256))
-    else:  # a retry: the last declaration counts
-        declared.sha256 = sha256
+    declared = _declared_rows(db, document)
+    for offset, _, sha256 in wanted:
+        number = part_number(settings, offset)
+        if number in declared:  # a retry: the last declaration counts
+            declared[number].sha256 = sha256
+        else:
+            db.add(DirectUploadPart(document_id=document.id, part_number=number, sha256=sha256))
     document.updated_at = now()
     db.flush()
     lifetime, expires_at = _lifetime(settings)
-    url = transfers.presign_part(key, document.direct_upload_id, number, lifetime)
-    checksum = {"x-amz-checksum-sha256": base64.b64encode(sha256).decode()}
-    return PartUrl(url, checksum, expires_at)
+    return [
+        PartUrl(
+            offset,
+            transfers.presign_part(
+                key, document.direct_upload_id, part_number(settings, offset), lifetime
+            ),
+            {"x-amz-checksum-sha256": base64.b64encode(sha256).decode()},
+            expires_at,
+        )
+        for offset, _, sha256 in wanted
+    ]
+
+
+def _check_on_the_grid(settings: WalletSettings, document: Document, offset: int) -> None:
+    """UploadOffsetMismatch (with where to resume) unless `offset` starts a part not yet
+    acknowledged: on the grid, at or after `received`, before the end."""
+    on_the_grid = offset % settings.upload_part_max_bytes == 0
+    if not (on_the_grid and document.received <= offset < document.size):
+        raise UploadOffsetMismatch(received=document.received)
+
+
+def _declared_rows(db: Session, document: Document) -> dict[int, DirectUploadPart]:
+    rows = db.scalars(select(DirectUploadPart).where(DirectUploadPart.document_id == document.id))
+    return {row.part_number: row for row in rows}
 
 
 def _declared(db: Session, document: Document) -> dict[int, bytes]:
-    rows = db.scalars(select(DirectUploadPart).where(DirectUploadPart.document_id == document.id))
-    return {row.part_number: row.sha256 for row in rows}
+    return {number: row.sha256 for number, row in _declared_rows(db, document).items()}
 
 
 def _matches(
@@ -155,40 +179,54 @@ def _matches(
     return part.size == part_length(settings, document, offset) and part.sha256 == declared
 
 
-def acknowledge_part(
+def acknowledge_parts(
     db: Session,
     transfers: DirectTransfers,
     settings: WalletSettings,
     account: Account,
     document_id: str,
-    offset: int,
+    offsets: Sequence[int],
     compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> Document:
-    """Advance `received` past the part at `offset` once the store holds it as declared:
-    UploadPartMissing if it is not there, IntegrityMismatch if it is there but wrong."""
+    """Check that the store holds each part at `offsets` as declared (UploadPartMissing if
+    one is not there, IntegrityMismatch if one is there but wrong), then advance
+    `received` over the parts held as declared from where it stands: parts put out of
+    order count once the ones before them are there, so `received` stays a prefix."""
     document = _owned_upload(db, account, document_id, compartment)
-    if offset != document.received or offset >= document.size:
-        raise UploadOffsetMismatch(received=document.received)
-    number = part_number(settings, offset)
-    declared = _declared(db, document).get(number)
-    if document.direct_upload_id is None or declared is None:
+    for offset in offsets:
+        _check_on_the_grid(settings, document, offset)
+    declared = _declared(db, document)
+    numbers = [part_number(settings, offset) for offset in offsets]
+    if document.direct_upload_id is None or any(n not in declared for n in numbers):
         raise UploadPartMissing()
     key = content_key(account.id, document.id)
     stored = {p.number: p for p in transfers.list_parts(key, document.direct_upload_id)}
-    if number not in stored:
-        raise UploadPartMissing()
-    if not _matches(settings, document, stored[number], declared):
-        raise IntegrityMismatch(
-            "This part arrived damaged or is not the one declared: put it again."
-        )
-    _advance(settings, document, offset)
+    for offset, number in zip(offsets, numbers, strict=True):
+        if number not in stored:
+            raise UploadPartMissing(f"The part at {offset} has not arrived. Send it again.")
+        if not _matches(settings, document, stored[number], declared[number]):
+            raise IntegrityMismatch(
+                f"The part at {offset} arrived damaged or is not the one declared: put it again."
+            )
+    _advance_over_stored(settings, document, stored, declared)
     db.flush()
     return document
 
 
-def _advance(settings: WalletSettings, document: Document, offset: int) -> None:
-    document.received = offset + part_length(settings, document, offset)
-    document.updated_at = now()
+def _advance_over_stored(
+    settings: WalletSettings,
+    document: Document,
+    stored: dict[int, StoredPart],
+    declared: dict[int, bytes],
+) -> None:
+    """Move `received` past each part, in order from where it stands, that the store
+    holds as declared; stop at the first one it does not."""
+    while document.received < document.size:
+        number = part_number(settings, document.received)
+        if not _matches(settings, document, stored.get(number), declared.get(number)):
+            break
+        document.received += part_length(settings, document, document.received)
+        document.updated_at = now()
 
 
 def resume_point(
@@ -198,14 +236,9 @@ def resume_point(
     acknowledged (the connection was cut), so `received` is where to resume."""
     if document.state != UPLOADING or document.direct_upload_id is None:
         return document
-    declared = _declared(db, document)
     key = content_key(document.account_id, document.id)
     stored = {p.number: p for p in transfers.list_parts(key, document.direct_upload_id)}
-    while document.received < document.size:
-        number = part_number(settings, document.received)
-        if not _matches(settings, document, stored.get(number), declared.get(number)):
-            break
-        _advance(settings, document, document.received)
+    _advance_over_stored(settings, document, stored, _declared(db, document))
     db.flush()
     return document
 
