@@ -128,7 +128,8 @@ def measure(
     open_share = http_request("POST", path, json.dumps(body).encode())
     health_times: list[float] = []
     open_times: list[float] = []
-    asyncio.run(run_round(health, base_url, clients, clients * 2))  # warm up
+    for warm_up in (health, open_share):  # each process's first requests read and build
+        asyncio.run(run_round(warm_up, base_url, clients, clients * 4))
     for _ in range(rounds):
         health_times += asyncio.run(run_round(health, base_url, clients, requests))
         open_times += asyncio.run(run_round(open_share, base_url, clients, requests))

@@ -39,7 +39,7 @@ from pde.api_docs import API_DOCS_STATIC, API_DOCS_URL, api_docs_router
 from pde.settings import Settings
 from share_links.api import owner_router, share_body_rules, viewer_api_router
 from share_links.maintenance import purge_ended_shares
-from share_links.openings import OpeningRecorder
+from share_links.opening_writer import OpeningRecorder
 from share_links.viewer import VIEWER_DIR, VIEWER_DOMAIN, viewer_router
 from wallet.api import accounts, deposits, direct_transfers, documents, health, recovery
 from wallet.api.body_limit import WALLET_BODY_RULES, BodyLimit
@@ -142,11 +142,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # PDE has its own metrics and logs (RequestObservability): FastAPI's OpenTelemetry
+        # hooks would only look for a provider in every request (5-10 % of an opening).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runtime = runtime
     # The anonymous indicators count wallet events in the events' own transactions.
     runtime.events.subscribe(IndicatorCounter(marks_key(runtime.settings)))
-    app.state.share_openings = OpeningRecorder(runtime.db, runtime.events)
+    app.state.share_openings = OpeningRecorder(runtime.db, runtime.limiter, runtime.events)
     body_rules = WALLET_BODY_RULES + share_body_rules(runtime.settings)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, rules=body_rules)
     # request.state.terminal_centre_id and terminal_policy: which enrolled terminal asks.
@@ -160,6 +163,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_openapi(app)
 
     app.include_router(health.router)
+    # Routes are tried in order: a crowd opening a share is the busiest route, and no
+    # other route's path starts /api/v1/s/ (tests/unit/test_routes.py).
+    app.include_router(viewer_api_router)
     app.include_router(accounts.router)
     app.include_router(documents.router)
     app.include_router(direct_transfers.router)
@@ -167,7 +173,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(deposits.depositor_router)
     app.include_router(recovery.router)
     app.include_router(owner_router)
-    app.include_router(viewer_api_router)
     app.include_router(organisations_router)
     app.include_router(feedback_router)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pde.backup_commands import add_backup_parsers
 from pde.cli_errors import fail, one_line
@@ -26,6 +27,9 @@ from pde.settings import Settings
 from pde.staff_commands import add_staff_parsers
 from wallet.logs import logging_config
 from wallet.metrics import MULTIPROCESS_DIR
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 WORKER_HEALTHCHECK_SECONDS = 60  # how long a worker may take to answer uvicorn's ping
 KEEP_ALIVE_SECONDS = 5  # uvicorn's default, said here: the proxy's idle timeout must be shorter
@@ -49,16 +53,27 @@ def serve_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def served_app() -> FastAPI:
+    """The app one `pde serve` process serves, built from the environment. What was
+    built (routes, schemas, templates) lives as long as the process: frozen out of
+    the garbage collector's sight, it is no longer walked by every full collection,
+    which stalled all the requests in flight for 100-150 ms (bench/share_open.py)."""
+    from pde.app import create_app
+
+    app = create_app(Settings())
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
-
-    from pde.app import create_app
 
     settings = Settings()
     address = {"host": args.host or settings.host, "port": args.port or settings.port}
     logs = {"log_config": logging_config(settings.log_format)}
     if args.workers == 1:
-        uvicorn.run(create_app(settings), **address, **serve_options(settings), **logs)
+        uvicorn.run(served_app(), **address, **serve_options(settings), **logs)
         return 0
     if not (settings.redis_url and settings.server_secret.get_secret_value()):
         fail(
@@ -68,7 +83,7 @@ def _serve(args: argparse.Namespace) -> int:
     shared_metrics_folder()
     # Each worker process builds its own app from the environment.
     uvicorn.run(
-        "pde.app:create_app",
+        "pde.cli:served_app",
         factory=True,
         workers=args.workers,
         # uvicorn kills a worker that does not answer its ping in time (5 s by default),

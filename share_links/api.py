@@ -26,7 +26,7 @@ from share_links.errors import (
     ShareWrongAccess,
 )
 from share_links.models import Share
-from share_links.openings import OpeningRecorder
+from share_links.opening_writer import OpeningRecorder
 from share_links.schemas import (
     OpenedDocumentResponse,
     ShareCreateRequest,

@@ -16,46 +16,27 @@ from the link, so a wrong one is a damaged client, not a guess, and such a
 share can never be locked. However many viewers race, from however many
 processes, at most the limit of wrong tokens are ever compared, and right
 tokens never wait for a place.
-The outcome is logged for the owner (one INSERT for the whole batch); both are
-durable before the viewer gets an answer. Committed one by one, 64 viewers at
-once would queue on the database's lock and on one disk flush each; here a
-single writer thread takes whatever attempts are waiting and commits them
-together, so the flush is shared and the lock is never fought over.
-Attempts of a batch that follow one another on one share with the same tokens
-(a crowd opening one link) are alike: after the first is counted, each of the
-others would meet the same row but for its count of openings. When the first
-opened, the others are therefore counted at once, as many as the open limit
-leaves room for, by one more UPDATE: the share's row is locked for two
-statements, not one per viewer, which is what two processes wait on each
-other for. Each viewer still gets the count its own opening made, and the
-outcomes are those of the attempts written one by one.
+The outcome is logged for the owner (LOG_EVENTS, one INSERT per batch); both are
+durable before the viewer gets an answer. The attempts are written in batches by
+one thread per process (share_links/opening_writer.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import queue
-import threading
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, case, exists, func, not_, or_, select
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from share_links.models import Share, ShareDocument, ShareEvent
-from share_links.share_cache import ShareCache
-from wallet.clock import now
 from wallet.events import SHARE_OPENED, WalletEvent, WalletEvents
 from wallet.models import Account, LinkSuspension
 from wallet.services.link_reports import SHARE
 
 OPENED, WRONG_ACCESS, LOCKED = "opened", "wrong_access", "locked"
-BATCH_MAX = 256
-DEADLOCK_TRIES = 3
 
 # Core statements, not ORM ones: this path runs once per opening.
 SHARES: Table = Share.__table__  # type: ignore[assignment]
@@ -206,157 +187,3 @@ def more_openings(
             events_to.emit(db, WalletEvent(SHARE_OPENED, first.centre, count=room))
     opened = [replace(first, opens=first.opens + n) for n in range(1, room + 1)]
     return [*opened, *[None] * (count - room)]
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """An attempt waiting for the writer: the share, the presented link and access
-    tokens' hashes, the wrong-attempt limit, and where its outcome goes."""
-
-    share_id: str
-    hashes: tuple[bytes, bytes]
-    limit: int
-    done: Future[Attempt | None]
-
-    def alike(self, other: Waiting) -> bool:
-        """Whether both would be compared and counted the same way."""
-        return (self.share_id, self.hashes, self.limit) == (
-            other.share_id,
-            other.hashes,
-            other.limit,
-        )
-
-
-class OpeningRecorder:
-    """One writer thread that commits the attempts waiting together; and what this
-    process keeps of the shares it opened (`shares`, share_links/share_cache.py)."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        events: WalletEvents | None = None,
-        shares: ShareCache | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._events = events
-        self.shares = shares if shares is not None else ShareCache()
-        self._waiting: queue.Queue[Waiting | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="share-openings", daemon=True)
-        self._thread.start()
-
-    async def attempt(
-        self, share_id: str, hashes: tuple[bytes, bytes], limit: int
-    ) -> Attempt | None:
-        """Compare and count one attempt (see `attempt_opening`); returns once committed,
-        awaited by the event loop without holding a thread."""
-        done: Future[Attempt | None] = Future()
-        self._waiting.put(Waiting(share_id, hashes, limit, done))
-        # Shielded: a request cancelled meanwhile still has its attempt committed and told.
-        return await asyncio.shield(asyncio.wrap_future(done))
-
-    def close(self) -> None:
-        """Finish what is waiting, then stop the writer."""
-        self._waiting.put(None)
-        self._thread.join(timeout=10)
-
-    def _take_batch(self) -> tuple[list[Waiting], bool]:
-        first = self._waiting.get()
-        if first is None:
-            return [], True
-        batch, stopping = [first], False
-        while len(batch) < BATCH_MAX:
-            try:
-                item = self._waiting.get_nowait()
-            except queue.Empty:
-                break
-            if item is None:
-                stopping = True
-                break
-            batch.append(item)
-        return batch, stopping
-
-    def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            batch, stopping = self._take_batch()
-            if batch:
-                self._commit(batch)
-
-    def _commit(self, batch: list[Waiting]) -> None:
-        # In share id order (stable: one share's attempts keep their order), so that
-        # two processes' batches lock the shares' rows in one order; a deadlock
-        # PostgreSQL still finds (the indicators' counters are locked in between) is
-        # rolled back whole and the batch is written again.
-        order = sorted(range(len(batch)), key=lambda n: batch[n].share_id)
-        runs = _runs_alike(batch, order)
-        outcomes: list[Attempt | None] = [None] * len(batch)
-        for tries_left in reversed(range(DEADLOCK_TRIES)):
-            try:
-                moment = now()
-                log: list[LogLine] = []
-                with self._sessions() as db:
-                    for run in runs:
-                        written = self._write_run(db, [batch[n] for n in run], moment, log)
-                        for n, outcome in zip(run, written, strict=True):
-                            outcomes[n] = outcome
-                    if log:  # the whole batch's lines in one statement
-                        db.connection().execute(LOG_EVENTS, log)
-                    db.commit()
-                break
-            except DBAPIError as error:
-                if tries_left and _deadlocked(error):
-                    continue
-                self._fail(batch, error)
-                return
-            except Exception as error:  # every waiting viewer gets the error (e.g. database down)
-                self._fail(batch, error)
-                return
-        for waiting, outcome in zip(batch, outcomes, strict=True):
-            if not waiting.done.cancelled():  # never: attempt() shields it; the writer must go on
-                waiting.done.set_result(outcome)
-
-    def _write_run(
-        self, db: Session, run: list[Waiting], moment: datetime, log: list[LogLine]
-    ) -> list[Attempt | None]:
-        """The outcomes of a run of attempts alike, in order (see above): after a first
-        opening, the others at once; after a refusal, the same refusal (nothing
-        changed); after a wrong token counted, each in turn (the lock comes nearer)."""
-        first = run[0]
-        outcome = attempt_opening(
-            db, first.share_id, first.hashes, first.limit, moment, log, self._events
-        )
-        if outcome is None:
-            return [None] * len(run)
-        if len(run) == 1:
-            return [outcome]
-        if outcome.matched:
-            more = more_openings(
-                db, first.share_id, outcome, len(run) - 1, moment, log, self._events
-            )
-            return [outcome, *more]
-        return [outcome] + [
-            attempt_opening(db, w.share_id, w.hashes, w.limit, moment, log, self._events)
-            for w in run[1:]
-        ]
-
-    @staticmethod
-    def _fail(batch: list[Waiting], error: Exception) -> None:
-        for waiting in batch:
-            if not waiting.done.cancelled():
-                waiting.done.set_exception(error)
-
-
-def _runs_alike(batch: list[Waiting], order: list[int]) -> list[list[int]]:
-    """`order` cut into runs of consecutive attempts alike."""
-    runs: list[list[int]] = []
-    for n in order:
-        if runs and batch[runs[-1][0]].alike(batch[n]):
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return runs
-
-
-def _deadlocked(error: DBAPIError) -> bool:
-    """PostgreSQL chose this transaction to break a deadlock (or a serialization failure)."""
-    return getattr(error.orig, "sqlstate", None) in {"40P01", "40001"}

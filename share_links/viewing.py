@@ -32,7 +32,8 @@ from share_links.errors import (
     ShareWrongAccess,
 )
 from share_links.models import Share, ShareDocument
-from share_links.openings import Attempt, OpeningRecorder
+from share_links.opening_writer import OpeningRecorder
+from share_links.openings import Attempt
 from share_links.service import (
     STATE_ERRORS,
     share_state,
@@ -133,18 +134,26 @@ async def open_share(
     token is refused before any count, and so is a wrong access token for a share
     without PIN: nothing locks it. A refusal is returned, not raised: what it
     counted is already committed. `tokens` is (link token, access token).
-    The rate limit (Redis, with several processes) and any reading of the share
-    run in the thread pool; the share is read only when this process has not kept
-    it (or the link is wrong, or the attempt refused), and the event loop awaits
-    the commit without holding a thread."""
-    checked = await run_in_threadpool(
-        _checked_link, sessions, settings, limiter, client, share_id, tokens[0], recorder.shares
+    When this process keeps the share and the link is right, the event loop goes
+    straight to the writer of openings, which counts the client's limit (in Redis,
+    with several processes) with the rest of its batch; otherwise the limit is
+    counted and the share read in the thread pool. The share is read again only
+    when the attempt is refused or what is kept is no longer true, and the event
+    loop awaits the commit without holding a thread."""
+    link_hash = access_token_hash(tokens[0])
+    counter: Counter | None = Counter(
+        "share-open", client, settings.share_opens_per_client_per_minute, 60
     )
-    if isinstance(checked, WalletError):
-        return checked
-    content, link_hash = checked
+    content = recorder.shares.get(share_id)
+    if content is None or not _same_hash(content.link_hash, link_hash):
+        checked = await run_in_threadpool(
+            _checked_link, sessions, limiter, counter, share_id, link_hash, recorder.shares
+        )
+        if isinstance(checked, WalletError):
+            return checked
+        content, counter = checked, None  # counted there
     hashes, limit = (link_hash, access_token_hash(tokens[1])), settings.share_wrong_access_limit
-    attempt = await recorder.attempt(share_id, hashes, limit)
+    attempt = await recorder.attempt(share_id, hashes, limit, counter)
     if attempt is None:  # ended since it was read (say how), or a share without PIN
         return await run_in_threadpool(_refusal, sessions, recorder.shares, share_id, link_hash)
     if not attempt.matched:
@@ -171,26 +180,20 @@ async def open_share(
 
 def _checked_link(
     sessions: sessionmaker[Session],
-    settings: ShareSettings,
     limiter: Limiter,
-    client: str,
+    counter: Counter,
     share_id: str,
-    link_token: bytes,
+    link_hash: bytes,
     shares: ShareCache,
-) -> tuple[SharedContent, bytes] | WalletError:
-    """Count the opening against the client's limit, then check the link token against
-    what is kept of the share, or read it: (what is kept, the link token's hash)."""
-    limit = settings.share_opens_per_client_per_minute
-    limiter.acquire(Counter("share-open", client, limit, 60))  # refused while Redis is away
-    link_hash = access_token_hash(link_token)
-    content = shares.get(share_id)
-    if content is None or not _same_hash(content.link_hash, link_hash):
-        # read here first, or a wrong link: an ended share is refused at once, before any count
-        with sessions() as db:
-            content = _kept_content(db, shares, openable_share(db, share_id))
-        if not _same_hash(content.link_hash, link_hash):
-            return ShareLinkDamaged()
-    return content, link_hash
+) -> SharedContent | WalletError:
+    """Count the opening against the client's limit (`counter`), then read the share,
+    keep it, and check the link token's hash against it."""
+    limiter.acquire(counter)  # refused while Redis is away
+    with sessions() as db:  # an ended share is refused at once, before any count
+        content = _kept_content(db, shares, openable_share(db, share_id))
+    if not _same_hash(content.link_hash, link_hash):
+        return ShareLinkDamaged()
+    return content
 
 
 def _read_again(

@@ -27,7 +27,8 @@ from crypto import (
 )
 from crypto.share import SHARE_SECRET_BYTES, ShareKeys, access_token_hash
 from share_links.models import Share
-from share_links.openings import Attempt, OpeningRecorder, Waiting
+from share_links.opening_writer import OpeningRecorder, Waiting
+from share_links.openings import Attempt
 from tests.api.support import API, RawWallet, SealedDocument, stored_rows
 from tests.server import LiveServer
 from wallet.clock import now

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from share_links.openings import OpeningRecorder
+from share_links.opening_writer import OpeningRecorder
 from share_links.share_cache import ShareCache
 from tests.api import share_support
 from tests.api.share_support import (

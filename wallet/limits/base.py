@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -45,6 +45,13 @@ class Limiter(Protocol):
         When the backend cannot be reached: with `fail_closed` (limits that stand
         between a guesser and a secret: logins, share PINs) raise LimitsUnavailable;
         without, count in this process alone rather than refuse everyone."""
+        ...
+
+    def acquire_each(self, counters: Sequence[Counter]) -> list[Attempt | WalletError]:
+        """Count each counter as an event of its own: requests that wait together,
+        counted in one trip to the backend. For each, its Attempt, or the error
+        `acquire` would raise for it alone, failing closed (RateLimited;
+        LimitsUnavailable while the backend cannot be reached)."""
         ...
 
     def cancel(self, attempt: Attempt) -> None:

@@ -9,10 +9,10 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from wallet.errors import RateLimited
+from wallet.errors import RateLimited, WalletError
 from wallet.limits.base import Attempt, Counter, slot_name
 
 MAX_SLOTS = 100_000  # past this many keys, slots whose window is over are dropped
@@ -53,6 +53,16 @@ class MemoryLimiter:
             if len(self._slots) > MAX_SLOTS:  # bound memory under a flood of distinct keys
                 self._prune(now)
         return attempt
+
+    def acquire_each(self, counters: Sequence[Counter]) -> list[Attempt | WalletError]:
+        """See `Limiter.acquire_each`."""
+        outcomes: list[Attempt | WalletError] = []
+        for counter in counters:
+            try:
+                outcomes.append(self.acquire(counter))
+            except RateLimited as refused:
+                outcomes.append(refused)
+        return outcomes
 
     def cancel(self, attempt: Attempt) -> None:
         """See `Limiter.cancel`."""

@@ -104,6 +104,20 @@ def test_racing_attempts_never_pass_the_limit(backend: Backend) -> None:
     assert counted.count(True) == 7
 
 
+def test_counters_acquired_together_count_each_as_its_own_attempt_in_order(
+    backend: Backend,
+) -> None:
+    limiter = backend.limiter
+    alice, bob = login("alice", limit=2), login("bob", limit=1)
+    outcomes = limiter.acquire_each([alice, bob, alice, bob, alice])
+    refused = [isinstance(outcome, RateLimited) for outcome in outcomes]
+    assert refused == [False, False, False, True, True]
+    assert not take(limiter, alice) and not take(limiter, bob)  # what was counted holds
+    assert limiter.acquire_each([]) == []
+    backend.wait(WINDOW + 0.05)
+    assert take(limiter, alice)
+
+
 def test_memory_keeps_no_key_in_clear() -> None:
     limiter = MemoryLimiter()
     limiter.acquire(Counter("login-handle", "nadia-42", 3, 60))
@@ -160,6 +174,8 @@ def test_without_redis_logins_and_shares_fail_closed_and_the_rest_count_here() -
     registrations = [limiter.acquire(login("203.0.113.9", 2), fail_closed=False) for _ in "ab"]
     with pytest.raises(RateLimited):  # still limited, by this process alone
         limiter.acquire(login("203.0.113.9", 2), fail_closed=False)
+    unavailable = limiter.acquire_each([login("alice"), login("bob")])  # fail closed too
+    assert [type(outcome) for outcome in unavailable] == [LimitsUnavailable] * 2
     limiter.cancel(registrations[0])  # neither raises: the events age out on their own
     limiter.reset(login("alice"))
     limiter.acquire(login("203.0.113.9", 2), fail_closed=False)

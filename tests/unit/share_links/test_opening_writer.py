@@ -1,4 +1,4 @@
-"""The writer of share openings (share_links/openings.py) commits a batch in share id
+"""The writer of share openings (share_links/opening_writer.py) commits a batch in share id
 order, so two processes' batches lock the shares' rows in one order; a batch that
 PostgreSQL rolls back to break a deadlock is written again whole, and any other
 error reaches every viewer of the batch (found by bench/load.py: two server
@@ -20,7 +20,11 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from share_links import openings
-from share_links.openings import DEADLOCK_TRIES, Attempt, OpeningRecorder, Waiting
+from share_links.opening_writer import DEADLOCK_TRIES, OpeningRecorder, Waiting
+from share_links.openings import Attempt
+from wallet.errors import RateLimited
+from wallet.limits import Counter
+from wallet.limits.memory import MemoryLimiter
 
 RIGHT, WRONG = (b"link", b"right"), (b"link", b"wrong")
 MOMENT = datetime(2026, 12, 6, tzinfo=UTC)
@@ -79,7 +83,7 @@ def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture
 def recorder() -> Iterator[OpeningRecorder]:
-    made = OpeningRecorder(FakeDatabase([]).session)  # type: ignore[arg-type]
+    made = OpeningRecorder(FakeDatabase([]).session, MemoryLimiter())  # type: ignore[arg-type]
     yield made
     made.close()
 
@@ -162,36 +166,14 @@ def test_a_run_refused_at_its_first_attempt_is_refused_whole(
     assert compared == ["a"] and outcomes(batch) == [None] * 4
 
 
-class Connection:
-    def __init__(self) -> None:
-        self.executed: list[dict[str, Any]] = []
-
-    def execute(self, statement: object, values: dict[str, Any]) -> None:
-        self.executed.append(values)
-
-
-class Session:
-    def __init__(self) -> None:
-        self.bound = Connection()
-
-    def connection(self) -> Connection:
-        return self.bound
-
-
-@pytest.mark.parametrize(
-    ("first", "count", "opens"),
-    [
-        (opening(1), 3, [2, 3, 4]),  # no open limit: all open
-        (opening(1, max_opens=3), 4, [2, 3, None, None]),  # room for two more
-        (opening(3, max_opens=3), 2, [None, None]),  # the first took the last
-    ],
-)
-def test_more_openings_open_as_many_as_the_limit_leaves_and_refuse_the_rest(
-    first: Attempt, count: int, opens: list[int | None]
+def test_attempts_over_their_viewers_limit_are_refused_before_any_is_compared(
+    recorder: OpeningRecorder, written: list[str]
 ) -> None:
-    db, log = Session(), []
-    made = openings.more_openings(db, "s", first, count, MOMENT, log)  # type: ignore[arg-type]
-    assert [attempt.opens if attempt else None for attempt in made] == opens
-    room = sum(attempt is not None for attempt in made)
-    assert db.bound.executed == ([{"b_share_id": "s", "b_count": room}] if room else [])
-    assert log == [{"share_id": "s", "event": openings.OPENED, "at": MOMENT}] * room
+    one_a_minute = Counter("share-open", "203.0.113.9", 1, 60)
+    batch = [replace(waiting, counter=one_a_minute) for waiting in batch_of(["a", "b"], WRONG)]
+    batch += batch_of(["c"], WRONG)  # its limit was counted already (the share was read)
+    recorder._run_batch(batch)
+    assert written == ["a", "c"]
+    assert outcomes([batch[0], batch[2]]) == ["a", "c"]
+    with pytest.raises(RateLimited):
+        batch[1].done.result()
