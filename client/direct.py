@@ -104,8 +104,8 @@ class ChunkReader:
 
     def read(self, size: int = -1) -> bytes:
         while size < 0 or len(self._buffer) < size:
-            chunk = next(self._chunks, b"")
-            if not chunk:
+            chunk = next(self._chunks, None)
+            if chunk is None:
                 break
             self._buffer += chunk
         size = len(self._buffer) if size < 0 else min(size, len(self._buffer))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -21,6 +23,8 @@ import pytest
 from pydantic import ValidationError
 
 from client import PdeClient
+from client.direct import PARTS_IN_FLIGHT
+from client.http import Connection, ServerUnreachable
 from client.shares import ShareViewer, create_share
 from crypto import b64u_encode
 from tests.api.share_support import make_share, open_share
@@ -588,6 +592,60 @@ def test_the_python_client_uploads_and_downloads_in_direct_mode(
         shared = io.BytesIO()
         viewer.download(opened, opened.documents[0], shared)
     assert shared.getvalue() == CONTENT and spy.read_bytes <= 5
+
+
+class CutOnce(httpx.HTTPTransport):
+    """The object store as the client reaches it: the connection of one part's first
+    PUT is cut; records which parts were put and how many at once."""
+
+    def __init__(self, part_number: str) -> None:
+        super().__init__()
+        self.part_number, self.puts = part_number, list[str]()
+        self.lock, self.putting, self.most_at_once = threading.Lock(), 0, 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        number = dict(parse_qsl(request.url.query.decode()))["partNumber"]
+        with self.lock:
+            self.puts.append(number)
+            self.putting += 1
+            self.most_at_once = max(self.most_at_once, self.putting)
+        try:
+            if number == self.part_number and self.puts.count(number) == 1:
+                time.sleep(0.2)  # those after it, on their way, arrive first
+                raise httpx.WriteError("connection reset by peer")
+            return super().handle_request(request)
+        finally:
+            with self.lock:
+                self.putting -= 1
+
+
+class SessionConnection(Connection):
+    def __init__(self, server: str, token: str) -> None:
+        super().__init__(server, retry_seconds=5)
+        self.token = token
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def test_the_python_client_puts_parts_at_once_and_resumes_after_one_is_cut_mid_way(
+    owner: RawWallet, pde_server: LiveServer
+) -> None:
+    sealed = owner.seal(os.urandom(6 * PART))  # seven parts
+    declare(owner, sealed)
+    store = CutOnce(part_number="4")
+    with SessionConnection(pde_server.url, owner.token) as connection:
+        connection._store = httpx.Client(transport=store)
+        with pytest.raises(ServerUnreachable):
+            connection.upload_parts(sealed.document_id, io.BytesIO(sealed.ciphertext), sealed.size)
+        assert upload_status(owner, sealed.document_id).json()["received"] == 3 * PART
+        connection.upload_parts(sealed.document_id, io.BytesIO(sealed.ciphertext), sealed.size)
+
+    assert 1 < store.most_at_once <= PARTS_IN_FLIGHT
+    assert [store.puts.count(n) for n in "1234"] == [1, 1, 1, 2]  # those counted: once
+    assert owner.complete(sealed.document_id).status_code == 200
+    fetched = httpx.get(content_url(owner, sealed.document_id).json()["url"])
+    assert fetched.content == sealed.ciphertext
 
 
 # --- a server that sends content through itself ------------------------------------
