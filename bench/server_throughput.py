@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from client import PdeClient
+from client import PdeClient, direct
 from crypto import b64u_encode, encrypt_stream, new_id, new_key
 from tests.server import ServeProcess, s3_env, serve_process
 from tests.storage.s3server import S3Server, free_port
@@ -111,10 +111,12 @@ def download(client: PdeClient, document_id: str, target: Path) -> tuple[float, 
     """The ciphertext as the Python client gets it: from the server, or on the
     presigned URL of the content-url route in direct mode; (seconds, mode)."""
     path = f"/api/v1/documents/{document_id}"
-    if client.account.get("transfer") == "direct":
+    if client.account.get("transfer") == "direct":  # the client's own code: client/direct.py
         start = time.perf_counter()
-        url = client.call("GET", f"{path}/content-url")["url"]
-        return time.perf_counter() - start + fetch(url, {}, target), "direct"
+        where = client.call("GET", f"{path}/content-url")
+        with target.open("wb") as out:
+            direct.fetch(client, client._store, where, out)
+        return time.perf_counter() - start, "direct"
     token = {"Authorization": f"Bearer {client._token}"}
     return fetch(f"{client.server}{path}/content", token, target), "server"
 
