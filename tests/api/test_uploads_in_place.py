@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from tests.api.support import API, RawWallet, assert_error
@@ -190,3 +192,39 @@ def test_the_same_part_sent_twice_at_once_is_written_by_one_request_only(
     assert received(raw_wallet, sealed.document_id) == sealed.size
     assert raw_wallet.complete(sealed.document_id).status_code == 200
     assert raw_wallet.content(sealed.document_id) == sealed.ciphertext
+
+
+def in_pieces(*pieces: bytes) -> Iterator[bytes]:
+    """A body sent piece by piece, pausing so that each arrives on its own."""
+    for piece in pieces:
+        yield piece
+        time.sleep(0.2)
+
+
+def put_in_pieces(wallet: RawWallet, document_id: str, *pieces: bytes) -> httpx.Response:
+    length = str(sum(len(piece) for piece in pieces))
+    return wallet.http.put(
+        f"{API}/documents/{document_id}/content",
+        params={"offset": 0},
+        content=in_pieces(*pieces),
+        headers={"Content-Type": "application/octet-stream", "Content-Length": length},
+    )
+
+
+def test_a_streams_first_bytes_are_checked_however_the_body_is_cut(
+    raw_wallet: RawWallet,
+) -> None:
+    sealed = raw_wallet.seal(os.urandom(3000))
+    raw_wallet.declare(sealed)
+    data = sealed.ciphertext
+    not_a_stream = b"%P" + data[2:]
+    refused = put_in_pieces(raw_wallet, sealed.document_id, not_a_stream[:1], not_a_stream[1:])
+    assert_error(refused, 422, "integrity_mismatch")
+    too_short = put_in_pieces(raw_wallet, sealed.document_id, data[:2])  # shorter than a head
+    assert_error(too_short, 422, "integrity_mismatch")
+    assert received(raw_wallet, sealed.document_id) == 0
+
+    taken = put_in_pieces(raw_wallet, sealed.document_id, data[:1], data[1:3], data[3:])
+    assert taken.status_code == 200, taken.text
+    assert raw_wallet.complete(sealed.document_id).status_code == 200
+    assert raw_wallet.content(sealed.document_id) == data

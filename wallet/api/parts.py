@@ -1,12 +1,11 @@
 """Receiving one part of an upload through the server (the owner's and a
 depositor's): on a store that takes parts in place (the local folder), streamed from
-the request into its place in the upload file, a thread writing one batch while the
-next arrives; on another store (S3 without direct transfers), spooled first. Either
-way a part is acknowledged only once stored durably and recorded."""
+the request into its place in the upload file, each chunk written as it arrives;
+on another store (S3 without direct transfers), spooled first. Either way a part is
+acknowledged only once stored durably and recorded."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import tempfile
 from collections.abc import Callable
@@ -47,59 +46,40 @@ async def _receive_body(request: Request, spool: BinaryIO, limit: int) -> int:
 
 
 class _PartInPlace:
-    """A part streamed from the request straight into a PartsInPlace store: a thread
-    writes and hashes one batch of chunks while the event loop receives the next."""
+    """A part streamed from the request straight into a PartsInPlace store: each
+    chunk is written and hashed as it arrives, on the event loop, while it is still
+    in the processor's cache (as bench/bare_file_server.py does). Handing 4 MiB
+    batches to a thread instead had the kernel's copy and the hash read every byte
+    back from memory on another core: 2-3 times the server's CPU per GiB (perf)."""
 
     def __init__(self, writer: PartWriter, digest: hashlib._Hash | None, check_start: bool) -> None:
         self.writer, self.digest = writer, digest
-        self.check_start = check_start  # the upload's first bytes: a PDE stream's?
+        self.head = b"" if check_start else None  # the upload's first bytes: a PDE stream's?
         self.length = 0
 
     async def receive(self, request: Request, room: Callable[[int], None], limit: int) -> int:
         """Write the whole body; `room(length)` raises once it is more than `limit` bytes."""
-        batch: list[bytes] = []
-        batched = 0
-        writing: asyncio.Future[None] | None = None
-        try:
-            async for chunk in request.stream():
-                self.length += len(chunk)
-                if self.length > limit:
-                    room(self.length)
-                batch.append(chunk)
-                batched += len(chunk)
-                if batched >= PART_BATCH_BYTES:
-                    self._check_start(batch)
-                    if writing is not None:
-                        await writing
-                    writing = asyncio.ensure_future(run_in_threadpool(self._write, batch))
-                    batch, batched = [], 0
-            if writing is not None:
-                await writing
-            if batch:
-                self._check_start(batch)
-                await run_in_threadpool(self._write, batch)
-        finally:
-            if writing is not None and not writing.done():  # never close under a writing thread
-                await asyncio.wait([writing])
+        async for chunk in request.stream():
+            self.length += len(chunk)
+            if self.length > limit:
+                room(self.length)
+            if self.head is not None:
+                self._check_start(chunk)
+            self.writer.write((chunk,))
+            if self.digest is not None:
+                self.digest.update(chunk)
+        if self.head is not None and self.length:  # a body shorter than a stream's head
+            raise IntegrityMismatch("This is not an encrypted PDE file.")
         return self.length
 
-    def _check_start(self, batch: list[bytes]) -> None:
-        if self.check_start:
-            head = b""
-            for chunk in batch:  # the first few bytes, however the body was cut
-                head += chunk[: uploads.STREAM_HEAD_BYTES - len(head)]
-            if not uploads.starts_like_a_stream(head):
-                raise IntegrityMismatch("This is not an encrypted PDE file.")
-            self.check_start = False
-
-    def _write(self, batch: list[bytes]) -> None:
-        self.writer.write(batch)
-        if self.digest is not None:
-            for chunk in batch:
-                self.digest.update(chunk)
-
-
-PART_BATCH_BYTES = 4 << 20  # handed to the writing thread at once: few hops, bounded memory
+    def _check_start(self, chunk: bytes) -> None:
+        assert self.head is not None
+        self.head += chunk[: uploads.STREAM_HEAD_BYTES - len(self.head)]
+        if len(self.head) < uploads.STREAM_HEAD_BYTES:
+            return  # the first few bytes, however the body was cut
+        if not uploads.starts_like_a_stream(self.head):
+            raise IntegrityMismatch("This is not an encrypted PDE file.")
+        self.head = None
 
 
 def _declared_length(request: Request) -> int | None:

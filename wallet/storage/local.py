@@ -329,13 +329,12 @@ class LocalPartWriter:
     def __init__(self, fd: int, key: str, offset: int) -> None:
         self._fd: int | None = fd
         self._key = key
-        self._start = self._position = offset
+        self._start = self._position = self._written_back = offset
 
     def write(self, chunks: Sequence[bytes]) -> None:
         """Write the chunks after what this part holds already."""
         assert self._fd is not None, "this part is finished"
         views = [memoryview(chunk) for chunk in chunks if chunk]
-        start = self._position
         with _disk_errors(self._key):
             while views:
                 written = os.pwritev(self._fd, views, self._position)
@@ -344,10 +343,13 @@ class LocalPartWriter:
                     written -= len(views.pop(0))
                 if views and written:
                     views[0] = views[0][written:]
-            # Start writing these pages back now (on Linux DONTNEED starts the writeback
-            # of dirty pages, which stay cached while written), so the fsync before the
-            # part's acknowledgement finds little left: the disk works while we receive.
-            os.posix_fadvise(self._fd, start, self._position - start, os.POSIX_FADV_DONTNEED)
+            if self._position - self._written_back >= PART_WRITE_BYTES:
+                # Start writing these pages back now (on Linux DONTNEED starts the
+                # writeback of dirty pages, which stay cached while written), so the
+                # fsync before the part's acknowledgement finds little left: the disk
+                # works while we receive. Every 4 MiB: a system call per chunk costs.
+                start, self._written_back = self._written_back, self._position
+                os.posix_fadvise(self._fd, start, self._position - start, os.POSIX_FADV_DONTNEED)
 
     def finish(self) -> int:
         """fsync the file (data and size) and return the part's length."""
