@@ -17,7 +17,7 @@ from typing import IO, Any, BinaryIO, Self
 import httpx
 
 from client import direct as direct_transfer
-from client.io import IteratorReader
+from client.io import FileSlice, IteratorReader
 from crypto import decrypt_stream
 
 DEFAULT_PART_BYTES = 8 << 20
@@ -237,14 +237,16 @@ class Connection:
             return
         received, part_bytes = int(status["received"]), min(part_bytes, status["part_max_bytes"])
         while received < size:
-            sealed.seek(received)
-            part = sealed.read(min(part_bytes, size - received))
+            part = FileSlice(sealed, received, min(part_bytes, size - received))
             response = self._send(
                 "PUT",
                 f"{base}/{document_id}/content",
                 params={"offset": received},
                 content=part,
-                headers={"Content-Type": "application/octet-stream"},
+                headers={
+                    "Content-Type": "application/octet-stream",
+                    "Content-Length": str(part.length),
+                },
             )
             if response.status_code == 409 and "PDE-Upload-Received" in response.headers:
                 received = int(response.headers["PDE-Upload-Received"])

@@ -1,6 +1,6 @@
 """Small file-like adapters the Python client streams through: a reader over
-an HTTP body, a writer that hashes, one that counts, and safe names for saved
-files."""
+an HTTP body, a part of a file sent as a request body, a writer that hashes, one
+that counts, and safe names for saved files."""
 
 from __future__ import annotations
 
@@ -27,6 +27,28 @@ class IteratorReader:
             size = len(self._buffer)
         out, self._buffer = self._buffer[:size], self._buffer[size:]
         return out
+
+
+class FileSlice:
+    """`length` bytes of a seekable file from `offset`, as a request body: read a
+    piece at a time just before it is sent (while still in the processor's cache,
+    and never the whole part in memory), and iterable again, so that a request
+    tried again sends it again."""
+
+    PIECE_BYTES = 1 << 20
+
+    def __init__(self, source: BinaryIO, offset: int, length: int) -> None:
+        self._source, self._offset, self.length = source, offset, length
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._source.seek(self._offset)
+        left = self.length
+        while left > 0:
+            piece = self._source.read(min(self.PIECE_BYTES, left))
+            if not piece:
+                raise ValueError("The file is shorter than the size it was sent with.")
+            left -= len(piece)
+            yield piece
 
 
 class HashingWriter:
