@@ -70,13 +70,18 @@ def _ciphertext(api: Api, store: httpx.Client, where: dict[str, Any]) -> Iterato
         yield response.iter_raw()
 
 
-def fetch(api: Api, store: httpx.Client, where: dict[str, Any], out: IO[bytes]) -> int:
+class Writable(Protocol):
+    def write(self, data: bytes, /) -> object: ...
+
+
+def fetch(api: Api, store: httpx.Client, where: dict[str, Any], out: Writable) -> int:
     """Write the ciphertext at `where` (the content-url route's answer) into `out` as it
     is, as it arrives; returns its size."""
     written = 0
     with _ciphertext(api, store, where) as chunks:
         for chunk in chunks:
-            written += out.write(chunk) or len(chunk)
+            out.write(chunk)
+            written += len(chunk)
     return written
 
 
