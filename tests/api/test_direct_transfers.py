@@ -421,7 +421,6 @@ def test_a_batch_acknowledges_nothing_when_one_of_its_parts_is_missing(owner: Ra
     [
         ({"parts": []}, "batch.parts"),
         ({"parts": [{"offset": 0, "length": PART}]}, "batch.parts.0.sha256"),
-        ({"parts": [{"offset": 0, "length": PART, "sha256": "A" * 43}] * 2}, "at most once"),
         ({"parts": [{"offset": 0, "length": PART, "sha256": "A" * 43}] * 65}, "batch.parts"),
         ({"parts": "all of them"}, "batch.parts"),
         ({"parts": [{"offset": 0, "length": 7, "sha256": "A" * 43}], "offset": 0}, "batch.offset"),
@@ -443,9 +442,7 @@ def test_part_url_batches_that_are_not_valid_are_refused_with_a_stable_code(
     ("body", "where"),
     [
         ({"offsets": []}, "batch.offsets"),
-        ({"offsets": [0, 0]}, "at most once"),
         ({"offsets": [True]}, "batch.offsets.0"),
-        ({"offsets": ["0"]}, "batch.offsets.0"),
         ({"offsets": [-1]}, "batch.offsets.0"),
         ({"offsets": list(range(0, 65 * PART, PART))}, "batch.offsets"),
         ({"offsets": [0], "offset": 0}, "batch.offset"),
@@ -460,6 +457,20 @@ def test_acknowledgement_batches_that_are_not_valid_are_refused_with_a_stable_co
     declare(owner, sealed)
     error = assert_error(ack_parts(owner, sealed.document_id, body), 422, "invalid_request")
     assert where in error["message"]
+
+
+def test_a_part_named_twice_in_a_batch_is_a_retry_where_the_last_declaration_counts(
+    owner: RawWallet,
+) -> None:
+    sealed = owner.seal(CONTENT)
+    declare(owner, sealed)
+    (first, data1), *_ = parts(sealed)
+    batch = {"parts": [asked(first, bytes(len(data1))), asked(first, data1)]}
+    answer = ask_parts(owner, sealed.document_id, batch)
+    assert answer.status_code == 200, answer.text
+    assert put_on_store(answer.json()["parts"][1], data1) == 200
+    acked = ack_parts(owner, sealed.document_id, {"offsets": [first, first]})
+    assert acked.status_code == 200 and acked.json()["received"] == PART
 
 
 def test_a_batch_with_one_part_off_the_grid_records_nothing(owner: RawWallet) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Discriminator, Field, Tag, field_validator
+from pydantic import BaseModel, BeforeValidator, Discriminator, Field, Tag
 
 from wallet.api.deps import CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import AUTH, upload_status
@@ -46,14 +46,10 @@ class PartUrlRequest(Body):
 
 class PartUrlBatchRequest(Body):
     parts: list[PartUrlRequest] = Field(
-        min_length=1, max_length=MAX_PARTS_PER_REQUEST, description="each part at most once"
+        min_length=1,
+        max_length=MAX_PARTS_PER_REQUEST,
+        description="a part named twice is a retry: its last declaration counts",
     )
-
-    @field_validator("parts")
-    @classmethod
-    def _each_part_once(cls, parts: list[PartUrlRequest]) -> list[PartUrlRequest]:
-        _each_offset_once([part.offset for part in parts])
-        return parts
 
 
 class PartUrlResponse(BaseModel):
@@ -75,23 +71,22 @@ class PartAckRequest(Body):
     offset: int = Field(ge=0, le=1 << 50, description="where the part put on the store starts")
 
 
+def _not_a_boolean(value: Any) -> Any:
+    """Body refuses `true` for an integer field; this does it for a list's items."""
+    if isinstance(value, bool):
+        raise ValueError("a number is needed here, not true or false")
+    return value
+
+
+Offset = Annotated[int, Field(ge=0, le=1 << 50), BeforeValidator(_not_a_boolean)]
+
+
 class PartAckBatchRequest(Body):
-    offsets: list[Annotated[int, Field(strict=True, ge=0, le=1 << 50)]] = Field(
+    offsets: list[Offset] = Field(
         min_length=1,
         max_length=MAX_PARTS_PER_REQUEST,
-        description="where each part put on the store starts, each at most once",
+        description="where each part put on the store starts",
     )
-
-    @field_validator("offsets")
-    @classmethod
-    def _each_part_once(cls, offsets: list[int]) -> list[int]:
-        _each_offset_once(offsets)
-        return offsets
-
-
-def _each_offset_once(offsets: list[int]) -> None:
-    if len(set(offsets)) != len(offsets):
-        raise ValueError("each part at most once")
 
 
 def _shape(batch_field: str) -> Discriminator:

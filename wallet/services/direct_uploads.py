@@ -135,7 +135,10 @@ def part_urls(
         if number in declared:  # a retry: the last declaration counts
             declared[number].sha256 = sha256
         else:
-            db.add(DirectUploadPart(document_id=document.id, part_number=number, sha256=sha256))
+            declared[number] = DirectUploadPart(
+                document_id=document.id, part_number=number, sha256=sha256
+            )
+            db.add(declared[number])
     document.updated_at = now()
     db.flush()
     lifetime, expires_at = _lifetime(settings)
