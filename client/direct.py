@@ -196,7 +196,10 @@ class _Transfer:
                     # Those the server counts already: it counts every part it finds put, in
                     # order, so one may be counted before the ack that names it is sent.
                     arrived = [offset for offset in arrived if offset >= self.received]
-                    if acknowledging is None and arrived:
+                    # A few at a time (each acknowledgement lists the parts on the store),
+                    # and the last ones at once.
+                    enough = len(arrived) >= PARTS_IN_FLIGHT or (arrived and not in_flight)
+                    if acknowledging is None and enough:
                         acknowledging = acknowledger.submit(self._acknowledge, sorted(arrived))
                         arrived = []
             finally:
