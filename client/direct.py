@@ -4,9 +4,9 @@ server hands out, and the server only grants and acknowledges parts.
 
 An upload keeps `PARTS_IN_FLIGHT` parts on their way at once, as an S3 SDK does,
 so the store is never idle while the server is asked: the URLs of the parts to
-put are asked for in one request, and the parts put since the last look are
-acknowledged in one request. Memory stays bounded: a part is read and hashed
-only when a place in flight is free, and dropped once put.
+put are asked for in one request, and the parts that arrived are acknowledged a
+few at a time in another thread. Memory stays bounded: a part is read and
+hashed only when a place in flight is free, and dropped once put.
 
 This module stands under `client.http`, which calls it, so it does not import it:
 what it needs of the connection to the PDE server is the `Api` protocol below."""
