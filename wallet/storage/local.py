@@ -317,8 +317,7 @@ def _is_key_file(name: str) -> bool:
     return name.endswith((BLOB_SUFFIX, UPLOAD_SUFFIX)) and not name.startswith(".")
 
 
-PART_WRITE_BYTES = 4 * CHUNK_SIZE
-"""Bytes per write when a part comes from a stream: fewer system calls than 1 MiB."""
+PART_WRITE_BYTES = 4 * CHUNK_SIZE  # per write of a part from a stream, per writeback hint
 
 
 class LocalPartWriter:
@@ -344,10 +343,9 @@ class LocalPartWriter:
                 if views and written:
                     views[0] = views[0][written:]
             if self._position - self._written_back >= PART_WRITE_BYTES:
-                # Start writing these pages back now (on Linux DONTNEED starts the
-                # writeback of dirty pages, which stay cached while written), so the
-                # fsync before the part's acknowledgement finds little left: the disk
-                # works while we receive. Every 4 MiB: a system call per chunk costs.
+                # Every 4 MiB, start writing these pages back (DONTNEED does, and they stay
+                # cached meanwhile): the disk works while we receive, and the fsync
+                # before the acknowledgement finds little left.
                 start, self._written_back = self._written_back, self._position
                 os.posix_fadvise(self._fd, start, self._position - start, os.POSIX_FADV_DONTNEED)
 
