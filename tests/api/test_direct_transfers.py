@@ -417,46 +417,41 @@ def test_a_batch_acknowledges_nothing_when_one_of_its_parts_is_missing(owner: Ra
 
 
 @pytest.mark.parametrize(
-    ("body", "where"),
+    ("route", "body", "where"),
     [
-        ({"parts": []}, "batch.parts"),
-        ({"parts": [{"offset": 0, "length": PART}]}, "batch.parts.0.sha256"),
-        ({"parts": [{"offset": 0, "length": PART, "sha256": "A" * 43}] * 65}, "batch.parts"),
-        ({"parts": "all of them"}, "batch.parts"),
-        ({"parts": [{"offset": 0, "length": 7, "sha256": "A" * 43}], "offset": 0}, "batch.offset"),
-        ({"offset": 0}, "part.length"),
-        ([{"offset": 0}], "part"),
+        ("parts", {"parts": []}, "batch.parts"),
+        ("parts", {"parts": [{"offset": 0, "length": PART}]}, "batch.parts.0.sha256"),
+        (
+            "parts",
+            {"parts": [{"offset": 0, "length": PART, "sha256": "A" * 43}] * 65},
+            "batch.parts",
+        ),
+        ("parts", {"parts": "all of them"}, "batch.parts"),
+        (
+            "parts",
+            {"parts": [{"offset": 0, "length": 7, "sha256": "A" * 43}], "offset": 0},
+            "batch.offset",
+        ),
+        ("parts", {"offset": 0}, "part.length"),
+        ("parts", [{"offset": 0}], "part"),
+        ("parts/ack", {"offsets": []}, "batch.offsets"),
+        ("parts/ack", {"offsets": [True]}, "batch.offsets.0"),
+        ("parts/ack", {"offsets": [-1]}, "batch.offsets.0"),
+        ("parts/ack", {"offsets": list(range(0, 65 * PART, PART))}, "batch.offsets"),
+        ("parts/ack", {"offsets": [0], "offset": 0}, "batch.offset"),
+        ("parts/ack", {"offset": True}, "part.offset"),
+        ("parts/ack", {}, "part.offset"),
     ],
 )
-def test_part_url_batches_that_are_not_valid_are_refused_with_a_stable_code(
-    owner: RawWallet, body: Any, where: str
+def test_part_url_and_acknowledgement_batches_that_are_not_valid_are_refused_with_a_stable_code(
+    owner: RawWallet, route: str, body: Any, where: str
 ) -> None:
     sealed = owner.seal(b"refused")
     declare(owner, sealed)
-    error = assert_error(ask_parts(owner, sealed.document_id, body), 422, "invalid_request")
+    response = owner.http.post(f"{API}/documents/{sealed.document_id}/upload/{route}", json=body)
+    error = assert_error(response, 422, "invalid_request")
     assert where in error["message"]
     assert upload_status(owner, sealed.document_id).json()["received"] == 0
-
-
-@pytest.mark.parametrize(
-    ("body", "where"),
-    [
-        ({"offsets": []}, "batch.offsets"),
-        ({"offsets": [True]}, "batch.offsets.0"),
-        ({"offsets": [-1]}, "batch.offsets.0"),
-        ({"offsets": list(range(0, 65 * PART, PART))}, "batch.offsets"),
-        ({"offsets": [0], "offset": 0}, "batch.offset"),
-        ({"offset": True}, "part.offset"),
-        ({}, "part.offset"),
-    ],
-)
-def test_acknowledgement_batches_that_are_not_valid_are_refused_with_a_stable_code(
-    owner: RawWallet, body: Any, where: str
-) -> None:
-    sealed = owner.seal(b"refused")
-    declare(owner, sealed)
-    error = assert_error(ack_parts(owner, sealed.document_id, body), 422, "invalid_request")
-    assert where in error["message"]
 
 
 def test_a_part_named_twice_in_a_batch_is_a_retry_where_the_last_declaration_counts(
