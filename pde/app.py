@@ -164,7 +164,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app.include_router(health.router)
     # Routes are tried in order: a crowd opening a share is the busiest route, and no
-    # other route's path starts /api/v1/s/ (tests/unit/test_routes.py).
+    # other route's path starts /api/v1/s/ (tests/unit/pde/test_routes.py).
     app.include_router(viewer_api_router)
     app.include_router(accounts.router)
     app.include_router(documents.router)

@@ -129,7 +129,11 @@ class OpeningRecorder:
             self._run_batch(batch)
 
     def _run_batch(self, batch: list[Waiting]) -> None:
-        admitted = self._within_limits(batch)
+        try:
+            admitted = self._within_limits(batch)
+        except Exception as error:  # every viewer of the batch gets it; the writer goes on
+            self._fail(batch, error)
+            return
         if admitted:
             self._commit(admitted)
 
@@ -209,7 +213,7 @@ class OpeningRecorder:
     @staticmethod
     def _fail(batch: list[Waiting], error: Exception) -> None:
         for waiting in batch:
-            if not waiting.done.cancelled():
+            if not waiting.done.done():
                 waiting.done.set_exception(error)
 
 

@@ -177,3 +177,28 @@ def test_attempts_over_their_viewers_limit_are_refused_before_any_is_compared(
     assert outcomes([batch[0], batch[2]]) == ["a", "c"]
     with pytest.raises(RateLimited):
         batch[1].done.result()
+
+
+def test_a_limiter_that_fails_fails_its_batch_and_the_writer_goes_on(
+    recorder: OpeningRecorder, written: list[str]
+) -> None:
+    class Broken(MemoryLimiter):
+        def acquire_each(self, counters: object) -> Any:
+            raise RuntimeError("the limiter broke")
+
+    recorder._limiter = Broken()
+    counter = Counter("share-open", "x", 5, 60)
+    batch = [replace(w, counter=counter) for w in batch_of(["a"])] + batch_of(["b"], WRONG)
+    recorder._run_batch(batch)  # as the writer thread does: it returns
+    for waiting in batch:
+        with pytest.raises(RuntimeError, match="the limiter broke"):
+            waiting.done.result()
+    assert written == []
+    failing = replace(batch_of(["c"])[0], counter=counter)
+    recorder._waiting.put(failing)  # through the writer thread itself
+    with pytest.raises(RuntimeError, match="the limiter broke"):
+        failing.done.result(timeout=10)
+    recorder._limiter = MemoryLimiter()
+    later = replace(batch_of(["d"], WRONG)[0], counter=counter)
+    recorder._waiting.put(later)  # the thread still takes what comes
+    assert shown(later.done.result(timeout=10)) == "d"
