@@ -141,8 +141,13 @@ def add_org_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     new.add_argument("--address", default="")
     new.set_defaults(run=add)
     key = actions.add_parser("add-key", help="register a public key; prints its fingerprint")
-    key.add_argument("organisation", metavar="ORGANISATION", help="its id or its name")
-    key.add_argument("--public-key", required=True, help="as pde org keygen printed it")
+    key.add_argument(
+        "organisation", metavar="ORGANISATION", type=identifier, help="its id or its name"
+    )
+    # A public key is 43 base64url characters too: one in 64 starts with '-'.
+    key.add_argument(
+        "--public-key", required=True, type=identifier, help="as pde org keygen printed it"
+    )
     key.add_argument("--valid-from", type=_day, help="yyyy-mm-dd (default: today)")
     key.add_argument("--valid-until", type=_day, help="yyyy-mm-dd (default: no end)")
     key.set_defaults(run=add_key)

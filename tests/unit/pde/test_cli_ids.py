@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from crypto import new_id
+from crypto import b64u_encode, new_id
 from crypto.issued import org_key_id
 from pde.cli import build_parser
 from pde.client_commands import shield_ids as _shield_ids
@@ -37,3 +37,13 @@ def test_a_key_fingerprint_starting_with_a_dash_is_revoked_as_typed() -> None:
     kid = next(k for k in (org_key_id(os.urandom(32)) for _ in iter(int, 1)) if k.startswith("-"))
     argv = ["org", "revoke-key", kid, "--from", "2026-01-01", "--reason", "lost"]
     assert build_parser().parse_args(_shield_ids(argv)).kid == kid
+
+
+def test_a_public_key_and_an_organisation_id_starting_with_a_dash_are_taken_as_typed() -> None:
+    """`pde org keygen` prints a 43-character base64url key: one in 64 starts with '-'
+    (a fresh-clone CI run failed on test_org_cli when its random key drew one)."""
+    public = next(k for k in (b64u_encode(os.urandom(32)) for _ in iter(int, 1)) if k[0] == "-")
+    organisation = _id_starting_with_dash()
+    argv = ["org", "add-key", organisation, "--public-key", public]
+    parsed = build_parser().parse_args(_shield_ids(argv))
+    assert (parsed.organisation, parsed.public_key) == (organisation, public)
