@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pde.backup_commands import add_backup_parsers
 from pde.cli_errors import fail, one_line
-from pde.client_commands import add_client_parsers, shield_ids
+from pde.client_commands import add_client_parsers, shield_ids, unshielded
 from pde.indicator_commands import add_indicator_parsers
 from pde.org_commands import add_org_parsers
 from pde.progress import end_line
@@ -206,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pde` command."""
-    args = build_parser().parse_args(shield_ids(sys.argv[1:] if argv is None else argv))
+    argv = sys.argv[1:] if argv is None else argv
+    args = unshielded(build_parser().parse_args(shield_ids(argv)))
     try:
         return int(args.run(args))
     except BrokenPipeError:  # `pde client list | head`: the reader left, not an error

@@ -296,8 +296,8 @@ def add_client_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 # One id or key fingerprint in 64 starts with '-' (base64url), which argparse would
-# read as an option: such ids are shielded before parsing and unshielded by their
-# argument type (`identifier`).
+# read as an option: such ids are shielded before parsing and unshielded after
+# (`unshielded`: every argument, since a handle or a file name may look like one).
 _ID_SHIELD = "\x00id:"
 
 
@@ -326,6 +326,17 @@ def _day(text: str) -> str:
 def identifier(text: str) -> str:
     """An id or fingerprint argument as typed (unshielded, see shield_ids)."""
     return text.removeprefix(_ID_SHIELD)
+
+
+def unshielded(args: argparse.Namespace) -> argparse.Namespace:
+    """`args` with every word as typed: shield_ids shields any word that looks like an
+    id, whichever argument it was for."""
+    for name, value in vars(args).items():
+        if isinstance(value, str):
+            setattr(args, name, identifier(value))
+        elif isinstance(value, list):
+            setattr(args, name, [identifier(v) if isinstance(v, str) else v for v in value])
+    return args
 
 
 def shared_fields(text: str) -> tuple[str, ...]:

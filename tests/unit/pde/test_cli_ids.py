@@ -9,6 +9,7 @@ from crypto import b64u_encode, new_id
 from crypto.issued import org_key_id
 from pde.cli import build_parser
 from pde.client_commands import shield_ids as _shield_ids
+from pde.client_commands import unshielded
 
 
 def _id_starting_with_dash() -> str:
@@ -47,3 +48,12 @@ def test_a_public_key_and_an_organisation_id_starting_with_a_dash_are_taken_as_t
     argv = ["org", "add-key", organisation, "--public-key", public]
     parsed = build_parser().parse_args(_shield_ids(argv))
     assert (parsed.organisation, parsed.public_key) == (organisation, public)
+
+
+def test_a_handle_or_a_file_name_that_looks_like_an_id_is_taken_as_typed() -> None:
+    """shield_ids cannot tell an id from a handle or a file name of the same shape:
+    `pde` unshields every argument after parsing (pde/cli.py main)."""
+    handle, file_name = _id_starting_with_dash(), _id_starting_with_dash()
+    argv = ["client", "--server", "x", "--handle", handle, "add", file_name]
+    parsed = unshielded(build_parser().parse_args(_shield_ids(argv)))
+    assert (parsed.handle, parsed.file) == (handle, file_name)
