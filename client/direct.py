@@ -21,6 +21,7 @@ from typing import IO, Any, BinaryIO, Protocol
 
 import httpx
 
+from client.io import IteratorReader
 from crypto import b64u_encode, decrypt_stream
 
 PARTS_IN_FLIGHT = 4  # parts put at once (each `part_max_bytes`, 16 MiB by default, in memory)
@@ -97,26 +98,7 @@ def decrypt(
     GET and the size) and decrypt it into `out` in bounded memory. On a failed
     check `out` may hold a verified prefix."""
     with _ciphertext(api, store, where) as chunks:
-        decrypt_stream(ChunkReader(chunks), out, key, document_id)  # type: ignore[arg-type]
-
-
-class ChunkReader:
-    """A read-only file over an iterator of byte chunks, in one growing buffer so that
-    each byte is copied twice at most (in, then out), whatever the chunks' sizes."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks, self._buffer = chunks, bytearray()
-
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                break
-            self._buffer += chunk
-        size = len(self._buffer) if size < 0 else min(size, len(self._buffer))
-        out = bytes(self._buffer[:size])
-        del self._buffer[:size]  # from the front of a bytearray: no copy of the rest
-        return out
+        decrypt_stream(IteratorReader(chunks), out, key, document_id)  # type: ignore[arg-type]
 
 
 # --- uploads ----------------------------------------------------------------------

@@ -12,20 +12,22 @@ from typing import BinaryIO
 
 
 class IteratorReader:
-    """A read-only file over an iterator of byte chunks (a streamed HTTP body)."""
+    """A read-only file over an iterator of byte chunks (a streamed HTTP body), in one
+    growing buffer so that each byte is copied twice at most (in, then out), whatever
+    the chunks' sizes; an empty chunk is not the end."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks, self._buffer = chunks, b""
+        self._chunks, self._buffer = chunks, bytearray()
 
     def read(self, size: int = -1) -> bytes:
         while size < 0 or len(self._buffer) < size:
-            chunk = next(self._chunks, b"")
-            if not chunk:
+            chunk = next(self._chunks, None)
+            if chunk is None:
                 break
             self._buffer += chunk
-        if size < 0:
-            size = len(self._buffer)
-        out, self._buffer = self._buffer[:size], self._buffer[size:]
+        size = len(self._buffer) if size < 0 else min(size, len(self._buffer))
+        out = bytes(self._buffer[:size])
+        del self._buffer[:size]  # from the front of a bytearray: no copy of the rest
         return out
 
 

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +21,7 @@ import httpx
 import pytest
 
 from client import direct
-from client.direct import PARTS_IN_FLIGHT, ChunkReader
+from client.direct import PARTS_IN_FLIGHT
 from client.http import ClientError, Connection, ServerUnreachable
 from crypto import b64u_decode, encrypt_stream, new_id, new_key
 
@@ -293,15 +292,3 @@ def test_a_download_decrypts_whatever_the_size_of_the_chunks_it_arrives_in() -> 
         fetched = io.BytesIO()
         assert direct.fetch(connection, connection._store, where, fetched) == len(ciphertext)
         assert fetched.getvalue() == ciphertext
-
-
-def test_the_chunk_reader_gives_exactly_what_is_asked_across_chunks() -> None:
-    reader = ChunkReader(iter([b"abc", b"", b"defgh", b"ij"]))
-    assert [reader.read(2), reader.read(4), reader.read(10), reader.read(1)] == [
-        b"ab",
-        b"cdef",
-        b"ghij",
-        b"",
-    ]
-    assert ChunkReader(iter([b"abc", b"de"])).read() == b"abcde"
-    assert re.fullmatch(rb"x+", ChunkReader(iter([b"x" * 5] * 4)).read(17))
