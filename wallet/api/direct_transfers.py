@@ -138,13 +138,11 @@ def part_url(
     (`{parts: [...]}`: their URLs, each with its offset), each at or after the
     acknowledged `received` count, of the fixed `length`, with the SHA-256 the object
     store will check. Ask again to retry."""
-    documents.find_pending_upload(db, account.id, document_id, compartment)  # before the mode
-    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
+    upload = documents.find_pending_upload(db, account.id, document_id, compartment)
+    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)  # after: 404 first
     asked = body.parts if isinstance(body, PartUrlBatchRequest) else [body]
     wanted = [(part.offset, part.length, part.sha256) for part in asked]
-    puts = direct_uploads.part_urls(
-        db, transfers, runtime.settings, account, document_id, wanted, compartment
-    )
+    puts = direct_uploads.part_urls(db, transfers, runtime.settings, upload, wanted)
     db.commit()
     urls = [
         BatchPartUrl(
@@ -181,12 +179,10 @@ def acknowledge_part(
     `upload_part_missing` or `integrity_mismatch`: put it again). `received` then
     advances over every part held as declared from where it stood, so a part
     acknowledged before the ones under it counts once they are acknowledged."""
-    documents.find_pending_upload(db, account.id, document_id, compartment)  # before the mode
-    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)
+    upload = documents.find_pending_upload(db, account.id, document_id, compartment)
+    transfers = direct_uploads.transfers_for(runtime.settings, runtime.blobs)  # after: 404 first
     offsets = body.offsets if isinstance(body, PartAckBatchRequest) else [body.offset]
-    document = direct_uploads.acknowledge_parts(
-        db, transfers, runtime.settings, account, document_id, offsets, compartment
-    )
+    document = direct_uploads.acknowledge_parts(db, transfers, runtime.settings, upload, offsets)
     db.commit()
     return upload_status(runtime, document)
 

@@ -98,7 +98,10 @@ def _owned_upload(
     db: Session, account: Account, document_id: str, compartment: bytes | None
 ) -> Document:
     """The owner's open upload; deposits keep the server path, so they are not found here."""
-    document = find_pending_upload(db, account.id, document_id, compartment)
+    return _not_a_deposit(find_pending_upload(db, account.id, document_id, compartment))
+
+
+def _not_a_deposit(document: Document) -> Document:
     if document.deposit_id is not None:
         raise NotFound()
     return document
@@ -108,23 +111,22 @@ def part_urls(
     db: Session,
     transfers: DirectTransfers,
     settings: WalletSettings,
-    account: Account,
-    document_id: str,
+    upload: Document,
     wanted: Sequence[tuple[int, int, bytes]],
-    compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> list[PartUrl]:
-    """Record the declared SHA-256 of each part wanted, as (offset, length, sha256), and
-    presign its PUT. A part may be asked for at or after the acknowledged count, so a
-    client keeps several in flight; the multipart upload opens with the first asked for.
-    Everything is checked before anything is recorded or opened."""
-    document = _owned_upload(db, account, document_id, compartment)
+    """Record the declared SHA-256 of each part wanted, as (offset, length, sha256), of
+    the owner's open `upload` (find_pending_upload's), and presign its PUT. A part may
+    be asked for at or after the acknowledged count, so a client keeps several in
+    flight; the multipart upload opens with the first asked for. Everything is checked
+    before anything is recorded or opened."""
+    document = _not_a_deposit(upload)
     for offset, length, _ in wanted:
         _check_on_the_grid(settings, document, offset)
         expected = part_length(settings, document, offset)
         if length != expected:
             message = f"The part at {offset} has exactly {expected} bytes."
             raise InvalidRequest(message, length=expected)
-    key = content_key(account.id, document.id)
+    key = content_key(document.account_id, document.id)
     if document.direct_upload_id is None:
         if document.received:
             raise InvalidRequest("This upload goes through the server: send its parts there.")
@@ -186,23 +188,22 @@ def acknowledge_parts(
     db: Session,
     transfers: DirectTransfers,
     settings: WalletSettings,
-    account: Account,
-    document_id: str,
+    upload: Document,
     offsets: Sequence[int],
-    compartment: bytes | None = EVERY_COMPARTMENT,
 ) -> Document:
-    """Check that the store holds each part at `offsets` as declared (UploadPartMissing if
-    one is not there, IntegrityMismatch if one is there but wrong), then advance
-    `received` over the parts held as declared from where it stands: parts put out of
-    order count once the ones before them are there, so `received` stays a prefix."""
-    document = _owned_upload(db, account, document_id, compartment)
+    """Check that the store holds each part at `offsets` of the owner's open `upload`
+    as declared (UploadPartMissing if one is not there, IntegrityMismatch if one is
+    there but wrong), then advance `received` over the parts held as declared from
+    where it stands: parts put out of order count once the ones before them are
+    there, so `received` stays a prefix."""
+    document = _not_a_deposit(upload)
     for offset in offsets:
         _check_on_the_grid(settings, document, offset)
     declared = _declared(db, document)
     numbers = [part_number(settings, offset) for offset in offsets]
     if document.direct_upload_id is None or any(n not in declared for n in numbers):
         raise UploadPartMissing()
-    key = content_key(account.id, document.id)
+    key = content_key(document.account_id, document.id)
     stored = {p.number: p for p in transfers.list_parts(key, document.direct_upload_id)}
     for offset, number in zip(offsets, numbers, strict=True):
         if number not in stored:
