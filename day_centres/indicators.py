@@ -1,13 +1,13 @@
 """Anonymous indicators against measure 28, counted as wallet events happen.
 
-`IndicatorCounter` subscribes to the core's wallet events (pde/app.py wires it)
-and adds to a counter of the day (UTC), the centre the wallet was created at
-('' for none) and the metric, in the event's own transaction: one, or as many
-share openings as were counted at once. No row names a
-wallet. "Wallets active" (opened at least once in a month) needs to know whether a
-wallet was already counted this month: a keyed mark HMAC(key, month, wallet id) is
-kept for the month, and `close_ended_months` (housekeeping) deletes every mark of a
-month that has ended. docs/threat-model.md says what the figures tell an operator."""
+`IndicatorCounter` subscribes to the core's wallet events (pde/app.py wires it) and
+adds to a counter of the day (UTC), the centre the wallet was created at ('' for
+none) and the metric, in the event's own transaction: one, or as many share openings
+as were counted at once. No row names a wallet. "Wallets active" (opened at least
+once in a month) needs to know whether a wallet was already counted this month: a
+keyed mark HMAC(key, month, wallet id) is kept for the month, and
+`close_ended_months` (housekeeping) deletes every mark of a month that has ended.
+docs/threat-model.md says what the figures tell an operator."""
 
 from __future__ import annotations
 
