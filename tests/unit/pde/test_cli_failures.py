@@ -26,14 +26,17 @@ def dead_server() -> str:
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
-def test_a_server_that_does_not_answer_is_reported_within_a_second(
+def test_a_server_that_does_not_answer_is_reported_at_once_not_waited_for(
     pde: Callable[..., Run],
 ) -> None:
     server = dead_server()
     started = time.monotonic()
     refused = pde("client", "--server", server, "--handle", "someone", "list")
     elapsed = time.monotonic() - started
-    assert elapsed < 1, f"{elapsed:.1f} s"  # the bound is 10 s; a login costs ~0.5 s
+    # Not waited for (the client waits up to 120 s for a server that answered before):
+    # a refused connection is told as it comes, ~0.5 s here (a login), 1.2 s on a busy
+    # machine; the bound is the issue's.
+    assert elapsed < 10, f"{elapsed:.1f} s"
     assert refused.code == 1
     assert refused.err == (
         f"error: No PDE server answers at {server}: the connection was refused "
