@@ -17,8 +17,7 @@ from typing import IO, Any, BinaryIO, Self
 import httpx
 
 from client import direct as direct_transfer
-from client import parts
-from client.io import IteratorReader
+from client.io import FileSlice, IteratorReader
 from crypto import decrypt_stream
 
 DEFAULT_PART_BYTES = 8 << 20
@@ -236,13 +235,13 @@ class Connection:
                 self, self._store, f"{base}/{document_id}/upload", sealed, status, progress
             )
             return
-        path = f"{base}/{document_id}/content"
-
-        def put(offset: int, part: parts.SentPart) -> int:
+        received, part_bytes = int(status["received"]), min(part_bytes, status["part_max_bytes"])
+        while received < size:
+            part = FileSlice(sealed, received, min(part_bytes, size - received))
             response = self._send(
                 "PUT",
-                path,
-                params={"offset": offset, "ahead": "true"} if part.ahead else {"offset": offset},
+                f"{base}/{document_id}/content",
+                params={"offset": received},
                 content=part,
                 headers={
                     "Content-Type": "application/octet-stream",
@@ -250,13 +249,12 @@ class Connection:
                 },
             )
             if response.status_code == 409 and "PDE-Upload-Received" in response.headers:
-                raise parts.Resume(int(response.headers["PDE-Upload-Received"]))
+                received = int(response.headers["PDE-Upload-Received"])
+                continue
             raise_for_error(response)
-            return int(response.json()["received"])
-
-        part_bytes = min(part_bytes, status["part_max_bytes"])
-        ahead = int(status.get("parts_ahead", 0))
-        parts.send_parts(put, sealed, size, int(status["received"]), part_bytes, ahead, progress)
+            received = int(response.json()["received"])
+            if progress:
+                progress(received, size)
 
     def _store_error(self, url: str, failure: httpx.Response | httpx.TransportError) -> ClientError:
         """The ClientError for an object store that refused a request or never answered."""

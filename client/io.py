@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -36,26 +35,21 @@ class FileSlice:
     """`length` bytes of a seekable file from `offset`, as a request body: read a
     piece at a time just before it is sent (while still in the processor's cache,
     and never the whole part in memory), and iterable again, so that a request
-    tried again sends it again. Slices of one file sent at once share its `lock`:
-    each piece is read under it, from where it belongs."""
+    tried again sends it again."""
 
     PIECE_BYTES = 1 << 20
 
-    def __init__(
-        self, source: BinaryIO, offset: int, length: int, lock: threading.Lock | None = None
-    ) -> None:
+    def __init__(self, source: BinaryIO, offset: int, length: int) -> None:
         self._source, self._offset, self.length = source, offset, length
-        self._lock = lock or threading.Lock()
 
     def __iter__(self) -> Iterator[bytes]:
-        end = self._offset + self.length
-        for position in range(self._offset, end, self.PIECE_BYTES):
-            size = min(self.PIECE_BYTES, end - position)
-            with self._lock:
-                self._source.seek(position)
-                piece = self._source.read(size)
-            if len(piece) != size:
+        self._source.seek(self._offset)
+        left = self.length
+        while left > 0:
+            piece = self._source.read(min(self.PIECE_BYTES, left))
+            if not piece:
                 raise ValueError("The file is shorter than the size it was sent with.")
+            left -= len(piece)
             yield piece
 
 

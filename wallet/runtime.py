@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from wallet.db import check_migrated, make_engine, session_factory
 from wallet.events import WalletEvents
 from wallet.limits import Limiter, MemoryLimiter, open_limiter
-from wallet.services.part_turns import PartTurns
 from wallet.services.uploads import RunningHashes
 from wallet.settings import WalletSettings
 from wallet.storage.base import BlobStore
@@ -47,7 +46,6 @@ class Runtime:
     blobs: BlobStore
     limiter: Limiter = field(default_factory=MemoryLimiter)
     hashes: RunningHashes = field(default_factory=RunningHashes)
-    turns: PartTurns = field(default_factory=PartTurns)  # parts sent ahead, waiting
     events: WalletEvents = field(default_factory=WalletEvents)  # pde/app.py subscribes
 
     @classmethod

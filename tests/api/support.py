@@ -143,13 +143,10 @@ class RawWallet:
     def declare(self, sealed: SealedDocument, **changes: Any) -> httpx.Response:
         return self.http.post(f"{API}/documents", json=sealed.declaration | changes)
 
-    def put_part(
-        self, document_id: str, offset: int, data: bytes, *, ahead: bool = False
-    ) -> httpx.Response:
-        """`ahead`: sent before the part in front of it is acknowledged."""
+    def put_part(self, document_id: str, offset: int, data: bytes) -> httpx.Response:
         return self.http.put(
             f"{API}/documents/{document_id}/content",
-            params={"offset": offset, "ahead": "true"} if ahead else {"offset": offset},
+            params={"offset": offset},
             content=data,
             headers={"Content-Type": "application/octet-stream"},
         )

@@ -9,7 +9,6 @@ import os
 import socket
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -229,75 +228,3 @@ def test_a_streams_first_bytes_are_checked_however_the_body_is_cut(
     assert taken.status_code == 200, taken.text
     assert raw_wallet.complete(sealed.document_id).status_code == 200
     assert raw_wallet.content(sealed.document_id) == data
-
-
-def test_the_upload_status_says_a_part_may_be_sent_ahead(raw_wallet: RawWallet) -> None:
-    sealed = raw_wallet.seal(b"x")
-    assert raw_wallet.declare(sealed).json()["parts_ahead"] == 1
-
-
-def test_a_part_sent_ahead_waits_while_the_part_before_is_written_then_follows_it(
-    pde_server: LiveServer, raw_wallet: RawWallet
-) -> None:
-    sealed = raw_wallet.seal(os.urandom(3_000_000))
-    raw_wallet.declare(sealed)
-    cut = 2_000_000
-    first = start_part(pde_server, raw_wallet, sealed.document_id, 0, sealed.ciphertext[:cut])
-    with first, ThreadPoolExecutor(1) as pool:
-        ahead = pool.submit(
-            raw_wallet.put_part, sealed.document_id, cut, sealed.ciphertext[cut:], ahead=True
-        )
-        time.sleep(1.5)  # longer than a part waits for one that has not started
-        assert not ahead.done(), ahead.result().text
-        assert received(raw_wallet, sealed.document_id) == 0
-        first.sendall(sealed.ciphertext[cut // 2 : cut])
-        assert first.recv(65536).startswith(b"HTTP/1.1 200")
-        answer = ahead.result(timeout=10)
-    assert answer.status_code == 200, answer.text
-    assert answer.json()["received"] == sealed.size
-    assert raw_wallet.complete(sealed.document_id).status_code == 200
-    assert raw_wallet.content(sealed.document_id) == sealed.ciphertext
-
-
-def test_a_part_sent_ahead_of_a_dropped_part_is_refused_at_once_with_where_to_resume(
-    pde_server: LiveServer, raw_wallet: RawWallet
-) -> None:
-    sealed = raw_wallet.seal(os.urandom(3_000_000))
-    raw_wallet.declare(sealed)
-    cut = 2_000_000
-    first = start_part(pde_server, raw_wallet, sealed.document_id, 0, sealed.ciphertext[:cut])
-    with ThreadPoolExecutor(1) as pool:
-        ahead = pool.submit(
-            raw_wallet.put_part, sealed.document_id, cut, sealed.ciphertext[cut:], ahead=True
-        )
-        time.sleep(0.7)
-        first.close()
-        dropped = time.monotonic()
-        answer = ahead.result(timeout=10)
-    assert time.monotonic() - dropped < 2
-    assert_error(answer, 409, "upload_offset_mismatch")
-    assert answer.headers["PDE-Upload-Received"] == "0"
-    assert received(raw_wallet, sealed.document_id) == 0
-    raw_wallet.put_part(sealed.document_id, 0, sealed.ciphertext[:cut])
-    assert raw_wallet.put_part(sealed.document_id, cut, sealed.ciphertext[cut:]).is_success
-    assert raw_wallet.complete(sealed.document_id).status_code == 200
-    assert raw_wallet.content(sealed.document_id) == sealed.ciphertext
-
-
-def test_a_part_sent_ahead_of_nothing_or_too_far_ahead_is_refused(
-    raw_wallet: RawWallet,
-) -> None:
-    sealed = raw_wallet.seal(os.urandom(100_000))
-    raw_wallet.declare(sealed)
-    raw_wallet.put_part(sealed.document_id, 0, sealed.ciphertext[:1000])
-    started = time.monotonic()
-    lone = raw_wallet.put_part(sealed.document_id, 5000, sealed.ciphertext[5000:], ahead=True)
-    assert_error(lone, 409, "upload_offset_mismatch")  # after a moment: no part came before
-    assert time.monotonic() - started < 3
-    too_far = raw_wallet.put_part(sealed.document_id, 1000 + 16 * (1 << 20) + 1, b"x", ahead=True)
-    assert_error(too_far, 409, "upload_offset_mismatch")
-    behind = raw_wallet.put_part(sealed.document_id, 500, sealed.ciphertext[500:], ahead=True)
-    assert_error(behind, 409, "upload_offset_mismatch")
-    assert {lone.headers["PDE-Upload-Received"], behind.headers["PDE-Upload-Received"]} == {"1000"}
-    assert raw_wallet.put_part(sealed.document_id, 1000, sealed.ciphertext[1000:]).is_success
-    assert raw_wallet.complete(sealed.document_id).status_code == 200

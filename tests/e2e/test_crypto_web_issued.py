@@ -82,7 +82,9 @@ def test_python_verifies_what_the_browser_signs_with_a_fresh_key(crypto_page: Pa
     organisations = [
         {
             "id": claims["organisationId"],
-            "keys": [{"kid": key.kid, "public_key": b64u_encode(key.public_key), "valid_from": ""}],
+            "keys": [
+                {"kid": key.kid, "public_key": b64u_encode(key.public_key), "valid_from": ""}
+            ],
         }
     ]
     check = issued.verify_issued(jws, issued.content_digest([b"scan"]), organisations)

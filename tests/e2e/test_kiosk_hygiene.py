@@ -128,8 +128,6 @@ KEEP_SOMETHING = """async () => {
   await (await caches.open('left')).put('/left', new Response('behind'));
   await new Promise((done) => { indexedDB.open('left').onsuccess = done; });
 }"""
-
-
 @pytest.fixture(scope="module")
 def terminal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A server with one enrolled terminal: (its URL, the terminal's cookie token). The

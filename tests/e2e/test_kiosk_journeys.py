@@ -71,7 +71,9 @@ def test_create_a_wallet_add_a_photo_preview_it_leave_and_find_it_again(
         expect(page.locator('[data-count="identity"]')).to_have_text("1")
 
 
-def test_write_my_story_rename_and_delete_in_arabic(browser: Browser, live_server: str) -> None:
+def test_write_my_story_rename_and_delete_in_arabic(
+    browser: Browser, live_server: str
+) -> None:
     with kiosk_page(browser) as page:
         open_kiosk(page, live_server, "ar")
         create_wallet(page)

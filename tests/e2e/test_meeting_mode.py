@@ -57,7 +57,7 @@ def meeting_titles(page: Page) -> list[str]:
 
 
 def try_to_end(page: Page, passphrase: str) -> None:
-    """ "End meeting mode", type a secret phrase, confirm."""
+    """"End meeting mode", type a secret phrase, confirm."""
     if not page.locator("#meeting-unlock").is_visible():
         page.click("#meeting-end")
     field = page.locator("#meeting-passphrase")

@@ -37,7 +37,9 @@ class IssuedMarkers:
     document_id: str
 
 
-def deposit_signed_and_share(client: PdeClient, database_url: str, folder: Path) -> IssuedMarkers:
+def deposit_signed_and_share(
+    client: PdeClient, database_url: str, folder: Path
+) -> IssuedMarkers:
     """Register an organisation, deposit a signed file into `client`'s wallet, accept
     it, share it, and check the worker's side verifies it."""
     markers = {name: f"CANARY-{secrets.token_hex(8)}" for name in MARKERS}

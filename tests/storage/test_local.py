@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import os
 import stat
-import subprocess
-import sys
 import tracemalloc
 from pathlib import Path
 
@@ -251,50 +249,3 @@ def test_one_writer_at_a_time_holds_an_upload(local_store: LocalBlobStore) -> No
     first.close()
     local_store.write_part(UPLOAD, 3, io.BytesIO(b"def"), 3)
     assert (local_store.root / "accounts/a1/uploads/d1.upload").read_bytes() == b"abcdef"
-
-
-def test_whether_an_upload_is_being_written_is_told_without_taking_it(
-    local_store: LocalBlobStore,
-) -> None:
-    """A part sent ahead asks whether the part before it is being written: asking
-    takes nothing, so the writer that comes next is not refused for it."""
-    assert not local_store.writing(UPLOAD)  # no file yet
-    first = local_store.begin_part(UPLOAD, 0)
-    assert local_store.writing(UPLOAD)
-    with pytest.raises(UploadBusy):
-        local_store.begin_part(UPLOAD, 0)
-    first.abort()
-    assert not local_store.writing(UPLOAD)
-    local_store.begin_part(UPLOAD, 0).close()  # asking left nothing held
-    assert not local_store.writing(UPLOAD)
-
-
-def test_an_upload_held_in_another_process_is_busy_and_told_as_being_written(
-    local_store: LocalBlobStore,
-) -> None:
-    """Server processes share the store: the lock holds across them."""
-    local_store.write_part(UPLOAD, 0, io.BytesIO(b"abc"), 3)
-    path = local_store.root / "accounts/a1/uploads/d1.upload"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_UPLOAD, str(path)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        assert local_store.writing(UPLOAD)
-        with pytest.raises(UploadBusy):
-            local_store.begin_part(UPLOAD, 3)
-    finally:
-        holder.kill()
-        holder.wait()
-    assert not local_store.writing(UPLOAD)
-    local_store.begin_part(UPLOAD, 3).close()
-
-
-HOLD_UPLOAD = """
-import os, sys, time
-from wallet.storage.local_files import hold_upload
-fd = os.open(sys.argv[1], os.O_WRONLY)
-assert hold_upload(fd)
-print("held", flush=True)
-time.sleep(60)
-"""

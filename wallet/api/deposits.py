@@ -12,7 +12,7 @@ from crypto.links import is_valid_id
 from wallet.api.deps import ClientKey, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.documents import document_response, finish_upload, upload_status
 from wallet.api.errors import error_responses
-from wallet.api.parts import CIPHERTEXT_PART_BODY, PartAhead, PartOffset, store_part
+from wallet.api.parts import CIPHERTEXT_PART_BODY, PartOffset, store_part
 from wallet.api.report_schemas import LinkReportRequest, LinkReportResponse
 from wallet.api.schemas import (
     DepositDeclareRequest,
@@ -277,11 +277,10 @@ async def put_part(
     db: DbDep,
     runtime: RuntimeDep,
     offset: PartOffset,
-    ahead: PartAhead = False,
 ) -> UploadStatus:
     """Send the part at `offset` of a file this link declared; resumable as the owner's."""
     account, _ = deposits.deposit_upload(db, deposit_id, document_id)
-    document = await store_part(request, db, runtime, account, document_id, offset, ahead=ahead)
+    document = await store_part(request, db, runtime, account, document_id, offset)
     return upload_status(runtime, document)
 
 

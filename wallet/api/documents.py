@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from wallet.api.deps import CompartmentTag, CurrentWallet, DbDep, RuntimeDep
 from wallet.api.errors import error_responses
-from wallet.api.parts import CIPHERTEXT_PART_BODY, PartAhead, PartOffset, store_part
+from wallet.api.parts import CIPHERTEXT_PART_BODY, PartOffset, store_part
 from wallet.api.schemas import (
     DocumentCreateRequest,
     DocumentMoveRequest,
@@ -40,7 +40,6 @@ from wallet.metrics import UPLOADS
 from wallet.models import Account, Document
 from wallet.services import direct_uploads, documents, uploads
 from wallet.services.documents import EVERY_COMPARTMENT
-from wallet.storage.base import PartsInPlace
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 AUTH = (NotAuthenticated, PassphraseChangeRequired, NotFound)
@@ -59,7 +58,6 @@ def document_response(document: Document) -> DocumentResponse:
 
 
 def upload_status(runtime: RuntimeDep, document: Document) -> UploadStatus:
-    direct = runtime.settings.direct_transfers and document.deposit_id is None
     return UploadStatus(
         document_id=document.id,
         size=document.size,
@@ -67,9 +65,9 @@ def upload_status(runtime: RuntimeDep, document: Document) -> UploadStatus:
         part_max_bytes=runtime.settings.upload_part_max_bytes,
         complete=document.state == documents.READY,
         # Deposits keep the server path; the owner's uploads go direct when the server can.
-        transfer="direct" if direct else "server",
-        # A part written in place may be sent while the one before it is being fsynced.
-        parts_ahead=int(not direct and isinstance(runtime.blobs, PartsInPlace)),
+        transfer="direct"
+        if runtime.settings.direct_transfers and document.deposit_id is None
+        else "server",
     )
 
 
@@ -205,14 +203,10 @@ async def put_part(
     runtime: RuntimeDep,
     offset: PartOffset,
     compartment: CompartmentTag,
-    ahead: PartAhead = False,
 ) -> UploadStatus:
     """Send the part of the ciphertext that starts at `offset` (the acknowledged
-    `received` count; `ahead`: the end of the part before, still on its way).
-    Acknowledged only once stored; resend after a drop."""
-    document = await store_part(
-        request, db, runtime, account, document_id, offset, compartment, ahead
-    )
+    `received` count). Acknowledged only once stored; resend after a drop."""
+    document = await store_part(request, db, runtime, account, document_id, offset, compartment)
     return upload_status(runtime, document)
 
 

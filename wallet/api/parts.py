@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-import time
 from collections.abc import Callable
 from typing import Annotated, BinaryIO
 
@@ -18,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from wallet.api.deps import DbDep, RuntimeDep
 from wallet.errors import IntegrityMismatch, InvalidRequest, UploadOffsetMismatch
 from wallet.models import Account, Document
-from wallet.services import documents, part_turns, uploads
+from wallet.services import documents, uploads
 from wallet.services.documents import EVERY_COMPARTMENT
 from wallet.storage.base import PartsInPlace, PartWriter, UploadBusy
 
@@ -32,14 +31,6 @@ CIPHERTEXT_PART_BODY = {
     }
 }
 PartOffset = Annotated[int, Query(ge=0, le=1 << 50)]  # where a part starts in the ciphertext
-PartAhead = Annotated[
-    bool,
-    Query(
-        description="sent before the part in front of it is acknowledged: `offset` may be "
-        "up to `part_max_bytes` past `received`, and the part waits for its turn "
-        "(where the upload status says `parts_ahead`)"
-    ),
-]
 
 
 async def _receive_body(request: Request, spool: BinaryIO, limit: int) -> int:
@@ -104,15 +95,12 @@ async def store_part(
     document_id: str,
     offset: int,
     compartment: bytes | None = EVERY_COMPARTMENT,
-    ahead: bool = False,
 ) -> Document:
     """Receive one part of an upload in `compartment` (a depositor's: any), store it
-    and commit before acknowledging it. A part sent `ahead` waits for its turn where
-    parts are written in place (elsewhere the status announces no `parts_ahead`, and
-    such a part must start at `received` as any other)."""
+    and commit before acknowledging it."""
     if isinstance(runtime.blobs, PartsInPlace):
         return await _stream_part(
-            request, db, runtime, runtime.blobs, account, document_id, offset, compartment, ahead
+            request, db, runtime, runtime.blobs, account, document_id, offset, compartment
         )
     # Spooled: memory up to 1 MiB, then a temporary file, so a part never fills memory.
     with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
@@ -144,29 +132,20 @@ async def _stream_part(
     document_id: str,
     offset: int,
     compartment: bytes | None,
-    ahead: bool,
 ) -> Document:
     """The part straight from the request into its place in the upload (no spool),
     fsynced, then recorded and committed: never acknowledged before its bytes are on
-    disk. The store holds the upload meanwhile, so a second request for it is refused.
-    A part sent ahead first waits for its turn (wallet/services/part_turns.py)."""
+    disk. The store holds the upload meanwhile, so a second request for it is refused."""
     settings = runtime.settings
     declared = _declared_length(request)
-    key = documents.upload_key(account.id, document_id)
-    behind, busy = 0, False  # where the upload stood, and whether a part was being written
 
-    def begin() -> tuple[Document, PartWriter | None]:
-        nonlocal behind, busy
+    def begin() -> tuple[Document, PartWriter]:
         # Checked before the store creates anything, then again once it holds the upload.
         document = uploads.accept_part(
-            db, settings, account, document_id, offset, declared, compartment, ahead=ahead
+            db, settings, account, document_id, offset, declared, compartment
         )
-        if document.received != offset:  # sent ahead, and not its turn yet
-            behind, busy = document.received, blobs.writing(key)
-            db.rollback()  # so that looking again reads what other requests committed since
-            return document, None
         try:
-            writer = blobs.begin_part(key, offset)
+            writer = blobs.begin_part(documents.upload_key(account.id, document.id), offset)
         except UploadBusy:  # the same part twice at once: the other one goes on
             raise UploadOffsetMismatch(received=document.received) from None
         try:
@@ -176,14 +155,7 @@ async def _stream_part(
             raise
         return document, writer
 
-    since = time.monotonic()
     document, writer = await run_in_threadpool(begin)
-    while writer is None:
-        if not (busy or part_turns.may_start_soon(since)):  # no part before it is coming
-            raise UploadOffsetMismatch(received=behind)
-        if not await runtime.turns.wait(key, since):
-            raise UploadOffsetMismatch(received=behind)
-        document, writer = await run_in_threadpool(begin)
     part = _PartInPlace(writer, runtime.hashes.resume(document.id, offset), offset == 0)
 
     def refuse(length: int) -> None:
@@ -201,8 +173,6 @@ async def _stream_part(
         document = await run_in_threadpool(finish)
     except BaseException:
         await run_in_threadpool(writer.abort)
-        runtime.turns.ended(key, recorded=False)
         raise
     writer.close()  # recorded: the next part may come
-    runtime.turns.ended(key, recorded=True)
     return document

@@ -172,11 +172,6 @@ class UploadStatus(BaseModel):
     part_max_bytes: int
     complete: bool
     transfer: Transfer = TRANSFER_FIELD
-    parts_ahead: int = Field(
-        default=0,
-        description="how many parts may be sent through the server before the part in "
-        "front of them is acknowledged (each waits for its turn; 0: one at a time)",
-    )
 
 
 SealedKey = bytes_field(93, 93)  # a 32-byte key sealed to a public key (FORMAT.md §7)

@@ -99,15 +99,11 @@ def accept_part(
     offset: int,
     length: int | None,
     compartment: bytes | None = EVERY_COMPARTMENT,
-    *,
-    ahead: bool = False,
 ) -> Document:
     """The pending upload a part at `offset` belongs to, once the part may be written:
-    `offset` is the next expected byte (or, `ahead`, up to a part after it: a part
-    sent ahead, to wait for its turn) and `length`, when known yet, fits."""
+    `offset` is the next expected byte and `length`, when known yet, fits."""
     document = find_pending_upload(db, account.id, document_id, compartment)
-    furthest = document.received + (settings.upload_part_max_bytes if ahead else 0)
-    if not document.received <= offset <= furthest:
+    if offset != document.received:
         raise UploadOffsetMismatch(received=document.received)
     if length is not None:
         check_part_length(settings, document, offset, length)

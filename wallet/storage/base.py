@@ -235,10 +235,6 @@ class PartsInPlace(Protocol):
         upload until the writer is closed; UploadBusy if another writer holds it."""
         ...
 
-    def writing(self, upload_key: str) -> bool:
-        """Whether a writer holds the upload now, in any process (nothing is taken)."""
-        ...
-
 
 @runtime_checkable
 class BlobStore(Protocol):

@@ -20,6 +20,8 @@ finishing renames the file over the blob's name, so no byte is copied twice.
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
@@ -41,18 +43,36 @@ from wallet.storage.base import (
     validate_key,
     validate_prefix,
 )
-from wallet.storage.local_files import (
-    PART_WRITE_BYTES,
-    LocalPartWriter,
-    copy_file,
-    disk_errors,
-    fsync_dir,
-    hold_upload,
-    upload_held,
-)
 
 BLOB_SUFFIX = ".blob"
 UPLOAD_SUFFIX = ".upload"
+
+
+@contextlib.contextmanager
+def _disk_errors(key: str, *, reading: bool = False) -> Iterator[None]:
+    """Turn a failing disk (full, read-only, I/O error) into BlobStoreUnavailable.
+
+    When reading, a missing file is BlobNotFound instead. This wraps disk
+    operations only, never the caller's stream, whose own errors must reach the
+    caller as they are.
+    """
+    try:
+        yield
+    except FileNotFoundError as exc:
+        if not reading:
+            raise BlobStoreUnavailable(f"local blob store lost a folder writing {key!r}") from exc
+        raise BlobNotFound(key) from exc
+    except OSError as exc:
+        raise BlobStoreUnavailable(f"local blob store failed on {key!r}: {exc.strerror}") from exc
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename or unlink in `path` durable, not just the file contents."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class LocalBlobStore:
@@ -82,10 +102,10 @@ class LocalBlobStore:
         """Create the folders above `path`, making each new folder's entry durable too."""
         missing = [p for p in path.parents if p.is_relative_to(self.root) and not p.exists()]
         for folder in reversed(missing):
-            with disk_errors(key):
+            with _disk_errors(key):
                 with contextlib.suppress(FileExistsError):  # a concurrent writer won
                     folder.mkdir(mode=0o700)
-                fsync_dir(folder.parent)
+                _fsync_dir(folder.parent)
 
     # -- writing -----------------------------------------------------------
 
@@ -97,18 +117,18 @@ class LocalBlobStore:
         """
         path = self._blob_path(key)
         self._make_parents(path, key)
-        with disk_errors(key):
+        with _disk_errors(key):
             fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
                 written = fill(out)
-                with disk_errors(key):
+                with _disk_errors(key):
                     out.flush()
                     os.fsync(out.fileno())
-            with disk_errors(key):
+            with _disk_errors(key):
                 os.replace(tmp, path)
-                fsync_dir(path.parent)
+                _fsync_dir(path.parent)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -118,7 +138,7 @@ class LocalBlobStore:
     def _copy(source: CountedSource, out: BinaryIO) -> int:
         """Copy chunk by chunk; only the write side is a disk error of ours."""
         while chunk := source.read(CHUNK_SIZE):
-            with disk_errors(source.key):
+            with _disk_errors(source.key):
                 out.write(chunk)
         return source.count
 
@@ -133,29 +153,18 @@ class LocalBlobStore:
             raise ValueError(f"offset must be >= 0, got {offset}")
         path = self._blob_path(upload_key, UPLOAD_SUFFIX)
         self._make_parents(path, upload_key)
-        with disk_errors(upload_key):
+        with _disk_errors(upload_key):
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-                fsync_dir(path.parent)  # a new file: its name must survive a crash too
+                _fsync_dir(path.parent)  # a new file: its name must survive a crash too
             except FileExistsError:
                 fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
-        if not hold_upload(fd):  # one writer per upload, across the server's processes too
+        try:  # one writer per upload, across the server's processes too
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             os.close(fd)
-            raise UploadBusy(f"a part of {upload_key!r} is being written")
+            raise UploadBusy(f"a part of {upload_key!r} is being written") from None
         return LocalPartWriter(fd, upload_key, offset)
-
-    def writing(self, upload_key: str) -> bool:
-        """Whether a writer holds the upload now, in any process (nothing is taken)."""
-        path = self._blob_path(upload_key, UPLOAD_SUFFIX)
-        with disk_errors(upload_key):
-            try:
-                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            except FileNotFoundError:
-                return False
-            try:
-                return upload_held(fd)
-            finally:
-                os.close(fd)
 
     def write_part(self, upload_key: str, offset: int, stream: BinaryIO, length: int) -> int:
         """Copy the stream into the upload's file at `offset`, then fsync it."""
@@ -176,16 +185,16 @@ class LocalBlobStore:
         source = self._blob_path(upload_key, UPLOAD_SUFFIX)
         dest = self._blob_path(dest_key)
         self._make_parents(dest, dest_key)
-        with disk_errors(dest_key):
+        with _disk_errors(dest_key):
             try:
                 os.replace(source, dest)
             except FileNotFoundError:
                 if dest.is_file():  # finished before; its record is what failed
                     return dest.stat().st_size
                 raise BlobNotFound(upload_key) from None
-            fsync_dir(dest.parent)
+            _fsync_dir(dest.parent)
             if source.parent != dest.parent:
-                fsync_dir(source.parent)
+                _fsync_dir(source.parent)
             return dest.stat().st_size
 
     def concat(self, part_keys: Sequence[str], dest_key: str) -> int:
@@ -200,11 +209,11 @@ class LocalBlobStore:
             total = 0
             for part, path in paths:
                 with (
-                    disk_errors(part, reading=True),
+                    _disk_errors(part, reading=True),
                     path.open("rb") as part_file,
-                    disk_errors(dest_key),
+                    _disk_errors(dest_key),
                 ):
-                    total += copy_file(part_file, out)
+                    total += _copy_file(part_file, out)
             return total
 
         return self._write_atomically(dest_key, fill)
@@ -215,10 +224,10 @@ class LocalBlobStore:
         """Open the file now (so a missing blob fails here) and stream the range."""
         check_range(start, end)
         path = self._blob_path(key)
-        with disk_errors(key, reading=True):
+        with _disk_errors(key, reading=True):
             file = path.open("rb")
         try:
-            with disk_errors(key):
+            with _disk_errors(key):
                 total = os.fstat(file.fileno()).st_size
                 first, stop = clip_range(start, end, total)
                 file.seek(first)
@@ -235,7 +244,7 @@ class LocalBlobStore:
     @staticmethod
     def _chunks(file: BinaryIO, key: str, remaining: int) -> Iterator[bytes]:
         while remaining > 0:
-            with disk_errors(key):
+            with _disk_errors(key):
                 chunk = file.read(min(CHUNK_SIZE, remaining))
             if not chunk:  # the file shrank under us: stop rather than loop forever
                 return
@@ -244,7 +253,7 @@ class LocalBlobStore:
 
     def size(self, key: str) -> int:
         path = self._blob_path(key)
-        with disk_errors(key, reading=True):
+        with _disk_errors(key, reading=True):
             return path.stat().st_size
 
     def exists(self, key: str) -> bool:
@@ -269,14 +278,14 @@ class LocalBlobStore:
     def delete(self, key: str) -> None:
         """Remove the blob file and the unfinished upload's file of `key`, if any."""
         paths = (self._blob_path(key), self._blob_path(key, UPLOAD_SUFFIX))
-        with disk_errors(key):
+        with _disk_errors(key):
             removed = False
             for path in paths:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
                     removed = True
             if removed:
-                fsync_dir(paths[0].parent)
+                _fsync_dir(paths[0].parent)
 
     def delete_prefix(self, prefix: str) -> int:
         """Rename the prefix's folder out of sight at once, then remove it.
@@ -287,12 +296,12 @@ class LocalBlobStore:
         prefix = validate_prefix(prefix, allow_empty=False)
         folder = self._prefix_path(prefix)
         doomed = self.root / f".erasing-{uuid.uuid4().hex}"
-        with disk_errors(prefix):
+        with _disk_errors(prefix):
             try:
                 folder.rename(doomed)
             except (FileNotFoundError, NotADirectoryError):
                 return 0
-            fsync_dir(self.root)
+            _fsync_dir(self.root)
             count = sum(_is_key_file(name) for _, _, files in os.walk(doomed) for name in files)
             shutil.rmtree(doomed)
         return count
@@ -306,3 +315,85 @@ class LocalBlobStore:
 def _is_key_file(name: str) -> bool:
     """A blob's or an unfinished upload's file (never a temporary one)."""
     return name.endswith((BLOB_SUFFIX, UPLOAD_SUFFIX)) and not name.startswith(".")
+
+
+PART_WRITE_BYTES = 4 * CHUNK_SIZE  # per write of a part from a stream, per writeback hint
+
+
+class LocalPartWriter:
+    """A part written in place into an upload's file (os.pwritev at its offset, so
+    it may run in any thread); `finish` fsyncs it before it can be acknowledged.
+    Its open file holds the upload's lock (flock) until closed."""
+
+    def __init__(self, fd: int, key: str, offset: int) -> None:
+        self._fd: int | None = fd
+        self._key = key
+        self._start = self._position = self._written_back = offset
+
+    def write(self, chunks: Sequence[bytes]) -> None:
+        """Write the chunks after what this part holds already."""
+        assert self._fd is not None, "this part is finished"
+        views = [memoryview(chunk) for chunk in chunks if chunk]
+        with _disk_errors(self._key):
+            while views:
+                written = os.pwritev(self._fd, views, self._position)
+                self._position += written
+                while views and written >= len(views[0]):  # drop what was fully written
+                    written -= len(views.pop(0))
+                if views and written:
+                    views[0] = views[0][written:]
+            if self._position - self._written_back >= PART_WRITE_BYTES:
+                # Every 4 MiB, start writing these pages back (DONTNEED does, and they stay
+                # cached meanwhile): the disk works while we receive, and the fsync
+                # before the acknowledgement finds little left.
+                start, self._written_back = self._written_back, self._position
+                os.posix_fadvise(self._fd, start, self._position - start, os.POSIX_FADV_DONTNEED)
+
+    def finish(self) -> int:
+        """fsync the file (data and size) and return the part's length."""
+        assert self._fd is not None, "this part is finished"
+        with _disk_errors(self._key):
+            os.fsync(self._fd)
+        return self._position - self._start
+
+    def close(self) -> None:
+        """Close the file, which lets the upload go; safe to call twice."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def abort(self) -> None:
+        """Cut what this part wrote (never acknowledged) and close; safe to call twice."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            with contextlib.suppress(OSError):  # best effort: resending overwrites it anyway
+                if self._position > self._start:
+                    os.ftruncate(fd, self._start)
+        finally:
+            os.close(fd)
+
+
+def _copy_file(source: BinaryIO, out: BinaryIO) -> int:
+    """Append all of `source` to `out`, in the kernel where it can (copy_file_range:
+    no trip through Python's memory), else chunk by chunk."""
+    out.flush()
+    remaining = os.fstat(source.fileno()).st_size
+    copied = 0
+    try:
+        while remaining > 0:
+            n = os.copy_file_range(source.fileno(), out.fileno(), min(remaining, 1 << 30))
+            if n == 0:
+                break
+            copied, remaining = copied + n, remaining - n
+    except OSError as error:
+        if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
+            raise
+    if remaining > 0:  # not supported here: copy the rest by hand
+        source.seek(copied)
+        while chunk := source.read(CHUNK_SIZE):
+            out.write(chunk)
+            copied += len(chunk)
+    out.seek(0, os.SEEK_END)
+    return copied

@@ -68,7 +68,9 @@ def _fresh() -> tuple[issued.OrgKey, issued.IssuedClaims, list[dict[str, Any]]]:
     organisations = [
         {
             "id": claims.organisation_id,
-            "keys": [{"kid": key.kid, "public_key": b64u_encode(key.public_key), "valid_from": ""}],
+            "keys": [
+                {"kid": key.kid, "public_key": b64u_encode(key.public_key), "valid_from": ""}
+            ],
         }
     ]
     return key, claims, organisations
