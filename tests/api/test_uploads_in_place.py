@@ -1,7 +1,7 @@
 """Uploads into the local store over HTTP: each part goes straight from the request
-into the upload's one file at its offset, is fsynced before it is acknowledged,
-and completion renames that file into the content, copying nothing. A dropped
-connection loses at most the part in flight, which is sent again."""
+into the upload's one file at its offset, is synced to disk (fdatasync) before it
+is acknowledged, and completion renames that file into the content, copying
+nothing. A dropped connection loses at most the part in flight, which is sent again."""
 
 from __future__ import annotations
 
@@ -69,21 +69,21 @@ def wait_for_size(path: Path, size: int) -> None:
         time.sleep(0.05)
 
 
-def test_a_part_is_fsynced_in_the_upload_file_before_it_is_acknowledged(
+def test_a_part_is_synced_to_disk_in_the_upload_file_before_it_is_acknowledged(
     pde_server: LiveServer, raw_wallet: RawWallet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sealed = raw_wallet.seal(os.urandom(3_000_000))
     raw_wallet.declare(sealed)
     upload = account_folder(pde_server, raw_wallet) / "uploads" / f"{sealed.document_id}.upload"
     synced: list[int] = []
-    real_fsync = os.fsync
+    real_fdatasync = os.fdatasync  # the data and the size, all reading it back needs
 
-    def fsync(fd: int) -> None:
-        real_fsync(fd)
+    def fdatasync(fd: int) -> None:
+        real_fdatasync(fd)
         if os.readlink(f"/proc/self/fd/{fd}") == str(upload):
             synced.append(os.fstat(fd).st_size)
 
-    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "fdatasync", fdatasync)
     first = raw_wallet.put_part(sealed.document_id, 0, sealed.ciphertext[:1_000_000])
     assert first.json()["received"] == 1_000_000
     assert synced == [1_000_000]
@@ -92,20 +92,20 @@ def test_a_part_is_fsynced_in_the_upload_file_before_it_is_acknowledged(
     assert synced == [1_000_000, sealed.size]
 
 
-def test_a_part_that_cannot_be_fsynced_is_not_acknowledged(
+def test_a_part_that_cannot_be_synced_to_disk_is_not_acknowledged(
     pde_server: LiveServer, raw_wallet: RawWallet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sealed = raw_wallet.seal(os.urandom(200_000))
     raw_wallet.declare(sealed)
     upload = account_folder(pde_server, raw_wallet) / "uploads" / f"{sealed.document_id}.upload"
-    real_fsync = os.fsync
+    real_fdatasync = os.fdatasync
 
-    def failing_fsync(fd: int) -> None:
+    def failing_fdatasync(fd: int) -> None:
         if os.readlink(f"/proc/self/fd/{fd}") == str(upload):
             raise OSError(5, "Input/output error")
-        real_fsync(fd)
+        real_fdatasync(fd)
 
-    monkeypatch.setattr(os, "fsync", failing_fsync)
+    monkeypatch.setattr(os, "fdatasync", failing_fdatasync)
     response = raw_wallet.put_part(sealed.document_id, 0, sealed.ciphertext)
     assert_error(response, 503, "storage_unavailable")
     monkeypatch.undo()

@@ -162,13 +162,14 @@ def test_parts_are_written_in_place_in_one_upload_file(local_store: LocalBlobSto
     assert (local_store.root / "accounts/a1/uploads/d1.upload").read_bytes() == b"abcdefg"
 
 
-def test_a_part_is_fsynced_after_its_last_byte_and_before_write_part_returns(
+def test_a_part_is_synced_after_its_last_byte_and_before_write_part_returns(
     local_store: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What is acknowledged survives a crash: the upload file is fsynced once its
-    bytes are all written, before the store returns (and so before any answer)."""
+    """What is acknowledged survives a crash: the upload file's data and size are
+    synced (fdatasync) once its bytes are all written, before the store returns (and
+    so before any answer)."""
     events: list[tuple[str, int]] = []
-    real_pwritev, real_fsync = os.pwritev, os.fsync
+    real_pwritev, real_fsync = os.pwritev, os.fdatasync
 
     def pwritev(fd: int, buffers: list[memoryview], offset: int) -> int:
         written = real_pwritev(fd, buffers, offset)
@@ -181,13 +182,13 @@ def test_a_part_is_fsynced_after_its_last_byte_and_before_write_part_returns(
             events.append(("fsync", os.fstat(fd).st_size))
 
     monkeypatch.setattr(os, "pwritev", pwritev)
-    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "fdatasync", fsync)
     local_store.write_part(UPLOAD, 0, RandomStream(9 * MIB), 9 * MIB)  # type: ignore[arg-type]
     assert events[-1] == ("fsync", 9 * MIB)
     assert [kind for kind, _ in events].count("fsync") == 1
 
 
-def test_a_part_whose_fsync_fails_is_unavailable_and_cut(
+def test_a_part_whose_sync_fails_is_unavailable_and_cut(
     local_store: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     local_store.write_part(UPLOAD, 0, io.BytesIO(b"kept"), 4)
@@ -195,7 +196,7 @@ def test_a_part_whose_fsync_fails_is_unavailable_and_cut(
     def failing_fsync(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(os, "fsync", failing_fsync)
+    monkeypatch.setattr(os, "fdatasync", failing_fsync)
     with pytest.raises(BlobStoreUnavailable):
         local_store.write_part(UPLOAD, 4, io.BytesIO(b"lost"), 4)
     assert (local_store.root / "accounts/a1/uploads/d1.upload").read_bytes() == b"kept"

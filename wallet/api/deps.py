@@ -21,7 +21,8 @@ from wallet.services.sessions import authenticate
 _bearer = HTTPBearer(auto_error=False, description="session token from /api/v1/login")
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async: no I/O here, so FastAPI runs it on the event loop, not in a thread
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -39,7 +40,8 @@ DbDep = Annotated[Session, Depends(get_db)]
 
 
 def client_key(request: Request) -> str:
-    """Who is calling, for rate limits only: kept hashed, in memory, never logged."""
+    """Who is calling, for rate limits only: kept hashed, in memory, never logged.
+    (Called as a function too, so not async as the other dependencies without I/O.)"""
     return request.client.host if request.client else "unknown"
 
 
@@ -70,7 +72,7 @@ def current_wallet(session: CurrentSession) -> Account:
 CurrentWallet = Annotated[Account, Depends(current_wallet)]
 
 
-def compartment_tag(
+async def compartment_tag(
     compartment: Annotated[
         str | None,
         Header(
