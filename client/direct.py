@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from typing import IO, Any, BinaryIO, Protocol
 
-import httpx
-
 from client.io import IteratorReader
+from client.object_store import ObjectStore, StoreFailure
 from crypto import b64u_encode, decrypt_stream
 
 PARTS_IN_FLIGHT = 4  # parts put at once (each `part_max_bytes`, 16 MiB by default, in memory)
@@ -36,11 +35,7 @@ class Api(Protocol):
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any: ...
 
-    def _stream(
-        self, path: str, headers: dict[str, str], http: httpx.Client | None = None
-    ) -> AbstractContextManager[httpx.Response]: ...
-
-    def _store_error(self, url: str, failure: httpx.Response | httpx.TransportError) -> Exception:
+    def _store_error(self, failure: StoreFailure) -> Exception:
         """The ClientError for an object store that refused a request or never answered."""
         ...
 
@@ -51,31 +46,30 @@ def error_code(error: Exception) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def open_store(timeout: float, connect: float) -> httpx.Client:
-    """The HTTP client for presigned URLs on the object store: they carry their own
-    authority, so it sends no header of ours. One connection per part in flight."""
-    limits = httpx.Limits(
-        max_connections=PARTS_IN_FLIGHT, max_keepalive_connections=PARTS_IN_FLIGHT
-    )
-    return httpx.Client(timeout=httpx.Timeout(timeout, connect=connect), limits=limits)
+def open_store(timeout: float, connect: float) -> ObjectStore:
+    """The client for presigned URLs on the object store: one connection kept per
+    part in flight."""
+    return ObjectStore(PARTS_IN_FLIGHT, timeout, connect)
 
 
 # --- downloads --------------------------------------------------------------------
 
 
 @contextmanager
-def _ciphertext(api: Api, store: httpx.Client, where: dict[str, Any]) -> Iterator[Iterator[bytes]]:
-    """The ciphertext at `where` (the content-url route's answer), as the chunks the
-    connection receives them in (not re-cut into equal pieces: that copies it all)."""
-    with api._stream(where["url"], {}, store) as response:
-        yield response.iter_raw()
+def _ciphertext(api: Api, store: ObjectStore, where: dict[str, Any]) -> Iterator[Iterator[bytes]]:
+    """The ciphertext at `where` (the content-url route's answer), as it is read."""
+    try:
+        with store.get(where["url"]) as chunks:
+            yield chunks
+    except StoreFailure as failure:
+        raise api._store_error(failure) from None
 
 
 class Writable(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
 
-def fetch(api: Api, store: httpx.Client, where: dict[str, Any], out: Writable) -> int:
+def fetch(api: Api, store: ObjectStore, where: dict[str, Any], out: Writable) -> int:
     """Write the ciphertext at `where` (the content-url route's answer) into `out` as it
     is, as it arrives; returns its size."""
     written = 0
@@ -88,7 +82,7 @@ def fetch(api: Api, store: httpx.Client, where: dict[str, Any], out: Writable) -
 
 def decrypt(
     api: Api,
-    store: httpx.Client,
+    store: ObjectStore,
     where: dict[str, Any],
     key: bytes,
     document_id: str,
@@ -106,7 +100,7 @@ def decrypt(
 
 def upload(
     api: Api,
-    store: httpx.Client,
+    store: ObjectStore,
     upload_path: str,
     sealed: BinaryIO,
     status: dict[str, Any],
@@ -135,7 +129,7 @@ class _Transfer:
     def __init__(
         self,
         api: Api,
-        store: httpx.Client,
+        store: ObjectStore,
         upload_path: str,
         sealed: BinaryIO,
         status: dict[str, Any],
@@ -230,11 +224,9 @@ def _digest(part: bytes) -> str:
     return b64u_encode(hashlib.sha256(part).digest())
 
 
-def put_on_store(api: Api, store: httpx.Client, put: dict[str, Any], part: bytes) -> None:
+def put_on_store(api: Api, store: ObjectStore, put: dict[str, Any], part: bytes) -> None:
     """PUT one part on its presigned URL, with exactly the headers given."""
     try:
-        response = store.request(put["method"], put["url"], content=part, headers=put["headers"])
-    except httpx.TransportError as error:
-        raise api._store_error(put["url"], error) from None
-    if response.status_code >= 400:
-        raise api._store_error(put["url"], response)
+        store.put(put["method"], put["url"], part, put["headers"])
+    except StoreFailure as failure:
+        raise api._store_error(failure) from None

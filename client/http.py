@@ -18,6 +18,7 @@ import httpx
 
 from client import direct as direct_transfer
 from client.io import FileSlice, IteratorReader
+from client.object_store import StoreFailure
 from crypto import decrypt_stream
 
 DEFAULT_PART_BYTES = 8 << 20
@@ -157,13 +158,11 @@ class Connection:
         return ServerUnreachable(self.server, _reason(error, self._answered))
 
     @contextmanager
-    def _stream(
-        self, path: str, headers: dict[str, str], http: httpx.Client | None = None
-    ) -> Iterator[httpx.Response]:
+    def _stream(self, path: str, headers: dict[str, str]) -> Iterator[httpx.Response]:
         """A streamed GET whose error answer is ClientError and whose lost connection
-        is ServerUnreachable (`http`: the object store's client for a presigned URL)."""
+        is ServerUnreachable."""
         try:
-            with (http or self._http).stream(
+            with self._http.stream(
                 "GET", path, headers=headers, timeout=self._timeout()
             ) as response:
                 self._answered = True
@@ -256,11 +255,11 @@ class Connection:
             if progress:
                 progress(received, size)
 
-    def _store_error(self, url: str, failure: httpx.Response | httpx.TransportError) -> ClientError:
+    def _store_error(self, failure: StoreFailure) -> ClientError:
         """The ClientError for an object store that refused a request or never answered."""
-        if isinstance(failure, httpx.TransportError):
-            return ServerUnreachable(httpx.URL(url).host, _reason(failure, True))
-        status, text = failure.status_code, failure.text[:200]
+        if not failure.status:
+            return ServerUnreachable(failure.host, failure.detail)
+        status, text = failure.status, failure.detail
         return ClientError(status, "store_refused", f"The object store refused: {status} {text}")
 
     def close(self) -> None:

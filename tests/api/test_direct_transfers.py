@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from client import PdeClient
 from client.direct import PARTS_IN_FLIGHT
 from client.http import Connection, ServerUnreachable
+from client.object_store import ObjectStore, StoreFailure
 from client.shares import ShareViewer, create_share
 from crypto import b64u_encode
 from tests.api.share_support import make_share, open_share
@@ -600,17 +601,17 @@ def test_the_python_client_uploads_and_downloads_in_direct_mode(
     assert shared.getvalue() == CONTENT and spy.read_bytes <= 5
 
 
-class CutOnce(httpx.HTTPTransport):
+class CutOnce(ObjectStore):
     """The object store as the client reaches it: the connection of one part's first
     PUT is cut; records which parts were put and how many at once."""
 
     def __init__(self, part_number: str) -> None:
-        super().__init__()
+        super().__init__(PARTS_IN_FLIGHT, timeout=30, connect=5)
         self.part_number, self.puts = part_number, list[str]()
         self.lock, self.putting, self.most_at_once = threading.Lock(), 0, 0
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        number = dict(parse_qsl(request.url.query.decode()))["partNumber"]
+    def put(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> None:
+        number = dict(parse_qsl(urlsplit(url).query))["partNumber"]
         with self.lock:
             self.puts.append(number)
             self.putting += 1
@@ -618,8 +619,8 @@ class CutOnce(httpx.HTTPTransport):
         try:
             if number == self.part_number and self.puts.count(number) == 1:
                 time.sleep(0.2)  # those after it, on their way, arrive first
-                raise httpx.WriteError("connection reset by peer")
-            return super().handle_request(request)
+                raise StoreFailure(url, 0, "the connection was lost")
+            super().put(method, url, body, headers)
         finally:
             with self.lock:
                 self.putting -= 1
@@ -641,7 +642,7 @@ def test_the_python_client_puts_parts_at_once_and_resumes_after_one_is_cut_mid_w
     declare(owner, sealed)
     store = CutOnce(part_number="4")
     with SessionConnection(pde_server.url, owner.token) as connection:
-        connection._store = httpx.Client(transport=store)
+        connection._store = store
         with pytest.raises(ServerUnreachable):
             connection.upload_parts(sealed.document_id, io.BytesIO(sealed.ciphertext), sealed.size)
         assert upload_status(owner, sealed.document_id).json()["received"] == 3 * PART

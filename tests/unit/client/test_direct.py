@@ -1,5 +1,6 @@
 """The Python client's direct transfers (client/direct.py) against a stand-in PDE
-server and object store (httpx mock transports): parts put several at once land
+server (an httpx mock transport) and a stand-in object store (a small HTTP server on
+127.0.0.1, reached as the real one is, over urllib3): parts put several at once land
 byte-identical, each with its checksum; their URLs and acknowledgements go in
 batches; no more than `PARTS_IN_FLIGHT` parts are held at once; a part that fails
 mid-way, with others in flight, is put again on resume and nothing else is lost.
@@ -14,7 +15,9 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -24,13 +27,19 @@ from client import direct
 from client.direct import PARTS_IN_FLIGHT
 from client.http import ClientError, Connection, ServerUnreachable
 from crypto import b64u_decode, encrypt_stream, new_id, new_key
+from tests.storage.s3server import free_port
 
 PART = 64 * 1024
 UPLOAD = "/api/v1/documents/doc/upload"
 
 
+class StoreCut(Exception):
+    """The stand-in store drops the connection without answering."""
+
+
 class Store:
-    """A stand-in object store: presigned part URLs `http://store.test/part/{n}`."""
+    """A stand-in object store on 127.0.0.1: presigned part URLs `{url}/part/{n}`, and
+    `{url}/content` serving `content` in odd-sized chunks."""
 
     def __init__(self) -> None:
         self.parts: dict[int, bytes] = {}
@@ -39,10 +48,18 @@ class Store:
         self.putting = self.most_at_once = 0
         self.fail: Callable[[int], None] = lambda number: None
         self.lose: set[int] = set()
+        self.content = b""
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), _StoreHandler)
+        self.http.store = self  # type: ignore[attr-defined]
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+        threading.Thread(target=self.http.serve_forever, args=(0.01,), daemon=True).start()
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        number = int(request.url.path.rsplit("/", 1)[1])
-        body = request.read()
+    def close(self) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+    def put(self, path: str, body: bytes, checksum: str | None) -> tuple[int, bytes]:
+        number = int(path.rsplit("/", 1)[1])
         with self.lock:
             self.puts.append(number)
             self.putting += 1
@@ -50,18 +67,54 @@ class Store:
         try:
             time.sleep(0.01)  # long enough for puts to overlap
             self.fail(number)
-            checksum = base64.b64encode(hashlib.sha256(body).digest()).decode()
-            if request.headers.get("x-amz-checksum-sha256") != checksum:
-                return httpx.Response(400, text="<Code>BadDigest</Code>")
+            if checksum != base64.b64encode(hashlib.sha256(body).digest()).decode():
+                return 400, b"<Code>BadDigest</Code>"
             with self.lock:
                 if number in self.lose:
                     self.lose.discard(number)
                 else:
                     self.parts[number] = body
-            return httpx.Response(200)
+            return 200, b""
         finally:
             with self.lock:
                 self.putting -= 1
+
+
+class _StoreHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_PUT(self) -> None:
+        store: Store = self.server.store  # type: ignore[attr-defined]
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        try:
+            status, answer = store.put(self.path, body, self.headers["x-amz-checksum-sha256"])
+        except StoreCut:
+            self.close_connection = True  # no answer at all
+            return
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def do_GET(self) -> None:
+        assert "authorization" not in self.headers  # the URL is its own authority
+        if self.path != "/content":
+            self.send_response(404)
+            self.send_header("Content-Length", "22")
+            self.end_headers()
+            self.wfile.write(b"<Code>NoSuchKey</Code>")
+            return
+        content = self.server.store.content  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for i in range(0, len(content), 10_007):  # chunks of no particular size
+            piece = content[i : i + 10_007]
+            self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        self.wfile.write(b"0\r\n\r\n")
+
+    def log_message(self, *_: object) -> None:
+        pass
 
 
 class Server:
@@ -112,7 +165,7 @@ class Server:
         number, digest = part["offset"] // PART + 1, b64u_decode(part["sha256"])
         self.declared[number] = digest
         checksum = {"x-amz-checksum-sha256": base64.b64encode(digest).decode()}
-        url = f"http://store.test/part/{number}"
+        url = f"{self.store.url}/part/{number}"
         return {"offset": part["offset"], "url": url, "method": "PUT", "headers": checksum}
 
     def asked(self, what: str) -> list[Any]:
@@ -123,13 +176,17 @@ def error(status: int, code: str) -> httpx.Response:
     return httpx.Response(status, json={"error": {"code": code, "message": code}})
 
 
-def connected(server: Server, store: Store) -> Connection:
+@contextmanager
+def connected(server: Server, store: Store) -> Iterator[Connection]:
     connection = Connection("http://pde.test", retry_seconds=0)
     connection._http = httpx.Client(
         base_url=connection.server, transport=httpx.MockTransport(server.handle)
     )
-    connection._store = httpx.Client(transport=httpx.MockTransport(store.handle))
-    return connection
+    try:
+        with connection:
+            yield connection
+    finally:
+        store.close()
 
 
 class CountingFile(io.BytesIO):
@@ -218,13 +275,13 @@ def test_a_part_that_fails_mid_way_is_put_again_on_resume_and_nothing_else_is_lo
     def cut_once(number: int) -> None:
         if number == 6 and store.puts.count(6) == 1:
             time.sleep(0.05)  # the parts after it, already on their way, arrive first
-            raise httpx.WriteError("connection reset by peer")
+            raise StoreCut()
 
     store.fail = cut_once
     with connected(server, store) as connection:
         with pytest.raises(ServerUnreachable) as cut:
             upload(connection, io.BytesIO(data))
-        assert cut.value.code == "server_unreachable" and "store.test" in cut.value.message
+        assert cut.value.code == "server_unreachable" and "127.0.0.1" in cut.value.message
         assert 6 not in store.parts and len(store.parts) > 5  # parts after it went on
         put_before = set(store.parts)
 
@@ -277,18 +334,27 @@ def test_a_download_decrypts_whatever_the_size_of_the_chunks_it_arrives_in() -> 
     encrypt_stream(io.BytesIO(plaintext), sealed, key, document_id)
     ciphertext = sealed.getvalue()
 
-    def serve(request: httpx.Request) -> httpx.Response:
-        assert "authorization" not in request.headers  # the URL is its own authority
-        pieces = (ciphertext[i : i + 10_007] for i in range(0, len(ciphertext), 10_007))
-        return httpx.Response(200, content=pieces)
-
     store = Store()
+    store.content = ciphertext
     with connected(Server(store, 0), store) as connection:
-        connection._store = httpx.Client(transport=httpx.MockTransport(serve))
         out = io.BytesIO()
-        where = {"url": "http://store.test/content", "size": len(ciphertext)}
+        where = {"url": f"{store.url}/content", "size": len(ciphertext)}
         direct.decrypt(connection, connection._store, where, key, document_id, out)
         assert out.getvalue() == plaintext
         fetched = io.BytesIO()
         assert direct.fetch(connection, connection._store, where, fetched) == len(ciphertext)
         assert fetched.getvalue() == ciphertext
+
+
+def test_a_download_the_store_refuses_or_that_finds_no_store_is_told_plainly() -> None:
+    store = Store()
+    with connected(Server(store, 0), store) as connection:
+        where = {"url": f"{store.url}/part/1", "size": 10}  # no such object
+        with pytest.raises(ClientError) as refused:
+            direct.fetch(connection, connection._store, where, io.BytesIO())
+        assert refused.value.code == "store_refused" and refused.value.status == 404
+        assert "NoSuchKey" in refused.value.message
+        gone = {"url": f"http://127.0.0.1:{free_port()}/content", "size": 10}
+        with pytest.raises(ServerUnreachable) as unreachable:
+            direct.fetch(connection, connection._store, gone, io.BytesIO())
+        assert "127.0.0.1" in unreachable.value.message
