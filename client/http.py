@@ -21,7 +21,11 @@ from client.io import FileSlice, IteratorReader
 from client.object_store import StoreFailure
 from crypto import decrypt_stream
 
-DEFAULT_PART_BYTES = 8 << 20
+# Parts as large as the server takes (its part_max_bytes: 16 MiB unless set), up to
+# this: each is read a MiB at a time as it is sent, and every part costs a request,
+# a sync to disk and a commit (1 GiB to the local store here: 2.7-3.0 s in 8 MiB
+# parts, 2.1-2.2 s in 16 MiB parts).
+DEFAULT_PART_BYTES = 64 << 20
 CONNECT_SECONDS = 5.0  # a server that takes longer to accept a connection counts as away
 FIRST_ANSWER_SECONDS = 10.0  # the first request's answer (later ones may take `timeout`)
 RETRYABLE_STATUS = {502, 503, 504}

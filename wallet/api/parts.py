@@ -134,8 +134,9 @@ async def _stream_part(
     compartment: bytes | None,
 ) -> Document:
     """The part straight from the request into its place in the upload (no spool),
-    fsynced, then recorded and committed: never acknowledged before its bytes are on
-    disk. The store holds the upload meanwhile, so a second request for it is refused."""
+    synced to disk, then recorded and committed: never acknowledged before its bytes
+    are on disk. The store holds the upload meanwhile, so a second request for it is
+    refused."""
     settings = runtime.settings
     declared = _declared_length(request)
 

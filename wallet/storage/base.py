@@ -211,8 +211,8 @@ class PartWriter(Protocol):
         ...
 
     def finish(self) -> int:
-        """Make the part durable (fsync) and return its length; acknowledge it only then.
-        The writer still holds the upload: `close` it once the part is recorded."""
+        """Make the part durable (synced to disk) and return its length; acknowledge it
+        only then. The writer still holds the upload: `close` it once it is recorded."""
         ...
 
     def close(self) -> None:

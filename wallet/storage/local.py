@@ -11,8 +11,8 @@ folders of longer keys (`a/b/c`) apart; names starting with "." (temporary
 files, folders being erased) can never be keys, so listings skip them.
 
 An unfinished upload `a/u` is one file, `<root>/a/u.upload`: each part is
-written in place at its offset and fsynced before it is acknowledged, and
-finishing renames the file over the blob's name, so no byte is copied twice.
+written in place at its offset and synced (fdatasync) before it is acknowledged,
+and finishing renames the file over the blob's name, so no byte is copied twice.
 `list_keys` names it (erasure and backups see everything stored); `open` and
 `size` do not (it is no blob yet).
 """
@@ -167,7 +167,7 @@ class LocalBlobStore:
         return LocalPartWriter(fd, upload_key, offset)
 
     def write_part(self, upload_key: str, offset: int, stream: BinaryIO, length: int) -> int:
-        """Copy the stream into the upload's file at `offset`, then fsync it."""
+        """Copy the stream into the upload's file at `offset`, then sync it to disk."""
         source = CountedSource(upload_key, stream, length)
         writer = self.begin_part(upload_key, offset)
         try:
@@ -322,7 +322,7 @@ PART_WRITE_BYTES = 4 * CHUNK_SIZE  # per write of a part from a stream, per writ
 
 class LocalPartWriter:
     """A part written in place into an upload's file (os.pwritev at its offset, so
-    it may run in any thread); `finish` fsyncs it before it can be acknowledged.
+    it may run in any thread); `finish` syncs it to disk before it can be acknowledged.
     Its open file holds the upload's lock (flock) until closed."""
 
     def __init__(self, fd: int, key: str, offset: int) -> None:
@@ -344,7 +344,7 @@ class LocalPartWriter:
                     views[0] = views[0][written:]
             if self._position - self._written_back >= PART_WRITE_BYTES:
                 # Every 4 MiB, start writing these pages back (DONTNEED does, and they stay
-                # cached meanwhile): the disk works while we receive, and the fsync
+                # cached meanwhile): the disk works while we receive, and the sync
                 # before the acknowledgement finds little left.
                 start, self._written_back = self._written_back, self._position
                 os.posix_fadvise(self._fd, start, self._position - start, os.POSIX_FADV_DONTNEED)
