@@ -34,8 +34,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -231,9 +232,12 @@ def baseline_minio(s3: S3Server, sealed: Path) -> tuple[float, float]:
     return t_put, time.perf_counter() - start
 
 
+Rounds = list[tuple[dict[str, float], tuple[float, float]]]  # (PDE's figures, baseline's)
+
+
 def report(
     name: str,
-    rounds: list[tuple[dict[str, float], tuple[float, float]]],
+    rounds: Rounds,
     size_mib: float,
     goal: float,
 ) -> None:
@@ -262,6 +266,21 @@ def report(
     print(f"  server peak RSS growth {growth:.1f} MiB  (goal <= 64)")
 
 
+def alternated(
+    count: int,
+    baseline: Callable[[], tuple[float, float]],
+    server: ServeProcess,
+    sealed: Path,
+    digest: bytes,
+) -> Rounds:
+    """`count` rounds, each the baseline's (put, get) then PDE's figures."""
+    rounds: Rounds = []
+    for _ in range(count):
+        base = baseline()
+        rounds.append((measure_server(server, sealed, digest, sealed.parent), base))
+    return rounds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mib", type=int, default=1024)
@@ -276,10 +295,8 @@ def main() -> None:
         print(f"ciphertext of {args.mib} MiB of content ({size_mib:.1f} MiB)")
         if args.backend in ("local", "both"):
             with serve_process(work / "local", BIG_LIMITS) as server:
-                rounds = []
-                for _ in range(args.rounds):
-                    bare = baseline_bare(sealed, work)
-                    rounds.append((measure_server(server, sealed, digest, work), bare))
+                bare = partial(baseline_bare, sealed, work)
+                rounds = alternated(args.rounds, bare, server, sealed, digest)
             print("baseline: bare uvicorn to a file, one PUT with fsync and one GET")
             report("local blob store", rounds, size_mib, 0.8)
             shutil.rmtree(work / "local")
@@ -290,10 +307,8 @@ def main() -> None:
             env = BIG_LIMITS | s3_env(s3, "bench-pde")
             env["PDE_S3_PUBLIC_URL"] = f"http://{s3.endpoint}"  # direct transfers
             with serve_process(work / "s3-server", env) as server:
-                rounds = []
-                for _ in range(args.rounds):
-                    direct = baseline_minio(s3, sealed)
-                    rounds.append((measure_server(server, sealed, digest, work), direct))
+                direct = partial(baseline_minio, s3, sealed)
+                rounds = alternated(args.rounds, direct, server, sealed, digest)
             print("baseline: a direct minio put and get of the same bytes")
             report("S3 blob store", rounds, size_mib, 0.9)
 
