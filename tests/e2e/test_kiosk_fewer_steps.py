@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.e2e.kiosk_steps import kiosk_page, leave_now, open_kiosk, png
 from tests.e2e.share_steps import qr_text
@@ -141,3 +141,23 @@ def test_made_words_are_said_to_be_written_down_and_printed_only_if_ticked(
         expect(page.locator("#sheet-qr svg")).to_have_count(1)
         expect(page.locator("#sheet-words-panel")).to_be_hidden()
         assert "ma propre phrase" not in page.content()
+
+
+def test_create_pressed_before_the_suggested_name_came_waits_for_it(
+    browser: Browser, live_server: str
+) -> None:
+    """On a slow line the name is still on its way when a person presses "Create my
+    wallet" at once: the wallet is made with that name, not refused for want of it
+    (the refusal then vanished as the name came, and nothing happened)."""
+    with kiosk_page(browser) as page:
+        open_kiosk(page, live_server, "fr", query="?idle=3600")
+
+        def slow_suggestion(route: Route) -> None:
+            page.wait_for_timeout(1500)
+            route.continue_()
+
+        page.route("**/api/v1/handles/suggestion", slow_suggestion)
+        page.click("#screen-welcome [data-go=create]")
+        page.click("#create-submit")
+        expect(page.locator("#sheet-continue")).to_be_visible()
+        expect(page.locator("#create-error")).to_be_empty()

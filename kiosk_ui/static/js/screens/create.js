@@ -31,13 +31,21 @@ function setVisible(visible) {
   byId('create-again-field').hidden = visible;
 }
 
-async function suggestHandle() {
-  try {
-    handleInput.value = await busy(byId('suggest-handle'), api.suggestHandle);
-    setError('create-error', '');
-  } catch (error) {
-    setError('create-error', errorMessage(error));
-  }
+/** The name being suggested, while it is on its way (a "Create" pressed meanwhile waits for it). */
+let suggesting = null;
+
+function suggestHandle() {
+  suggesting ??= (async () => {
+    try {
+      handleInput.value = await busy(byId('suggest-handle'), api.suggestHandle);
+      setError('create-error', '');
+    } catch (error) {
+      setError('create-error', errorMessage(error));
+    } finally {
+      suggesting = null;
+    }
+  })();
+  return suggesting;
 }
 
 /** The words made here, while the phrase is still them: shown once more on the recovery sheet's screen. */
@@ -79,6 +87,7 @@ function problem() {
 
 byId('create-form').addEventListener('submit', async (event) => {
   event.preventDefault();
+  await suggesting; // pressed before the suggested name came: not refused for want of it
   const wrong = problem();
   if (wrong) {
     setError('create-error', wrong[1]);
