@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,11 @@ def run(tmp_path_factory: pytest.TempPathFactory, wallet_pool: WalletPool) -> It
         deposited.write_bytes(b"%PDF " + marker.encode() * 40)
         [deposit_document] = deposit_client.deposit(link.link, [deposited], retry_seconds=5)
         answer = httpx.get(f"{server.url}/api/v1/documents/{document_id}", timeout=10)
+        deadline = time.monotonic() + 10
+        while answer.headers["x-request-id"] not in server.log_text():
+            # A request is logged once its answer is sent: on a busy machine, a moment later.
+            assert time.monotonic() < deadline, "the last request was never logged"
+            time.sleep(0.05)
         forbidden = {
             "handle": handle,
             "account id": registration.account_id,
