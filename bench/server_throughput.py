@@ -277,7 +277,8 @@ def alternated(
     sealed: Path,
     digest: bytes,
 ) -> Rounds:
-    """`count` rounds, each the baseline's (put, get) then PDE's figures."""
+    """`count` rounds, each the baseline run first, then PDE: per round, PDE's figures
+    and the baseline's (put, get) seconds."""
     rounds: Rounds = []
     for _ in range(count):
         base = baseline()
