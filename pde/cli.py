@@ -204,10 +204,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """`argv` parsed, every word as typed: an id that starts with '-' (one in 64) is
+    shielded from argparse, which would take it for an option, then unshielded."""
+    return unshielded(build_parser().parse_args(shield_ids(argv)))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pde` command."""
-    argv = sys.argv[1:] if argv is None else argv
-    args = unshielded(build_parser().parse_args(shield_ids(argv)))
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
         return int(args.run(args))
     except BrokenPipeError:  # `pde client list | head`: the reader left, not an error

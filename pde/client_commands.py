@@ -216,10 +216,10 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     add.add_argument("--type", default="other", choices=CATEGORIES, help="default: other")
     actions.add_parser("list", help="list documents: id, type, size, title")
     get = actions.add_parser("get", help="download and decrypt a document")
-    get.add_argument("document_id", type=identifier)
+    get.add_argument("document_id")
     get.add_argument("-o", "--output", required=True, help="the file to write")
     delete = actions.add_parser("delete", help="delete a document")
-    delete.add_argument("document_id", type=identifier)
+    delete.add_argument("document_id")
     export = actions.add_parser("export", help="decrypt every document into a folder")
     export.add_argument(
         "-o", "--output", required=True, help="folder for the files and their index.json"
@@ -227,7 +227,7 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     erase = actions.add_parser("erase", help="erase the wallet for good")
     erase.add_argument("--yes", action="store_true", help="confirm: there is no undo")
     share = actions.add_parser("share", help="share documents; prints the link")
-    share.add_argument("document_ids", nargs="+", metavar="ID", type=identifier)
+    share.add_argument("document_ids", nargs="+", metavar="ID")
     share.add_argument("--to", required=True, help='recipient, e.g. "CPAS Ixelles, Mrs X"')
     share.add_argument("--purpose", required=True, help='e.g. "RIS application"')
     share.add_argument(
@@ -248,7 +248,7 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     actions.add_parser("shares", help="list shares with their openings")
     revoke = actions.add_parser("revoke", help="end a share now")
-    revoke.add_argument("share_id", type=identifier)
+    revoke.add_argument("share_id")
     deposit_link = actions.add_parser(
         "deposit-link", help="open a write-only deposit link; prints it"
     )
@@ -259,7 +259,7 @@ def _add_wallet_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     actions.add_parser("inbox", help="list deposited files waiting for you")
     for verb in ("accept", "reject"):
         sort = actions.add_parser(verb, help=f"{verb} a deposited file")
-        sort.add_argument("document_id", type=identifier)
+        sort.add_argument("document_id")
     client.set_defaults(run=_client)
 
 

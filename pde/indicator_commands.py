@@ -21,7 +21,6 @@ from day_centres.indicator_figures import (
 )
 from day_centres.indicators import NO_CENTRE
 from pde.cli_errors import fail
-from pde.client_commands import identifier
 from pde.staff_commands import staff_database
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -37,7 +36,7 @@ def chosen_areas(indicators: Indicators, centre: str | None) -> list[Area]:
     """Every area, or the one named: a centre's id or name, "none" or "total"."""
     if centre is None:
         return indicators.areas
-    wanted = identifier(centre).strip()
+    wanted = centre.strip()
     for area in indicators.areas:
         named = area.name or ("none" if area.key == NO_CENTRE else TOTAL)
         if wanted in (area.key, named) or wanted.casefold() == named.casefold():

@@ -20,7 +20,6 @@ from day_centres import audit, organisations
 from day_centres.errors import StaffError
 from pde.cli_checks import writable_target
 from pde.cli_errors import fail
-from pde.client_commands import identifier
 from pde.staff_commands import staff_database
 
 
@@ -141,18 +140,14 @@ def add_org_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     new.add_argument("--address", default="")
     new.set_defaults(run=add)
     key = actions.add_parser("add-key", help="register a public key; prints its fingerprint")
-    key.add_argument(
-        "organisation", metavar="ORGANISATION", type=identifier, help="its id or its name"
-    )
-    # A public key is 43 base64url characters too: one in 64 starts with '-'.
-    key.add_argument(
-        "--public-key", required=True, type=identifier, help="as pde org keygen printed it"
-    )
+    key.add_argument("organisation", metavar="ORGANISATION", help="its id or its name")
+    # A public key is 43 base64url characters too: one in 64 starts with '-' (shield_ids).
+    key.add_argument("--public-key", required=True, help="as pde org keygen printed it")
     key.add_argument("--valid-from", type=_day, help="yyyy-mm-dd (default: today)")
     key.add_argument("--valid-until", type=_day, help="yyyy-mm-dd (default: no end)")
     key.set_defaults(run=add_key)
     revoke = actions.add_parser("revoke-key", help="revoke a key from a day")
-    revoke.add_argument("kid", metavar="FINGERPRINT", type=identifier)
+    revoke.add_argument("kid", metavar="FINGERPRINT")
     revoke.add_argument(
         "--from",
         dest="revoked_from",
