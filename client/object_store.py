@@ -67,27 +67,23 @@ class ObjectStore:
             response = self._pool.request("GET", url, preload_content=False)
         except HTTPError as error:
             raise StoreFailure(url, 0, _why(error)) from None
-        read_to_the_end = [False]
         try:
             if response.status >= 400:
                 detail = response.read(200).decode(errors="replace")
                 raise StoreFailure(url, response.status, detail)
-            yield self._chunks(response, url, read_to_the_end)
+            yield self._chunks(response, url)
         finally:
-            if read_to_the_end[0]:
-                response.release_conn()  # kept for the next request
-            else:
-                response.close()  # a body left unread (a failed check): not worth draining
+            # A body read to its end gave its connection back first (_chunks); one left
+            # unread (a failed check) closes it: not worth draining.
+            response.close()
 
     @staticmethod
-    def _chunks(
-        response: urllib3.BaseHTTPResponse, url: str, read_to_the_end: list[bool]
-    ) -> Iterator[bytes]:
+    def _chunks(response: urllib3.BaseHTTPResponse, url: str) -> Iterator[bytes]:
         try:
             yield from response.stream(READ_BYTES, decode_content=False)
         except HTTPError as error:
             raise StoreFailure(url, 0, _why(error)) from None
-        read_to_the_end[0] = True
+        response.release_conn()  # kept for the next request
 
     def close(self) -> None:
         self._pool.clear()
